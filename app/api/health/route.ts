@@ -1,0 +1,12 @@
+import { getWarehouseHealth } from "@/lib/data/health";
+
+// Always a live round trip: a cached "ok" would hide an outage from the load balancer.
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const health = await getWarehouseHealth();
+  return Response.json(health, {
+    status: health.status === "ok" ? 200 : 503,
+    headers: { "Cache-Control": "no-store" },
+  });
+}

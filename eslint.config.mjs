@@ -1,0 +1,22 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([".next/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench/results/**"]),
+  {
+    rules: {
+      // Configuration is read in one validated module (lib/env.ts), nowhere else.
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/env.ts (getEnv)." },
+      ],
+    },
+  },
+  {
+    files: ["lib/env.ts", "instrumentation.ts", "scripts/**", "e2e/**", "playwright.config.ts", "**/*.test.ts", "test/**"],
+    rules: { "no-restricted-properties": "off" },
+  },
+]);

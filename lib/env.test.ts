@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+
+import { ConfigError, datasetMap, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("defaults to the embedded warehouse with nothing set", () => {
+    const env = parseEnv({});
+    expect(env.WAREHOUSE).toBe("embedded");
+    expect(env.EMBEDDED_DB_PATH).toBe("data/console.duckdb");
+    expect(env.BIGQUERY_MAX_BYTES_BILLED).toBe(1024 ** 3);
+    expect(env.BIGQUERY_JOB_TIMEOUT_MS).toBe(30_000);
+  });
+
+  it("treats empty strings as unset (as .env.example leaves them)", () => {
+    expect(parseEnv({ WAREHOUSE: "", BIGQUERY_API_ENDPOINT: "", BIGQUERY_PROJECT: "" }).WAREHOUSE).toBe("embedded");
+  });
+
+  it("names the variable when WAREHOUSE has an unknown value", () => {
+    expect(() => parseEnv({ WAREHOUSE: "postgres" })).toThrow(ConfigError);
+    expect(() => parseEnv({ WAREHOUSE: "postgres" })).toThrow(/WAREHOUSE is invalid.*"postgres"/);
+  });
+
+  it("requires BIGQUERY_PROJECT for the bigquery warehouse only", () => {
+    expect(() => parseEnv({ WAREHOUSE: "bigquery" })).toThrow(/BIGQUERY_PROJECT is required when WAREHOUSE=bigquery/);
+    expect(parseEnv({ WAREHOUSE: "bigquery", BIGQUERY_PROJECT: "nba-props-platform" }).BIGQUERY_PROJECT).toBe(
+      "nba-props-platform",
+    );
+  });
+
+  it("rejects a non-numeric or negative bytes limit, naming it", () => {
+    expect(() => parseEnv({ BIGQUERY_MAX_BYTES_BILLED: "lots" })).toThrow(/BIGQUERY_MAX_BYTES_BILLED is invalid/);
+    expect(() => parseEnv({ BIGQUERY_JOB_TIMEOUT_MS: "-5" })).toThrow(/BIGQUERY_JOB_TIMEOUT_MS is invalid/);
+  });
+
+  it("rejects an endpoint that is not a URL and a dataset name BigQuery would refuse", () => {
+    expect(() => parseEnv({ BIGQUERY_API_ENDPOINT: "localhost:9050" })).toThrow(/BIGQUERY_API_ENDPOINT is invalid/);
+    expect(() => parseEnv({ BIGQUERY_DATASET_RAW: "nba-raw; DROP" })).toThrow(/BIGQUERY_DATASET_RAW is invalid/);
+  });
+
+  it("maps logical datasets to configured names", () => {
+    const map = datasetMap(parseEnv({ BIGQUERY_DATASET_RAW: "staging_raw" }));
+    expect(map.nba_raw).toBe("staging_raw");
+    expect(map.nba_orchestration).toBe("nba_orchestration");
+  });
+});

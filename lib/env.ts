@@ -1,0 +1,93 @@
+/**
+ * The one validated configuration module. Nothing else reads `process.env`.
+ *
+ * `WAREHOUSE` decides which other variables are required: `embedded` (the default) needs
+ * nothing; `bigquery` needs at least `BIGQUERY_PROJECT`. A bad value stops start-up with one
+ * message naming the variable (see `instrumentation.ts`).
+ */
+import { z } from "zod";
+
+const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(fallback));
+const datasetName = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, "must be a BigQuery dataset name (letters, digits, _)")
+      .default(fallback),
+  );
+
+const baseSchema = z.object({
+  WAREHOUSE: z.preprocess(emptyToUndefined, z.enum(["embedded", "bigquery"]).default("embedded")),
+  EMBEDDED_DB_PATH: z.preprocess(emptyToUndefined, z.string().default("data/console.duckdb")),
+  BIGQUERY_PROJECT: optionalString,
+  BIGQUERY_LOCATION: z.preprocess(emptyToUndefined, z.string().default("US")),
+  BIGQUERY_DATASET_RAW: datasetName("nba_raw"),
+  BIGQUERY_DATASET_ANALYTICS: datasetName("nba_analytics"),
+  BIGQUERY_DATASET_PRECOMPUTE: datasetName("nba_precompute"),
+  BIGQUERY_DATASET_PREDICTIONS: datasetName("nba_predictions"),
+  BIGQUERY_DATASET_ORCHESTRATION: datasetName("nba_orchestration"),
+  BIGQUERY_MAX_BYTES_BILLED: positiveInt(DEFAULT_MAX_BYTES_BILLED),
+  BIGQUERY_JOB_TIMEOUT_MS: positiveInt(30_000),
+  BIGQUERY_API_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+});
+
+export type AppEnv = z.infer<typeof baseSchema>;
+
+/** The logical dataset names used in `sql/`; the BigQuery adapter maps them to configured ones. */
+export const LOGICAL_DATASETS = [
+  "nba_raw",
+  "nba_analytics",
+  "nba_precompute",
+  "nba_predictions",
+  "nba_orchestration",
+] as const;
+export type LogicalDataset = (typeof LOGICAL_DATASETS)[number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Configuration error: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parse a set of variables. Pure, so tests pass their own object. */
+export function parseEnv(source: Record<string, string | undefined>): AppEnv {
+  const parsed = baseSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(variable, `is invalid: ${issue.message} (got ${JSON.stringify(source[variable] ?? null)})`);
+  }
+  const env = parsed.data;
+  if (env.WAREHOUSE === "bigquery" && !env.BIGQUERY_PROJECT) {
+    throw new ConfigError("BIGQUERY_PROJECT", "is required when WAREHOUSE=bigquery");
+  }
+  return env;
+}
+
+export function datasetMap(env: AppEnv): Record<LogicalDataset, string> {
+  return {
+    nba_raw: env.BIGQUERY_DATASET_RAW,
+    nba_analytics: env.BIGQUERY_DATASET_ANALYTICS,
+    nba_precompute: env.BIGQUERY_DATASET_PRECOMPUTE,
+    nba_predictions: env.BIGQUERY_DATASET_PREDICTIONS,
+    nba_orchestration: env.BIGQUERY_DATASET_ORCHESTRATION,
+  };
+}
+
+let cached: AppEnv | undefined;
+
+/** The process configuration, parsed once. Throws `ConfigError` naming the bad variable. */
+export function getEnv(): AppEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

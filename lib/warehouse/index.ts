@@ -1,0 +1,36 @@
+import "server-only";
+
+import { datasetMap, getEnv, type AppEnv } from "@/lib/env";
+
+import { createBigQueryWarehouse } from "./bigquery";
+import { createDuckDbWarehouse } from "./duckdb";
+import { applyEmbeddedSchema } from "./schema";
+import type { Warehouse } from "./types";
+
+export type { Warehouse } from "./types";
+export { WarehouseError } from "./types";
+
+/** Build the adapter the configuration selects. The only place that knows both exist. */
+export function createWarehouse(env: AppEnv): Warehouse {
+  if (env.WAREHOUSE === "bigquery") {
+    return createBigQueryWarehouse({
+      projectId: env.BIGQUERY_PROJECT!,
+      location: env.BIGQUERY_LOCATION,
+      maximumBytesBilled: env.BIGQUERY_MAX_BYTES_BILLED,
+      timeoutMs: env.BIGQUERY_JOB_TIMEOUT_MS,
+      apiEndpoint: env.BIGQUERY_API_ENDPOINT,
+      datasets: datasetMap(env),
+    });
+  }
+  // The embedded database is created from the same BigQuery DDL files (sql/schema/).
+  return createDuckDbWarehouse({ path: env.EMBEDDED_DB_PATH, onOpen: applyEmbeddedSchema });
+}
+
+// One warehouse per server process, kept on globalThis so that dev-mode module reloads do not
+// open the DuckDB file twice (a second open of the same file fails on its lock).
+const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+
+export function getWarehouse(): Warehouse {
+  holder.__completenessWarehouse ??= createWarehouse(getEnv());
+  return holder.__completenessWarehouse;
+}

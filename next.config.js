@@ -1,0 +1,10 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // DuckDB ships a native binding per platform; bundling it makes the build try to resolve
+  // every platform's `duckdb.node` (STACK pitfall 1). The BigQuery client is Node-only too.
+  serverExternalPackages: ["@duckdb/node-api", "@google-cloud/bigquery"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+module.exports = nextConfig;

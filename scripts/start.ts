@@ -1,0 +1,48 @@
+/**
+ * `npm start`: validate configuration, build when the build is missing or older than the
+ * sources, then serve. One command from a fresh clone to a running console.
+ */
+import { spawnSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+import nextEnv from "@next/env";
+
+import { ConfigError, getEnv } from "../lib/env";
+
+const root = join(import.meta.dirname, "..");
+nextEnv.loadEnvConfig(root);
+
+try {
+  const env = getEnv();
+  console.log(`[start] warehouse: ${env.WAREHOUSE}${env.WAREHOUSE === "embedded" ? ` (${env.EMBEDDED_DB_PATH})` : ""}`);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`[start] ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const SOURCE_DIRS = ["app", "components", "lib", "sql", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json"];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+const buildId = join(root, ".next", "BUILD_ID");
+const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+const sourcesAt = Math.max(...SOURCE_DIRS.map((p) => newestMtime(join(root, p))));
+if (builtAt < sourcesAt) {
+  console.log(builtAt ? "[start] sources changed since the last build: building…" : "[start] no build yet: building…");
+  const build = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const port = process.argv[2] ?? "3000";
+const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));
