@@ -30,10 +30,18 @@ export interface WindowSpec {
 }
 
 export interface UpstreamSource {
+  /**
+   * `box_score`: a per-game table with one row per entity and game; a game is present for an
+   * entity when its row is there. `schedule`: the schedule itself is the upstream (UTGC): a final
+   * game in the schedule is by definition present, so only missing schedule data can lower it.
+   */
+  kind: "box_score" | "schedule";
   /** `dataset.table` */
   table: string;
   /** The column holding the entity in the upstream table. */
   entityColumn: string;
+  /** The column holding the team, used to tell a DNP (team box score present) from a data gap. */
+  teamColumn: string;
 }
 
 export interface ProcessorDef {
@@ -65,8 +73,10 @@ const games = (size: number): WindowSpec => ({ id: `l${size}`, kind: "games", si
 const days = (size: number): WindowSpec => ({ id: `l${size}d`, kind: "days", size });
 
 const PLAYER_GAME_SUMMARY: UpstreamSource = {
+  kind: "box_score",
   table: "nba_analytics.player_game_summary",
   entityColumn: "player_lookup",
+  teamColumn: "team_abbr",
 };
 
 export const PROCESSORS: readonly ProcessorDef[] = [
@@ -81,7 +91,12 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     windows: [games(15)],
     primaryWindow: "l15",
     multiWindow: false,
-    upstream: { table: "nba_analytics.team_defense_game_summary", entityColumn: "defending_team_abbr" },
+    upstream: {
+      kind: "box_score",
+      table: "nba_analytics.team_defense_game_summary",
+      entityColumn: "defending_team_abbr",
+      teamColumn: "defending_team_abbr",
+    },
     dependsOn: [],
     threshold: 90,
   },
@@ -166,7 +181,7 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     windows: [games(5), games(10), days(7), days(14), days(30)],
     primaryWindow: "l30d",
     multiWindow: true,
-    upstream: { table: "nba_raw.bdl_player_boxscores", entityColumn: "player_lookup" },
+    upstream: { kind: "box_score", table: "nba_raw.bdl_player_boxscores", entityColumn: "player_lookup", teamColumn: "team_abbr" },
     dependsOn: [],
     threshold: 90,
   },
@@ -181,7 +196,9 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     windows: [days(7), days(14)],
     primaryWindow: "l14d",
     multiWindow: true,
-    upstream: { table: "nba_raw.nbac_schedule", entityColumn: "home_team_tricode" },
+    // The original read `home_team_abbr` (no such column), later `home_team_tricode`, which
+    // counted only home games; a team's games are its home and away games.
+    upstream: { kind: "schedule", table: "nba_raw.nbac_schedule", entityColumn: "home_team_tricode", teamColumn: "home_team_tricode" },
     dependsOn: [],
     threshold: 90,
   },

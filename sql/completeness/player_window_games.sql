@@ -1,0 +1,98 @@
+-- Purpose: the games each player's completeness windows are measured on, and what the upstream
+--   holds for each. The engine counts every window from these rows (lib/completeness/windows.ts),
+--   so one query serves all windows and all players of a run.
+-- Grain: one row per (player, game): the last @max_games final games of the player's current
+--   team strictly before @analysis_date, plus every final game on or after @days_from, never
+--   before @season_start. A player with no game this season before the date has no rows
+--   (no games expected).
+-- Rules: a player's team is the team of their most recent game before the date (trades); a
+--   team's games are its home and away games; only final games (game_status = 3) are expected,
+--   so postponed or unfinished games never count.
+-- Presence: entity_row_present — the player's own row; team_box_present — any row of the team
+--   for the game; played_per_raw — the raw box score shows the player with minutes. A game the
+--   team has a box score for and the raw box score shows the player not playing (DNP, inactive,
+--   not yet on the roster) is not a data gap.
+-- Parameters:
+--   @analysis_date DATE, @season_start DATE, @days_from DATE (first day of the longest days
+--   window), @max_games INT64 (longest games window), @players ARRAY<STRING>,
+--   @observed_at TIMESTAMP (rows that had arrived by then; late box scores arrive later).
+-- {{upstream_table}}: the processor's completeness upstream, from the registry.
+WITH recent AS (
+  SELECT
+    player_lookup,
+    team_abbr,
+    ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date DESC, game_id DESC) AS rn
+  FROM {{upstream_table}}
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND processed_at <= @observed_at
+    AND player_lookup IN UNNEST(@players)
+),
+player_team AS (
+  SELECT player_lookup, team_abbr AS team FROM recent WHERE rn = 1
+),
+team_games AS (
+  SELECT
+    s.game_id,
+    s.game_date,
+    team,
+    CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
+  FROM nba_raw.nbac_schedule AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
+  WHERE s.game_date >= @season_start
+    AND s.game_date < @analysis_date
+    AND s.game_status = 3
+),
+ranked AS (
+  SELECT
+    game_id,
+    game_date,
+    team,
+    opponent,
+    ROW_NUMBER() OVER (PARTITION BY team ORDER BY game_date DESC, game_id DESC) AS games_back
+  FROM team_games
+  WHERE team IN (SELECT team FROM player_team)
+),
+window_games AS (
+  SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
+),
+player_rows AS (
+  SELECT DISTINCT game_id, player_lookup
+  FROM {{upstream_table}}
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND processed_at <= @observed_at
+    AND player_lookup IN UNNEST(@players)
+),
+team_boxes AS (
+  SELECT DISTINCT game_id, team_abbr
+  FROM {{upstream_table}}
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND processed_at <= @observed_at
+),
+played AS (
+  SELECT DISTINCT game_id, player_lookup
+  FROM nba_raw.bdl_player_boxscores
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND processed_at <= @observed_at
+    AND player_lookup IN UNNEST(@players)
+    AND minutes IS NOT NULL
+    AND TRIM(minutes) NOT IN ('', '0', '00', '0:00', '00:00')
+)
+SELECT
+  pt.player_lookup AS entity_id,
+  w.team,
+  w.game_id,
+  w.game_date,
+  w.opponent,
+  w.games_back,
+  pr.game_id IS NOT NULL AS entity_row_present,
+  tb.game_id IS NOT NULL AS team_box_present,
+  pl.game_id IS NOT NULL AS played_per_raw
+FROM player_team AS pt
+JOIN window_games AS w ON w.team = pt.team
+LEFT JOIN player_rows AS pr ON pr.player_lookup = pt.player_lookup AND pr.game_id = w.game_id
+LEFT JOIN team_boxes AS tb ON tb.team_abbr = w.team AND tb.game_id = w.game_id
+LEFT JOIN played AS pl ON pl.player_lookup = pt.player_lookup AND pl.game_id = w.game_id
+ORDER BY entity_id, w.game_date DESC, w.game_id DESC

@@ -1,0 +1,57 @@
+-- Purpose: the games each team's completeness windows are measured on, and whether the team's
+--   defensive box score for each has arrived. The engine counts every window from these rows.
+-- Grain: one row per (team, game): the team's last @max_games final games strictly before
+--   @analysis_date plus every final game on or after @days_from, never before @season_start.
+-- Rules: a team's games are its home AND away games (the original attributed a game to the home
+--   team only, which put team completeness near 200%); only final games (game_status = 3).
+-- Presence: from nba_analytics.team_defense_game_summary (defending_team_abbr). When
+--   @presence_from_schedule is TRUE the schedule itself is the upstream (upcoming team game
+--   context): a final game in the schedule is present by definition.
+-- Parameters:
+--   @analysis_date DATE, @season_start DATE, @days_from DATE, @max_games INT64,
+--   @teams ARRAY<STRING> (tricodes), @observed_at TIMESTAMP, @presence_from_schedule BOOL.
+WITH team_games AS (
+  SELECT
+    s.game_id,
+    s.game_date,
+    team,
+    CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
+  FROM nba_raw.nbac_schedule AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
+  WHERE s.game_date >= @season_start
+    AND s.game_date < @analysis_date
+    AND s.game_status = 3
+),
+ranked AS (
+  SELECT
+    game_id,
+    game_date,
+    team,
+    opponent,
+    ROW_NUMBER() OVER (PARTITION BY team ORDER BY game_date DESC, game_id DESC) AS games_back
+  FROM team_games
+  WHERE team IN UNNEST(@teams)
+),
+window_games AS (
+  SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
+),
+boxes AS (
+  SELECT DISTINCT game_id, defending_team_abbr AS team
+  FROM nba_analytics.team_defense_game_summary
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND processed_at <= @observed_at
+    AND defending_team_abbr IN UNNEST(@teams)
+)
+SELECT
+  w.team AS entity_id,
+  w.team,
+  w.game_id,
+  w.game_date,
+  w.opponent,
+  w.games_back,
+  (@presence_from_schedule OR b.game_id IS NOT NULL) AS entity_row_present,
+  (@presence_from_schedule OR b.game_id IS NOT NULL) AS team_box_present,
+  FALSE AS played_per_raw
+FROM window_games AS w
+LEFT JOIN boxes AS b ON b.team = w.team AND b.game_id = w.game_id
+ORDER BY entity_id, w.game_date DESC, w.game_id DESC

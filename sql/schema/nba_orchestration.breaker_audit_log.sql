@@ -1,0 +1,28 @@
+-- nba_orchestration.breaker_audit_log: the append-only audit of the console's breaker writes
+-- (SPEC §2.4, "leaves an audit record that nobody can edit from the console").
+--
+-- Purpose: one record per successful override, bulk override or reset, with who, the role
+--   used, why, and every key affected with its state before and after.
+-- Grain: one row per write request (request_id). A bulk override is one row covering all of
+--   its keys (key_count, keys_json).
+-- Partition: DATE(created_at), no expiration (audit records are kept). Cluster: action, actor.
+--
+-- Invariant: the console only ever INSERTs here. No code path updates or deletes rows.
+CREATE TABLE IF NOT EXISTS nba_orchestration.breaker_audit_log (
+  audit_id STRING NOT NULL,     -- unique id of this audit record
+  action STRING NOT NULL,       -- override | bulk_override | reset
+  actor STRING NOT NULL,        -- who made the request (operator login)
+  actor_role STRING NOT NULL,   -- the role used for it (operator, admin)
+  request_id STRING NOT NULL,   -- idempotency key of the request, the same as on the reprocess_attempts rows it wrote
+  reason_code STRING,           -- reason from the fixed set, when one was given
+  reason STRING NOT NULL,       -- the operator's free-text reason (required for every write)
+  key_count INT64 NOT NULL,     -- number of breaker keys the write affected
+  keys_json STRING NOT NULL,    -- JSON array of the keys with their before -> after state
+  created_at TIMESTAMP NOT NULL -- when the write was applied (UTC instant)
+)
+PARTITION BY DATE(created_at)
+CLUSTER BY action, actor;
+
+-- In a separate statement: the offline validator rejects OPTIONS after CLUSTER BY (see
+-- nba_orchestration.reprocess_attempts.sql). Same effect in BigQuery.
+ALTER TABLE nba_orchestration.breaker_audit_log SET OPTIONS (description = 'Append-only audit of Completeness Console breaker writes (override, bulk_override, reset): who, role, why, and each key with its before and after state.');

@@ -1,0 +1,47 @@
+-- nba_precompute.player_daily_cache: output table of the player_daily_cache processor (PDC).
+--
+-- Purpose: player daily cache, the completeness columns only (SPEC §2.2).
+--   The pipeline owns this table and its analytic payload, which is out of the console's
+--   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
+--   identifiers and completeness columns declared here (reference §9, §2.1, §2.2).
+-- Grain: one row per player (player_lookup) and cache_date.
+-- Partition: cache_date. Cluster: player_lookup, universal_player_id.
+-- No partition expiration is set here: the pipeline owns this table's retention (the
+--   original's values varied by table and were later removed).
+-- Standard metric columns describe the primary window (L10 games).
+-- Multi-window: one l<N>[d]_completeness_pct / l<N>[d]_is_complete pair per window, then
+--   all_windows_complete (exact names from reference §2.2).
+CREATE TABLE IF NOT EXISTS nba_precompute.player_daily_cache (
+  -- Identifiers (reference §9)
+  player_lookup STRING NOT NULL,       -- entity: normalized name, e.g. lebronjames
+  universal_player_id STRING,          -- stable player id, e.g. lebronjames_001
+  cache_date DATE NOT NULL,            -- the date cached (partition)
+  processed_at TIMESTAMP,              -- when the processor wrote the row
+  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
+  actual_games_count INT64,            -- of those, games present upstream for the entity
+  completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100
+  missing_games_count INT64,           -- max(0, expected - actual)
+  is_production_ready BOOL,            -- every window >= threshold (cascade: and upstreams ready)
+  data_quality_issues ARRAY<STRING>,   -- e.g. missing_game_2024-11-05, upstream_*_incomplete
+  last_reprocess_attempt_at TIMESTAMP, -- the key's latest attempt in reprocess_attempts
+  reprocess_attempt_count INT64,       -- attempts recorded for the key
+  circuit_breaker_active BOOL,         -- the key's breaker was tripped and unexpired at write time
+  circuit_breaker_until TIMESTAMP,     -- end of that cooldown, NULL when not active
+  manual_override_required BOOL,       -- an operator decision is needed for the key
+  season_boundary_detected BOOL,       -- the date falls in October, November or April
+  backfill_bootstrap_mode BOOL,        -- bootstrap: first 30 days of the season, or a backfill run
+  processing_decision_reason STRING,   -- what happened, from the documented fixed set
+  -- Window columns (reference §2.2)
+  l5_completeness_pct FLOAT64,         -- L5 games window, percent
+  l5_is_complete BOOL,                 -- L5 games window complete
+  l10_completeness_pct FLOAT64,        -- L10 games window, percent
+  l10_is_complete BOOL,                -- L10 games window complete
+  l7d_completeness_pct FLOAT64,        -- L7 days window, percent
+  l7d_is_complete BOOL,                -- L7 days window complete
+  l14d_completeness_pct FLOAT64,       -- L14 days window, percent
+  l14d_is_complete BOOL,               -- L14 days window complete
+  all_windows_complete BOOL            -- every window complete
+)
+PARTITION BY cache_date
+CLUSTER BY player_lookup, universal_player_id;

@@ -1,0 +1,35 @@
+-- nba_precompute.team_defense_zone_analysis: output table of the
+-- team_defense_zone_analysis processor (TDZA).
+--
+-- Purpose: team defensive zone analysis, the completeness columns only (SPEC §2.2).
+--   The pipeline owns this table and its analytic payload, which is out of the console's
+--   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
+--   identifiers and completeness columns declared here (reference §9, §2.1).
+-- Grain: one row per team (team_abbr) and analysis_date.
+-- Partition: analysis_date. Cluster: team_abbr, analysis_date.
+-- No partition expiration is set here: the pipeline owns this table's retention (the
+--   original's values varied by table and were later removed).
+-- Standard metric columns describe the primary window (L15 games).
+CREATE TABLE IF NOT EXISTS nba_precompute.team_defense_zone_analysis (
+  -- Identifiers (reference §9)
+  team_abbr STRING NOT NULL,           -- entity: NBA tricode, e.g. LAL
+  analysis_date DATE NOT NULL,         -- the date analysed (partition)
+  processed_at TIMESTAMP,              -- when the processor wrote the row
+  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
+  actual_games_count INT64,            -- of those, games present upstream for the entity
+  completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100
+  missing_games_count INT64,           -- max(0, expected - actual)
+  is_production_ready BOOL,            -- every window >= threshold (cascade: and upstreams ready)
+  data_quality_issues ARRAY<STRING>,   -- e.g. missing_game_2024-11-05, upstream_*_incomplete
+  last_reprocess_attempt_at TIMESTAMP, -- the key's latest attempt in reprocess_attempts
+  reprocess_attempt_count INT64,       -- attempts recorded for the key
+  circuit_breaker_active BOOL,         -- the key's breaker was tripped and unexpired at write time
+  circuit_breaker_until TIMESTAMP,     -- end of that cooldown, NULL when not active
+  manual_override_required BOOL,       -- an operator decision is needed for the key
+  season_boundary_detected BOOL,       -- the date falls in October, November or April
+  backfill_bootstrap_mode BOOL,        -- bootstrap: first 30 days of the season, or a backfill run
+  processing_decision_reason STRING    -- what happened, from the documented fixed set
+)
+PARTITION BY analysis_date
+CLUSTER BY team_abbr, analysis_date;

@@ -1,0 +1,85 @@
+/**
+ * Every SQL file under sql/ is BigQuery SQL that must parse, checked offline with
+ * @polyglot-sql/sdk (STACK pitfall 6). Files are found recursively, so a new file is checked
+ * without touching this test. Sibling `<name>.duckdb.sql` files are DuckDB-only (STYLE
+ * principle 2) and skipped.
+ *
+ * What the validator does and does not prove (measured with 0.12):
+ * - it rejects broken syntax (asserted below, so this test can fail);
+ * - it rejects some valid BigQuery DDL: OPTIONS(...) after PARTITION BY/CLUSTER BY, column
+ *   OPTIONS after NOT NULL, and ALTER TABLE ... SET OPTIONS with more than one option. The
+ *   schema files avoid these forms (one SET OPTIONS statement per option instead);
+ * - it accepts unknown type names (`STRINGG`): lib/warehouse/schema.test.ts converts every
+ *   schema statement to DuckDB, which refuses unknown types.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { validate } from "@polyglot-sql/sdk";
+import { describe, expect, it } from "vitest";
+
+import { ALL_QUERIES } from "@/lib/queries";
+import { splitStatements } from "@/lib/warehouse/sql-text";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SQL_DIR = join(ROOT, "sql");
+
+function sqlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sqlFiles(path);
+    return entry.name.endsWith(".sql") && !entry.name.endsWith(".duckdb.sql") ? [path] : [];
+  });
+}
+
+/** The validator's errors for one statement (warnings are allowed), as readable lines. */
+function errorsOf(statement: string): string[] {
+  return validate(statement, "bigquery")
+    .errors.filter((e) => e.severity === "error")
+    .map((e) => `${e.code} line ${e.line}:${e.column} ${e.message}`);
+}
+
+const files = sqlFiles(SQL_DIR).map((path) => relative(ROOT, path));
+
+/**
+ * The texts to validate for a file. A query with `{{placeholders}}` (identifiers from the
+ * processor registry) is checked once per allowed value, as its definition expands it.
+ */
+function variantsOf(file: string): string[] {
+  const def = ALL_QUERIES.find((q) => join("sql", q.file) === file);
+  const text = readFileSync(join(ROOT, file), "utf8");
+  if (!def?.fragments) return [text];
+  return Object.entries(def.fragments).flatMap(([name, options]) =>
+    options.map((value) => def.sql({ [name]: value } as Record<string, string>)),
+  );
+}
+
+describe("BigQuery syntax of sql/**/*.sql", () => {
+  it("finds the SQL files (a wrong path must not pass by checking nothing)", () => {
+    expect(files).toContain(join("sql", "schema", "nba_orchestration.reprocess_attempts.sql"));
+  });
+
+  it("skips DuckDB-only siblings", () => {
+    expect(files.filter((f) => f.endsWith(".duckdb.sql"))).toEqual([]);
+  });
+
+  it.each(files)("%s: every statement is valid BigQuery", (file) => {
+    const statements = variantsOf(file).flatMap(splitStatements);
+    expect(statements.length, `${file} has no statement`).toBeGreaterThan(0);
+    const failures = statements
+      .map((statement, i) => ({ i, statement, errors: errorsOf(statement) }))
+      .filter((r) => r.errors.length > 0)
+      .map((r) => `statement ${r.i + 1}: ${r.errors.join("; ")}\n${r.statement}`);
+    expect(failures, failures.join("\n\n")).toEqual([]);
+  });
+
+  it.each([
+    ["a doubled comma", "CREATE TABLE IF NOT EXISTS d.t (a STRING,, b INT64)"],
+    ["an unclosed column list", "CREATE TABLE IF NOT EXISTS d.t (a STRING NOT NULL PARTITION BY a"],
+    ["a misspelt keyword", "SELEC a FROM d.t"],
+    ["a missing BY", "CREATE TABLE IF NOT EXISTS d.t (a DATE) PARTITION a"],
+  ])("the validator rejects %s (so this test can fail)", (_what, sql) => {
+    expect(errorsOf(sql).length).toBeGreaterThan(0);
+  });
+});
