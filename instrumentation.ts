@@ -1,18 +1,8 @@
-/**
- * Runs once when the server starts. Bad or missing configuration stops start-up here with one
- * message naming the variable, instead of failing later on the first request.
- */
+/** Runs once when the server starts; the checks live in a Node-only module. */
 export async function register() {
   // NEXT_RUNTIME is Next's own marker of the runtime, not configuration.
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { ConfigError, getEnv } = await import("./lib/env");
-  try {
-    getEnv();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`[config] ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { checkConfigurationOrExit } = await import("./lib/startup");
+    checkConfigurationOrExit();
   }
 }

@@ -35,13 +35,15 @@ export interface Query<P extends Record<string, unknown>, R> extends QueryDefini
   run(warehouse: Warehouse, params: P, fragments?: Record<string, string>): Promise<R[]>;
 }
 
-const SQL_ROOT = join(process.cwd(), "sql");
+// Resolved at run time from the working directory (the project root under `next start`); the
+// ignore comment keeps Turbopack from tracing the whole project for this dynamic path.
+const SQL_ROOT = join(/* turbopackIgnore: true */ process.cwd(), "sql");
 const textCache = new Map<string, string>();
 
 export function readSqlFile(file: string): string {
   let text = textCache.get(file);
   if (text === undefined) {
-    text = readFileSync(join(SQL_ROOT, file), "utf8");
+    text = readFileSync(/* turbopackIgnore: true */ join(SQL_ROOT, file), "utf8");
     textCache.set(file, text);
   }
   return text;

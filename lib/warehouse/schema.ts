@@ -313,14 +313,14 @@ function fileGroup(file: string): number {
 
 /** The BigQuery DDL files in apply order, each split into statements (comments kept). */
 export function loadSchemaFiles(dir: string = SCHEMA_DIR): { file: string; statements: string[] }[] {
-  const root = resolve(dir);
-  const files = readdirSync(root)
+  const root = resolve(/* turbopackIgnore: true */ dir);
+  const files = readdirSync(/* turbopackIgnore: true */ root)
     .filter((f) => f.endsWith(".sql") && !f.endsWith(DUCKDB_SUFFIX))
     .sort((a, b) => fileGroup(a) - fileGroup(b) || (a < b ? -1 : a > b ? 1 : 0));
 
   const created = new Set<string>();
   return files.map((file) => {
-    const statements = splitStatements(readFileSync(join(root, file), "utf8"));
+    const statements = splitStatements(readFileSync(/* turbopackIgnore: true */ join(root, file), "utf8"));
     for (const statement of statements) {
       const { kind, table } = describeStatement(statement);
       if (kind === "create_table") created.add(table!);
@@ -345,9 +345,9 @@ export async function applyEmbeddedSchema(
   run: (sql: string) => Promise<unknown>,
   dir: string = SCHEMA_DIR,
 ): Promise<void> {
-  const root = resolve(dir);
+  const root = resolve(/* turbopackIgnore: true */ dir);
   const bigQueryFiles = loadSchemaFiles(root);
-  const siblings = readdirSync(root).filter((f) => f.endsWith(DUCKDB_SUFFIX));
+  const siblings = readdirSync(/* turbopackIgnore: true */ root).filter((f) => f.endsWith(DUCKDB_SUFFIX));
   for (const sibling of siblings) {
     const base = sibling.slice(0, -DUCKDB_SUFFIX.length);
     if (!bigQueryFiles.some((f) => f.file === `${base}.sql`)) {

@@ -6,7 +6,10 @@ export default function EntitiesPage() {
   return (
     <>
       <h1>Entities</h1>
-      <p className="lede">Entities below threshold, multi-window detail, bootstrap records, and an entity page with each windoweach window's expectedapos;s expected and actual games, the attempt timeline and a live recheck against the upstream tables.</p>
+      <p className="lede">
+        Entities below threshold, multi-window detail, bootstrap records, and an entity page with each window&rsquo;s
+        expected and actual games, the attempt timeline and a live recheck against the upstream tables.
+      </p>
     </>
   );
 }

@@ -1,0 +1,274 @@
+/**
+ * A small in-process fake of the BigQuery REST API (v2), for driving the real
+ * `@google-cloud/bigquery` client in unit tests without a network or credentials.
+ *
+ * It listens on 127.0.0.1 on a random port, records every request (method, path, query
+ * string, parsed JSON body) and answers the endpoints the client calls with scripted
+ * responses: first whatever was `enqueue`d, in order, then the default. The responses are in
+ * BigQuery's wire format — rows as `{ f: [{ v }] }`, every scalar as a string, TIMESTAMP as
+ * int64 microseconds (what the client asks for with `formatOptions.useInt64Timestamp`) — so
+ * that decoding goes through the client's own code.
+ *
+ * Point the client at it with `apiEndpoint: fake.url` and `authClient: new PassThroughClient()`
+ * (STACK pitfall 7). If `HTTP_PROXY`/`HTTPS_PROXY` is set, the client's HTTP layer
+ * (teeny-request) routes even 127.0.0.1 through the proxy unless `NO_PROXY` names it.
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query string, e.g. `/bigquery/v2/projects/p/queries`. */
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body; `undefined` when there was none. */
+  body: unknown;
+}
+
+export interface ScriptedResponse {
+  /** HTTP status; 200 unless given. */
+  status?: number;
+  body?: unknown;
+  /** Wait this long before answering (to exercise timeouts). */
+  delayMs?: number;
+  /** Destroy the connection instead of answering (a connection reset). */
+  hangUp?: boolean;
+}
+
+/** A schema field, as BigQuery describes it. */
+export interface FieldSpec {
+  name: string;
+  type: string;
+  mode?: "NULLABLE" | "REQUIRED" | "REPEATED";
+  fields?: FieldSpec[];
+}
+
+/** A cell value as a test writes it; encoded to the wire format by `rowsResponse`. */
+export type CellValue = string | number | boolean | null | CellValue[] | { [field: string]: CellValue };
+
+/**
+ * A completed query with rows. Scalars are sent as strings like BigQuery does (numbers and
+ * booleans are stringified); REPEATED fields take arrays, RECORD fields objects keyed by name.
+ * Pass `extra` to add or override response fields (e.g. `jobReference`, `pageToken`).
+ */
+export function rowsResponse(
+  fields: FieldSpec[],
+  rows: Record<string, CellValue>[],
+  extra: Record<string, unknown> = {},
+): ScriptedResponse {
+  return {
+    body: {
+      kind: "bigquery#queryResponse",
+      schema: { fields },
+      jobComplete: true,
+      totalRows: String(rows.length),
+      // Like the real API, an empty result has no `rows` key at all.
+      ...(rows.length > 0 ? { rows: rows.map((row) => encodeRow(fields, row)) } : {}),
+      queryId: "fake-query-id",
+      ...extra,
+    },
+  };
+}
+
+/** A completed DML statement (`numDmlAffectedRows` is an int64, so a string on the wire). */
+export function dmlResponse(affectedRows: number, extra: Record<string, unknown> = {}): ScriptedResponse {
+  return {
+    body: {
+      kind: "bigquery#queryResponse",
+      jobComplete: true,
+      numDmlAffectedRows: String(affectedRows),
+      jobReference: { projectId: "fake-project", jobId: "fake-dml-job", location: "US" },
+      ...extra,
+    },
+  };
+}
+
+/** A query still running when the server stopped waiting: the client must poll the job. */
+export function incompleteResponse(jobId: string, location = "US"): ScriptedResponse {
+  return {
+    body: {
+      kind: "bigquery#queryResponse",
+      jobComplete: false,
+      jobReference: { projectId: "fake-project", jobId, location },
+    },
+  };
+}
+
+/** A Google API error: `{ error: { code, message, errors: [{ reason, message }] } }`. */
+export function errorResponse(status: number, reason: string, message = `fake ${reason}`): ScriptedResponse {
+  return {
+    status,
+    body: {
+      error: {
+        code: status,
+        message,
+        errors: [{ domain: "global", reason, message }],
+        status: statusName(status),
+      },
+    },
+  };
+}
+
+function statusName(status: number): string {
+  if (status === 400) return "INVALID_ARGUMENT";
+  if (status === 403) return "PERMISSION_DENIED";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 409) return "ALREADY_EXISTS";
+  if (status === 429) return "RESOURCE_EXHAUSTED";
+  if (status >= 500) return "INTERNAL";
+  return "UNKNOWN";
+}
+
+function encodeRow(fields: FieldSpec[], row: Record<string, CellValue>): { f: { v: unknown }[] } {
+  return { f: fields.map((field) => ({ v: encodeCell(field, row[field.name] ?? null) })) };
+}
+
+function encodeCell(field: FieldSpec, value: CellValue): unknown {
+  if (value === null) return null;
+  if (field.mode === "REPEATED") {
+    if (!Array.isArray(value)) throw new Error(`fake: REPEATED field ${field.name} needs an array`);
+    return value.map((item) => ({ v: encodeCell({ ...field, mode: "NULLABLE" }, item) }));
+  }
+  if (field.type === "RECORD" || field.type === "STRUCT") {
+    if (typeof value !== "object" || Array.isArray(value)) throw new Error(`fake: RECORD field ${field.name} needs an object`);
+    return encodeRow(field.fields ?? [], value);
+  }
+  if (typeof value === "object") throw new Error(`fake: scalar field ${field.name} got ${JSON.stringify(value)}`);
+  return String(value);
+}
+
+/** Paths the client calls; anything else gets a 404 and does not consume the queue. */
+const ROUTES: { method: string; pattern: RegExp }[] = [
+  { method: "POST", pattern: /^\/bigquery\/v2\/projects\/[^/]+\/queries$/ }, // jobs.query
+  { method: "GET", pattern: /^\/bigquery\/v2\/projects\/[^/]+\/queries\/[^/]+$/ }, // jobs.getQueryResults
+  { method: "POST", pattern: /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/ }, // jobs.insert
+  { method: "GET", pattern: /^\/bigquery\/v2\/projects\/[^/]+\/jobs\/[^/]+$/ }, // jobs.get
+  { method: "POST", pattern: /^\/bigquery\/v2\/projects\/[^/]+\/jobs\/[^/]+\/cancel$/ }, // jobs.cancel
+];
+
+const DEFAULT_RESPONSE: ScriptedResponse = rowsResponse([], []);
+
+export class BigQueryFake {
+  readonly requests: RecordedRequest[] = [];
+  private queue: ScriptedResponse[] = [];
+  private fallback: ScriptedResponse = DEFAULT_RESPONSE;
+  private server: Server | undefined;
+  private port = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sockets = new Set<Socket>();
+
+  /** `http://127.0.0.1:PORT`, for the client's `apiEndpoint`. */
+  get url(): string {
+    if (!this.server) throw new Error("fake: not started");
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Script the next responses, answered in order (one per routed request). */
+  enqueue(...responses: ScriptedResponse[]): this {
+    this.queue.push(...responses);
+    return this;
+  }
+
+  /** The response once the queue is empty (initially: an empty, completed result). */
+  setDefault(response: ScriptedResponse): this {
+    this.fallback = response;
+    return this;
+  }
+
+  /** Forget recorded requests and scripted responses (between tests). */
+  reset(): void {
+    this.requests.length = 0;
+    this.queue = [];
+    this.fallback = DEFAULT_RESPONSE;
+  }
+
+  /** The recorded `jobs.query` calls (`POST …/queries`). */
+  queryCalls(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "POST" && /\/queries$/.test(r.path));
+  }
+
+  /** How many scripted responses have not been used yet. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://fake");
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = undefined;
+        if (text) {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = text;
+          }
+        }
+        const method = req.method ?? "GET";
+        this.requests.push({
+          method,
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body,
+        });
+        const routed = ROUTES.some((r) => r.method === method && r.pattern.test(url.pathname));
+        const scripted = routed
+          ? (this.queue.shift() ?? this.fallback)
+          : errorResponse(404, "notFound", `fake: no route for ${method} ${url.pathname}`);
+        this.answer(res, scripted);
+      });
+    });
+    server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    // The client keeps connections alive (teeny-request `forever: true`): close them, or
+    // `server.close()` would wait for their idle timeout.
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private answer(res: ServerResponse, scripted: ScriptedResponse): void {
+    const send = () => {
+      if (res.destroyed || res.writableEnded) return; // the client gave up (timeout)
+      if (scripted.hangUp) {
+        res.socket?.destroy();
+        return;
+      }
+      const payload = JSON.stringify(scripted.body ?? {});
+      res.writeHead(scripted.status ?? 200, {
+        "content-type": "application/json; charset=UTF-8",
+        "content-length": Buffer.byteLength(payload),
+      });
+      res.end(payload);
+    };
+    if (scripted.delayMs && scripted.delayMs > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        send();
+      }, scripted.delayMs);
+      this.timers.add(timer);
+    } else {
+      send();
+    }
+  }
+}
