@@ -1,0 +1,125 @@
+/**
+ * Console alerts (SPEC §2.6), with the handoff's defaults, configurable:
+ *   critical  active circuit breakers (all processors) > 10
+ *   warning   some processor's production-ready % < 90
+ *   info      average completeness (all processors, weighted by rows) < 92
+ * Each alert carries the number that raised it, its threshold and the processors behind it, so
+ * the page can link to exactly those rows. Comparisons are strict, as worded. Client-safe, pure.
+ */
+import type { ProcessorName } from "./processors";
+
+export interface ProcessorHealth {
+  processor: ProcessorName;
+  /** Production-ready % of the processor's rows; null when it has no rows (raises nothing). */
+  productionReadyPct: number | null;
+  /** Average completeness of its rows that have one (no-games-expected rows have none). */
+  avgCompleteness: number | null;
+  /** How many rows `avgCompleteness` averages: the weight in the overall average. */
+  records: number;
+  activeBreakers: number;
+}
+
+export interface AlertThresholds {
+  /** critical when active breakers > this */
+  criticalActiveBreakers: number;
+  /** warning when a processor's production-ready % < this */
+  warningReadyPct: number;
+  /** info when the average completeness < this */
+  infoAvgCompleteness: number;
+}
+
+export const DEFAULT_ALERT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze({
+  criticalActiveBreakers: 10,
+  warningReadyPct: 90,
+  infoAvgCompleteness: 92,
+});
+
+export type AlertLevel = "critical" | "warning" | "info";
+export type AlertCode = "active_breakers" | "production_ready_low" | "avg_completeness_low";
+
+export interface Alert {
+  level: AlertLevel;
+  code: AlertCode;
+  /** The number compared: total active breakers, lowest ready %, or the overall average. */
+  value: number;
+  threshold: number;
+  comparison: ">" | "<";
+  /** Processors that raised it, in input order. */
+  processors: ProcessorName[];
+  /** Each raising processor's own number. */
+  perProcessor: { processor: ProcessorName; value: number }[];
+  message: string;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+function activeBreakersAlert(health: readonly ProcessorHealth[], threshold: number): Alert | null {
+  const total = health.reduce((sum, h) => sum + h.activeBreakers, 0);
+  if (!(total > threshold)) return null;
+  const raising = health.filter((h) => h.activeBreakers > 0);
+  return {
+    level: "critical",
+    code: "active_breakers",
+    value: total,
+    threshold,
+    comparison: ">",
+    processors: raising.map((h) => h.processor),
+    perProcessor: raising.map((h) => ({ processor: h.processor, value: h.activeBreakers })),
+    message: `${total} circuit breakers active (alert above ${threshold})`,
+  };
+}
+
+function readyAlert(health: readonly ProcessorHealth[], threshold: number): Alert | null {
+  const raising = health.flatMap((h) =>
+    h.productionReadyPct !== null && h.productionReadyPct < threshold ? [{ processor: h.processor, value: h.productionReadyPct }] : [],
+  );
+  if (raising.length === 0) return null;
+  const lowest = Math.min(...raising.map((r) => r.value));
+  return {
+    level: "warning",
+    code: "production_ready_low",
+    value: lowest,
+    threshold,
+    comparison: "<",
+    processors: raising.map((r) => r.processor),
+    perProcessor: raising,
+    message: `${raising.length} processor(s) below ${fmt(threshold)}% production ready (lowest ${fmt(lowest)}%)`,
+  };
+}
+
+/** Row-weighted average completeness over processors that have rows; null when none do. */
+export function overallAvgCompleteness(health: readonly ProcessorHealth[]): number | null {
+  const rated = health.filter((h) => h.avgCompleteness !== null && h.records > 0);
+  const rows = rated.reduce((sum, h) => sum + h.records, 0);
+  if (rows === 0) return null;
+  return rated.reduce((sum, h) => sum + (h.avgCompleteness as number) * h.records, 0) / rows;
+}
+
+function avgAlert(health: readonly ProcessorHealth[], threshold: number): Alert | null {
+  const avg = overallAvgCompleteness(health);
+  if (avg === null || !(avg < threshold)) return null;
+  // A weighted average below the threshold implies at least one processor below it.
+  const raising = health.flatMap((h) =>
+    h.avgCompleteness !== null && h.records > 0 && h.avgCompleteness < threshold ? [{ processor: h.processor, value: h.avgCompleteness }] : [],
+  );
+  return {
+    level: "info",
+    code: "avg_completeness_low",
+    value: avg,
+    threshold,
+    comparison: "<",
+    processors: raising.map((r) => r.processor),
+    perProcessor: raising,
+    message: `Average completeness ${fmt(avg)}% is below ${fmt(threshold)}%`,
+  };
+}
+
+/** The alerts raised by a health summary, most severe first. */
+export function evaluateAlerts(health: readonly ProcessorHealth[], thresholds: Partial<AlertThresholds> = {}): Alert[] {
+  const t = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
+  return [
+    activeBreakersAlert(health, t.criticalActiveBreakers),
+    readyAlert(health, t.warningReadyPct),
+    avgAlert(health, t.infoAvgCompleteness),
+  ].filter((a): a is Alert => a !== null);
+}

@@ -1,0 +1,486 @@
+/**
+ * Circuit-breaker state, derived from a key's rows in `nba_orchestration.reprocess_attempts`
+ * (SPEC §2.4, corrected rules). Client-safe, pure: callers read the rows, call these functions
+ * and append what they return. Rows are never edited in place: history is the state.
+ *
+ * A key is (processor_name, entity_id, analysis_date). Its rows are taken in attempt order —
+ * attempt_number, then attempted_at, then a content tie-break — so the derivation never depends
+ * on the order storage returns them in (concurrent runs can write duplicate attempt numbers;
+ * the original never enforced its documented primary key).
+ *
+ * Events and their effect, in that order:
+ *   failure   consecutiveFailures + 1
+ *   trip      a failure that tripped: consecutiveFailures + 1, tripped until its
+ *             circuit_breaker_until (attempted_at + 7 days when that is missing)
+ *   success   a success that ends a failing streak: closes, count 0
+ *   recovery  a success that closes a tripped (half-open) or overridden breaker: closes, count 0
+ *   override  operator un-trips now: closes, count 0 (the original only set a flag nobody read)
+ *   reset     admin wipe: everything before it is forgotten (only the RESET row remains)
+ *
+ * Status at `now`:
+ *   active     tripped and now < until                 → the processor skips the key
+ *   half_open  tripped and now ≥ until (cooldown over) → one attempt allowed: failing re-trips
+ *                                                         for 7 days, succeeding writes `recovery`
+ *   failing    not tripped, 1–2 consecutive failures
+ *   closed     not tripped, no failures since the last success/override/reset
+ *
+ * Legacy rows (written by the original, `event_type` NULL) map as:
+ *   skip_reason 'RESET' (always with manual_override_applied = TRUE)  → reset
+ *   skip_reason 'MANUAL_OVERRIDE'                                     → override (our own marker)
+ *   circuit_breaker_tripped = TRUE                                    → trip, even when the old
+ *       override script later set manual_override_applied = TRUE on it: that flag never
+ *       unblocked anything and records no time, so the trip stands and the state says so
+ *       (`legacyOverrideOnTrip`), prompting an operator to override for real
+ *   skip_reason NULL                                                  → success (the DDL's
+ *       documented meaning; the original never wrote such rows)
+ *   anything else                                                     → failure
+ */
+import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMs, toIsoInstant } from "./dates";
+
+export const BREAKER_COOLDOWN_DAYS = 7;
+/** The 3rd consecutive failure since the last override/reset/success trips the breaker. */
+export const TRIP_AFTER = 3;
+
+export const BREAKER_EVENT_TYPES = ["failure", "trip", "success", "recovery", "override", "reset"] as const;
+export type BreakerEventType = (typeof BREAKER_EVENT_TYPES)[number];
+
+export const BREAKER_STATUSES = ["closed", "failing", "active", "half_open"] as const;
+export type BreakerStatus = (typeof BREAKER_STATUSES)[number];
+
+/** skip_reason marker of a reset row (the original's value). */
+export const RESET_SKIP_REASON = "RESET";
+/** skip_reason marker of an override row, so pre-console readers do not take it for a success. */
+export const OVERRIDE_SKIP_REASON = "MANUAL_OVERRIDE";
+
+export type BreakerRole = "viewer" | "operator" | "admin";
+
+export interface BreakerKey {
+  processor_name: string;
+  entity_id: string;
+  analysis_date: IsoDate;
+}
+
+/** A `reprocess_attempts` row: the 12 original columns plus the nullable added ones. */
+export interface AttemptRow extends BreakerKey {
+  attempt_number: number;
+  /** ISO instant. */
+  attempted_at: string;
+  completeness_pct: number | null;
+  skip_reason: string | null;
+  circuit_breaker_tripped: boolean;
+  circuit_breaker_until: string | null;
+  manual_override_applied: boolean | null;
+  notes: string | null;
+  created_at?: string | null;
+  event_type?: BreakerEventType | null;
+  actor?: string | null;
+  reason_code?: string | null;
+  request_id?: string | null;
+  rows_removed?: number | null;
+  batch_id?: string | null;
+}
+
+/** A row to append, without its key (the caller knows the key it read the state for). */
+export type AttemptDraft = Omit<AttemptRow, keyof BreakerKey | "created_at">;
+
+/** What derivation reads: any row, with or without key columns. */
+export type BreakerRowInput = AttemptDraft & Partial<BreakerKey> & { created_at?: string | null };
+
+export function withKey(key: BreakerKey, draft: AttemptDraft): AttemptRow {
+  return { ...key, ...draft };
+}
+
+export interface BreakerState {
+  status: BreakerStatus;
+  /** Failures since the last success, recovery, override or reset. */
+  consecutiveFailures: number;
+  /** Attempts (failure, trip, success, recovery rows) since the last reset. */
+  attemptCount: number;
+  /** Trips since the last reset. */
+  tripCount: number;
+  /** Rows of the key, all kinds. */
+  rowCount: number;
+  /** Rows after the last reset row (all rows when never reset). */
+  rowsSinceReset: number;
+  /** The attempt_number the next appended row gets. */
+  nextAttemptNumber: number;
+  lastAttemptAt: string | null;
+  lastCompletenessPct: number | null;
+  lastSkipReason: string | null;
+  lastEvent: BreakerEventType | null;
+  /** The trip in force (active or half-open), else null. */
+  trippedAt: string | null;
+  until: string | null;
+  /** Milliseconds until the cooldown ends; 0 unless active. */
+  msUntilRetry: number;
+  lastOverride: { actor: string | null; at: string; reasonCode: string | null; batchId: string | null } | null;
+  lastReset: { actor: string | null; at: string; rowsRemoved: number | null } | null;
+  /** The trip in force carries the original scripts' manual_override_applied flag (no effect). */
+  legacyOverrideOnTrip: boolean;
+  /** Request ids present among the rows, sorted (idempotency). */
+  requestIds: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derivation
+
+/** The event a row records (see the legacy mapping at the top of the file). */
+export function eventOf(row: BreakerRowInput): BreakerEventType {
+  if (row.event_type) return row.event_type;
+  if (row.skip_reason === RESET_SKIP_REASON) return "reset";
+  if (row.skip_reason === OVERRIDE_SKIP_REASON) return "override";
+  if (row.circuit_breaker_tripped) return "trip";
+  if (row.skip_reason === null) return "success";
+  return "failure";
+}
+
+/** Canonical text of a row, used only to break exact ties so sorting is total. */
+function contentKey(row: BreakerRowInput): string {
+  const entries = Object.entries(row).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
+
+/** Rows in attempt order: attempt_number, attempted_at, then content (total, storage-independent). */
+export function sortAttempts<T extends BreakerRowInput>(rows: readonly T[]): T[] {
+  const keyed = rows.map((row) => ({ row, at: instantMs(row.attempted_at), content: contentKey(row) }));
+  keyed.sort(
+    (a, b) =>
+      a.row.attempt_number - b.row.attempt_number ||
+      a.at - b.at ||
+      (a.content < b.content ? -1 : a.content > b.content ? 1 : 0),
+  );
+  return keyed.map((k) => k.row);
+}
+
+interface Acc {
+  consecutiveFailures: number;
+  attemptCount: number;
+  tripCount: number;
+  rowsSinceReset: number;
+  lastAttemptAt: string | null;
+  lastCompletenessPct: number | null;
+  lastSkipReason: string | null;
+  lastEvent: BreakerEventType | null;
+  trip: { at: string; until: string; legacyOverride: boolean } | null;
+  lastOverride: BreakerState["lastOverride"];
+  lastReset: BreakerState["lastReset"];
+}
+
+const freshAcc = (): Acc => ({
+  consecutiveFailures: 0,
+  attemptCount: 0,
+  tripCount: 0,
+  rowsSinceReset: 0,
+  lastAttemptAt: null,
+  lastCompletenessPct: null,
+  lastSkipReason: null,
+  lastEvent: null,
+  trip: null,
+  lastOverride: null,
+  lastReset: null,
+});
+
+function recordAttempt(acc: Acc, row: BreakerRowInput, at: string): void {
+  acc.attemptCount++;
+  acc.lastAttemptAt = at;
+  acc.lastCompletenessPct = row.completeness_pct;
+  acc.lastSkipReason = row.skip_reason;
+}
+
+function apply(acc: Acc, row: BreakerRowInput): Acc {
+  const event = eventOf(row);
+  const at = toIsoInstant(row.attempted_at);
+  if (event === "reset") {
+    return { ...freshAcc(), lastEvent: event, lastReset: { actor: row.actor ?? null, at, rowsRemoved: row.rows_removed ?? null } };
+  }
+  acc.rowsSinceReset++;
+  acc.lastEvent = event;
+  switch (event) {
+    case "override":
+      acc.consecutiveFailures = 0;
+      acc.trip = null;
+      acc.lastOverride = { actor: row.actor ?? null, at, reasonCode: row.reason_code ?? null, batchId: row.batch_id ?? null };
+      break;
+    case "success":
+    case "recovery":
+      recordAttempt(acc, row, at);
+      acc.consecutiveFailures = 0;
+      acc.trip = null;
+      break;
+    case "failure":
+      recordAttempt(acc, row, at);
+      acc.consecutiveFailures++;
+      break;
+    case "trip":
+      recordAttempt(acc, row, at);
+      acc.consecutiveFailures++;
+      acc.tripCount++;
+      acc.trip = {
+        at,
+        until: row.circuit_breaker_until
+          ? toIsoInstant(row.circuit_breaker_until)
+          : addDaysToInstant(at, BREAKER_COOLDOWN_DAYS),
+        legacyOverride: !row.event_type && row.manual_override_applied === true,
+      };
+      break;
+  }
+  return acc;
+}
+
+/** The breaker state of one key at `now`, from all of that key's rows in any order. */
+export function deriveBreakerState(rows: readonly BreakerRowInput[], now: Date | string): BreakerState {
+  const nowMs = instantMs(now);
+  const acc = sortAttempts(rows).reduce(apply, freshAcc());
+  const untilMs = acc.trip ? instantMs(acc.trip.until) : null;
+  // Invariant: at now == until the cooldown is over (half-open), never active.
+  const status: BreakerStatus =
+    untilMs !== null ? (nowMs < untilMs ? "active" : "half_open") : acc.consecutiveFailures > 0 ? "failing" : "closed";
+  const requestIds = [...new Set(rows.flatMap((r) => (r.request_id ? [r.request_id] : [])))].sort();
+  return {
+    status,
+    consecutiveFailures: acc.consecutiveFailures,
+    attemptCount: acc.attemptCount,
+    tripCount: acc.tripCount,
+    rowCount: rows.length,
+    rowsSinceReset: acc.rowsSinceReset,
+    nextAttemptNumber: Math.max(0, ...rows.map((r) => r.attempt_number)) + 1,
+    lastAttemptAt: acc.lastAttemptAt,
+    lastCompletenessPct: acc.lastCompletenessPct,
+    lastSkipReason: acc.lastSkipReason,
+    lastEvent: acc.lastEvent,
+    trippedAt: acc.trip?.at ?? null,
+    until: acc.trip?.until ?? null,
+    msUntilRetry: status === "active" && untilMs !== null ? untilMs - nowMs : 0,
+    lastOverride: acc.lastOverride,
+    lastReset: acc.lastReset,
+    legacyOverrideOnTrip: acc.trip?.legacyOverride ?? false,
+    requestIds,
+  };
+}
+
+/** True when the processor must skip the key now. */
+export function isBlocked(state: Pick<BreakerState, "status">): boolean {
+  return state.status === "active";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency
+
+/** A request id already among the key's rows: the write already happened, replay it. */
+export function hasRequest(source: Pick<BreakerState, "requestIds"> | readonly BreakerRowInput[], requestId: string): boolean {
+  const ids = Array.isArray(source)
+    ? (source as readonly BreakerRowInput[]).map((r) => r.request_id)
+    : (source as Pick<BreakerState, "requestIds">).requestIds;
+  return ids.includes(requestId);
+}
+
+/** The row that a request wrote, for answering a replayed request with the original result. */
+export function findRequestRow<T extends BreakerRowInput>(rows: readonly T[], requestId: string): T | undefined {
+  return rows.find((r) => r.request_id === requestId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processor attempts
+
+export interface AttemptOutcome {
+  now: Date | string;
+  /** Completeness at attempt time (the primary window, or null when no games were expected). */
+  completenessPct: number | null;
+  /** Why the attempt failed (ignored when ok). */
+  skipReason: string | null;
+  ok: boolean;
+  /** Optional idempotency key (e.g. run id + key): a repeat returns null. */
+  requestId?: string | null;
+  /** Optional run id. */
+  batchId?: string | null;
+}
+
+function pctText(pct: number | null): string {
+  return pct === null ? "no games expected" : `${pct.toFixed(1)}% complete`;
+}
+
+function draft(state: BreakerState, now: Date | string, fields: Partial<AttemptDraft>): AttemptDraft {
+  return {
+    attempt_number: state.nextAttemptNumber,
+    attempted_at: toIsoInstant(now),
+    completeness_pct: null,
+    skip_reason: null,
+    circuit_breaker_tripped: false,
+    circuit_breaker_until: null,
+    manual_override_applied: false,
+    notes: null,
+    event_type: null,
+    actor: null,
+    reason_code: null,
+    request_id: null,
+    rows_removed: null,
+    batch_id: null,
+    ...fields,
+  };
+}
+
+/**
+ * The row a processor appends after evaluating a key, or null when nothing is written.
+ *
+ * - Active key: null. The processor must not attempt it; like the original, a skip caused by
+ *   an active breaker is not recorded as an attempt (it would extend nothing and only add rows).
+ * - Failure: a `failure` row, or a `trip` row (tripped until now + 7 days) when it is the 3rd
+ *   consecutive failure or the one attempt allowed in half-open state.
+ * - Success on a half-open key, or the first success after an override: a `recovery` row.
+ * - Success ending a failing streak: a `success` row, so "consecutive" really means
+ *   consecutive (failures separated by a success never trip).
+ * - Success on a closed key with nothing to close: null. Writing a row for every healthy
+ *   entity every day would multiply the table for no information.
+ * - A repeated requestId: null (already written).
+ */
+export function nextAttemptRow(state: BreakerState, outcome: AttemptOutcome): AttemptDraft | null {
+  if (outcome.requestId && hasRequest(state, outcome.requestId)) return null;
+  if (state.status === "active") return null;
+  const common = {
+    completeness_pct: outcome.completenessPct,
+    request_id: outcome.requestId ?? null,
+    batch_id: outcome.batchId ?? null,
+  };
+  const n = state.nextAttemptNumber;
+  if (!outcome.ok) {
+    const trips = state.status === "half_open" || state.consecutiveFailures + 1 >= TRIP_AFTER;
+    const until = trips ? addDaysToInstant(outcome.now, BREAKER_COOLDOWN_DAYS) : null;
+    return draft(state, outcome.now, {
+      ...common,
+      skip_reason: outcome.skipReason,
+      circuit_breaker_tripped: trips,
+      circuit_breaker_until: until,
+      event_type: trips ? "trip" : "failure",
+      notes: `Attempt ${n}: ${pctText(outcome.completenessPct)}` + (trips ? `; circuit breaker tripped until ${until}` : ""),
+    });
+  }
+  if (state.status === "half_open" || (state.status === "closed" && state.lastEvent === "override")) {
+    const after = state.status === "half_open" ? "after cooldown" : "after manual override";
+    return draft(state, outcome.now, {
+      ...common,
+      event_type: "recovery",
+      notes: `Attempt ${n}: ${pctText(outcome.completenessPct)}; recovered ${after}`,
+    });
+  }
+  if (state.status === "failing") {
+    return draft(state, outcome.now, {
+      ...common,
+      event_type: "success",
+      notes: `Attempt ${n}: ${pctText(outcome.completenessPct)}; succeeded after ${state.consecutiveFailures} failure(s)`,
+    });
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operator writes
+
+export type BreakerConflict = "forbidden" | "not_active" | "nothing_to_reset";
+
+export type BreakerWrite =
+  | { ok: true; replay: false; row: AttemptDraft }
+  | { ok: true; replay: true }
+  | { ok: false; conflict: BreakerConflict; state: BreakerState };
+
+export interface OverrideRequest {
+  actor: string;
+  role: BreakerRole;
+  /** A short machine-readable reason (e.g. data_now_complete, false_positive). */
+  reasonCode: string;
+  /** The operator's words, required. */
+  reason: string;
+  requestId: string;
+  now: Date | string;
+  /** Set by a bulk override: one id shared by every key of the confirmed set. */
+  batchId?: string | null;
+}
+
+function requireText(value: string, what: string): void {
+  if (value.trim() === "") throw new RangeError(`${what} is required`);
+}
+
+/**
+ * Override (operator or admin): un-trip an ACTIVE key now, restarting its failure count.
+ * Checked in this order: role (forbidden), replay of the same request (no new row, even if the
+ * key has since changed), state (a key that is not active is a conflict, not a silent no-op).
+ */
+export function overrideRow(state: BreakerState, req: OverrideRequest): BreakerWrite {
+  requireText(req.actor, "actor");
+  requireText(req.reason, "reason");
+  requireText(req.requestId, "requestId");
+  if (req.role !== "operator" && req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
+  if (state.status !== "active") return { ok: false, conflict: "not_active", state };
+  const verb = req.batchId ? "Bulk override" : "Manual override";
+  return {
+    ok: true,
+    replay: false,
+    row: draft(state, req.now, {
+      completeness_pct: state.lastCompletenessPct,
+      skip_reason: OVERRIDE_SKIP_REASON,
+      manual_override_applied: true,
+      event_type: "override",
+      actor: req.actor,
+      reason_code: req.reasonCode,
+      request_id: req.requestId,
+      batch_id: req.batchId ?? null,
+      notes: `${verb} applied by ${req.actor} on ${formatUtcForNotes(req.now)}. Reason: ${req.reason}`,
+    }),
+  };
+}
+
+export type ResetRequest = Omit<OverrideRequest, "batchId" | "reasonCode"> & { reasonCode?: string | null };
+
+export type ResetWrite =
+  | { ok: true; replay: false; row: AttemptDraft; rowsRemoved: number }
+  | { ok: true; replay: true }
+  | { ok: false; conflict: BreakerConflict; state: BreakerState };
+
+/**
+ * Reset (admin only, destructive): the caller deletes ALL of the key's rows (earlier RESET rows
+ * included) and inserts the returned row, in one transaction, so that exactly one RESET row
+ * remains: attempt_number 0, skip_reason 'RESET', manual_override_applied TRUE (as the
+ * original wrote it), rows_removed = how many rows went, notes in the original's format.
+ * A key with nothing after its last reset is a conflict (`nothing_to_reset`).
+ */
+export function resetRows(state: BreakerState, req: ResetRequest): ResetWrite {
+  requireText(req.actor, "actor");
+  requireText(req.reason, "reason");
+  requireText(req.requestId, "requestId");
+  if (req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
+  if (state.rowsSinceReset === 0) return { ok: false, conflict: "nothing_to_reset", state };
+  const count = state.rowCount;
+  return {
+    ok: true,
+    replay: false,
+    rowsRemoved: count,
+    row: {
+      ...draft(state, req.now, {}),
+      attempt_number: 0,
+      skip_reason: RESET_SKIP_REASON,
+      manual_override_applied: true,
+      event_type: "reset",
+      actor: req.actor,
+      reason_code: req.reasonCode ?? null,
+      request_id: req.requestId,
+      rows_removed: count,
+      notes: `RESET: All previous attempts deleted by ${req.actor} on ${formatUtcForNotes(req.now)}. Reason: ${req.reason}. Previous attempts: ${count}`,
+    },
+  };
+}
+
+/**
+ * Apply a write to a key's rows in memory (what the database will hold afterwards): used for
+ * previews (before → after) and by the demo simulator. Replays and conflicts change nothing.
+ */
+export function applyWrite<T extends BreakerRowInput>(
+  rows: readonly T[],
+  write: BreakerWrite | ResetWrite,
+  key?: BreakerKey,
+): BreakerRowInput[] {
+  if (!write.ok || write.replay) return [...rows];
+  const row: BreakerRowInput = key ? withKey(key, write.row) : write.row;
+  return write.row.event_type === "reset" ? [row] : [...rows, row];
+}

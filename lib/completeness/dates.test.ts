@@ -1,0 +1,83 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import {
+  addDays,
+  addDaysToInstant,
+  dayOfWeek,
+  daysBetween,
+  formatUtcForNotes,
+  fromEpochDay,
+  instantMs,
+  isIsoDate,
+  monthOf,
+  toEpochDay,
+  toIsoInstant,
+} from "./dates";
+
+describe("calendar dates", () => {
+  it("adds days across month, year and leap-day boundaries", () => {
+    expect(addDays("2024-10-31", 1)).toBe("2024-11-01");
+    expect(addDays("2024-12-31", 1)).toBe("2025-01-01");
+    expect(addDays("2024-02-28", 1)).toBe("2024-02-29");
+    expect(addDays("2025-02-28", 1)).toBe("2025-03-01");
+    expect(addDays("2025-01-01", -1)).toBe("2024-12-31");
+  });
+
+  it("ignores daylight-saving changes (US DST ended 2024-11-03)", () => {
+    expect(addDays("2024-11-02", 2)).toBe("2024-11-04");
+    expect(daysBetween("2024-03-09", "2024-03-11")).toBe(2);
+  });
+
+  it("counts signed days between dates", () => {
+    expect(daysBetween("2024-10-22", "2024-11-21")).toBe(30);
+    expect(daysBetween("2024-11-21", "2024-10-22")).toBe(-30);
+    expect(daysBetween("2024-10-22", "2024-10-22")).toBe(0);
+  });
+
+  it("rejects what is not a real YYYY-MM-DD date", () => {
+    expect(() => toEpochDay("2024-02-30")).toThrow(RangeError);
+    expect(() => toEpochDay("2024-1-05")).toThrow(RangeError);
+    expect(() => addDays("2024-10-22T00:00:00Z", 1)).toThrow(RangeError);
+    expect(isIsoDate("2024-02-29")).toBe(true);
+    expect(isIsoDate("2023-02-29")).toBe(false);
+    expect(isIsoDate(20241022)).toBe(false);
+  });
+
+  it("knows the month and weekday (2024-10-22 was a Tuesday)", () => {
+    expect(monthOf("2024-04-15")).toBe(4);
+    expect(dayOfWeek("2024-10-22")).toBe(2);
+    expect(dayOfWeek("1970-01-01")).toBe(4);
+  });
+
+  it("property: addDays and daysBetween are inverse", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30_000 }), fc.integer({ min: -2_000, max: 2_000 }), (day, n) => {
+        const d = fromEpochDay(day);
+        expect(daysBetween(d, addDays(d, n))).toBe(n);
+        expect(addDays(addDays(d, n), -n)).toBe(d);
+      }),
+    );
+  });
+});
+
+describe("instants", () => {
+  it("reads a timestamp without a zone as UTC, never local time", () => {
+    expect(instantMs("2024-11-01 10:00:00")).toBe(Date.UTC(2024, 10, 1, 10));
+    expect(instantMs("2024-11-01T10:00:00")).toBe(Date.UTC(2024, 10, 1, 10));
+    expect(instantMs("2024-11-01 10:00:00+00")).toBe(Date.UTC(2024, 10, 1, 10));
+    expect(instantMs("2024-11-01T12:00:00+02:00")).toBe(Date.UTC(2024, 10, 1, 10));
+    expect(instantMs(new Date(Date.UTC(2024, 10, 1, 10)))).toBe(Date.UTC(2024, 10, 1, 10));
+  });
+
+  it("rejects garbage", () => {
+    expect(() => instantMs("yesterday")).toThrow(RangeError);
+    expect(() => instantMs(new Date(Number.NaN))).toThrow(RangeError);
+  });
+
+  it("adds whole days to an instant and formats it for notes", () => {
+    expect(addDaysToInstant("2024-11-01T10:00:00Z", 7)).toBe("2024-11-08T10:00:00.000Z");
+    expect(toIsoInstant("2024-11-01 10:00:00")).toBe("2024-11-01T10:00:00.000Z");
+    expect(formatUtcForNotes("2024-11-01T10:00:00.123Z")).toBe("2024-11-01 10:00:00 UTC");
+  });
+});

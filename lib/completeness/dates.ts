@@ -1,0 +1,111 @@
+/**
+ * Calendar dates and instants, done on strings in UTC. Client-safe: no imports.
+ *
+ * Invariants:
+ * - A calendar date is a "YYYY-MM-DD" string everywhere (the warehouse returns DATE that way).
+ *   Arithmetic goes through whole UTC days since the epoch, so no viewer or server time zone
+ *   and no daylight-saving change can ever shift a game date.
+ * - Because the format is fixed-width, two valid dates compare correctly as plain strings
+ *   (`a < b`); the helpers below rely on that and never build a local-time `Date`.
+ * - An instant (a TIMESTAMP such as `attempted_at`) is an ISO string with a zone, or a `Date`.
+ *   A string without a zone is read as UTC, never as local time.
+ */
+
+export type IsoDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. */
+export function toEpochDay(date: IsoDate): number {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  // Date.UTC rolls 2024-02-30 over to March; a round trip catches impossible dates.
+  if (fromEpochDay(ms / MS_PER_DAY) !== date) throw new RangeError(`Not a calendar date: ${date}`);
+  return ms / MS_PER_DAY;
+}
+
+/** The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC). */
+export function fromEpochDay(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== "string") return false;
+  try {
+    toEpochDay(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `date` moved by `n` calendar days (n may be negative). */
+export function addDays(date: IsoDate, n: number): IsoDate {
+  return fromEpochDay(toEpochDay(date) + n);
+}
+
+/** Signed number of calendar days from `a` to `b`: daysBetween("2024-10-22", "2024-11-21") = 30. */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return toEpochDay(b) - toEpochDay(a);
+}
+
+export function yearOf(date: IsoDate): number {
+  toEpochDay(date); // validates
+  return Number(date.slice(0, 4));
+}
+
+/** Month 1..12. */
+export function monthOf(date: IsoDate): number {
+  toEpochDay(date); // validates
+  return Number(date.slice(5, 7));
+}
+
+/** Day of week, 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
+export function dayOfWeek(date: IsoDate): number {
+  return (((toEpochDay(date) + 4) % 7) + 7) % 7;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instants
+
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * Milliseconds since the epoch of an instant. Accepts `Date`, full ISO strings and the
+ * "YYYY-MM-DD HH:MM:SS[+00]" form some drivers print. A missing zone means UTC: `Date.parse`
+ * would read it as local time, which is exactly the bug this helper exists to prevent.
+ */
+export function instantMs(value: Date | string): number {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new RangeError("Invalid Date");
+    return ms;
+  }
+  const m = ISO_INSTANT.exec(value.trim());
+  if (!m) throw new RangeError(`Not an ISO timestamp: ${JSON.stringify(value)}`);
+  let zone = m[3] ?? "Z";
+  if (/^[+-]\d{2}$/.test(zone)) zone = `${zone}:00`;
+  else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone.toUpperCase()}`);
+  if (Number.isNaN(ms)) throw new RangeError(`Not an ISO timestamp: ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** Canonical form of an instant: "YYYY-MM-DDTHH:mm:ss.sssZ" (what the warehouse adapters return). */
+export function toIsoInstant(value: Date | string | number): string {
+  const ms = typeof value === "number" ? value : instantMs(value);
+  return new Date(ms).toISOString();
+}
+
+/** The instant `days` whole days (of 24 h; UTC has no DST) after `value`, as an ISO string. */
+export function addDaysToInstant(value: Date | string, days: number): string {
+  return toIsoInstant(instantMs(value) + days * MS_PER_DAY);
+}
+
+/** "YYYY-MM-DD HH:MM:SS UTC", the format the original scripts wrote into `notes`. */
+export function formatUtcForNotes(value: Date | string): string {
+  return `${toIsoInstant(value).slice(0, 19).replace("T", " ")} UTC`;
+}
