@@ -610,3 +610,75 @@ describe("normalizeValue on the client's wrapper values", () => {
     expect(() => timestampToIso("not a time")).toThrow(RangeError);
   });
 });
+
+describe("insert", () => {
+  it("sends one DML INSERT … SELECT FROM UNNEST(@rows) with an ARRAY<STRUCT> parameter (never a streaming insert)", async () => {
+    fake.enqueue(dmlResponse(2));
+    const result = await warehouse().insert(
+      "nba_orchestration.reprocess_attempts",
+      { entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", completeness_pct: "FLOAT64", data_quality_issues: ["STRING"] },
+      [
+        { entity_id: "lebronjames", analysis_date: "2024-12-15", attempt_number: 1, completeness_pct: 80, data_quality_issues: ["missing_game_2024-12-10"] },
+        { entity_id: "O'Neal", analysis_date: "2024-12-15", attempt_number: 2, completeness_pct: null, data_quality_issues: [] },
+      ],
+    );
+    expect(result).toEqual({ affectedRows: 2 });
+    expect(fake.requests.some((r) => r.path.includes("insertAll"))).toBe(false);
+    const body = bodyOf(fake.queryCalls()[0]);
+    expect(body.query).toBe(
+      "INSERT INTO prod_orchestration.reprocess_attempts (entity_id, analysis_date, attempt_number, completeness_pct, data_quality_issues) " +
+        "SELECT r.entity_id, r.analysis_date, r.attempt_number, r.completeness_pct, r.data_quality_issues FROM UNNEST(@rows) AS r",
+    );
+    expect(body.queryParameters).toEqual([
+      {
+        name: "rows",
+        parameterType: {
+          type: "ARRAY",
+          arrayType: {
+            type: "STRUCT",
+            structTypes: [
+              { name: "entity_id", type: { type: "STRING" } },
+              { name: "analysis_date", type: { type: "DATE" } },
+              { name: "attempt_number", type: { type: "INT64" } },
+              { name: "completeness_pct", type: { type: "FLOAT64" } },
+              { name: "data_quality_issues", type: { type: "ARRAY", arrayType: { type: "STRING" } } },
+            ],
+          },
+        },
+        parameterValue: {
+          arrayValues: [
+            {
+              structValues: {
+                entity_id: { value: "lebronjames" },
+                analysis_date: { value: "2024-12-15" },
+                attempt_number: { value: "1" },
+                completeness_pct: { value: "80" },
+                data_quality_issues: { arrayValues: [{ value: "missing_game_2024-12-10" }] },
+              },
+            },
+            {
+              structValues: {
+                entity_id: { value: "O'Neal" },
+                analysis_date: { value: "2024-12-15" },
+                attempt_number: { value: "2" },
+                completeness_pct: { value: null },
+                data_quality_issues: { arrayValues: [] },
+              },
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it("lowers inserts inside a transaction script with their own parameter names", async () => {
+    fake.enqueue(rowsResponse([{ name: "row_counts", type: "INTEGER", mode: "REPEATED" }], [{ row_counts: [1, 1] }]));
+    await warehouse().transaction([
+      { insert: "nba_orchestration.t", columns: { k: "STRING" }, rows: [{ k: "a" }] },
+      { sql: "DELETE FROM nba_orchestration.t WHERE k = @k", params: { k: "b" }, types: { k: "STRING" } },
+    ]);
+    const body = bodyOf(fake.queryCalls()[0]);
+    expect(body.query).toContain("INSERT INTO prod_orchestration.t (k) SELECT r.k FROM UNNEST(@s0_rows) AS r;");
+    expect((body.queryParameters as { name: string }[]).map((p) => p.name)).toEqual(["s0_rows", "s1_k"]);
+  });
+});

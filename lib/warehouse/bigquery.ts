@@ -43,9 +43,14 @@ import {
   type ParamValue,
   type QueryOptions,
   type Row,
+  type ColumnType,
+  type InsertStatement,
   type ScalarType,
+  type SqlStatement,
   type Statement,
+  type StructType,
   type Warehouse,
+  isInsert,
 } from "./types";
 
 export interface BigQueryWarehouseOptions {
@@ -222,9 +227,16 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
 
     async transaction(statements: Statement[], opts: Omit<QueryOptions, "params" | "types"> = {}): Promise<ExecuteResult[]> {
       if (statements.length === 0) return [];
-      const script = transactionScript(statements);
+      const script = transactionScript(statements.map(lowerStatement));
       const result = await run(script.sql, { ...opts, params: script.params, types: script.types }, "transaction");
       return affectedRowsFromScript(result.rows, statements.length);
+    },
+
+    async insert(table, columns, rows): Promise<ExecuteResult> {
+      if (rows.length === 0) return { affectedRows: 0 };
+      const statement = insertSql({ insert: table, columns, rows });
+      const result = await run(statement.sql, { params: statement.params, types: statement.types }, "insert");
+      return { affectedRows: result.numDmlAffectedRows === undefined ? 0 : toCount(result.numDmlAffectedRows) };
     },
 
     async close(): Promise<void> {
@@ -237,10 +249,20 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
 // ---------------------------------------------------------------------------------------------
 // Wire types: the subset of jobs.query / jobs.getQueryResults we send and read.
 
+type WireType =
+  | { type: ScalarType }
+  | { type: "ARRAY"; arrayType: WireType }
+  | { type: "STRUCT"; structTypes: { name: string; type: WireType }[] };
+
+type WireValue =
+  | { value: string | null }
+  | { arrayValues: WireValue[] }
+  | { structValues: Record<string, WireValue> };
+
 interface QueryParameter {
   name: string;
-  parameterType: { type: ScalarType } | { type: "ARRAY"; arrayType: { type: ScalarType } };
-  parameterValue: { value: string | null } | { arrayValues: { value: string }[] };
+  parameterType: WireType;
+  parameterValue: WireValue;
 }
 
 interface QueryRequestBody {
@@ -325,8 +347,12 @@ export function encodeParameters(
   return Object.entries(params).map(([name, value]) => {
     const type = types[name];
     if (type === undefined) throw invalidParameter(name, "has no declared type");
+    if (Array.isArray(type) && typeof type[0] === "object") {
+      if (value !== null && !Array.isArray(value)) throw invalidParameter(name, "is declared as an array but is not one");
+      return encodeStructArray(name, type[0], (value ?? []) as ReadonlyArray<Record<string, unknown>>);
+    }
     if (Array.isArray(type)) {
-      const [elementType] = type;
+      const elementType = type[0] as ScalarType;
       if (value !== null && !Array.isArray(value)) throw invalidParameter(name, "is declared as an array but is not one");
       // The REST encoding cannot tell a NULL array from an empty one (a repeated field with no
       // elements is simply absent), so null is sent as [].
@@ -347,6 +373,53 @@ export function encodeParameters(
     if (Array.isArray(value)) throw invalidParameter(name, `is declared as ${type} but is an array`);
     return { name, parameterType: { type }, parameterValue: { value: encodeScalar(name, type, value) } };
   });
+}
+
+function columnWireType(type: ColumnType): WireType {
+  return Array.isArray(type) ? { type: "ARRAY", arrayType: { type: type[0] } } : { type };
+}
+
+/** An ARRAY<STRUCT<…>> parameter: how many rows travel to one DML INSERT (see insertSql). */
+function encodeStructArray(name: string, struct: StructType, rows: ReadonlyArray<Record<string, unknown>>): QueryParameter {
+  const fields = Object.entries(struct);
+  return {
+    name,
+    parameterType: {
+      type: "ARRAY",
+      arrayType: { type: "STRUCT", structTypes: fields.map(([field, t]) => ({ name: field, type: columnWireType(t) })) },
+    },
+    parameterValue: {
+      arrayValues: rows.map((row) => ({
+        structValues: Object.fromEntries(
+          fields.map(([field, t]): [string, WireValue] => {
+            const v = row[field] ?? null;
+            if (!Array.isArray(t)) return [field, { value: encodeScalar(`${name}.${field}`, t, v) }];
+            // A NULL array and an empty one travel the same way (see above).
+            const items = (v ?? []) as unknown[];
+            return [field, { arrayValues: items.map((item) => ({ value: encodeScalar(`${name}.${field}`, t[0], item) })) }];
+          }),
+        ),
+      })),
+    },
+  };
+}
+
+/**
+ * An InsertStatement as one DML statement: `INSERT INTO t (a, b) SELECT r.a, r.b FROM
+ * UNNEST(@rows) AS r`, the rows travelling as one ARRAY<STRUCT> parameter. A DML job, never a
+ * streaming insert: streamed rows cannot be deleted for up to 30 minutes, and a reset deletes.
+ */
+export function insertSql(statement: InsertStatement): SqlStatement {
+  const columns = Object.keys(statement.columns);
+  return {
+    sql: `INSERT INTO ${statement.insert} (${columns.join(", ")}) SELECT ${columns.map((c) => `r.${c}`).join(", ")} FROM UNNEST(@rows) AS r`,
+    params: { rows: statement.rows as ParamValue },
+    types: { rows: [statement.columns as StructType] },
+  };
+}
+
+function lowerStatement(statement: Statement): SqlStatement {
+  return isInsert(statement) ? insertSql(statement) : statement;
 }
 
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
@@ -425,7 +498,7 @@ export function labelValue(label: string): string {
  * digit. Each statement must be exactly one statement (checked), and a statement ending in a
  * `--` comment gets its `;` on a new line, where the comment cannot swallow it.
  */
-export function transactionScript(statements: Statement[]): {
+export function transactionScript(statements: SqlStatement[]): {
   sql: string;
   params: Record<string, ParamValue>;
   types: Record<string, ParamType>;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { bindParams, createDuckDbWarehouse, toDuckDbDialect } from "./duckdb";
-import { WarehouseError } from "./types";
+import { WarehouseError, type ColumnType } from "./types";
 
 describe("bindParams", () => {
   it("casts each parameter to its declared type and binds it once", () => {
@@ -122,5 +122,43 @@ describe("DuckDB warehouse", () => {
       name: "WarehouseError",
       message: "The embedded database could not run the query",
     });
+  });
+});
+
+describe("DuckDB insert (appender)", () => {
+  const wh = createDuckDbWarehouse({ path: ":memory:" });
+  afterAll(() => wh.close());
+
+  it("appends rows of every column type, filling unlisted columns with their default", async () => {
+    await wh.execute("CREATE SCHEMA ds");
+    await wh.execute(`CREATE TABLE ds.t (s VARCHAR, i BIGINT, f DOUBLE, n DECIMAL(5,1), b BOOLEAN, d DATE,
+      ts TIMESTAMPTZ, arr VARCHAR[], created_at TIMESTAMPTZ DEFAULT current_timestamp)`);
+    const columns: Record<string, ColumnType> = { s: "STRING", i: "INT64", f: "FLOAT64", n: "NUMERIC", b: "BOOL", d: "DATE", ts: "TIMESTAMP", arr: ["STRING"] };
+    const rows = [
+      { s: "lebronjames", i: 3, f: 89.96, n: 31.5, b: true, d: "2024-12-15", ts: "2024-12-16T04:00:00.000Z", arr: ["missing_game_2024-12-10"] },
+      { s: null, i: null, f: null, n: null, b: null, d: null, ts: null, arr: [] },
+    ];
+    expect(await wh.insert("ds.t", columns, rows)).toEqual({ affectedRows: 2 });
+    const back = await wh.query("SELECT s, i, f, n, b, d, ts, arr, created_at IS NOT NULL AS has_default FROM ds.t ORDER BY s NULLS LAST");
+    expect(back).toEqual([
+      { ...rows[0], has_default: true },
+      { ...rows[1], has_default: true },
+    ]);
+  });
+
+  it("rolls appended rows back with the rest of a failed transaction", async () => {
+    await wh.execute("CREATE TABLE ds.k (k VARCHAR PRIMARY KEY)");
+    await expect(
+      wh.transaction([
+        { insert: "ds.k", columns: { k: "STRING" }, rows: [{ k: "a" }, { k: "b" }] },
+        { sql: "INSERT INTO ds.k VALUES (@k)", params: { k: "a" }, types: { k: "STRING" } },
+      ]),
+    ).rejects.toBeInstanceOf(WarehouseError);
+    expect(await wh.query("SELECT count(*) AS n FROM ds.k")).toEqual([{ n: 0 }]);
+  });
+
+  it("refuses unknown tables and columns", async () => {
+    await expect(wh.insert("ds.nope", { k: "STRING" }, [{ k: "a" }])).rejects.toThrow(/No such table/);
+    await expect(wh.insert("ds.k", { nope: "STRING" }, [{ nope: "a" }])).rejects.toThrow(/Unknown column/);
   });
 });

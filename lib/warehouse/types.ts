@@ -11,10 +11,23 @@
  */
 
 export type ScalarType = "STRING" | "INT64" | "FLOAT64" | "NUMERIC" | "BOOL" | "DATE" | "TIMESTAMP";
-/** A parameter type in the shape `@google-cloud/bigquery` accepts: a scalar, or `[scalar]` for an array. */
-export type ParamType = ScalarType | [ScalarType];
+/** A column's type in an insert: a scalar, or `[scalar]` for an ARRAY column. */
+export type ColumnType = ScalarType | [ScalarType];
+/** The fields of a STRUCT parameter. */
+export type StructType = { [field: string]: ColumnType };
+/**
+ * A parameter type in the shape `@google-cloud/bigquery` accepts: a scalar, `[scalar]` for an
+ * array, or `[{ field: type }]` for an array of structs (used by the BigQuery adapter to insert
+ * many rows in one DML statement; the DuckDB adapter inserts through its appender instead).
+ */
+export type ParamType = ScalarType | [ScalarType] | [StructType];
 
-export type ParamValue = string | number | boolean | Date | null | ReadonlyArray<string | number | boolean | Date>;
+type Scalar = string | number | boolean | Date;
+export type ParamValue =
+  | Scalar
+  | null
+  | ReadonlyArray<Scalar>
+  | ReadonlyArray<Readonly<Record<string, Scalar | null | ReadonlyArray<Scalar>>>>;
 
 export interface QueryOptions {
   params?: Record<string, ParamValue>;
@@ -28,10 +41,30 @@ export interface QueryOptions {
 
 export type Row = Record<string, unknown>;
 
-export interface Statement {
+export interface SqlStatement {
   sql: string;
   params?: Record<string, ParamValue>;
   types?: Record<string, ParamType>;
+}
+
+/**
+ * Append rows to a table. Rows use the table's column names and the row value contract
+ * (dates as YYYY-MM-DD, timestamps as ISO strings); columns not listed get their default.
+ * Each adapter lowers it its own way: DuckDB's appender (fast, inside the transaction), and a
+ * DML `INSERT … SELECT … FROM UNNEST(@rows)` in BigQuery (never streaming inserts: streamed
+ * rows cannot be changed or deleted for a while, and resets delete rows).
+ */
+export interface InsertStatement {
+  /** `dataset.table` */
+  insert: string;
+  columns: Readonly<Record<string, ColumnType>>;
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+export type Statement = SqlStatement | InsertStatement;
+
+export function isInsert(statement: Statement): statement is InsertStatement {
+  return "insert" in statement;
 }
 
 export interface ExecuteResult {
@@ -53,6 +86,8 @@ export interface Warehouse {
    * count per statement.
    */
   transaction(statements: Statement[], options?: Omit<QueryOptions, "params" | "types">): Promise<ExecuteResult[]>;
+  /** Append rows (one InsertStatement in its own transaction). */
+  insert(table: string, columns: InsertStatement["columns"], rows: InsertStatement["rows"]): Promise<ExecuteResult>;
   /** Release connections and file locks. */
   close(): Promise<void>;
 }
