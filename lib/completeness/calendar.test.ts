@@ -129,3 +129,17 @@ describe("season year and start", () => {
     expect(seasonPhaseOf("2025-09-30")).toBe("postseason_or_offseason");
   });
 });
+
+describe("a calendar season off the October rhythm (the shifted demo season)", () => {
+  const demo = { ...DEFAULT_SEASON_CALENDAR, 2026: "2026-07-07" };
+  it("assigns its dates to it, even in months the October rule gives to the previous season", () => {
+    expect(seasonStartFor("2026-08-01", demo)).toBe("2026-07-07");
+    expect(seasonStartFor("2026-11-25", demo)).toBe("2026-07-07");
+    expect(isBootstrap("2026-08-05", { calendar: demo })).toBe(true); // day 29
+    expect(isBootstrap("2026-08-06", { calendar: demo })).toBe(false); // day 30
+  });
+  it("leaves the real seasons as they were", () => {
+    expect(seasonStartFor("2026-03-01", demo)).toBe("2025-10-21");
+    expect(seasonStartFor("2025-10-10", demo)).toBe("2025-10-21"); // preseason: ahead
+  });
+});

@@ -52,9 +52,18 @@ export function seasonStartOfYear(seasonYear: number, calendar: SeasonCalendar =
   return addDays(oct18, (TUESDAY - dayOfWeek(oct18) + 7) % 7);
 }
 
-/** Opening night of the season `date` belongs to. */
+/**
+ * Opening night of the season `date` belongs to: its month-based season (October–December
+ * that year, January–September the previous one). In October before opening night that start
+ * lies ahead (negative day counts: preseason). Otherwise, a LATER calendar start that has
+ * already passed wins: a calendar may hold a season that does not follow the October rhythm
+ * (the demo database simulates the latest season shifted in time to end yesterday, and
+ * registers its opening night under the season year of its last day).
+ */
 export function seasonStartFor(date: IsoDate, calendar: SeasonCalendar = DEFAULT_SEASON_CALENDAR): IsoDate {
-  return seasonStartOfYear(seasonYearOf(date), calendar);
+  const monthBased = seasonStartOfYear(seasonYearOf(date), calendar);
+  if (monthBased > date) return monthBased;
+  return Object.values(calendar).reduce((latest, start) => (start <= date && start > latest ? start : latest), monthBased);
 }
 
 /**

@@ -73,6 +73,13 @@ export interface CompletenessData {
   teamBoxScores?: ReadonlyMap<string, Presence>;
   /** Player game history, for the player's team on the date (trades). */
   playerTeams?: readonly PlayerTeamRow[];
+  /**
+   * Per player: games the RAW box score (`bdl_player_boxscores`, minutes > 0) shows them
+   * playing. A game the player played is never credited to the team box score: their missing
+   * row is a data gap (a permanently lost row), not a DNP. Without it, every game with a team
+   * box score and no player row counts as a DNP.
+   */
+  playedPerRaw?: ReadonlyMap<string, Presence>;
   calendar?: SeasonCalendar;
 }
 
@@ -269,6 +276,8 @@ interface Subject {
   /** Player only: team box scores, for DNP credit, and the start of the current stint. */
   teamBox?: Presence;
   since?: IsoDate;
+  /** Player only: games the raw box score shows them playing. */
+  played?: Presence;
 }
 
 function subjectOf(data: PreparedData, kind: EntityKind, entity: string, date: IsoDate): Subject {
@@ -286,6 +295,7 @@ function subjectOf(data: PreparedData, kind: EntityKind, entity: string, date: I
     own: data.present.get(entity),
     teamBox: data.teamBoxScores?.get(onTeam.team),
     since: onTeam.since,
+    played: data.playedPerRaw?.get(entity),
   };
 }
 
@@ -322,7 +332,7 @@ function computeWindow(data: PreparedData, subject: Subject, window: WindowSpec,
     // old team's game, so only the new team's box score can account for this game.
     const beforeJoining = subject.since !== undefined && game.game_date < subject.since;
     if (!beforeJoining && isPresent(subject.own, game)) actual++;
-    else if (subject.teamBox && isPresent(subject.teamBox, game)) {
+    else if (subject.teamBox && isPresent(subject.teamBox, game) && !(subject.played?.gameIds?.has(game.game_id) ?? false)) {
       actual++;
       dnpGames.push({ ...ref(game, team), reason: beforeJoining ? "before_joining" : "dnp" });
     } else missingGames.push(ref(game, team));

@@ -76,3 +76,16 @@ export const upstreamReadiness = defineQuery({
   row: z.object({ processor: z.string(), entity_id: z.string(), is_production_ready: z.boolean().nullable() }),
   fragments: { processor_outputs: [processorOutputsSql({ columns: ["is_production_ready"] })] },
 });
+
+export const gamesOnDate = defineQuery({
+  name: "games_on_date",
+  file: "completeness/games_on_date.sql",
+  params: z.object({ game_date: isoDate }),
+  types: { game_date: "DATE" },
+  row: z.object({
+    game_id: z.string(),
+    game_status: z.number().int(),
+    home_team_tricode: z.string(),
+    away_team_tricode: z.string(),
+  }),
+});

@@ -18,7 +18,7 @@ import {
 
 import { createBigQueryWarehouse, labelValue, type BigQueryWarehouseOptions } from "./bigquery";
 import { normalizeValue, timestampToIso } from "./normalize";
-import { WarehouseError } from "./types";
+import { GuardFailedError, WarehouseError } from "./types";
 
 const PROJECT = "test-project";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -680,5 +680,28 @@ describe("insert", () => {
     const body = bodyOf(fake.queryCalls()[0]);
     expect(body.query).toContain("INSERT INTO prod_orchestration.t (k) SELECT r.k FROM UNNEST(@s0_rows) AS r;");
     expect((body.queryParameters as { name: string }[]).map((p) => p.name)).toEqual(["s0_rows", "s1_k"]);
+  });
+});
+
+describe("transaction guard", () => {
+  it("checks the guard first inside the transaction and maps its RAISE to GuardFailedError", async () => {
+    fake.enqueue(errorResponse(400, "invalidQuery", "cc_guard_failed at [3:1]"));
+    const error = await warehouse()
+      .transaction([{ sql: "DELETE FROM nba_orchestration.t WHERE k = @k", params: { k: "a" }, types: { k: "STRING" } }], {
+        guard: { sql: "SELECT COUNT(*) = @n AS ok FROM nba_orchestration.t", params: { n: 1 }, types: { n: "INT64" } },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(GuardFailedError);
+    const body = bodyOf(fake.queryCalls()[0]);
+    const query = String(body.query);
+    expect(query.indexOf("IF NOT COALESCE((SELECT ok FROM (SELECT COUNT(*) = @g_n AS ok FROM prod_orchestration.t)), FALSE)")).toBeGreaterThan(
+      query.indexOf("BEGIN TRANSACTION;"),
+    );
+    expect(query.indexOf("RAISE USING MESSAGE = 'cc_guard_failed'")).toBeLessThan(query.indexOf("DELETE FROM"));
+    expect((body.queryParameters as { name: string }[]).map((p) => p.name).sort()).toEqual(["g_n", "s0_k"]);
+    expect(fake.queryCalls()).toHaveLength(1); // invalidQuery: never retried
   });
 });

@@ -37,7 +37,9 @@ import {
 } from "./retry";
 import { paramNames, rewriteDatasets, rewriteParams, splitSql, splitStatements } from "./sql-text";
 import {
+  GuardFailedError,
   WarehouseError,
+  type TransactionOptions,
   type ExecuteResult,
   type ParamType,
   type ParamValue,
@@ -73,6 +75,9 @@ export interface BigQueryWarehouseOptions {
 
 /** The label every job carries, so billing exports and INFORMATION_SCHEMA.JOBS can find ours. */
 const APP_LABEL = "completeness-console";
+
+/** The message a failed transaction guard raises; recognised in the job error. */
+const GUARD_MARKER = "cc_guard_failed";
 
 /** The variable a transaction script collects per-statement affected-row counts in. */
 const ROW_COUNTS = "_cc_row_counts";
@@ -225,11 +230,18 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
       return { affectedRows: result.numDmlAffectedRows === undefined ? 0 : toCount(result.numDmlAffectedRows) };
     },
 
-    async transaction(statements: Statement[], opts: Omit<QueryOptions, "params" | "types"> = {}): Promise<ExecuteResult[]> {
+    async transaction(statements: Statement[], opts: TransactionOptions = {}): Promise<ExecuteResult[]> {
       if (statements.length === 0) return [];
-      const script = transactionScript(statements.map(lowerStatement));
-      const result = await run(script.sql, { ...opts, params: script.params, types: script.types }, "transaction");
-      return affectedRowsFromScript(result.rows, statements.length);
+      const { guard, ...jobOptions } = opts;
+      const script = transactionScript(statements.map(lowerStatement), guard);
+      try {
+        const result = await run(script.sql, { ...jobOptions, params: script.params, types: script.types }, "transaction");
+        return affectedRowsFromScript(result.rows, statements.length);
+      } catch (error) {
+        // The script's RAISE for a failed guard comes back as a job error carrying our marker.
+        if (error instanceof WarehouseError && JSON.stringify(error.detail).includes(GUARD_MARKER)) throw new GuardFailedError();
+        throw error;
+      }
     },
 
     async insert(table, columns, rows): Promise<ExecuteResult> {
@@ -498,7 +510,10 @@ export function labelValue(label: string): string {
  * digit. Each statement must be exactly one statement (checked), and a statement ending in a
  * `--` comment gets its `;` on a new line, where the comment cannot swallow it.
  */
-export function transactionScript(statements: SqlStatement[]): {
+export function transactionScript(
+  statements: SqlStatement[],
+  guard?: SqlStatement,
+): {
   sql: string;
   params: Record<string, ParamValue>;
   types: Record<string, ParamType>;
@@ -506,6 +521,13 @@ export function transactionScript(statements: SqlStatement[]): {
   const params: Record<string, ParamValue> = {};
   const types: Record<string, ParamType> = {};
   const lines = [`DECLARE ${ROW_COUNTS} ARRAY<INT64> DEFAULT [];`, "BEGIN TRANSACTION;"];
+  if (guard) {
+    // Compare-and-swap: raising inside the transaction aborts and rolls it back.
+    const sql = rewriteParams(guard.sql, (name) => `@g_${name}`);
+    lines.push(`IF NOT COALESCE((SELECT ok FROM (${sql})), FALSE) THEN RAISE USING MESSAGE = '${GUARD_MARKER}'; END IF;`);
+    for (const [name, value] of Object.entries(guard.params ?? {})) params[`g_${name}`] = value;
+    for (const [name, type] of Object.entries(guard.types ?? {})) types[`g_${name}`] = type;
+  }
   statements.forEach((statement, i) => {
     const parts = splitStatements(statement.sql);
     if (parts.length !== 1) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { bindParams, createDuckDbWarehouse, toDuckDbDialect } from "./duckdb";
-import { WarehouseError, type ColumnType } from "./types";
+import { GuardFailedError, WarehouseError, type ColumnType } from "./types";
 
 describe("bindParams", () => {
   it("casts each parameter to its declared type and binds it once", () => {
@@ -160,5 +160,30 @@ describe("DuckDB insert (appender)", () => {
   it("refuses unknown tables and columns", async () => {
     await expect(wh.insert("ds.nope", { k: "STRING" }, [{ k: "a" }])).rejects.toThrow(/No such table/);
     await expect(wh.insert("ds.k", { nope: "STRING" }, [{ nope: "a" }])).rejects.toThrow(/Unknown column/);
+  });
+});
+
+describe("DuckDB transaction guard", () => {
+  const wh = createDuckDbWarehouse({ path: ":memory:" });
+  afterAll(() => wh.close());
+
+  it("writes only while the guard holds, and nothing when it does not", async () => {
+    await wh.execute("CREATE TABLE g (k VARCHAR)");
+    const guard = { sql: "SELECT COUNT(*) = @n AS ok FROM g", params: { n: 0 }, types: { n: "INT64" as const } };
+    await wh.transaction([{ insert: "main.g", columns: { k: "STRING" }, rows: [{ k: "a" }] }], { guard });
+    await expect(wh.transaction([{ insert: "main.g", columns: { k: "STRING" }, rows: [{ k: "b" }] }], { guard })).rejects.toBeInstanceOf(
+      GuardFailedError,
+    );
+    expect(await wh.query("SELECT k FROM g")).toEqual([{ k: "a" }]);
+  });
+
+  it("lets exactly one of many concurrent guarded writes through", async () => {
+    await wh.execute("CREATE TABLE once (k VARCHAR)");
+    const guard = { sql: "SELECT COUNT(*) = 0 AS ok FROM once" };
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => wh.transaction([{ insert: "main.once", columns: { k: "STRING" }, rows: [{ k: `r${i}` }] }], { guard })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await wh.query("SELECT COUNT(*) AS n FROM once")).toEqual([{ n: 1 }]);
   });
 });

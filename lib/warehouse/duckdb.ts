@@ -24,8 +24,10 @@ import {
 
 import { rewriteParams, splitSql } from "./sql-text";
 import {
+  GuardFailedError,
   WarehouseError,
   isInsert,
+  type TransactionOptions,
   type ColumnType,
   type ExecuteResult,
   type InsertStatement,
@@ -349,12 +351,17 @@ export function createDuckDbWarehouse(options: DuckDbOptions): Warehouse {
         wrapError(error);
       }
     },
-    async transaction(statements: Statement[]): Promise<ExecuteResult[]> {
+    async transaction(statements: Statement[], options: TransactionOptions = {}): Promise<ExecuteResult[]> {
       try {
         return await writeLock.run(() =>
           withConnection(async (c) => {
             await c.run("BEGIN TRANSACTION");
             try {
+              if (options.guard) {
+                // Holds until COMMIT: every write of this process runs under writeLock.
+                const check = await run(c, options.guard.sql, options.guard.params, options.guard.types);
+                if (check.getRows()[0]?.[0] !== true) throw new GuardFailedError();
+              }
               const results: ExecuteResult[] = [];
               for (const s of statements) {
                 results.push(isInsert(s) ? await append(c, s) : { affectedRows: (await run(c, s.sql, s.params, s.types)).rowsChanged });

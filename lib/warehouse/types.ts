@@ -74,6 +74,16 @@ export interface ExecuteResult {
 
 export type WarehouseKind = "embedded" | "bigquery";
 
+export interface TransactionOptions extends Omit<QueryOptions, "params" | "types"> {
+  /**
+   * A SELECT returning one row with one BOOL column `ok`, evaluated inside the transaction
+   * before the statements. When it is not TRUE nothing is written and `GuardFailedError` is
+   * thrown: compare-and-swap for "apply only if the state is still what I read" (DuckDB: all
+   * writes are serialized, so the check holds until commit; BigQuery: IF … RAISE in the script).
+   */
+  guard?: SqlStatement;
+}
+
 export interface Warehouse {
   readonly kind: WarehouseKind;
   /** Run one SELECT and return its rows. */
@@ -85,7 +95,7 @@ export interface Warehouse {
    * connection; BigQuery: one multi-statement transaction script). Returns the affected row
    * count per statement.
    */
-  transaction(statements: Statement[], options?: Omit<QueryOptions, "params" | "types">): Promise<ExecuteResult[]>;
+  transaction(statements: Statement[], options?: TransactionOptions): Promise<ExecuteResult[]>;
   /** Append rows (one InsertStatement in its own transaction). */
   insert(table: string, columns: InsertStatement["columns"], rows: InsertStatement["rows"]): Promise<ExecuteResult>;
   /** Release connections and file locks. */
@@ -100,5 +110,13 @@ export class WarehouseError extends Error {
   ) {
     super(message);
     this.name = "WarehouseError";
+  }
+}
+
+/** A transaction's guard did not hold: the state changed since it was read. Nothing was written. */
+export class GuardFailedError extends WarehouseError {
+  constructor() {
+    super("The data changed since it was read; nothing was written", { reason: "guardFailed" });
+    this.name = "GuardFailedError";
   }
 }

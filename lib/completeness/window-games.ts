@@ -1,0 +1,82 @@
+/**
+ * Window results from the per-game rows the completeness SQL returns (one row per entity and
+ * candidate game, with what the upstream holds for it). The SQL selects the games; this counts
+ * every window of the processor from them, so one query serves all windows. Pure, client-safe.
+ *
+ * The same rules as windows.ts (the reference calculation that integration tests compare this
+ * path against): a game is present when the entity's own row is there, or — for a player —
+ * when the team's box score is there and the raw box score does not show the player playing
+ * (DNP, inactive, not yet on the roster). Every other expected game is missing.
+ */
+import { type IsoDate, addDays } from "./dates";
+import type { WindowSpec } from "./processors";
+import { type DnpGame, type GameRef, type WindowResult, completenessPct, roundPct } from "./windows";
+
+export interface WindowGame {
+  team: string;
+  game_id: string;
+  game_date: IsoDate;
+  opponent: string;
+  /** 1 = the team's most recent final game before the date. */
+  games_back: number;
+  entity_row_present: boolean;
+  team_box_present: boolean;
+  played_per_raw: boolean;
+}
+
+/** How one candidate game counts. */
+export function gameStatus(game: WindowGame): "present" | "dnp" | "missing" {
+  if (game.entity_row_present) return "present";
+  if (game.team_box_present && !game.played_per_raw) return "dnp";
+  return "missing";
+}
+
+export function windowsFromGames(
+  games: readonly WindowGame[],
+  windows: readonly WindowSpec[],
+  date: IsoDate,
+  seasonStart: IsoDate,
+): { team: string | null; windows: WindowResult[] } {
+  const team = games[0]?.team ?? null;
+  const to = addDays(date, -1);
+  return {
+    team,
+    windows: windows.map((w) => {
+      const from = w.kind === "days" ? addDays(date, -w.size) : seasonStart;
+      const inWindow = games
+        .filter((g) => (w.kind === "games" ? g.games_back <= w.size : g.game_date >= from && g.game_date <= to))
+        .sort((a, b) => (a.game_date < b.game_date ? -1 : a.game_date > b.game_date ? 1 : a.game_id < b.game_id ? -1 : 1));
+      const missingGames: GameRef[] = [];
+      const dnpGames: DnpGame[] = [];
+      let actual = 0;
+      for (const g of inWindow) {
+        const status = gameStatus(g);
+        const ref = { game_id: g.game_id, game_date: g.game_date, opponent: g.opponent };
+        if (status === "missing") missingGames.push(ref);
+        else {
+          actual++;
+          if (status === "dnp") dnpGames.push({ ...ref, reason: "dnp" });
+        }
+      }
+      const expected = inWindow.length;
+      const pct = completenessPct(actual, expected);
+      return {
+        id: w.id,
+        kind: w.kind,
+        size: w.size,
+        team,
+        from: team === null ? null : from,
+        to: team === null ? null : to,
+        expected,
+        actual,
+        missing: Math.max(0, expected - actual),
+        completenessPct: pct,
+        pctRounded: pct === null ? null : roundPct(pct),
+        isComplete: actual >= expected,
+        noGamesExpected: expected === 0,
+        missingGames,
+        dnpGames,
+      };
+    }),
+  };
+}
