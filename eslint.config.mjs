@@ -8,6 +8,11 @@ export default defineConfig([
   globalIgnores([".next/**", "node_modules/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench/results/**"]),
   {
     rules: {
+      // `_name` marks a deliberately unused binding (e.g. a property dropped with a rest spread).
+      "@typescript-eslint/no-unused-vars": [
+        "warn",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // Configuration is read in one validated module (lib/env.ts), nowhere else.
       "no-restricted-properties": [
         "error",

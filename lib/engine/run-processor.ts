@@ -131,7 +131,8 @@ async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOption
 async function readBreakerStates(wh: Warehouse, def: ProcessorDef, opts: RunOptions): Promise<Map<string, BreakerRowInput[]>> {
   const rows = await keyRows.run(wh, {
     processor_names: [def.name, ...def.aliases],
-    analysis_date: opts.date,
+    date_from: opts.date,
+    date_to: opts.date,
     entity_ids: [...opts.entities],
   });
   const byEntity = new Map<string, BreakerRowInput[]>();

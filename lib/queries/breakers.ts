@@ -37,9 +37,70 @@ export const keyRows = defineQuery({
   file: "breakers/key_rows.sql",
   params: z.object({
     processor_names: z.array(z.string()).min(1),
-    analysis_date: isoDate,
+    date_from: isoDate,
+    date_to: isoDate,
     entity_ids: z.array(z.string()),
   }),
-  types: { processor_names: ["STRING"], analysis_date: "DATE", entity_ids: ["STRING"] },
+  types: { processor_names: ["STRING"], date_from: "DATE", date_to: "DATE", entity_ids: ["STRING"] },
   row: attemptRow,
+});
+
+/** The guard of console writes; used through its SQL text as a transaction guard. */
+export const keysUnchanged = defineQuery({
+  name: "keys_unchanged",
+  file: "breakers/keys_unchanged.sql",
+  params: z.object({
+    processor_names: z.array(z.string()).min(1),
+    date_from: isoDate,
+    date_to: isoDate,
+    entity_ids: z.array(z.string()),
+    expected_rows: z.number().int().min(0),
+    expected_last: ts,
+    epoch: ts,
+    request_id: z.string().min(1),
+    audit_since: ts,
+  }),
+  types: {
+    processor_names: ["STRING"],
+    date_from: "DATE",
+    date_to: "DATE",
+    entity_ids: ["STRING"],
+    expected_rows: "INT64",
+    expected_last: "TIMESTAMP",
+    epoch: "TIMESTAMP",
+    request_id: "STRING",
+    audit_since: "TIMESTAMP",
+  },
+  row: z.object({ ok: z.boolean() }),
+});
+
+export const auditRow = z.object({
+  audit_id: z.string(),
+  action: z.string(),
+  actor: z.string(),
+  actor_role: z.string(),
+  request_id: z.string(),
+  reason_code: z.string().nullable(),
+  reason: z.string(),
+  key_count: z.number().int(),
+  keys_json: z.string(),
+  created_at: ts,
+});
+export type AuditRow = z.infer<typeof auditRow>;
+
+export const auditByRequest = defineQuery({
+  name: "audit_by_request",
+  file: "breakers/audit_by_request.sql",
+  params: z.object({ request_id: z.string().min(1), audit_since: ts }),
+  types: { request_id: "STRING", audit_since: "TIMESTAMP" },
+  row: auditRow,
+});
+
+/** A reset's DELETE; used as a statement of the reset's transaction. */
+export const deleteKeyRows = defineQuery({
+  name: "delete_key_rows",
+  file: "breakers/delete_key_rows.sql",
+  params: z.object({ analysis_date: isoDate, entity_id: z.string().min(1), processor_names: z.array(z.string()).min(1) }),
+  types: { analysis_date: "DATE", entity_id: "STRING", processor_names: ["STRING"] },
+  row: z.object({}),
 });

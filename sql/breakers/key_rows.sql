@@ -1,11 +1,13 @@
--- Purpose: every reprocess_attempts row of the keys a processor run touches, so the breaker
---   state of all of them is derived from one read (the original ran one query per entity, and
---   failed open on any error).
--- Grain: one row per stored row (attempt, trip, recovery, override, reset).
+-- Purpose: every reprocess_attempts row of a set of breaker keys, so the state of all of them
+--   is derived from one read (the original ran one query per entity, and failed open on any
+--   error). A processor run reads one date; an override or a bulk override reads its keys.
+-- Grain: one row per stored row (attempt, trip, recovery, override, reset). The filter is the
+--   product of the lists (a superset of the keys when they span several dates): callers keep
+--   the keys they asked for.
 -- Parameters:
---   @processor_names ARRAY<STRING>  the canonical name and the aliases old rows were written with
---   @analysis_date DATE             the partition being processed
---   @entity_ids ARRAY<STRING>       the run's entities
+--   @processor_names ARRAY<STRING>  canonical names and the aliases old rows were written with
+--   @date_from DATE, @date_to DATE  the partitions to read (inclusive)
+--   @entity_ids ARRAY<STRING>       the keys' entities
 SELECT
   processor_name,
   entity_id,
@@ -28,7 +30,7 @@ SELECT
   batch_id,
   created_at
 FROM nba_orchestration.reprocess_attempts
-WHERE analysis_date = @analysis_date
+WHERE analysis_date BETWEEN @date_from AND @date_to
   AND processor_name IN UNNEST(@processor_names)
   AND entity_id IN UNNEST(@entity_ids)
 ORDER BY entity_id, attempt_number, attempted_at

@@ -1,0 +1,391 @@
+import "server-only";
+
+import { createHash, randomUUID } from "node:crypto";
+
+import {
+  type AttemptRow,
+  type BreakerRole,
+  type BreakerRowInput,
+  type BreakerState,
+  deriveBreakerState,
+  overrideRow,
+  resetRows,
+  withKey,
+} from "@/lib/completeness/breaker";
+import { type IsoDate, addDaysToInstant } from "@/lib/completeness/dates";
+import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
+import { type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
+import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
+import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
+
+/**
+ * The operator writes on circuit breakers — override, bulk override, reset — as library
+ * functions shared by the console's actions, the JSON API, the CLI and the demo simulator.
+ *
+ * Every write:
+ * - reads the current rows of its keys and derives their state (never trusts the client's view);
+ * - is idempotent by `requestId`: a request already applied (found in the audit log, which
+ *   outlives a reset's deletions) is answered as a replay and writes nothing;
+ * - is checked against the current state: overriding a key that is not active is a conflict
+ *   naming who changed it and when, never a silent no-op;
+ * - appends its breaker rows and ONE audit record in one transaction, guarded by
+ *   `keys_unchanged.sql`: if any of the keys' rows changed between the read and the commit,
+ *   nothing is written and the write is re-evaluated on fresh state (at most 3 times).
+ * Values travel only as parameters; the reason is stored verbatim.
+ */
+
+export interface BreakerKeyRef {
+  processor: ProcessorName;
+  entity_id: string;
+  analysis_date: IsoDate;
+}
+
+export interface WriteRequest {
+  actor: string;
+  role: BreakerRole;
+  reasonCode: string | null;
+  reason: string;
+  requestId: string;
+  now: string;
+}
+
+export type WriteError =
+  | { ok: false; error: "forbidden"; message: string }
+  | { ok: false; error: "conflict"; message: string; keys: KeyChange[] }
+  | { ok: false; error: "stale"; message: string };
+
+export type WriteOutcome<T> = { ok: true; replay: boolean; data: T } | WriteError;
+
+/** A key with its state before and after a write (what previews show and the audit keeps). */
+export interface KeyChange extends BreakerKeyRef {
+  before: KeyStateSummary;
+  after: KeyStateSummary;
+}
+
+export interface KeyStateSummary {
+  status: BreakerState["status"];
+  attemptCount: number;
+  consecutiveFailures: number;
+  until: string | null;
+  lastEvent: BreakerState["lastEvent"];
+}
+
+/** How long a request id is remembered for replays. */
+const REPLAY_WINDOW_DAYS = 7;
+const EPOCH = "1970-01-01T00:00:00.000Z";
+const MAX_TRIES = 3;
+
+export const AUDIT_COLUMNS: Record<keyof AuditRow, ColumnType> = {
+  audit_id: "STRING",
+  action: "STRING",
+  actor: "STRING",
+  actor_role: "STRING",
+  request_id: "STRING",
+  reason_code: "STRING",
+  reason: "STRING",
+  key_count: "INT64",
+  keys_json: "STRING",
+  created_at: "TIMESTAMP",
+};
+
+const { created_at: _default, ...ATTEMPT_WRITE_COLUMNS } = ATTEMPT_COLUMNS; // created_at: the table default
+
+export function keyString(key: BreakerKeyRef): string {
+  return `${key.processor}|${key.entity_id}|${key.analysis_date}`;
+}
+
+export function summarize(state: BreakerState): KeyStateSummary {
+  return {
+    status: state.status,
+    attemptCount: state.attemptCount,
+    consecutiveFailures: state.consecutiveFailures,
+    until: state.until,
+    lastEvent: state.lastEvent,
+  };
+}
+
+interface KeySnapshot {
+  key: BreakerKeyRef;
+  rows: BreakerRowInput[];
+  state: BreakerState;
+}
+
+interface Snapshot {
+  keys: KeySnapshot[];
+  /** The filter the rows were read with, and what it returned: the guard compares these. */
+  filter: { processor_names: string[]; date_from: IsoDate; date_to: IsoDate; entity_ids: string[] };
+  rowCount: number;
+  lastAttemptAt: string;
+}
+
+/** Read the rows of a set of keys in one query and derive each key's state at `now`. */
+export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<Snapshot> {
+  const processors = [...new Set(keys.map((k) => k.processor))].map(getProcessor);
+  const dates = keys.map((k) => k.analysis_date).sort();
+  const filter = {
+    processor_names: processors.flatMap((p) => [p.name, ...p.aliases]),
+    date_from: dates[0]!,
+    date_to: dates.at(-1)!,
+    entity_ids: [...new Set(keys.map((k) => k.entity_id))],
+  };
+  const rows = await keyRows.run(wh, filter);
+  const canonical = new Map(processors.flatMap((p) => [p.name, ...p.aliases].map((n) => [n, p.name] as const)));
+  const byKey = new Map<string, BreakerRowInput[]>();
+  for (const row of rows) {
+    const k = keyString({ processor: canonical.get(row.processor_name)!, entity_id: row.entity_id, analysis_date: row.analysis_date });
+    byKey.set(k, [...(byKey.get(k) ?? []), row as BreakerRowInput]);
+  }
+  return {
+    keys: keys.map((key) => {
+      const keyRowsFound = byKey.get(keyString(key)) ?? [];
+      return { key, rows: keyRowsFound, state: deriveBreakerState(keyRowsFound, now) };
+    }),
+    filter,
+    rowCount: rows.length,
+    lastAttemptAt: rows.reduce((max, r) => (r.attempted_at > max ? r.attempted_at : max), EPOCH),
+  };
+}
+
+function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: string } {
+  const params = {
+    ...snapshot.filter,
+    expected_rows: snapshot.rowCount,
+    expected_last: snapshot.lastAttemptAt,
+    epoch: EPOCH,
+    request_id: req.requestId,
+    audit_since: addDaysToInstant(req.now, -REPLAY_WINDOW_DAYS),
+  };
+  return { sql: keysUnchanged.sql(), params: keysUnchanged.params.parse(params), types: keysUnchanged.types };
+}
+
+async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditRow | undefined> {
+  const rows = await auditByRequest.run(wh, {
+    request_id: req.requestId,
+    audit_since: addDaysToInstant(req.now, -REPLAY_WINDOW_DAYS),
+  });
+  return rows[0];
+}
+
+function auditStatement(action: "override" | "bulk_override" | "reset", req: WriteRequest, changes: KeyChange[]): Statement {
+  return {
+    insert: "nba_orchestration.breaker_audit_log",
+    columns: AUDIT_COLUMNS,
+    rows: [
+      {
+        audit_id: randomUUID(),
+        action,
+        actor: req.actor,
+        actor_role: req.role,
+        request_id: req.requestId,
+        reason_code: req.reasonCode,
+        reason: req.reason,
+        key_count: changes.length,
+        keys_json: JSON.stringify(changes),
+        created_at: req.now,
+      },
+    ],
+  };
+}
+
+/** Operator rows carry the role the actor used, so history shows the authority of each write. */
+function attemptInsert(rows: AttemptRow[], role: BreakerRole): Statement {
+  return {
+    insert: "nba_orchestration.reprocess_attempts",
+    columns: { ...ATTEMPT_WRITE_COLUMNS, actor_role: "STRING" },
+    rows: rows.map((r) => ({ ...r, actor_role: role })),
+  };
+}
+
+/** Why a key cannot be overridden, in words an operator can act on. */
+function conflictMessage(k: KeySnapshot): string {
+  const s = k.state;
+  const name = `${k.key.processor} / ${k.key.entity_id} / ${k.key.analysis_date}`;
+  if (s.lastEvent === "override" && s.lastOverride) {
+    return `${name} is not active: it was already overridden by ${s.lastOverride.actor ?? "an operator"} at ${s.lastOverride.at}`;
+  }
+  if (s.lastEvent === "reset" && s.lastReset) {
+    return `${name} is not active: it was reset by ${s.lastReset.actor ?? "an admin"} at ${s.lastReset.at}`;
+  }
+  if (s.status === "half_open") return `${name} is not active: its cooldown ended at ${s.until}, the processor may retry it`;
+  if (s.rowCount === 0) return `${name} has no breaker rows`;
+  return `${name} is not active (${s.status.replace("_", " ")}${s.lastAttemptAt ? `, last attempt ${s.lastAttemptAt}` : ""})`;
+}
+
+function replayOf<T>(audit: AuditRow, data: (changes: KeyChange[]) => T): WriteOutcome<T> {
+  return { ok: true, replay: true, data: data(JSON.parse(audit.keys_json) as KeyChange[]) };
+}
+
+/**
+ * Run `attempt` on fresh state until its guarded transaction commits, or MAX_TRIES reads found
+ * the keys changing under it.
+ */
+async function withFreshState<T>(wh: Warehouse, req: WriteRequest, attempt: () => Promise<WriteOutcome<T> | "retry">): Promise<WriteOutcome<T>> {
+  for (let i = 0; i < MAX_TRIES; i++) {
+    const outcome = await attempt();
+    if (outcome !== "retry") return outcome;
+  }
+  return { ok: false, error: "stale", message: "The breaker rows kept changing while the write was applied; nothing was written. Try again." };
+}
+
+async function commit(wh: Warehouse, statements: Statement[], guard: Statement & { sql: string }, label: string): Promise<"retry" | "done"> {
+  try {
+    await wh.transaction(statements, { guard, label });
+    return "done";
+  } catch (error) {
+    if (error instanceof GuardFailedError) return "retry";
+    throw error;
+  }
+}
+
+export interface OverrideResult {
+  change: KeyChange;
+}
+
+/** Override one active breaker now (operator or admin). */
+export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: WriteRequest): Promise<WriteOutcome<OverrideResult>> {
+  if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
+  return withFreshState(wh, req, async () => {
+    const replay = await findReplay(wh, req);
+    if (replay) return replayOf(replay, (changes) => ({ change: changes[0]! }));
+    const snapshot = await readKeys(wh, [key], req.now);
+    const k = snapshot.keys[0]!;
+    const write = overrideRow(k.state, { ...req, reasonCode: req.reasonCode ?? "other" });
+    if (!write.ok) {
+      const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
+      return { ok: false, error: "conflict", message: conflictMessage(k), keys: [change] };
+    }
+    if (write.replay) return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) } } };
+    const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) };
+    const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change])], guardFor(snapshot, req), "override_breaker");
+    return done === "retry" ? "retry" : { ok: true, replay: false, data: { change } };
+  });
+}
+
+export interface BulkPreview {
+  /** Keys that will be overridden, with before → after. */
+  changes: KeyChange[];
+  /** Keys of the request that are not active and will not change, with why. */
+  skipped: { key: BreakerKeyRef; reason: string }[];
+  /** Binds an apply to exactly this set in exactly these states. */
+  token: string;
+}
+
+/** sha256 over the keys to change and the state each was in: any change gives another token. */
+export function previewToken(changes: readonly KeyChange[]): string {
+  const canonical = changes
+    .map((c) => [keyString(c), c.before.status, c.before.attemptCount, c.before.until, c.before.lastEvent].join("|"))
+    .sort()
+    .join("\n");
+  return createHash("sha256").update(canonical).digest("base64url");
+}
+
+function planBulk(snapshot: Snapshot, req: WriteRequest & { batchId: string }): { preview: BulkPreview; rows: AttemptRow[] } {
+  const changes: KeyChange[] = [];
+  const skipped: BulkPreview["skipped"] = [];
+  const rows: AttemptRow[] = [];
+  for (const k of snapshot.keys) {
+    const write = overrideRow(k.state, { ...req, reasonCode: req.reasonCode ?? "other", batchId: req.batchId });
+    if (!write.ok || write.replay) {
+      skipped.push({ key: k.key, reason: write.ok ? "already overridden by this request" : conflictMessage(k) });
+      continue;
+    }
+    const row = withKey({ processor_name: k.key.processor, entity_id: k.key.entity_id, analysis_date: k.key.analysis_date }, write.row);
+    rows.push(row);
+    changes.push({ ...k.key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) });
+  }
+  return { preview: { changes, skipped, token: previewToken(changes) }, rows };
+}
+
+function dedupeKeys(keys: readonly BreakerKeyRef[]): BreakerKeyRef[] {
+  return [...new Map(keys.map((k) => [keyString(k), k])).values()];
+}
+
+/** What a bulk override of these keys would do now. Reads only. */
+export async function previewBulkOverride(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<BulkPreview> {
+  const unique = dedupeKeys(keys);
+  if (unique.length === 0) return { changes: [], skipped: [], token: previewToken([]) };
+  const snapshot = await readKeys(wh, unique, now);
+  const probe = { actor: "preview", role: "operator" as const, reasonCode: null, reason: "preview", requestId: "preview", now, batchId: "preview" };
+  return planBulk(snapshot, probe).preview;
+}
+
+/**
+ * Apply a previewed bulk override: all of the previewed keys or none. Refused as `stale` when
+ * the set, or any key's state, differs from the preview the token was issued for.
+ */
+export async function applyBulkOverride(
+  wh: Warehouse,
+  keys: readonly BreakerKeyRef[],
+  token: string,
+  req: WriteRequest,
+): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string }>> {
+  if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
+  const unique = dedupeKeys(keys);
+  return withFreshState(wh, req, async () => {
+    const replay = await findReplay(wh, req);
+    if (replay) return replayOf(replay, (changes) => ({ changes, batchId: req.requestId }));
+    if (unique.length === 0) return { ok: false, error: "stale", message: "The preview selected no keys; nothing to apply" };
+    const snapshot = await readKeys(wh, unique, req.now);
+    const { preview, rows } = planBulk(snapshot, { ...req, batchId: req.requestId });
+    if (preview.token !== token || rows.length === 0) {
+      return {
+        ok: false,
+        error: "stale",
+        message: "The breakers changed since the preview (a key was overridden, recovered or re-tripped); preview again before applying.",
+      };
+    }
+    const done = await commit(
+      wh,
+      [attemptInsert(rows, req.role), auditStatement("bulk_override", req, preview.changes)],
+      guardFor(snapshot, req),
+      "bulk_override_breakers",
+    );
+    if (done === "retry") {
+      return { ok: false, error: "stale", message: "The breakers changed while the override was applied; nothing was written. Preview again." };
+    }
+    return { ok: true, replay: false, data: { changes: preview.changes, batchId: req.requestId } };
+  });
+}
+
+/**
+ * Reset one key (admin only, destructive): delete all its rows, whatever processor alias they
+ * were written under, and leave one RESET row saying who, why and how many rows went.
+ */
+export async function resetBreaker(
+  wh: Warehouse,
+  key: BreakerKeyRef,
+  req: WriteRequest,
+): Promise<WriteOutcome<{ change: KeyChange; rowsRemoved: number }>> {
+  if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
+  return withFreshState(wh, req, async () => {
+    const replay = await findReplay(wh, req);
+    if (replay) {
+      return replayOf(replay, (changes) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 }));
+    }
+    const snapshot = await readKeys(wh, [key], req.now);
+    const k = snapshot.keys[0]!;
+    const write = resetRows(k.state, req);
+    if (!write.ok) {
+      const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
+      const message = write.conflict === "nothing_to_reset" ? `${keyString(key)} has nothing to reset` : conflictMessage(k);
+      return { ok: false, error: "conflict", message, keys: [change] };
+    }
+    if (write.replay) return { ok: false, error: "stale", message: "This request was already applied" };
+    const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], req.now)) };
+    const def = getProcessor(key.processor);
+    const remove: Statement = {
+      sql: deleteKeyRows.sql(),
+      params: deleteKeyRows.params.parse({ analysis_date: key.analysis_date, entity_id: key.entity_id, processor_names: [def.name, ...def.aliases] }),
+      types: deleteKeyRows.types,
+    };
+    const done = await commit(
+      wh,
+      [remove, attemptInsert([row], req.role), auditStatement("reset", req, [change])],
+      guardFor(snapshot, req),
+      "reset_breaker",
+    );
+    return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, rowsRemoved: write.rowsRemoved } };
+  });
+}

@@ -1,0 +1,28 @@
+-- Purpose: the guard of every console write (override, bulk override, reset). It holds when the
+--   keys' rows are exactly as the write read them (same count, same latest attempt) and the
+--   request has not been applied yet, so a write based on a stale read, or a retried request,
+--   changes nothing. Evaluated inside the write's transaction.
+-- Grain: one row, one BOOL column `ok`.
+-- Parameters:
+--   @processor_names ARRAY<STRING>, @date_from DATE, @date_to DATE, @entity_ids ARRAY<STRING>
+--     the same filter the state was read with (key_rows.sql)
+--   @expected_rows INT64            how many rows that read returned
+--   @expected_last TIMESTAMP        their latest attempted_at (@epoch when there were none)
+--   @epoch TIMESTAMP                stands for "no rows"
+--   @request_id STRING              the write's idempotency key
+--   @audit_since TIMESTAMP          how far back an earlier application of it is looked for
+SELECT
+  (
+    COUNT(*) = @expected_rows
+    AND COALESCE(MAX(attempted_at), @epoch) = @expected_last
+    AND NOT EXISTS (
+      SELECT 1
+      FROM nba_orchestration.breaker_audit_log
+      WHERE created_at >= @audit_since
+        AND request_id = @request_id
+    )
+  ) AS ok
+FROM nba_orchestration.reprocess_attempts
+WHERE analysis_date BETWEEN @date_from AND @date_to
+  AND processor_name IN UNNEST(@processor_names)
+  AND entity_id IN UNNEST(@entity_ids)
