@@ -34,9 +34,10 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: `npx next start -p ${PORT} -H 127.0.0.1`,
+    // The demo season is built first (about a minute on 2 cores), then the built app serves it.
+    command: `npx tsx --conditions=react-server scripts/demo.mts ensure && npx next start -p ${PORT} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
-    timeout: 180_000,
+    timeout: 300_000,
     reuseExistingServer: false,
     env: { WAREHOUSE: "embedded", EMBEDDED_DB_PATH: "data/e2e/console.duckdb" },
   },

@@ -42,6 +42,10 @@ if (builtAt < sourcesAt) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The embedded database: created with the simulated season on first start, rebuilt when stale.
+const demo = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure"], { cwd: root, stdio: "inherit" });
+if (demo.status !== 0) process.exit(demo.status ?? 1);
+
 const port = process.argv[2] ?? "3000";
 const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));

@@ -1,0 +1,51 @@
+/**
+ * The demo season, built exactly as `npm start` builds it (today's plan, the real engine), then
+ * checked against its stored rows (lib/demo/verify.ts). Slow by nature (about a minute on two
+ * cores): it is the whole season.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { buildDemoDatabase, type BuildSummary } from "@/lib/demo/build";
+import { planDemoSeason } from "@/lib/demo/plan";
+import { verifyDemoDatabase, type VerifyReport } from "@/lib/demo/verify";
+import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
+import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
+
+const today = new Date().toISOString().slice(0, 10);
+const plan = planDemoSeason(today);
+const wh = createDuckDbWarehouse({ path: ":memory:", onOpen: applyEmbeddedSchema });
+let summary: BuildSummary;
+let report: VerifyReport;
+
+beforeAll(async () => {
+  const started = performance.now();
+  summary = await buildDemoDatabase(wh, plan);
+  console.log(`[demo] built in ${((performance.now() - started) / 1000).toFixed(1)} s`, summary);
+  report = await verifyDemoDatabase(wh, plan, new Date().toISOString());
+  console.log("[demo] verify", report.facts);
+}, 600_000);
+afterAll(() => wh.close());
+
+describe("the simulated season", () => {
+  it("ends yesterday", () => {
+    expect(plan.simulateThrough < today).toBe(true);
+    expect(summary.nights).toBeGreaterThan(100);
+  });
+
+  it("holds every invariant over its stored rows", () => {
+    expect(report.problems.slice(0, 20)).toEqual([]);
+  });
+
+  it("has breakers active now, recoveries, overrides by demo operators and a reset", () => {
+    expect(report.facts.activeBreakers).toBeGreaterThan(0);
+    expect(report.facts.recoveries).toBeGreaterThan(0);
+    expect(report.facts.overrides).toBeGreaterThan(1);
+    expect(report.facts.resets).toBe(1);
+    expect(summary.operatorActions.map((a) => a.split(" ")[0])).toEqual(["bulk", "override", "reset"]);
+  });
+
+  it("fills the upstream tables with a full schedule and box scores", () => {
+    expect(summary.upstreamRows["nba_raw.nbac_schedule"]).toBeGreaterThanOrEqual(1230);
+    expect(summary.upstreamRows["nba_analytics.player_game_summary"]).toBeGreaterThan(10_000);
+  });
+});

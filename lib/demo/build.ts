@@ -1,0 +1,285 @@
+import "server-only";
+
+import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
+import { type ProcessorRun, runProcessor } from "@/lib/engine/run-processor";
+import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
+import { teamGameKey } from "@/lib/completeness/windows";
+import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
+
+import type { DemoPlan } from "./plan";
+import { type SimulatedSeason, generateSeason } from "./season";
+
+/**
+ * Fill the embedded database with a simulated season by running the REAL engine over it, night
+ * by night, as the pipeline's orchestrator would: every processor for tonight's date, in
+ * dependency order, plus retries of keys that failed (the next night) or tripped (when their
+ * cooldown ends). Demo operators act through the same library functions the console uses: a
+ * bulk override after the December outage is backfilled, a single override of a late box
+ * score, and a reset. Deterministic for a plan (seed, season, end date).
+ */
+
+/** Processors in the order a night runs them: cascade processors after their upstreams. */
+const NIGHT_ORDER: ProcessorName[] = [
+  "team_defense_zone_analysis",
+  "player_shot_zone_analysis",
+  "player_daily_cache",
+  "upcoming_player_game_context",
+  "upcoming_team_game_context",
+  "player_composite_factors",
+  "ml_feature_store",
+];
+
+/** Failed keys older than this are no longer retried by the orchestrator. */
+const RETRY_HORIZON_DAYS = 21;
+
+export const DEMO_OPERATORS = {
+  bulk: { actor: "maria.ops", role: "operator" as const },
+  single: { actor: "jordan.oncall", role: "operator" as const },
+  reset: { actor: "dana.admin", role: "admin" as const },
+};
+
+export interface BuildProgress {
+  day: number;
+  days: number;
+  date: IsoDate;
+}
+
+export interface BuildSummary {
+  nights: number;
+  runs: number;
+  reads: number;
+  outputRows: number;
+  attemptRows: number;
+  operatorActions: string[];
+  upstreamRows: Record<string, number>;
+}
+
+const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
+  game_id: "STRING",
+  game_date: "DATE",
+  season_year: "INT64",
+  game_status: "INT64",
+  home_team_tricode: "STRING",
+  away_team_tricode: "STRING",
+};
+const PGS_COLUMNS: Record<string, ColumnType> = {
+  game_id: "STRING",
+  game_date: "DATE",
+  season_year: "INT64",
+  player_lookup: "STRING",
+  universal_player_id: "STRING",
+  team_abbr: "STRING",
+  opponent_team_abbr: "STRING",
+  minutes_played: "NUMERIC",
+  processed_at: "TIMESTAMP",
+};
+const TDGS_COLUMNS: Record<string, ColumnType> = {
+  game_id: "STRING",
+  game_date: "DATE",
+  season_year: "INT64",
+  defending_team_abbr: "STRING",
+  opponent_team_abbr: "STRING",
+  processed_at: "TIMESTAMP",
+};
+const BDL_COLUMNS: Record<string, ColumnType> = {
+  game_id: "STRING",
+  game_date: "DATE",
+  season_year: "INT64",
+  player_lookup: "STRING",
+  team_abbr: "STRING",
+  minutes: "STRING",
+  processed_at: "TIMESTAMP",
+};
+
+/** When the nightly run for `date` happens: 11 PM US/Eastern that night, 5 minutes apart per processor. */
+function runTime(date: IsoDate, order: number): string {
+  const minutes = String(order * 5).padStart(2, "0");
+  return `${addDays(date, 1)}T04:${minutes}:00.000Z`;
+}
+
+interface Retry {
+  processor: ProcessorName;
+  date: IsoDate;
+  entity: string;
+  dueAt: string;
+}
+
+class RetryQueue {
+  private items = new Map<string, Retry>();
+  add(r: Retry) {
+    this.items.set(`${r.processor}|${r.entity}|${r.date}`, r);
+  }
+  /** Due retries for a processor at `now`, grouped by date; removed from the queue. */
+  take(processor: ProcessorName, now: string, tonight: IsoDate): Map<IsoDate, string[]> {
+    const byDate = new Map<IsoDate, string[]>();
+    for (const [k, r] of this.items) {
+      if (r.processor !== processor || r.dueAt > now) continue;
+      this.items.delete(k);
+      if (r.date === tonight || daysBetween(r.date, tonight) > RETRY_HORIZON_DAYS) continue;
+      byDate.set(r.date, [...(byDate.get(r.date) ?? []), r.entity]);
+    }
+    return byDate;
+  }
+}
+
+function entitiesFor(season: SimulatedSeason, processor: ProcessorName, date: IsoDate, playingTeams: string[]): string[] {
+  const def = getProcessor(processor);
+  if (def.entityKind === "team") return season.teams;
+  if (def.entityKind === "team_game") return playingTeams.map((t) => teamGameKey(t, date));
+  // Daily player processors cover every rostered player; game-date processors the players of
+  // the teams playing that day.
+  const teams = def.dateColumn === "game_date" ? playingTeams : season.teams;
+  return teams.flatMap((t) => season.rosterOn(date, t));
+}
+
+export async function buildDemoDatabase(
+  wh: Warehouse,
+  plan: DemoPlan,
+  onProgress: (p: BuildProgress) => void = () => {},
+): Promise<BuildSummary> {
+  const season = generateSeason({
+    seed: plan.seed,
+    seasonStart: plan.seasonStart,
+    seasonYear: plan.seasonYear,
+    simulateThrough: plan.simulateThrough,
+  });
+  const upstreamRows = {
+    "nba_raw.nbac_schedule": season.schedule.length,
+    "nba_analytics.player_game_summary": season.playerGameSummary.length,
+    "nba_analytics.team_defense_game_summary": season.teamDefenseGameSummary.length,
+    "nba_raw.bdl_player_boxscores": season.bdlPlayerBoxscores.length,
+  };
+  await wh.transaction([
+    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule.map((r) => ({ ...r })) },
+    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary.map((r) => ({ ...r })) },
+    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary.map((r) => ({ ...r })) },
+    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores.map((r) => ({ ...r })) },
+  ]);
+
+  const teamsByDate = new Map<IsoDate, string[]>();
+  for (const g of season.schedule) {
+    teamsByDate.set(g.game_date, [...(teamsByDate.get(g.game_date) ?? []), g.home_team_tricode, g.away_team_tricode]);
+  }
+
+  const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows };
+  const queue = new RetryQueue();
+  const operator = operatorScript(season, plan);
+  const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
+
+  const record = (run: ProcessorRun, now: string) => {
+    summary.runs++;
+    summary.reads += run.reads;
+    summary.outputRows += run.outcomes.length;
+    for (const o of run.outcomes) {
+      if (!o.attempt) continue;
+      summary.attemptRows++;
+      if (o.attempt.circuit_breaker_tripped) {
+        queue.add({ processor: run.processor, date: run.date, entity: o.entity, dueAt: o.attempt.circuit_breaker_until! });
+      } else if (o.decision.countsAsFailure) {
+        queue.add({ processor: run.processor, date: run.date, entity: o.entity, dueAt: addDays(now.slice(0, 10), 1) + now.slice(10) });
+      }
+    }
+  };
+
+  for (let day = 0; day < days; day++) {
+    const date = addDays(plan.seasonStart, day);
+    const playing = teamsByDate.get(date) ?? [];
+    for (const [order, processor] of NIGHT_ORDER.entries()) {
+      const now = runTime(date, order);
+      const runId = `demo-${date}-${processor}`;
+      record(await runProcessor(wh, { processor, date, entities: entitiesFor(season, processor, date, playing), now, calendar: plan.calendar, runId }), now);
+      for (const [retryDate, entities] of queue.take(processor, now, date)) {
+        record(await runProcessor(wh, { processor, date: retryDate, entities, now, calendar: plan.calendar, runId: `${runId}-retry` }), now);
+      }
+    }
+    const actions = await operator(wh, date, queue);
+    summary.operatorActions.push(...actions);
+    summary.nights++;
+    onProgress({ day: day + 1, days, date });
+  }
+  return summary;
+}
+
+/**
+ * The demo operators' actions, keyed to the season's faults: the morning after the December
+ * outage's backfill lands, maria.ops bulk-overrides the breakers it tripped (the scenario the
+ * original could not handle: its override changed a flag nothing read); a week later
+ * jordan.oncall overrides one breaker of a late box score; dana.admin resets one key.
+ */
+function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
+  const december = season.faults.outages.find((o) => o.kind === "december");
+  const bulkDay = december ? addDays(december.backfilledAt.slice(0, 10), 0) : null;
+  const singleDay = bulkDay ? addDays(bulkDay, 7) : null;
+  const resetDay = bulkDay ? addDays(bulkDay, 10) : null;
+
+  return async (wh: Warehouse, date: IsoDate, queue: RetryQueue): Promise<string[]> => {
+    const morning = `${addDays(date, 1)}T15:30:00.000Z`;
+    const done: string[] = [];
+    if (date === bulkDay && december) {
+      const keys = await activeKeys(wh, season, december.from, date, morning);
+      const preview = await previewBulkOverride(wh, keys, morning);
+      if (preview.changes.length) {
+        const result = await applyBulkOverride(wh, keys, preview.token, {
+          ...DEMO_OPERATORS.bulk,
+          reasonCode: "scraper_outage_backfilled",
+          reason: `Box-score scraper outage ${december.from}..${december.to} backfilled; data verified complete`,
+          requestId: `demo-bulk-${date}`,
+          now: morning,
+        });
+        if (result.ok) {
+          for (const c of result.data.changes) queue.add({ processor: c.processor, date: c.analysis_date, entity: c.entity_id, dueAt: morning });
+          done.push(`bulk override of ${result.data.changes.length} breakers by ${DEMO_OPERATORS.bulk.actor} on ${date}`);
+        }
+      }
+    }
+    if (date === singleDay) {
+      const [key] = await activeKeys(wh, season, addDays(date, -14), date, morning);
+      if (key) {
+        const result = await overrideBreaker(wh, key, {
+          ...DEMO_OPERATORS.single,
+          reasonCode: "data_now_available",
+          reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
+          requestId: `demo-single-${date}`,
+          now: morning,
+        });
+        if (result.ok) {
+          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
+          done.push(`override of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.single.actor}`);
+        }
+      }
+    }
+    if (date === resetDay) {
+      const [key] = await activeKeys(wh, season, addDays(date, -14), date, morning);
+      if (key) {
+        const result = await resetBreaker(wh, key, {
+          ...DEMO_OPERATORS.reset,
+          reasonCode: null,
+          reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
+          requestId: `demo-reset-${date}`,
+          now: morning,
+        });
+        if (result.ok) {
+          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
+          done.push(`reset of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.reset.actor}`);
+        }
+      }
+    }
+    void plan;
+    return done;
+  };
+}
+
+/** Keys with an active breaker for dates in [from, to], read through the real state rules. */
+async function activeKeys(wh: Warehouse, season: SimulatedSeason, from: IsoDate, to: IsoDate, now: string): Promise<BreakerKeyRef[]> {
+  const rows = await wh.query<{ processor_name: string; entity_id: string; analysis_date: string }>(
+    `SELECT DISTINCT processor_name, entity_id, analysis_date FROM nba_orchestration.reprocess_attempts
+     WHERE analysis_date BETWEEN @from AND @to AND circuit_breaker_tripped`,
+    { params: { from, to }, types: { from: "DATE", to: "DATE" }, label: "demo_tripped_keys" },
+  );
+  const keys = rows.map((r) => ({ processor: r.processor_name as ProcessorName, entity_id: r.entity_id, analysis_date: r.analysis_date }));
+  if (keys.length === 0) return [];
+  const snapshot = await readKeys(wh, keys, now);
+  void season;
+  return snapshot.keys.filter((k) => k.state.status === "active").map((k) => k.key).sort((a, b) => (a.entity_id < b.entity_id ? -1 : 1));
+}
