@@ -19,16 +19,23 @@ import { type SimulatedSeason, generateSeason } from "./season";
  * score, and a reset. Deterministic for a plan (seed, season, end date).
  */
 
-/** Processors in the order a night runs them: cascade processors after their upstreams. */
-const NIGHT_ORDER: ProcessorName[] = [
-  "team_defense_zone_analysis",
-  "player_shot_zone_analysis",
-  "player_daily_cache",
-  "upcoming_player_game_context",
-  "upcoming_team_game_context",
-  "player_composite_factors",
-  "ml_feature_store",
+/**
+ * A night in stages: processors of a stage are independent and run concurrently (their reads
+ * share the embedded database's connection pool; writes are serialized by the adapter);
+ * cascade processors run after the stage that holds their upstreams.
+ */
+const NIGHT_STAGES: ProcessorName[][] = [
+  [
+    "team_defense_zone_analysis",
+    "player_shot_zone_analysis",
+    "player_daily_cache",
+    "upcoming_player_game_context",
+    "upcoming_team_game_context",
+  ],
+  ["player_composite_factors"],
+  ["ml_feature_store"],
 ];
+const NIGHT_ORDER = NIGHT_STAGES.flat();
 
 /** Failed keys older than this are no longer retried by the orchestrator. */
 const RETRY_HORIZON_DAYS = 21;
@@ -151,10 +158,10 @@ export async function buildDemoDatabase(
     "nba_raw.bdl_player_boxscores": season.bdlPlayerBoxscores.length,
   };
   await wh.transaction([
-    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule.map((r) => ({ ...r })) },
-    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary.map((r) => ({ ...r })) },
-    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary.map((r) => ({ ...r })) },
-    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores.map((r) => ({ ...r })) },
+    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
+    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary },
+    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary },
+    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores },
   ]);
 
   const teamsByDate = new Map<IsoDate, string[]>();
@@ -185,13 +192,19 @@ export async function buildDemoDatabase(
   for (let day = 0; day < days; day++) {
     const date = addDays(plan.seasonStart, day);
     const playing = teamsByDate.get(date) ?? [];
-    for (const [order, processor] of NIGHT_ORDER.entries()) {
-      const now = runTime(date, order);
-      const runId = `demo-${date}-${processor}`;
-      record(await runProcessor(wh, { processor, date, entities: entitiesFor(season, processor, date, playing), now, calendar: plan.calendar, runId }), now);
-      for (const [retryDate, entities] of queue.take(processor, now, date)) {
-        record(await runProcessor(wh, { processor, date: retryDate, entities, now, calendar: plan.calendar, runId: `${runId}-retry` }), now);
-      }
+    for (const stage of NIGHT_STAGES) {
+      await Promise.all(
+        stage.map(async (processor) => {
+          const now = runTime(date, NIGHT_ORDER.indexOf(processor));
+          const runId = `demo-${date}-${processor}`;
+          const entities = entitiesFor(season, processor, date, playing);
+          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId }), now);
+          for (const [retryDate, retryEntities] of queue.take(processor, now, date)) {
+            const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry` };
+            record(await runProcessor(wh, opts), now);
+          }
+        }),
+      );
     }
     const actions = await operator(wh, date, queue);
     summary.operatorActions.push(...actions);

@@ -333,7 +333,7 @@ export function runStatements(run: ProcessorRun): Statement[] {
   const attempts = run.outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
   const { created_at: _createdAt, ...attemptColumns } = ATTEMPT_COLUMNS; // created_at: the table's default
   const statements: Statement[] = [{ insert: def.table, columns: outputColumns(def), rows: run.outcomes.map((o) => o.output) }];
-  if (attempts.length) statements.push({ insert: "nba_orchestration.reprocess_attempts", columns: attemptColumns, rows: attempts.map((a) => ({ ...a })) });
+  if (attempts.length) statements.push({ insert: "nba_orchestration.reprocess_attempts", columns: attemptColumns, rows: attempts });
   return statements;
 }
 

@@ -309,7 +309,7 @@ export function createDuckDbWarehouse(options: DuckDbOptions): Warehouse {
         for (const column of order) {
           const type = statement.columns[column];
           if (type === undefined) appender.appendDefault();
-          else appendValue(appender, row[column], type);
+          else appendValue(appender, (row as Record<string, unknown>)[column], type);
         }
         appender.endRow();
       }

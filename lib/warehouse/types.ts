@@ -58,7 +58,8 @@ export interface InsertStatement {
   /** `dataset.table` */
   insert: string;
   columns: Readonly<Record<string, ColumnType>>;
-  rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  // Any object type with the columns as properties (row interfaces need no index signature).
+  rows: ReadonlyArray<object>;
 }
 
 export type Statement = SqlStatement | InsertStatement;
