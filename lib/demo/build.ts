@@ -3,7 +3,8 @@ import "server-only";
 import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { type ProcessorRun, runProcessor } from "@/lib/engine/run-processor";
 import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
-import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
+import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
+import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
 
@@ -171,7 +172,7 @@ export async function buildDemoDatabase(
 
   const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows };
   const queue = new RetryQueue();
-  const operator = operatorScript(season, plan);
+  const operator = operatorScript(season);
   const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
 
   const record = (run: ProcessorRun, now: string) => {
@@ -220,7 +221,7 @@ export async function buildDemoDatabase(
  * original could not handle: its override changed a flag nothing read); a week later
  * jordan.oncall overrides one breaker of a late box score; dana.admin resets one key.
  */
-function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
+function operatorScript(season: SimulatedSeason) {
   const december = season.faults.outages.find((o) => o.kind === "december");
   const bulkDay = december ? addDays(december.backfilledAt.slice(0, 10), 0) : null;
   const singleDay = bulkDay ? addDays(bulkDay, 7) : null;
@@ -230,7 +231,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
     const morning = `${addDays(date, 1)}T15:30:00.000Z`;
     const done: string[] = [];
     if (date === bulkDay && december) {
-      const keys = await activeKeys(wh, season, december.from, date, morning);
+      const keys = await activeKeys(wh, december.from, date, morning);
       const preview = await previewBulkOverride(wh, keys, morning);
       if (preview.changes.length) {
         const result = await applyBulkOverride(wh, keys, preview.token, {
@@ -247,7 +248,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === singleDay) {
-      const [key] = await activeKeys(wh, season, addDays(date, -14), date, morning);
+      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
       if (key) {
         const result = await overrideBreaker(wh, key, {
           ...DEMO_OPERATORS.single,
@@ -263,7 +264,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === resetDay) {
-      const [key] = await activeKeys(wh, season, addDays(date, -14), date, morning);
+      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
       if (key) {
         const result = await resetBreaker(wh, key, {
           ...DEMO_OPERATORS.reset,
@@ -278,21 +279,18 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
         }
       }
     }
-    void plan;
     return done;
   };
 }
 
 /** Keys with an active breaker for dates in [from, to], read through the real state rules. */
-async function activeKeys(wh: Warehouse, season: SimulatedSeason, from: IsoDate, to: IsoDate, now: string): Promise<BreakerKeyRef[]> {
-  const rows = await wh.query<{ processor_name: string; entity_id: string; analysis_date: string }>(
-    `SELECT DISTINCT processor_name, entity_id, analysis_date FROM nba_orchestration.reprocess_attempts
-     WHERE analysis_date BETWEEN @from AND @to AND circuit_breaker_tripped`,
-    { params: { from, to }, types: { from: "DATE", to: "DATE" }, label: "demo_tripped_keys" },
-  );
-  const keys = rows.map((r) => ({ processor: r.processor_name as ProcessorName, entity_id: r.entity_id, analysis_date: r.analysis_date }));
+async function activeKeys(wh: Warehouse, from: IsoDate, to: IsoDate, now: string): Promise<BreakerKeyRef[]> {
+  const rows = await trippedKeys.run(wh, { date_from: from, date_to: to });
+  const keys = rows.flatMap((r) => {
+    const processor = resolveProcessorName(r.processor_name);
+    return processor ? [{ processor, entity_id: r.entity_id, analysis_date: r.analysis_date }] : [];
+  });
   if (keys.length === 0) return [];
   const snapshot = await readKeys(wh, keys, now);
-  void season;
-  return snapshot.keys.filter((k) => k.state.status === "active").map((k) => k.key).sort((a, b) => (a.entity_id < b.entity_id ? -1 : 1));
+  return snapshot.keys.filter((k) => k.state.status === "active").map((k) => k.key);
 }

@@ -104,3 +104,11 @@ export const deleteKeyRows = defineQuery({
   types: { analysis_date: "DATE", entity_id: "STRING", processor_names: ["STRING"] },
   row: z.object({}),
 });
+
+export const trippedKeys = defineQuery({
+  name: "tripped_keys",
+  file: "breakers/tripped_keys.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate }),
+  types: { date_from: "DATE", date_to: "DATE" },
+  row: z.object({ processor_name: z.string(), entity_id: z.string(), analysis_date: isoDate }),
+});
