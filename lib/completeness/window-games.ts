@@ -42,7 +42,8 @@ export function windowsFromGames(
   return {
     team,
     windows: windows.map((w) => {
-      const from = w.kind === "days" ? addDays(date, -w.size) : seasonStart;
+      const daysFrom = addDays(date, -w.size);
+      const from = w.kind === "days" && daysFrom >= seasonStart ? daysFrom : seasonStart;
       const inWindow = games
         .filter((g) => (w.kind === "games" ? g.games_back <= w.size : g.game_date >= from && g.game_date <= to))
         .sort((a, b) => (a.game_date < b.game_date ? -1 : a.game_date > b.game_date ? 1 : a.game_id < b.game_id ? -1 : 1));

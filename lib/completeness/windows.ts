@@ -9,8 +9,9 @@
  * - Games window N: the entity's team's last N final games strictly before the analysis date,
  *   from the season's opening night on. (The original ignored N and counted season-to-date,
  *   including the analysis date.)
- * - Days window N: final games dated in [date − N, date − 1], i.e. exactly N calendar days.
- *   (The original's BETWEEN spanned N + 1 days and included the analysis date.)
+ * - Days window N: final games dated in [date − N, date − 1], i.e. exactly N calendar days,
+ *   never before opening night. (The original's BETWEEN spanned N + 1 days and included the
+ *   analysis date.)
  * - A team's games are its home AND away games. (The original's CASE WHEN gave each game to
  *   the home team only, so expected was ~half and completeness ~200%.)
  * - A player's team is the team of their most recent game strictly before the date, so after a
@@ -212,7 +213,8 @@ export function gamesInWindow(
 ): { games: ScheduleGame[]; from: IsoDate; to: IsoDate } {
   const to = addDays(date, -1);
   if (window.kind === "days") {
-    const from = addDays(date, -window.size);
+    // Clipped at opening night like games windows: a preseason game is never expected.
+    const from = addDays(date, -window.size) < seasonStart ? seasonStart : addDays(date, -window.size);
     return { games: teamGames.filter((g) => g.game_date >= from && g.game_date <= to), from, to };
   }
   const inSeason = teamGames.filter((g) => g.game_date >= seasonStart && g.game_date <= to);
@@ -288,7 +290,10 @@ function subjectOf(data: PreparedData, kind: EntityKind, entity: string, date: I
     if (key.gameDate !== date) throw new RangeError(`Team-game key ${entity} is for ${key.gameDate}, not ${date}`);
     return { team: key.team, own: data.present.get(key.team) };
   }
-  const onTeam = playerTeamOn(data.historyByPlayer.get(entity) ?? [], entity, date);
+  // Only this season's games tell the current team: last season's (or preseason) team is not it.
+  const seasonStart = seasonStartFor(date, data.calendar);
+  const history = (data.historyByPlayer.get(entity) ?? []).filter((r) => r.game_date >= seasonStart);
+  const onTeam = playerTeamOn(history, entity, date);
   if (!onTeam) return { team: null, own: data.present.get(entity) };
   return {
     team: onTeam.team,
@@ -331,7 +336,10 @@ function computeWindow(data: PreparedData, subject: Subject, window: WindowSpec,
     // Before the player's current stint began, a row of theirs on that date belongs to their
     // old team's game, so only the new team's box score can account for this game.
     const beforeJoining = subject.since !== undefined && game.game_date < subject.since;
-    if (!beforeJoining && isPresent(subject.own, game)) actual++;
+    // Before joining, only the player's row for THIS game (by id) counts: he may have played in
+    // it for the other side, and then the box score holds him.
+    const ownRow = beforeJoining ? (subject.own?.gameIds?.has(game.game_id) ?? false) : isPresent(subject.own, game);
+    if (ownRow) actual++;
     else if (subject.teamBox && isPresent(subject.teamBox, game) && !(subject.played?.gameIds?.has(game.game_id) ?? false)) {
       actual++;
       dnpGames.push({ ...ref(game, team), reason: beforeJoining ? "before_joining" : "dnp" });

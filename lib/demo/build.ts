@@ -131,6 +131,13 @@ class RetryQueue {
   }
 }
 
+function teamsOf(season: SimulatedSeason, players: readonly string[], date: IsoDate): Record<string, string> {
+  return Object.fromEntries(players.flatMap((p) => {
+    const team = season.teamOf(p, date);
+    return team ? [[p, team]] : [];
+  }));
+}
+
 function entitiesFor(season: SimulatedSeason, processor: ProcessorName, date: IsoDate, playingTeams: string[]): string[] {
   const def = getProcessor(processor);
   if (def.entityKind === "team") return season.teams;
@@ -199,7 +206,9 @@ export async function buildDemoDatabase(
           const now = runTime(date, NIGHT_ORDER.indexOf(processor));
           const runId = `demo-${date}-${processor}`;
           const entities = entitiesFor(season, processor, date, playing);
-          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId }), now);
+          // The orchestrator knows tonight's rosters (the props feed): the team of each player.
+          const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
+          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams }), now);
           for (const [retryDate, retryEntities] of queue.take(processor, now, date)) {
             const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry` };
             record(await runProcessor(wh, opts), now);

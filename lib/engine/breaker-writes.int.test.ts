@@ -394,7 +394,6 @@ describe("bulk override", () => {
     // were already appended inside the transaction when it fails.
     const seen: Statement[][] = [];
     const broken: Warehouse = {
-      ...wh,
       kind: wh.kind,
       query: (s, o) => wh.query(s, o),
       execute: (s, o) => wh.execute(s, o),

@@ -234,14 +234,9 @@ const PROCESSORS: ProcessorName[] = [
   "upcoming_team_game_context",
 ];
 
-/**
- * Dates whose days windows stay inside the season. Earlier dates are where the two paths
- * disagree on purpose-unclear grounds (see the `it.fails` cases at the end): the SQL never looks
- * before opening night, the reference's days windows do.
- */
-function comparableDates(processor: ProcessorName): string[] {
-  const maxDays = Math.max(0, ...getProcessor(processor).windows.filter((w) => w.kind === "days").map((w) => w.size));
-  return DATES.filter((d) => addDays(d, -maxDays) >= seasonStartFor(d));
+/** Every date of the fixture: both paths clip days windows at opening night. */
+function comparableDates(_processor: ProcessorName): string[] {
+  return DATES;
 }
 
 describe("window SQL + windowsFromGames agree with the reference computeBatch", () => {
@@ -486,11 +481,8 @@ describe("hand-computed numbers", () => {
 // ---------------------------------------------------------------------------------------------
 // Where the SQL path and the reference disagree (bugs: the two are meant to be the same rules)
 
-describe("known divergences between the SQL path and the reference", () => {
-  // BUG (reported): windows.ts gamesInWindow() does not clip DAYS windows at the season start,
-  // while the SQL does (`s.game_date >= @season_start`). With final preseason games in the
-  // schedule (NBA.com lists them), the reference expects them early in the season.
-  it.fails("a days window reaching before opening night: both paths exclude the preseason", async () => {
+describe("edge cases where the two paths once diverged (fixed: days windows clipped at opening night, this season's team only, a game against the new team before a trade, duplicate final schedule rows)", () => {
+  it("a days window reaching before opening night: both paths exclude the preseason", async () => {
     const date = "2024-10-25";
     const observedAt = `${date}T12:00:00.000Z`;
     const sql = (await viaSql("player_daily_cache", date, ["lebron"], observedAt)).get("lebron")!;
@@ -499,11 +491,7 @@ describe("known divergences between the SQL path and the reference", () => {
     expect(ref.windows.map(comparable)).toEqual(sql.windows.map(comparable));
   });
 
-  // BUG (reported): playerTeamOn() (windows.ts) takes the team from ANY earlier game, last
-  // season's and the preseason's included, while player_window_games.sql only looks at games
-  // since opening night. A player who has not played yet this season (injured all of it so far)
-  // gets his old team's games in the reference and "no games expected" from the SQL.
-  it.fails("a player whose last game was before the season start: same team and windows", async () => {
+  it("a player whose last game was before the season start: same team and windows", async () => {
     const date = "2024-11-30";
     const observedAt = `${date}T12:00:00.000Z`;
     const sql = (await viaSql("player_shot_zone_analysis", date, ["brown"], observedAt)).get("brown")!;
@@ -512,19 +500,45 @@ describe("known divergences between the SQL path and the reference", () => {
     expect({ team: sql.team, windows: sql.windows.map(comparable) }).toEqual({ team: ref.team, windows: ref.windows.map(comparable) });
   });
 
-  // BUG (reported): windows.ts computeWindow() treats a game of the new team played BEFORE the
-  // trade as a data gap when the player took part in it for his old team: the raw box score
-  // shows him with minutes in that game_id (for the opponent), so the team-box credit is
-  // refused, and his own row is ignored because it predates his stint. The SQL counts the
-  // game present (his row for that game_id exists). russell played for BOS against LAL on 11-05
-  // (d7) and 11-11 (d10), then joined LAL: nothing is missing, the reference says 2 games are.
-  it.fails("a player who faced his new team before the trade: same counts on both paths", async () => {
+  it("a player who faced his new team before the trade: same counts on both paths", async () => {
     const date = "2024-11-30";
     const observedAt = `${date}T12:00:00.000Z`;
     const sql = (await viaSql("player_shot_zone_analysis", date, ["russell"], observedAt)).get("russell")!;
     const ref = viaReference("player_shot_zone_analysis", date, ["russell"], observedAt).get("russell")!;
     expect(sql.windows[0]).toMatchObject({ expected: 10, actual: 10, missing: 0 });
     expect(ref.windows[0]).toMatchObject({ expected: 10, actual: 10, missing: 0 }); // reference: 9/10, 11-11 missing
+  });
+
+  it("a game_id listed twice as final counts once on both paths", async () => {
+    const own = memoryWarehouse();
+    try {
+      const schedule = [
+        scheduleGame("G1", "2024-11-01", "LAL", "BOS"),
+        scheduleGame("G9", "2024-11-10", "LAL", "BOS"), // stale row of the rescheduled game
+        scheduleGame("G9", "2024-11-12", "LAL", "BOS"),
+      ];
+      const up: Upstream = { schedule, ...boxScores([schedule[0]!, schedule[2]!], [{ player: "lebron", stints: [{ team: "LAL" }] }]) };
+      await insertUpstream(own, up);
+      const def = getProcessor("player_shot_zone_analysis");
+      const date = "2024-11-14";
+      const observedAt = "2025-01-01T00:00:00.000Z";
+      const rows = await playerWindowGames.run(
+        own,
+        { analysis_date: date, season_start: seasonStartFor(date), days_from: date, max_games: 10, observed_at: observedAt, players: ["lebron"] },
+        { upstream_table: def.upstream.table },
+      );
+      const sql = windowsFromGames(rows, def.windows, date, seasonStartFor(date)).windows[0]!;
+      const ref = computeBatch(referenceData(up, { upstream: "player_game_summary", observedAt }), {
+        kind: "player",
+        entities: ["lebron"],
+        date,
+        windows: def.windows,
+      }).get("lebron")!.windows[0]!;
+      expect(ref).toMatchObject({ expected: 2, actual: 2 });
+      expect(sql).toMatchObject({ expected: 2, actual: 2 }); // SQL: 3 and 3
+    } finally {
+      await own.close();
+    }
   });
 
   // BUG (reported, drill-down only): windowsFromGames labels every credited game "dnp"; the

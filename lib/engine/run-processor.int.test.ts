@@ -44,7 +44,6 @@ import {
 const D = "2024-12-11";
 const TEAMS = ["LAL", "BOS", "GSW", "MIA"];
 const DAYS = everyNDays("2024-10-22", 30);
-const dayOf = (d: number) => DAYS[d]!;
 const lalId = (d: number) => `00224${String(2 * d + 1).padStart(5, "0")}`;
 const at = (date: string, time = "10:00:00.000") => `${date}T${time}Z`;
 
@@ -486,6 +485,23 @@ describe("cascade (player_composite_factors)", () => {
     expect(await attemptsOf("player_composite_factors", "c_ready")).toEqual([]);
   });
 
+  // A rookie on his debut day has no game before the date, so no team from his history: the
+  // team and opponent come from his upcoming_player_game_context row (once a bug: he was
+  // skipped as "upstream not ready" with issues naming rows that exist and are ready).
+  it("a debut: no game before the date, every upstream row ready → processed", async () => {
+    const t = at(D, "08:00:00.000");
+    await wh.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, [{ analysis_date: D, player_lookup: "debut", processed_at: t, is_production_ready: true }]);
+    await wh.insert(
+      "nba_analytics.upcoming_player_game_context",
+      { ...UPGC_T, team_abbr: "STRING", opponent_team_abbr: "STRING" },
+      [{ game_date: D, player_lookup: "debut", team_abbr: "LAL", opponent_team_abbr: "BOS", processed_at: t, is_production_ready: true }],
+    );
+    // LAL plays at BOS on D; BOS's TDZA and BOS_2024-12-11 UTGC rows are ready (see above).
+    const r = await evaluateProcessorRun(wh, { processor: "player_composite_factors", date: D, entities: ["debut"], now: at(D, "11:00:00.000") });
+    expect(r.outcomes[0]!.cascade).toMatchObject({ ready: true, notReady: [] });
+    expect(r.outcomes[0]!.decision.action).toBe("process_no_games_expected");
+  });
+
   it("the latest upstream row wins: a newer not-ready row makes the dependent not ready", async () => {
     await wh.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, [
       { analysis_date: D, player_lookup: "c_ready", processed_at: at(D, "09:00:00.000"), is_production_ready: false },
@@ -528,7 +544,8 @@ describe("warehouse calls per run are constant in the number of entities", () =>
   it.each([
     ["player_shot_zone_analysis", 2], // window games + breaker state
     ["player_daily_cache", 2], // one window query for all four windows
-    ["player_composite_factors", 4], // + games on the date + upstream readiness
+    ["player_composite_factors", 5], // + games on the date + the players' recorded teams + upstream readiness
+    ["upcoming_player_game_context", 3], // + games on the date (it records each player's opponent)
   ] as const)("%s: the same %i reads for 10 and for 450 players, and one write", async (processor, reads) => {
     const counted = countingWarehouse(big);
     const few = await evaluateProcessorRun(counted.wh, { processor, date: RUN_DATE, entities: players.slice(0, 10), now: at(RUN_DATE) });
@@ -542,7 +559,7 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     expect(many.reads).toBe(reads);
     // The data is real: every player has his 12 games (L10 full), so the count is not constant
     // just because nothing was found.
-    expect(many.outcomes.every((o) => o.primary.expected === 10)).toBe(true);
+    expect(many.outcomes.every((o) => o.windows.find((w) => w.id === "l10")?.expected === 10)).toBe(true);
 
     counted.reset();
     const written = await runProcessor(counted.wh, { processor, date: RUN_DATE, entities: players, now: at(RUN_DATE, "11:00:00.000") });

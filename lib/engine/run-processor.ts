@@ -32,7 +32,7 @@ import {
 import { type WindowGame, windowsFromGames } from "@/lib/completeness/window-games";
 import { type WindowResult, parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
 import { keyRows } from "@/lib/queries/breakers";
-import { gamesOnDate, playerWindowGames, teamWindowGames, upstreamReadiness } from "@/lib/queries/completeness";
+import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "@/lib/queries/completeness";
 import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 
 /**
@@ -65,6 +65,12 @@ export interface RunOptions {
   thresholds?: ThresholdOverrides;
   /** Stamped on attempt rows as batch_id, to tell runs apart in history. */
   runId?: string;
+  /**
+   * Each player's team on the date, when the caller knows it (rosters, the props feed). The
+   * upcoming player game context records it (team_abbr, opponent_team_abbr) and cascade
+   * processors read it from there; without it, a player's team is the team of his last game.
+   */
+  teams?: Readonly<Record<string, string>>;
 }
 
 export interface EntityOutcome {
@@ -154,15 +160,17 @@ async function readCascade(
   teamOf: (entity: string) => string | null,
 ): Promise<{ lookup: (entity: string) => Partial<Record<ProcessorName, boolean | null>>; reads: number }> {
   if (def.dependsOn.length === 0) return { lookup: () => ({}), reads: 0 };
-  const games = await gamesOnDate.run(wh, { game_date: opts.date });
-  const opponent = new Map<string, string>();
-  for (const g of games) {
-    opponent.set(g.home_team_tricode, g.away_team_tricode);
-    opponent.set(g.away_team_tricode, g.home_team_tricode);
-  }
+  const [opponent, recorded] = await Promise.all([
+    opponentsOn(wh, opts.date),
+    def.entityKind === "player"
+      ? playerGameTeams.run(wh, { game_date: opts.date, players: [...opts.entities] })
+      : Promise.resolve([]),
+  ]);
+  const recordedTeam = new Map(recorded.map((r) => [r.player_lookup, r]));
   const keysFor = (entity: string): Partial<Record<ProcessorName, string>> => {
-    const team = teamOf(entity);
-    const opp = team ? opponent.get(team) : undefined;
+    const row = recordedTeam.get(entity);
+    const team = opts.teams?.[entity] ?? row?.team_abbr ?? teamOf(entity);
+    const opp = (team ? opponent.get(team) : undefined) ?? row?.opponent_team_abbr ?? undefined;
     const keys: Partial<Record<ProcessorName, string>> = {};
     for (const dep of def.dependsOn.map(getProcessor)) {
       if (dep.entityKind === "player") keys[dep.name] = entity;
@@ -175,13 +183,24 @@ async function readCascade(
   const rows = await upstreamReadiness.run(wh, { date_from: opts.date, date_to: opts.date, entity_ids: [...ids] });
   const ready = new Map(rows.map((r) => [`${r.processor}|${r.entity_id}`, r.is_production_ready]));
   return {
-    reads: 2,
+    reads: def.entityKind === "player" ? 3 : 2,
     lookup: (entity) => {
       const out: Partial<Record<ProcessorName, boolean | null>> = {};
       for (const [dep, id] of Object.entries(keysFor(entity))) out[dep as ProcessorName] = ready.get(`${dep}|${id}`) ?? null;
       return out;
     },
   };
+}
+
+/** Each team's opponent in the games scheduled on a date. */
+async function opponentsOn(wh: Warehouse, date: IsoDate): Promise<Map<string, string>> {
+  const games = await gamesOnDate.run(wh, { game_date: date });
+  const opponent = new Map<string, string>();
+  for (const g of games) {
+    opponent.set(g.home_team_tricode, g.away_team_tricode);
+    opponent.set(g.away_team_tricode, g.home_team_tricode);
+  }
+  return opponent;
 }
 
 /** Read everything a run needs and decide every entity. Writes nothing. */
@@ -199,7 +218,11 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
   ]);
   const teamOf = (entity: string) =>
     def.entityKind === "player" ? (games.get(entity)?.[0]?.team ?? null) : teamOfEntity(def, entity, opts.date);
-  const cascadeData = await readCascade(wh, def, opts, teamOf);
+  const [cascadeData, opponents] = await Promise.all([
+    readCascade(wh, def, opts, teamOf),
+    // The upcoming player game context records each player's team and opponent for the date.
+    def.name === "upcoming_player_game_context" ? opponentsOn(wh, opts.date) : Promise.resolve(null),
+  ]);
 
   const outcomes = opts.entities.map((entity): EntityOutcome => {
     const { team, windows } = windowsFromGames(games.get(entity) ?? [], def.windows, opts.date, seasonStart);
@@ -230,6 +253,8 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
     const attempt = draft ? withKey(key, draft) : null;
     const after = attempt ? deriveBreakerState([...rows, attempt], opts.now) : breaker;
     const output = outputRow(def, entity, opts, {
+      team: opts.teams?.[entity] ?? team,
+      opponents,
       primary,
       windows,
       threshold,
@@ -240,7 +265,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
     });
     return { entity, team, windows, primary, own, cascade, bootstrap, breaker, decision, attempt, output };
   });
-  return { processor: def.name, date: opts.date, outcomes, reads: 2 + cascadeData.reads };
+  return { processor: def.name, date: opts.date, outcomes, reads: 2 + cascadeData.reads + (opponents ? 1 : 0) };
 }
 
 function outputRow(
@@ -248,6 +273,8 @@ function outputRow(
   entity: string,
   opts: RunOptions,
   f: {
+    team: string | null;
+    opponents: Map<string, string> | null;
     primary: WindowResult;
     windows: WindowResult[];
     threshold: number;
@@ -262,6 +289,10 @@ function outputRow(
       ? { team_abbr: teamOfEntity(def, entity, opts.date) }
       : { [def.entityColumn]: entity };
   if (def.name === "player_composite_factors") keyColumns.analysis_date = opts.date;
+  if (f.opponents) {
+    keyColumns.team_abbr = f.team;
+    keyColumns.opponent_team_abbr = f.team ? (f.opponents.get(f.team) ?? null) : null;
+  }
   const row: Record<string, unknown> = {
     ...keyColumns,
     [def.dateColumn]: opts.date,
@@ -301,6 +332,7 @@ export function outputColumns(def: ProcessorDef): Record<string, ColumnType> {
     processed_at: "TIMESTAMP",
   };
   if (def.name === "player_composite_factors") columns.analysis_date = "DATE";
+  if (def.name === "upcoming_player_game_context") Object.assign(columns, { team_abbr: "STRING", opponent_team_abbr: "STRING" });
   for (const c of STANDARD_COMPLETENESS_COLUMNS) columns[c.name] = c.type === "ARRAY<STRING>" ? ["STRING"] : c.type;
   for (const c of windowColumns(def)) columns[c.name] = c.type;
   return columns;

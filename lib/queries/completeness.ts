@@ -89,3 +89,11 @@ export const gamesOnDate = defineQuery({
     away_team_tricode: z.string(),
   }),
 });
+
+export const playerGameTeams = defineQuery({
+  name: "player_game_teams",
+  file: "completeness/player_game_teams.sql",
+  params: z.object({ game_date: isoDate, players: z.array(z.string()) }),
+  types: { game_date: "DATE", players: ["STRING"] },
+  row: z.object({ player_lookup: z.string(), team_abbr: z.string(), opponent_team_abbr: z.string().nullable() }),
+});

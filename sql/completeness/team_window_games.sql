@@ -10,16 +10,23 @@
 -- Parameters:
 --   @analysis_date DATE, @season_start DATE, @days_from DATE, @max_games INT64,
 --   @teams ARRAY<STRING> (tricodes), @observed_at TIMESTAMP, @presence_from_schedule BOOL.
-WITH team_games AS (
+WITH final_games AS (
+  -- A game listed twice as final (a stale row and its rescheduled row) counts once, on its
+  -- latest date.
+  SELECT game_id, game_date, home_team_tricode, away_team_tricode
+  FROM nba_raw.nbac_schedule
+  WHERE game_date >= @season_start
+    AND game_date < @analysis_date
+    AND game_status = 3
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY game_date DESC) = 1
+),
+team_games AS (
   SELECT
     s.game_id,
     s.game_date,
     team,
     CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
-  FROM nba_raw.nbac_schedule AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
-  WHERE s.game_date >= @season_start
-    AND s.game_date < @analysis_date
-    AND s.game_status = 3
+  FROM final_games AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
 ),
 ranked AS (
   SELECT
