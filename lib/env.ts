@@ -35,6 +35,12 @@ const baseSchema = z.object({
   BIGQUERY_MAX_BYTES_BILLED: positiveInt(DEFAULT_MAX_BYTES_BILLED),
   BIGQUERY_JOB_TIMEOUT_MS: positiveInt(30_000),
   BIGQUERY_API_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** How long a monitoring read is reused for the same query and parameters. */
+  CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
+  /** SPEC §2.6 alert thresholds (the handoff's defaults). */
+  ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(10),
+  ALERT_WARNING_READY_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(90)),
+  ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(92)),
 });
 
 export type AppEnv = z.infer<typeof baseSchema>;
