@@ -22,6 +22,8 @@ export interface WindowGame {
   entity_row_present: boolean;
   team_box_present: boolean;
   played_per_raw: boolean;
+  /** The game predates the player's current stint with the team (trade or signing). */
+  before_joining: boolean;
 }
 
 /** How one candidate game counts. */
@@ -56,7 +58,7 @@ export function windowsFromGames(
         if (status === "missing") missingGames.push(ref);
         else {
           actual++;
-          if (status === "dnp") dnpGames.push({ ...ref, reason: "dnp" });
+          if (status === "dnp") dnpGames.push({ ...ref, reason: g.before_joining ? "before_joining" : "dnp" });
         }
       }
       const expected = inWindow.length;

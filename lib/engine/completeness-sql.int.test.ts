@@ -541,11 +541,8 @@ describe("edge cases where the two paths once diverged (fixed: days windows clip
     }
   });
 
-  // BUG (reported, drill-down only): windowsFromGames labels every credited game "dnp"; the
-  // reference labels games before the player joined the team "before_joining" (windows.ts
-  // DnpGame), so the SQL path's drill-down says a traded player "did not play" for a team he
-  // was not on yet. The SQL does not return the start of the player's stint.
-  it.fails("a traded player's pre-trade games are labelled before_joining, as in the reference", async () => {
+  // The drill-down tells a game before the player joined the team from a DNP (once all "dnp").
+  it("a traded player's pre-trade games are labelled before_joining, as in the reference", async () => {
     const after = await windowsOf("player_shot_zone_analysis", "2024-11-30", "schroder");
     expect(after.w("l10").dnpGames.map((g) => g.reason)).toEqual(["before_joining", "before_joining", "before_joining"]);
   });

@@ -20,6 +20,7 @@ const windowGameRow = z.object({
   entity_row_present: z.boolean(),
   team_box_present: z.boolean(),
   played_per_raw: z.boolean(),
+  before_joining: z.boolean(),
 });
 export type WindowGameRow = z.infer<typeof windowGameRow>;
 

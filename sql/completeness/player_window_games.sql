@@ -21,6 +21,7 @@ WITH recent AS (
   SELECT
     player_lookup,
     team_abbr,
+    game_date,
     ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date DESC, game_id DESC) AS rn
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
@@ -30,6 +31,24 @@ WITH recent AS (
 ),
 player_team AS (
   SELECT player_lookup, team_abbr AS team FROM recent WHERE rn = 1
+),
+-- The player's current stint: his first game for the current team after his last game for
+-- another one. Team games before it are ones he was not on the roster for (a trade or signing
+-- inside the window), told apart from DNPs in the drill-down.
+last_elsewhere AS (
+  SELECT r.player_lookup, MAX(r.game_date) AS last_other_date
+  FROM recent AS r
+  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup
+  WHERE r.team_abbr <> pt.team
+  GROUP BY r.player_lookup
+),
+stint AS (
+  SELECT r.player_lookup, MIN(r.game_date) AS since
+  FROM recent AS r
+  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup AND r.team_abbr = pt.team
+  LEFT JOIN last_elsewhere AS le ON le.player_lookup = r.player_lookup
+  WHERE le.last_other_date IS NULL OR r.game_date > le.last_other_date
+  GROUP BY r.player_lookup
 ),
 final_games AS (
   -- A game listed twice as final (a stale row and its rescheduled row) counts once, on its
@@ -96,8 +115,10 @@ SELECT
   w.games_back,
   pr.game_id IS NOT NULL AS entity_row_present,
   tb.game_id IS NOT NULL AS team_box_present,
-  pl.game_id IS NOT NULL AS played_per_raw
+  pl.game_id IS NOT NULL AS played_per_raw,
+  w.game_date < st.since AS before_joining
 FROM player_team AS pt
+JOIN stint AS st ON st.player_lookup = pt.player_lookup
 JOIN window_games AS w ON w.team = pt.team
 LEFT JOIN player_rows AS pr ON pr.player_lookup = pt.player_lookup AND pr.game_id = w.game_id
 LEFT JOIN team_boxes AS tb ON tb.team_abbr = w.team AND tb.game_id = w.game_id

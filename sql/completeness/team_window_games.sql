@@ -58,7 +58,8 @@ SELECT
   w.games_back,
   (@presence_from_schedule OR b.game_id IS NOT NULL) AS entity_row_present,
   (@presence_from_schedule OR b.game_id IS NOT NULL) AS team_box_present,
-  FALSE AS played_per_raw
+  FALSE AS played_per_raw,
+  FALSE AS before_joining
 FROM window_games AS w
 LEFT JOIN boxes AS b ON b.team = w.team AND b.game_id = w.game_id
 ORDER BY entity_id, w.game_date DESC, w.game_id DESC
