@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ConfigError, datasetMap, parseEnv } from "./env";
+import { ConfigError, datasetMap, demoAccountsEnabled, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("defaults to the embedded warehouse with nothing set", () => {
@@ -22,9 +22,15 @@ describe("parseEnv", () => {
 
   it("requires BIGQUERY_PROJECT for the bigquery warehouse only", () => {
     expect(() => parseEnv({ WAREHOUSE: "bigquery" })).toThrow(/BIGQUERY_PROJECT is required when WAREHOUSE=bigquery/);
-    expect(parseEnv({ WAREHOUSE: "bigquery", BIGQUERY_PROJECT: "nba-props-platform" }).BIGQUERY_PROJECT).toBe(
-      "nba-props-platform",
-    );
+    const production = {
+      WAREHOUSE: "bigquery",
+      BIGQUERY_PROJECT: "nba-props-platform",
+      NEXTAUTH_SECRET: "x".repeat(32),
+      GOOGLE_CLIENT_ID: "id",
+      GOOGLE_CLIENT_SECRET: "secret",
+      AUTH_ALLOWED_DOMAINS: "nba-props.example",
+    };
+    expect(parseEnv(production).BIGQUERY_PROJECT).toBe("nba-props-platform");
   });
 
   it("rejects a non-numeric or negative bytes limit, naming it", () => {
@@ -35,6 +41,18 @@ describe("parseEnv", () => {
   it("rejects an endpoint that is not a URL and a dataset name BigQuery would refuse", () => {
     expect(() => parseEnv({ BIGQUERY_API_ENDPOINT: "localhost:9050" })).toThrow(/BIGQUERY_API_ENDPOINT is invalid/);
     expect(() => parseEnv({ BIGQUERY_DATASET_RAW: "nba-raw; DROP" })).toThrow(/BIGQUERY_DATASET_RAW is invalid/);
+  });
+
+  it("refuses a BigQuery deployment nobody could sign in to, or anyone could", () => {
+    const base = { WAREHOUSE: "bigquery", BIGQUERY_PROJECT: "p", NEXTAUTH_SECRET: "x".repeat(32) };
+    expect(() => parseEnv({ ...base, WAREHOUSE: "bigquery", NEXTAUTH_SECRET: "" })).toThrow(/NEXTAUTH_SECRET is required/);
+    expect(() => parseEnv(base)).toThrow(/GOOGLE_CLIENT_ID is required when WAREHOUSE=bigquery/);
+    expect(() => parseEnv({ ...base, GOOGLE_CLIENT_ID: "id" })).toThrow(/GOOGLE_CLIENT_SECRET is required/);
+    expect(() => parseEnv({ ...base, GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "s" })).toThrow(/AUTH_ALLOWED_DOMAINS is required/);
+    // Demo accounts on BigQuery only when explicitly enabled.
+    expect(demoAccountsEnabled(parseEnv({ ...base, AUTH_DEMO_ACCOUNTS: "true" }))).toBe(true);
+    expect(demoAccountsEnabled(parseEnv({}))).toBe(true);
+    expect(demoAccountsEnabled(parseEnv({ AUTH_DEMO_ACCOUNTS: "false" }))).toBe(false);
   });
 
   it("maps logical datasets to configured names", () => {

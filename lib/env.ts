@@ -41,6 +41,24 @@ const baseSchema = z.object({
   ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(10),
   ALERT_WARNING_READY_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(90)),
   ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(92)),
+  /** Signs session cookies. `npm start` generates and keeps one for the embedded demo if unset. */
+  NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** Demo sign-in (viewer / operator / admin): on by default with the embedded warehouse only. */
+  AUTH_DEMO_ACCOUNTS: z.preprocess(emptyToUndefined, z.enum(["auto", "true", "false"]).default("auto")),
+  DEMO_PASSWORD_VIEWER: z.preprocess(emptyToUndefined, z.string().min(8).default("viewer-demo")),
+  DEMO_PASSWORD_OPERATOR: z.preprocess(emptyToUndefined, z.string().min(8).default("operator-demo")),
+  DEMO_PASSWORD_ADMIN: z.preprocess(emptyToUndefined, z.string().min(8).default("admin-demo")),
+  /** Google sign-in (OIDC) for production. */
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  /** Comma-separated e-mail domains allowed to sign in with Google, e.g. `nba-props.example`. */
+  AUTH_ALLOWED_DOMAINS: z.preprocess(emptyToUndefined, z.string().default("")),
+  /**
+   * E-mail or domain → role, comma-separated: `lead@x.example=admin,oncall@x.example=operator,x.example=viewer`.
+   * An exact e-mail wins over its domain; anyone allowed in but not listed is a viewer.
+   */
+  AUTH_ROLES: z.preprocess(emptyToUndefined, z.string().default("")),
 });
 
 export type AppEnv = z.infer<typeof baseSchema>;
@@ -77,7 +95,25 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   if (env.WAREHOUSE === "bigquery" && !env.BIGQUERY_PROJECT) {
     throw new ConfigError("BIGQUERY_PROJECT", "is required when WAREHOUSE=bigquery");
   }
+  if (env.WAREHOUSE === "bigquery" && !env.NEXTAUTH_SECRET) {
+    throw new ConfigError("NEXTAUTH_SECRET", "is required when WAREHOUSE=bigquery (sessions must survive restarts and be shared by replicas)");
+  }
+  if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
+    throw new ConfigError(env.GOOGLE_CLIENT_ID ? "GOOGLE_CLIENT_SECRET" : "GOOGLE_CLIENT_ID", "is required with the other Google sign-in variable");
+  }
+  if (env.GOOGLE_CLIENT_ID && !env.AUTH_ALLOWED_DOMAINS.trim()) {
+    throw new ConfigError("AUTH_ALLOWED_DOMAINS", "is required with Google sign-in (otherwise any Google account could sign in)");
+  }
+  if (env.WAREHOUSE === "bigquery" && !env.GOOGLE_CLIENT_ID && !demoAccountsEnabled(env)) {
+    throw new ConfigError("GOOGLE_CLIENT_ID", "is required when WAREHOUSE=bigquery: nobody could sign in (demo accounts are off there)");
+  }
   return env;
+}
+
+/** Demo accounts: on with the embedded warehouse unless turned off; with BigQuery only when explicitly enabled. */
+export function demoAccountsEnabled(env: AppEnv): boolean {
+  if (env.AUTH_DEMO_ACCOUNTS === "auto") return env.WAREHOUSE === "embedded";
+  return env.AUTH_DEMO_ACCOUNTS === "true";
 }
 
 export function datasetMap(env: AppEnv): Record<LogicalDataset, string> {

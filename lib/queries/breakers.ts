@@ -112,3 +112,11 @@ export const trippedKeys = defineQuery({
   types: { date_from: "DATE", date_to: "DATE" },
   row: z.object({ processor_name: z.string(), entity_id: z.string(), analysis_date: isoDate }),
 });
+
+export const auditLog = defineQuery({
+  name: "audit_log",
+  file: "breakers/audit_log.sql",
+  params: z.object({ created_from: ts, created_to: ts, actor: z.string(), action: z.string(), processor: z.string() }),
+  types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
+  row: auditRow,
+});

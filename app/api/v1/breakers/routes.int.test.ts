@@ -1,0 +1,186 @@
+/**
+ * The JSON write API over HTTP semantics (route handlers called with real Requests), against an
+ * in-memory embedded database: who may do what, CSRF, validation — each refusal with zero rows
+ * changed — and that a write really unblocks.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { POST as override } from "@/app/api/v1/breakers/override/route";
+import { POST as reset } from "@/app/api/v1/breakers/reset/route";
+import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
+import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
+import { GET as audit } from "@/app/api/v1/audit/route";
+import type { Warehouse } from "@/lib/warehouse/types";
+import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { sessionCookie } from "@/test/support/session";
+
+const ORIGIN = "http://console.test";
+const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+let wh: Warehouse;
+
+beforeAll(() => {
+  wh = memoryWarehouse();
+  holder.__completenessWarehouse = wh;
+});
+afterAll(async () => {
+  delete holder.__completenessWarehouse;
+  await wh.close();
+});
+
+/** Three consecutive failures tripped this key a day ago: active for six more days. */
+const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
+async function tripKey(key = KEY) {
+  const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+  await insertAttempts(wh, [
+    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
+    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
+    attemptRow({
+      processor_name: key.processor,
+      entity_id: key.entity_id,
+      analysis_date: key.analysis_date,
+      attempt_number: 3,
+      attempted_at: t(24),
+      event_type: "trip",
+      circuit_breaker_tripped: true,
+      circuit_breaker_until: new Date(Date.now() + 6 * 86_400_000).toISOString(),
+    }),
+  ]);
+}
+
+async function counts() {
+  return { attempts: await countRows(wh, "nba_orchestration.reprocess_attempts"), audit: await countRows(wh, "nba_orchestration.breaker_audit_log") };
+}
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return new Request(`${ORIGIN}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN, host: "console.test", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+const overrideBody = (extra: Record<string, unknown> = {}) => ({
+  ...KEY,
+  reason_code: "data_now_available",
+  reason: `Box score landed; verified in the live recheck — O'Neal's "row" <b>ok</b>`,
+  request_id: `req-${Math.random().toString(36).slice(2, 12)}`,
+  ...extra,
+});
+
+beforeEach(async () => {
+  await clearAll(wh);
+  await tripKey();
+});
+
+const ROUTES = [
+  ["override", "/api/v1/breakers/override", override, () => overrideBody()],
+  ["reset", "/api/v1/breakers/reset", reset, () => ({ ...KEY, reason: "Clearing history after the schedule fix", request_id: "req-reset-0001", confirm: KEY.entity_id })],
+  ["bulk preview", "/api/v1/breakers/bulk-override/preview", bulkPreview, () => ({ date_from: "2026-11-01", date_to: "2026-11-25" })],
+  [
+    "bulk apply",
+    "/api/v1/breakers/bulk-override",
+    bulkApply,
+    () => ({ filter: { date_from: "2026-11-01", date_to: "2026-11-25" }, token: "x".repeat(43), reason_code: "scraper_outage_backfilled", reason: "Outage backfilled and verified", request_id: "req-bulk-0001" }),
+  ],
+] as const;
+
+describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body) => {
+  it("401 without a session", async () => {
+    const before = await counts();
+    const res = await handler(post(path, body()));
+    expect(res.status).toBe(401);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("403 for a viewer", async () => {
+    const before = await counts();
+    const res = await handler(post(path, body(), { cookie: await sessionCookie("viewer") }));
+    expect(res.status).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("403 for a foreign Origin, even for an admin", async () => {
+    const before = await counts();
+    const res = await handler(post(path, body(), { cookie: await sessionCookie("admin"), origin: "https://evil.example" }));
+    expect(res.status).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("400 naming the field for bad input, and for a body that is not JSON", async () => {
+    const before = await counts();
+    const bad = { ...(body() as Record<string, unknown>), date_from: "yesterday", reason: "short", analysis_date: "2026-13-45", surprise: 1 };
+    const res = await handler(post(path, bad, { cookie: await sessionCookie("admin") }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).field).toEqual(expect.any(String));
+    const notJson = await handler(post(path, "{not json", { cookie: await sessionCookie("admin") }));
+    expect(notJson.status).toBe(400);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("writes", () => {
+  it("an operator overrides an active breaker: one row, one audit record, the reason verbatim", async () => {
+    const body = overrideBody();
+    const res = await override(post("/api/v1/breakers/override", body, { cookie: await sessionCookie("operator", "jordan.oncall") }));
+    expect(res.status).toBe(201);
+    expect((await res.json()).change.after.status).toBe("closed");
+    const [row] = await wh.query<{ actor: string; actor_role: string; notes: string; event_type: string }>(
+      "SELECT actor, actor_role, notes, event_type FROM nba_orchestration.reprocess_attempts WHERE event_type = 'override'",
+    );
+    expect(row).toMatchObject({ actor: "jordan.oncall", actor_role: "operator", event_type: "override" });
+    expect(row!.notes).toContain(body.reason);
+    const log = await audit(new Request(`${ORIGIN}/api/v1/audit?action=override`, { headers: { cookie: await sessionCookie("viewer") } }));
+    const rows = (await log.json()).rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ actor: "jordan.oncall", reason: body.reason, key_count: 1 });
+  });
+
+  it("a retried request changes state once; a second request on the closed key is a 409 naming who", async () => {
+    const body = overrideBody();
+    const cookie = await sessionCookie("operator", "jordan.oncall");
+    expect((await override(post("/api/v1/breakers/override", body, { cookie }))).status).toBe(201);
+    const again = await override(post("/api/v1/breakers/override", body, { cookie }));
+    expect(again.status).toBe(200);
+    expect((await again.json()).replay).toBe(true);
+    const other = await override(post("/api/v1/breakers/override", overrideBody(), { cookie: await sessionCookie("operator", "maria.ops") }));
+    expect(other.status).toBe(409);
+    expect((await other.json()).error).toMatch(/already overridden by jordan\.oncall at \d{4}-/);
+    expect(await counts()).toEqual({ attempts: 4, audit: 1 });
+  });
+
+  it("an operator may not reset; an admin resets after typing the id: one RESET row remains", async () => {
+    const body = { ...KEY, reason: "Clearing history after the schedule fix", request_id: "req-reset-0002", confirm: KEY.entity_id };
+    expect((await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("operator") }))).status).toBe(403);
+    const wrongConfirm = await reset(post("/api/v1/breakers/reset", { ...body, confirm: "LeBronJames" }, { cookie: await sessionCookie("admin") }));
+    expect(wrongConfirm.status).toBe(400);
+    expect((await wrongConfirm.json()).field).toBe("confirm");
+    const res = await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("admin", "dana.admin") }));
+    expect(res.status).toBe(201);
+    expect((await res.json()).rowsRemoved).toBe(3);
+    expect(await wh.query("SELECT attempt_number, skip_reason, rows_removed, actor FROM nba_orchestration.reprocess_attempts")).toEqual([
+      { attempt_number: 0, skip_reason: "RESET", rows_removed: 3, actor: "dana.admin" },
+    ]);
+  });
+
+  it("bulk: preview lists the active keys with a token; apply writes exactly that set; a changed set is refused", async () => {
+    await tripKey({ ...KEY, entity_id: "stephencurry" });
+    const cookie = await sessionCookie("operator", "maria.ops");
+    const filter = { date_from: "2026-11-01", date_to: "2026-11-25", processors: ["player_daily_cache"] };
+    const preview = await (await bulkPreview(post("/api/v1/breakers/bulk-override/preview", filter, { cookie }))).json();
+    expect(preview.changes.map((c: { entity_id: string }) => c.entity_id).sort()).toEqual(["lebronjames", "stephencurry"]);
+    // Someone overrides one key in between: the previewed set no longer holds.
+    await override(post("/api/v1/breakers/override", overrideBody(), { cookie: await sessionCookie("operator", "jordan.oncall") }));
+    const before = await counts();
+    const apply = (token: string, request_id: string) =>
+      bulkApply(post("/api/v1/breakers/bulk-override", { filter, token, reason_code: "scraper_outage_backfilled", reason: "Outage backfilled and verified", request_id }, { cookie }));
+    const stale = await apply(preview.token, "req-bulk-stale1");
+    expect(stale.status).toBe(409);
+    expect(await counts()).toEqual(before);
+    const fresh = await (await bulkPreview(post("/api/v1/breakers/bulk-override/preview", filter, { cookie }))).json();
+    expect(fresh.changes).toHaveLength(1);
+    const applied = await apply(fresh.token, "req-bulk-fresh1");
+    expect(applied.status).toBe(201);
+    expect((await applied.json()).changes).toHaveLength(fresh.changes.length);
+    expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+  });
+});

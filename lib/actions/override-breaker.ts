@@ -1,0 +1,23 @@
+import "server-only";
+
+import { overrideInput } from "@/lib/breakers/schemas";
+import { overrideBreaker as overrideInEngine } from "@/lib/engine/breaker-writes";
+import { getWarehouse } from "@/lib/warehouse";
+
+import { defineAction, fromOutcome } from "./authorized-action";
+
+/** Override one active breaker (operator). */
+export const overrideBreaker = defineAction({
+  name: "override_breaker",
+  role: "operator",
+  input: overrideInput,
+  revalidate: ["/", "/breakers", "/audit"],
+  run: async (input, actor) =>
+    fromOutcome(
+      await overrideInEngine(
+        getWarehouse(),
+        { processor: input.processor, entity_id: input.entity_id, analysis_date: input.analysis_date },
+        { actor: actor.name, role: actor.role, reasonCode: input.reason_code, reason: input.reason, requestId: input.request_id, now: new Date().toISOString() },
+      ),
+    ),
+});

@@ -1,0 +1,72 @@
+import "server-only";
+
+import { type ActionResult, HTTP_STATUS } from "@/lib/actions/authorized-action";
+import { type Actor, sessionActorOf } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+
+/**
+ * The opening every JSON write route shares (STYLE principle 11): who is asking, a CSRF check
+ * for browser sessions, the JSON body, then the same authorized action the console's forms use.
+ */
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * A browser session rides on a cookie the browser attaches to any site's request, so a
+ * cross-site POST must be refused: its Origin (or Sec-Fetch-Site) gives it away.
+ */
+export function isForeignOrigin(request: Request): boolean {
+  if (request.headers.get("sec-fetch-site") === "cross-site") return true;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const configured = getEnv().NEXTAUTH_URL;
+  const own = new Set([new URL(request.url).origin]);
+  if (configured) own.add(new URL(configured).origin);
+  const host = request.headers.get("host");
+  if (host) {
+    own.add(`http://${host}`);
+    own.add(`https://${host}`);
+  }
+  return !own.has(origin);
+}
+
+/** The actor behind a request: a browser session (API tokens arrive with the CLI). */
+export async function actorOf(request: Request): Promise<Actor | null> {
+  return sessionActorOf(request);
+}
+
+async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) return { ok: false, response: json({ error: "body is too large", field: "body" }, 413) };
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) return { ok: false, response: json({ error: "body is too large", field: "body" }, 413) };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, response: json({ error: "body must be JSON", field: "body" }, 400) };
+  }
+}
+
+export function resultResponse<T>(result: ActionResult<T>, created = true): Response {
+  if (result.ok) return json({ ok: true, replay: result.replay, ...result.data }, created && !result.replay ? 201 : 200);
+  const field = result.fieldErrors ? Object.keys(result.fieldErrors)[0] : undefined;
+  return json({ ok: false, error: result.error, code: result.code, ...(field ? { field, fieldErrors: result.fieldErrors } : {}) }, HTTP_STATUS[result.code]);
+}
+
+/** POST handler for an action: 401/403 before the body is even read, then 400/409/2xx. */
+export function writeRoute<T>(action: (raw: unknown, actor: Actor | null) => Promise<ActionResult<T>>, options: { creates?: boolean } = {}) {
+  return async (request: Request): Promise<Response> => {
+    const actor = await actorOf(request);
+    if (!actor) return json({ ok: false, code: "unauthorized", error: "Sign in or send an API token" }, 401);
+    if (actor.via === "session" && isForeignOrigin(request)) {
+      return json({ ok: false, code: "forbidden", error: "Cross-site request refused" }, 403);
+    }
+    const body = await readJson(request);
+    if (!body.ok) return body.response;
+    return resultResponse(await action(body.value, actor), options.creates ?? true);
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * One zod schema per write input, shared by the forms, the server actions, the JSON API and the
+ * CLI (STYLE principle 10). Client-safe. Unknown fields are refused (`strict`), so a typo in an
+ * automation script is an error, not a silently ignored filter.
+ */
+import { z } from "zod";
+
+import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
+
+export const REASON_CODES = [
+  "data_now_available",
+  "scraper_outage_backfilled",
+  "postponed_or_rescheduled",
+  "schedule_error",
+  "other",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const REASON_CODE_LABELS: Record<ReasonCode, string> = {
+  data_now_available: "False positive — data now available",
+  scraper_outage_backfilled: "Scraper outage backfilled",
+  postponed_or_rescheduled: "Postponed or rescheduled game",
+  schedule_error: "Schedule error",
+  other: "Other",
+};
+
+/** Dates the pipeline can have: partitions expire after 365 days; nothing is processed ahead. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && d >= "2000-01-01" && d <= "2100-12-31", "is not a valid date");
+
+/** A processor by canonical name or a known alias (old rows), read as the canonical name. */
+export const processorField = z
+  .string()
+  .transform((v, ctx) => {
+    const name = resolveProcessorName(v);
+    if (!name) {
+      ctx.addIssue({ code: "custom", message: `must be one of ${PROCESSOR_NAMES.join(", ")}` });
+      return z.NEVER;
+    }
+    return name;
+  });
+
+/** `lebronjames`, `LAL` or `LAL_2024-12-15` (reference §9). */
+export const ENTITY_PATTERN = /^(?:[a-z0-9]{2,64}|[A-Z]{3}|[A-Z]{3}_\d{4}-\d{2}-\d{2})$/;
+export const entityField = z
+  .string()
+  .regex(ENTITY_PATTERN, "must be a player_lookup (lebronjames), a team tricode (LAL) or a team-game key (LAL_2024-12-15)");
+
+export const reasonField = z
+  .string()
+  .trim()
+  .min(10, "must be at least 10 characters: say what you checked")
+  .max(500, "must be at most 500 characters");
+
+/** The client's idempotency key: a retried or double-clicked request carries the same one. */
+export const requestIdField = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
+
+export const breakerKeyFields = {
+  processor: processorField,
+  entity_id: entityField,
+  analysis_date: isoDate,
+};
+
+export const overrideInput = z
+  .object({
+    ...breakerKeyFields,
+    reason_code: z.enum(REASON_CODES),
+    reason: reasonField,
+    request_id: requestIdField,
+  })
+  .strict();
+export type OverrideInput = z.input<typeof overrideInput>;
+
+export const MAX_BULK_DAYS = 62;
+
+export const bulkFilter = z
+  .object({
+    date_from: isoDate,
+    date_to: isoDate,
+    processors: z.array(processorField).max(PROCESSOR_NAMES.length * 4).optional(),
+    skip_reasons: z.array(z.string().min(1).max(100)).max(20).optional(),
+    entities: z.array(entityField).max(5000).optional(),
+    /** Only keys whose upstream data is complete now (the live recheck). */
+    only_recovered: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.date_to < f.date_from) ctx.addIssue({ code: "custom", path: ["date_to"], message: "must not be before date_from" });
+    const days = (Date.parse(f.date_to) - Date.parse(f.date_from)) / 86_400_000;
+    if (days > MAX_BULK_DAYS) ctx.addIssue({ code: "custom", path: ["date_to"], message: `the range must be at most ${MAX_BULK_DAYS} days` });
+  });
+export type BulkFilter = z.output<typeof bulkFilter>;
+
+export const bulkApplyInput = z
+  .object({
+    filter: bulkFilter,
+    token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "must be the token of a preview"),
+    reason_code: z.enum(REASON_CODES),
+    reason: reasonField,
+    request_id: requestIdField,
+  })
+  .strict();
+
+export const resetInput = z
+  .object({
+    ...breakerKeyFields,
+    reason: reasonField,
+    request_id: requestIdField,
+    /** The entity id typed again: a reset is destructive. */
+    confirm: z.string(),
+  })
+  .strict()
+  .refine((v) => v.confirm === v.entity_id, { path: ["confirm"], message: "must be the entity id, typed exactly" });
+
+export const auditFilter = z
+  .object({
+    actor: z.string().max(200).optional(),
+    action: z.enum(["override", "bulk_override", "reset"]).optional(),
+    processor: processorField.optional(),
+    date_from: isoDate.optional(),
+    date_to: isoDate.optional(),
+  })
+  .strict();
+export type AuditFilter = z.output<typeof auditFilter>;

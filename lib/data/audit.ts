@@ -1,0 +1,40 @@
+import "server-only";
+
+import { cache } from "react";
+
+import { type Actor, requireRole } from "@/lib/auth/session";
+import type { AuditFilter } from "@/lib/breakers/schemas";
+import type { KeyChange } from "@/lib/engine/breaker-writes";
+import { auditLog } from "@/lib/queries/breakers";
+import { getWarehouse } from "@/lib/warehouse";
+
+export interface AuditEntry {
+  audit_id: string;
+  created_at: string;
+  action: string;
+  actor: string;
+  actor_role: string;
+  reason_code: string | null;
+  reason: string;
+  request_id: string;
+  key_count: number;
+  keys: KeyChange[];
+}
+
+/** Without dates: the last 90 days (the audit partitions read). */
+const DEFAULT_DAYS = 90;
+
+/** The audit of console writes, newest first (viewer). Read-only: nothing edits or deletes it. */
+export const listAudit = cache(async (filter: AuditFilter, actor?: Actor | null): Promise<AuditEntry[]> => {
+  await requireRole("viewer", actor);
+  const to = filter.date_to ? new Date(Date.parse(`${filter.date_to}T00:00:00Z`) + 86_400_000) : new Date(Date.now() + 60_000);
+  const from = filter.date_from ? new Date(`${filter.date_from}T00:00:00Z`) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
+  const rows = await auditLog.run(getWarehouse(), {
+    created_from: from.toISOString(),
+    created_to: to.toISOString(),
+    actor: filter.actor ?? "",
+    action: filter.action ?? "",
+    processor: filter.processor ?? "",
+  });
+  return rows.map(({ keys_json, ...row }) => ({ ...row, keys: JSON.parse(keys_json) as KeyChange[] }));
+});

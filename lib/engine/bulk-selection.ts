@@ -1,0 +1,69 @@
+import "server-only";
+
+import { type IsoDate } from "@/lib/completeness/dates";
+import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
+import type { SeasonCalendar } from "@/lib/completeness/calendar";
+import { trippedKeys } from "@/lib/queries/breakers";
+import type { Warehouse } from "@/lib/warehouse/types";
+
+import { type BreakerKeyRef, readKeys } from "./breaker-writes";
+import { evaluateProcessorRun } from "./run-processor";
+
+/**
+ * The keys a bulk-override filter selects: ACTIVE breakers for analysis dates in the range,
+ * narrowed by processors, skip reasons and entities, and optionally to keys whose upstream data
+ * is complete now (the live recheck). Reads stay constant in the number of keys: one query for
+ * the tripped keys, one for their rows, and for the live recheck one evaluation per
+ * (processor, date) group — never one query per key.
+ */
+export interface SelectionFilter {
+  date_from: IsoDate;
+  date_to: IsoDate;
+  processors?: ProcessorName[];
+  skip_reasons?: string[];
+  entities?: string[];
+  only_recovered?: boolean;
+}
+
+export async function selectActiveKeys(
+  wh: Warehouse,
+  filter: SelectionFilter,
+  now: string,
+  calendar?: SeasonCalendar,
+): Promise<BreakerKeyRef[]> {
+  const tripped = await trippedKeys.run(wh, { date_from: filter.date_from, date_to: filter.date_to });
+  const candidates = tripped.flatMap((r) => {
+    const processor = resolveProcessorName(r.processor_name);
+    if (!processor) return [];
+    if (filter.processors?.length && !filter.processors.includes(processor)) return [];
+    if (filter.entities?.length && !filter.entities.includes(r.entity_id)) return [];
+    return [{ processor, entity_id: r.entity_id, analysis_date: r.analysis_date }];
+  });
+  const unique = [...new Map(candidates.map((k) => [`${k.processor}|${k.entity_id}|${k.analysis_date}`, k])).values()];
+  if (unique.length === 0) return [];
+  const snapshot = await readKeys(wh, unique, now);
+  let active = snapshot.keys.filter(
+    (k) => k.state.status === "active" && (!filter.skip_reasons?.length || filter.skip_reasons.includes(k.state.lastSkipReason ?? "")),
+  );
+  if (filter.only_recovered) {
+    const groups = new Map<string, typeof active>();
+    for (const k of active) groups.set(`${k.key.processor}|${k.key.analysis_date}`, [...(groups.get(`${k.key.processor}|${k.key.analysis_date}`) ?? []), k]);
+    const recovered = new Set<string>();
+    for (const group of groups.values()) {
+      const { processor, analysis_date } = group[0]!.key;
+      const run = await evaluateProcessorRun(wh, {
+        processor,
+        date: analysis_date,
+        entities: group.map((k) => k.key.entity_id),
+        now,
+        observedAt: now,
+        calendar,
+      });
+      for (const o of run.outcomes) if (o.own.ready) recovered.add(`${processor}|${o.entity}|${analysis_date}`);
+    }
+    active = active.filter((k) => recovered.has(`${k.key.processor}|${k.key.entity_id}|${k.key.analysis_date}`));
+  }
+  return active.map((k) => k.key).sort((a, b) =>
+    a.processor !== b.processor ? (a.processor < b.processor ? -1 : 1) : a.analysis_date !== b.analysis_date ? (a.analysis_date < b.analysis_date ? -1 : 1) : a.entity_id < b.entity_id ? -1 : 1,
+  );
+}

@@ -1,0 +1,27 @@
+-- Purpose: the audit of console writes (override, bulk override, reset), newest first, for the
+--   Audit page, its CSV export and GET /api/v1/audit. Nothing in the console edits or deletes it.
+-- Grain: one row per write (a bulk override is one row listing all its keys).
+-- Parameters:
+--   @created_from TIMESTAMP, @created_to TIMESTAMP  the partition range (created_at)
+--   @actor STRING          '' for any actor
+--   @action STRING         '' for any action (override, bulk_override, reset)
+--   @processor STRING      '' for any; else writes touching a key of that processor
+SELECT
+  audit_id,
+  action,
+  actor,
+  actor_role,
+  request_id,
+  reason_code,
+  reason,
+  key_count,
+  keys_json,
+  created_at
+FROM nba_orchestration.breaker_audit_log
+WHERE created_at >= @created_from
+  AND created_at < @created_to
+  AND (@actor = '' OR actor = @actor)
+  AND (@action = '' OR action = @action)
+  AND (@processor = '' OR keys_json LIKE CONCAT('%"processor":"', @processor, '"%'))
+ORDER BY created_at DESC
+LIMIT 5000
