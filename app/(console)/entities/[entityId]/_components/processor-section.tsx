@@ -1,0 +1,79 @@
+import { BreakerTimeline } from "@/components/entities/breaker-timeline";
+import { StoredColumns } from "@/components/entities/stored-columns";
+import { VerdictBox } from "@/components/entities/verdict-box";
+import { WindowsTable } from "@/components/entities/windows-table";
+import styles from "@/components/entities/entity.module.css";
+import { getProcessor } from "@/lib/completeness/processors";
+import type { ProcessorSection as Section } from "@/lib/data/entity";
+
+import { sectionId } from "./summary-table";
+
+function PartError({ message }: { message: string }) {
+  return (
+    <p className={styles.error} role="status">
+      {message}
+    </p>
+  );
+}
+
+/**
+ * One processor on the date: the verdict of the live recheck, the stored row, each window now
+ * (with its missing and DNP games) and the breaker timeline. Each part shows its own error.
+ */
+export function ProcessorSection({ section: s, date, readAt }: { section: Section; date: string; readAt: string }) {
+  const id = sectionId(s.processor);
+  const stored = s.stored.ok ? s.stored.value : null;
+  const primaryLabel = s.live.ok
+    ? (s.live.value.windows.find((w) => w.id === s.primaryWindow)?.label ?? s.primaryWindow)
+    : s.primaryWindow;
+  return (
+    <section className={`panel ${styles.section}`} id={id} aria-labelledby={`${id}-heading`} data-testid={`section-${s.processor}`}>
+      <div className={styles.sectionHead}>
+        <h2 id={`${id}-heading`}>
+          {s.processor}
+          <span className={styles.short}>{s.short}</span>
+        </h2>
+      </div>
+      <p className={styles.keyLine}>
+        Breaker key <span className={styles.mono}>{s.processor} / {s.entityId} / {date}</span> · table{" "}
+        <span className={styles.mono}>{s.table}</span> ({s.dateColumn}) · threshold {s.threshold}%
+        {s.dependsOn.length ? <> · depends on {s.dependsOn.map((p) => getProcessor(p).short).join(", ")}</> : null}
+      </p>
+
+      <h3 id={`${id}-verdict`}>Live recheck</h3>
+      {s.live.ok && s.verdict ? (
+        <VerdictBox verdict={s.verdict} live={s.live.value} headingId={`${id}-verdict`} />
+      ) : (
+        <PartError message={s.live.ok ? "No verdict" : s.live.message} />
+      )}
+
+      <h3>Stored row</h3>
+      {!s.stored.ok ? (
+        <PartError message={s.stored.message} />
+      ) : stored ? (
+        <StoredColumns row={stored} now={readAt} primaryLabel={primaryLabel} />
+      ) : (
+        <p className={styles.muted}>
+          No row for {s.entityId} on {date}. {s.noRowHint}
+        </p>
+      )}
+
+      <h3>Windows now</h3>
+      {s.live.ok ? (
+        <WindowsTable
+          processorShort={s.short}
+          windows={s.live.value.windows}
+          primaryWindow={s.primaryWindow}
+          threshold={s.threshold}
+          stored={stored}
+          date={date}
+        />
+      ) : (
+        <PartError message={s.live.message} />
+      )}
+
+      <h3>Breaker timeline</h3>
+      {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} /> : <PartError message={s.breaker.message} />}
+    </section>
+  );
+}

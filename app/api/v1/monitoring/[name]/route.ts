@@ -1,0 +1,50 @@
+import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
+import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
+import { WarehouseError } from "@/lib/warehouse";
+
+/**
+ * `GET /api/v1/monitoring/<name>?as_of=YYYY-MM-DD&now=<ISO 8601>` (issue 4): one monitoring
+ * query as JSON, `{ as_of, now, rows }` with exactly the contract's row fields
+ * (lib/monitoring/schemas.ts). Polled by the console and called by the CLI and automation.
+ *
+ * - 404 `{ error, field: "name" }` for an unknown query name; 400 `{ error, field }` naming
+ *   `as_of` or `now` when one is malformed; 503 `{ error }` with a safe message when the
+ *   warehouse fails and no earlier result exists.
+ * - The data layer caches per query and parameters; the response itself is `private, no-store`
+ *   (readers differ by role once authorization lands, and breaker state changes by the
+ *   minute). When the warehouse failed and the last good result is served, `X-Data-Stale: 1`
+ *   and `X-Data-Error` say so; `X-Data-Read-At` is when the warehouse was read.
+ */
+export const dynamic = "force-dynamic";
+
+const HEADERS = { "Cache-Control": "private, no-store" } as const;
+
+function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...HEADERS, ...headers } });
+}
+
+export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
+  const { name } = await params;
+  if (!isMonitoringQueryName(name)) {
+    return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
+  }
+  // authorization: issue 5 adds requireRole("viewer") here
+  const search = new URL(request.url).searchParams;
+  const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
+  if (!parsed.ok) return json({ error: parsed.error, field: parsed.field }, 400);
+
+  try {
+    const result = await getMonitoring(name, parsed.params);
+    const headers: Record<string, string> = { "X-Data-Read-At": result.read_at };
+    if (result.stale) {
+      headers["X-Data-Stale"] = "1";
+      if (result.error) headers["X-Data-Error"] = result.error;
+    }
+    return json({ as_of: result.as_of, now: result.now, rows: result.rows }, 200, headers);
+  } catch (error) {
+    if (error instanceof MonitoringParamError) return json({ error: error.message, field: error.field }, 400);
+    console.error(`[api] monitoring/${name} failed`, error instanceof WarehouseError ? error.detail : error);
+    const message = error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
+    return json({ error: message }, 503);
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * `GET /api/v1/monitoring/<name>` (app/api/v1/monitoring/[name]/route.ts), called as Next calls
+ * it — a Request and a context whose `params` is a Promise — over an in-memory DuckDB that the
+ * data layer finds through getWarehouse() (`globalThis.__completenessWarehouse`).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { PROCESSORS, getProcessor } from "@/lib/completeness/processors";
+import { clearMonitoringCache } from "@/lib/data/monitoring";
+import { outputColumns } from "@/lib/engine/run-processor";
+import { MONITORING_QUERY_NAMES, monitoringRows } from "@/lib/monitoring/schemas";
+import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
+import { attemptRow, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+
+import { GET } from "./[name]/route";
+
+const AS_OF = "2025-01-15";
+const NOW = "2025-01-16T12:00:00.000Z";
+const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+let wh: Warehouse;
+
+function call(name: string, query = ""): Promise<Response> {
+  return GET(new Request(`http://localhost/api/v1/monitoring/${name}${query}`), { params: Promise.resolve({ name }) });
+}
+
+beforeAll(async () => {
+  wh = memoryWarehouse();
+  // One row per processor on as_of (PDC incomplete, UTGC in bootstrap), and a tripped key.
+  for (const def of PROCESSORS) {
+    const entity = def.entityKind === "player" ? "aaron" : "LAL";
+    const row: Record<string, unknown> = {
+      [def.entityColumn]: entity,
+      [def.dateColumn]: AS_OF,
+      processed_at: "2025-01-16T04:00:00.000Z",
+      completeness_percentage: 80,
+      expected_games_count: 10,
+      actual_games_count: 8,
+      missing_games_count: 2,
+      is_production_ready: false,
+      backfill_bootstrap_mode: def.name === "upcoming_team_game_context",
+      processing_decision_reason: "skipped_incomplete_upstream_data",
+    };
+    if (def.name === "player_composite_factors") row.analysis_date = AS_OF;
+    for (const w of def.multiWindow ? def.windows : []) {
+      row[`${w.id}_completeness_pct`] = 80;
+      row[`${w.id}_is_complete`] = false;
+    }
+    if (def.multiWindow) row.all_windows_complete = false;
+    await wh.insert(def.table, outputColumns(getProcessor(def.name)), [row]);
+  }
+  await insertAttempts(wh, [
+    attemptRow({ processor_name: "player_shot_zone_analysis", entity_id: "aaron", analysis_date: AS_OF, attempt_number: 1, attempted_at: "2025-01-16T04:00:00.000Z", event_type: "failure" }),
+    attemptRow({
+      processor_name: "ml_feature_store_v2",
+      entity_id: "aaron",
+      analysis_date: "2025-01-14",
+      attempt_number: 3,
+      attempted_at: "2025-01-15T04:00:00.000Z",
+      circuit_breaker_tripped: true,
+      circuit_breaker_until: "2025-01-22T04:00:00.000Z",
+    }),
+  ]);
+  holder.__completenessWarehouse = wh;
+});
+
+afterAll(async () => {
+  delete holder.__completenessWarehouse;
+  await wh.close();
+});
+
+beforeEach(() => {
+  clearMonitoringCache();
+});
+
+describe("GET /api/v1/monitoring/<name>", () => {
+  it.each(MONITORING_QUERY_NAMES)("%s: 200 { as_of, now, rows } with exactly the contract's row fields", async (name) => {
+    const res = await call(name, `?as_of=${AS_OF}&now=${encodeURIComponent(NOW)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(res.headers.get("x-data-read-at")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const body = (await res.json()) as { as_of: string; now: string; rows: Record<string, unknown>[] };
+    expect(Object.keys(body).sort()).toEqual(["as_of", "now", "rows"]);
+    expect(body.as_of).toBe(AS_OF);
+    expect(body.now).toBe(NOW);
+    expect(body.rows.length).toBeGreaterThan(0);
+    const fields = Object.keys(monitoringRows[name].shape).sort();
+    for (const row of body.rows) {
+      expect(Object.keys(row).sort()).toEqual(fields);
+      expect(monitoringRows[name].safeParse(row).success).toBe(true);
+    }
+  });
+
+  it("spot checks: all seven processors in health, the aliased key as active, windows per entity", async () => {
+    const health = (await (await call("health", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: { processor: string; active_breakers: number }[] };
+    expect(health.rows.map((r) => r.processor)).toEqual(PROCESSORS.map((p) => p.name));
+    expect(health.rows.find((r) => r.processor === "ml_feature_store")!.active_breakers).toBe(1);
+    const active = (await (await call("active-breakers", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: { processor: string; hours_remaining: number }[] };
+    expect(active.rows).toEqual([expect.objectContaining({ processor: "ml_feature_store", hours_remaining: 136 })]); // 01-16T12 → 01-22T04
+    const windows = (await (await call("multi-window", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: unknown[] };
+    expect(windows.rows).toHaveLength(4 + 5 + 2); // PDC, UPGC, UTGC windows of one entity each
+  });
+
+  it("defaults as_of to the latest date with output and now to the current time", async () => {
+    const res = await call("readiness");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { as_of: string; now: string };
+    expect(body.as_of).toBe(AS_OF);
+    expect(Math.abs(Date.parse(body.now) - Date.now())).toBeLessThan(61_000);
+  });
+
+  it.each([
+    ["as_of", "?as_of=2025-13-01"],
+    ["as_of", "?as_of=2025-02-30"],
+    ["as_of", "?as_of=yesterday"],
+    ["now", "?now=2025-01-16"],
+    ["now", "?now=soon"],
+    ["now", `?as_of=${AS_OF}&now=2025-01-16T25:00:00Z`],
+  ])("400 naming %s for %s", async (field, query) => {
+    const res = await call("health", query);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; field: string };
+    expect(body.field).toBe(field);
+    expect(body.error).toContain(field);
+  });
+
+  it("404 for an unknown query name", async () => {
+    const res = await call("healthz", `?as_of=${AS_OF}`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ field: "name" });
+  });
+
+  it("503 with a safe message when the warehouse fails and nothing was read before", async () => {
+    const failing: Warehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" })) };
+    holder.__completenessWarehouse = failing;
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: "The embedded database could not run the query" });
+    } finally {
+      holder.__completenessWarehouse = wh;
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("serves the last good result with X-Data-Stale when the warehouse fails later", async () => {
+    const first = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
+    const good = (await first.json()) as unknown;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 120_000);
+    holder.__completenessWarehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query")) };
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-data-stale")).toBe("1");
+      expect(await res.json()).toEqual(good);
+    } finally {
+      holder.__completenessWarehouse = wh;
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
+  });
+});

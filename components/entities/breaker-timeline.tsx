@@ -1,0 +1,104 @@
+import type { BreakerEventType, BreakerStatus } from "@/lib/completeness/breaker";
+import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
+
+import { formatPct, words } from "./format";
+import { StatusBadge, type Tone } from "./status-badge";
+import { Timestamp } from "./timestamp";
+import styles from "./entity.module.css";
+
+const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
+  failure: { tone: "warn", label: "Failure" },
+  trip: { tone: "bad", label: "Trip" },
+  success: { tone: "ok", label: "Success" },
+  recovery: { tone: "ok", label: "Recovery" },
+  override: { tone: "neutral", label: "Override" },
+  reset: { tone: "neutral", label: "Reset" },
+};
+
+export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 0, compact = false) {
+  switch (status) {
+    case "active":
+      return <StatusBadge tone="bad" label={compact ? "Active (tripped)" : "Active: tripped, the processor skips it"} />;
+    case "half_open":
+      return <StatusBadge tone="warn" label={compact ? "Half-open" : "Half-open: cooldown over, one retry allowed"} />;
+    case "failing":
+      return <StatusBadge tone="warn" label={compact ? `Failing (${consecutiveFailures} of 3)` : `Failing: ${consecutiveFailures} of 3 failures`} />;
+    case "closed":
+      return <StatusBadge tone="ok" label="Closed" />;
+  }
+}
+
+/** Every row of the breaker key in attempt order, and the state derived from them now. */
+export function BreakerTimeline({ timeline, processor }: { timeline: Timeline; processor: string }) {
+  const { state, events, readAt } = timeline;
+  return (
+    <>
+      <div className={styles.stateLine}>
+        <span>State now:</span>
+        {breakerStatusBadge(state.status, state.consecutiveFailures)}
+        {state.status === "active" && state.until ? (
+          <span>
+            until <Timestamp iso={state.until} now={readAt} />
+          </span>
+        ) : null}
+        {state.status === "half_open" && state.until ? (
+          <span>
+            cooldown ended <Timestamp iso={state.until} now={readAt} />
+          </span>
+        ) : null}
+        <span className={styles.muted}>
+          {state.consecutiveFailures} consecutive {state.consecutiveFailures === 1 ? "failure" : "failures"} · {state.attemptCount}{" "}
+          {state.attemptCount === 1 ? "attempt" : "attempts"} · {state.tripCount} {state.tripCount === 1 ? "trip" : "trips"}
+        </span>
+      </div>
+      {state.legacyOverrideOnTrip ? (
+        <p className={styles.notice}>
+          The trip in force carries the old scripts&rsquo; manual_override_applied flag, which never unblocked anything:
+          the key is still tripped until an operator overrides it for real.
+        </p>
+      ) : null}
+      {events.length === 0 ? (
+        <p className={styles.muted}>No breaker rows for {processor} on this key: it has never failed.</p>
+      ) : (
+        <ol className={styles.timeline} aria-label={`Breaker timeline of ${processor}, oldest first`}>
+          {events.map((e, i) => {
+            const ev = EVENTS[e.event];
+            return (
+              <li key={`${e.attemptNumber}-${e.attemptedAt}-${i}`}>
+                <div className={styles.eventHead}>
+                  <StatusBadge tone={ev.tone} label={ev.label} />
+                  <span>
+                    attempt #{e.attemptNumber} · <Timestamp iso={e.attemptedAt} now={readAt} />
+                  </span>
+                  {e.event === "override" || e.event === "reset" ? null : (
+                    <span>completeness {formatPct(e.completenessPct, "n/a (no games expected)")}</span>
+                  )}
+                  {e.skipReason && e.event !== "override" && e.event !== "reset" ? (
+                    <span className={styles.mono}>{e.skipReason}</span>
+                  ) : null}
+                  {e.actor ? (
+                    <span>
+                      by <strong>{e.actor}</strong>
+                      {e.actorRole ? <span className={styles.muted}> ({e.actorRole})</span> : null}
+                    </span>
+                  ) : null}
+                  {e.reasonCode ? <span className={styles.muted}>reason: {words(e.reasonCode)}</span> : null}
+                </div>
+                {e.until ? (
+                  <p className={styles.notes}>
+                    Tripped until <Timestamp iso={e.until} now={readAt} />
+                  </p>
+                ) : null}
+                {e.rowsRemoved !== null ? <p className={styles.notes}>{e.rowsRemoved} earlier rows deleted</p> : null}
+                {e.notes ? <p className={styles.notes}>{e.notes}</p> : null}
+                {e.processorName && e.processorName !== processor ? (
+                  <p className={styles.notes}>Written under the old name {e.processorName}</p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </>
+  );
+}

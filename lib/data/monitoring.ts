@@ -1,0 +1,402 @@
+import "server-only";
+
+import { cache } from "react";
+
+import { type Alert, type AlertThresholds, type ProcessorHealth, evaluateAlerts } from "@/lib/completeness/alerts";
+import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
+import { type ProcessorName, getProcessor, isProcessorName } from "@/lib/completeness/processors";
+import { getEnv } from "@/lib/env";
+import {
+  MONITORING_QUERY_NAMES,
+  type MonitoringParams,
+  type MonitoringQueryName,
+  type MonitoringResult,
+  type MonitoringRow,
+  monitoringParams,
+  monitoringRows,
+} from "@/lib/monitoring/schemas";
+import { HEALTH_DAYS, latestOutputDate, runMonitoringQuery } from "@/lib/queries/monitoring";
+import { getWarehouse, WarehouseError } from "@/lib/warehouse";
+
+import { getSeasonCalendar } from "./calendar";
+
+/**
+ * The monitoring reads (SPEC §2.5–2.6, issue 4): the data-access layer that pages and the JSON
+ * API call (STYLE principle 4), never the warehouse directly.
+ *
+ * - Evaluation points: `as_of` (a date) defaults to "data as of", the latest date that has
+ *   processor output (itself one cheap cached query); `now` (an instant) defaults to the
+ *   current time ROUNDED DOWN to the cache TTL (to the minute with the default 60 s). Without
+ *   the rounding every request would carry a different `now`, so no two requests could share a
+ *   cache entry; with it, everyone in the same TTL slot asks the same question. The cost: the
+ *   default view of breaker state is up to one TTL old (a trip written 30 s ago appears at the
+ *   next slot), which is what any cache of it would show anyway.
+ * - Cache: per process, keyed by query + resolved parameters, for CACHE_TTL_SECONDS (default
+ *   60; 0 disables reuse). In-flight reads are shared: identical concurrent requests await the
+ *   same warehouse query, so a hundred people opening the overview cost the warehouse what one
+ *   does. Failures are not cached. Entries are bounded (expired ones are swept; the oldest go
+ *   first beyond the bound). Replicas each keep their own cache: BigQuery's result cache
+ *   answers the repeated query (no CURRENT_DATE() in the SQL, and identical parameters).
+ * - Stale on error: when the warehouse fails, the last good result of the same request (same
+ *   name and same requested as_of/now, "latest"/"current" when defaulted) is returned with
+ *   `stale: true` and a safe error message; with none, the error is thrown.
+ * - Rows are validated against the contract (lib/monitoring/schemas.ts), which also strips
+ *   anything beyond its fields. Results are shared between callers: treat them as read-only.
+ * - Wrapped in React `cache()` so one server render asking twice reads once; the per-process
+ *   cache underneath is what spans requests.
+ */
+
+export type MonitoringRead<N extends MonitoringQueryName> = MonitoringResult<N> & {
+  /** When the warehouse was read (ISO 8601 UTC); older than the request when cached. */
+  read_at: string;
+  /** Set when the warehouse failed and this is the last good result. */
+  stale?: true;
+  /** The safe message of that failure. */
+  error?: string;
+};
+
+export function isMonitoringQueryName(value: string): value is MonitoringQueryName {
+  return (MONITORING_QUERY_NAMES as readonly string[]).includes(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+export type MonitoringParamField = "as_of" | "now";
+
+/** A bad `as_of` or `now`: the API answers 400 naming `field`. */
+export class MonitoringParamError extends Error {
+  constructor(
+    readonly field: MonitoringParamField,
+    message: string,
+  ) {
+    super(message);
+    this.name = "MonitoringParamError";
+  }
+}
+
+export type ParsedMonitoringParams =
+  | { ok: true; params: MonitoringParams }
+  | { ok: false; field: MonitoringParamField; error: string };
+
+/**
+ * `?as_of=YYYY-MM-DD&now=<ISO 8601>` from raw values (an empty value counts as absent), with
+ * the contract's schema plus what a regex cannot check: a real calendar date (no 2024-02-30).
+ * `now` is normalized to UTC with milliseconds.
+ */
+export function parseMonitoringParams(raw: { as_of?: string | null; now?: string | null }): ParsedMonitoringParams {
+  const input = {
+    as_of: raw.as_of === null || raw.as_of === "" ? undefined : raw.as_of,
+    now: raw.now === null || raw.now === "" ? undefined : raw.now,
+  };
+  const parsed = monitoringParams.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field: MonitoringParamField = issue.path[0] === "now" ? "now" : "as_of";
+    return { ok: false, field, error: `${field} ${issue.message}` };
+  }
+  const { as_of, now } = parsed.data;
+  if (as_of !== undefined && !isIsoDate(as_of)) return { ok: false, field: "as_of", error: "as_of must be a calendar date YYYY-MM-DD" };
+  let nowIso: string | undefined;
+  if (now !== undefined) {
+    try {
+      nowIso = toIsoInstant(now);
+    } catch {
+      return { ok: false, field: "now", error: "now must be an ISO 8601 timestamp" };
+    }
+  }
+  return { ok: true, params: { as_of, now: nowIso } };
+}
+
+function ttlMs(): number {
+  return getEnv().CACHE_TTL_SECONDS * 1000;
+}
+
+/** The default `now`: the current instant rounded down to the cache TTL (see the module comment). */
+export function defaultNow(at: number = Date.now()): string {
+  const ttl = ttlMs();
+  return new Date(ttl > 0 ? at - (at % ttl) : at).toISOString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-process cache
+
+const MAX_ENTRIES = 500;
+const MAX_LAST_GOOD = 200;
+
+interface Entry {
+  promise: Promise<unknown>;
+  /** Infinity while in flight. */
+  expiresAt: number;
+}
+
+const entries = new Map<string, Entry>();
+const lastGood = new Map<string, unknown>();
+
+/** The value for `key`: a fresh or in-flight entry's, else `load()`'s (shared until it settles + TTL). */
+function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = entries.get(key);
+  if (hit && hit.expiresAt > Date.now()) return hit.promise as Promise<T>;
+  const entry: Entry = { promise: load(), expiresAt: Infinity };
+  entries.set(key, entry);
+  entry.promise.then(
+    () => {
+      entry.expiresAt = Date.now() + ttlMs();
+    },
+    () => {
+      // Failures are not reused: the next request tries the warehouse again.
+      if (entries.get(key) === entry) entries.delete(key);
+    },
+  );
+  if (entries.size > MAX_ENTRIES) sweep();
+  return entry.promise as Promise<T>;
+}
+
+function sweep(): void {
+  const now = Date.now();
+  for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
+  for (const key of entries.keys()) {
+    if (entries.size <= MAX_ENTRIES) break;
+    entries.delete(key);
+  }
+}
+
+function remember(key: string, value: unknown): void {
+  lastGood.delete(key);
+  lastGood.set(key, value);
+  if (lastGood.size > MAX_LAST_GOOD) lastGood.delete(lastGood.keys().next().value!);
+}
+
+/** Empty the cache and the last good results (tests; an operator tool after a data repair). */
+export function clearMonitoringCache(): void {
+  entries.clear();
+  lastGood.clear();
+}
+
+/** A message safe to show: the warehouse's own safe message, else a generic one. The detail goes to the log. */
+function safeMessage(error: unknown): string {
+  return error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
+}
+
+function logFailure(what: string, error: unknown): void {
+  console.error(`[monitoring] ${what} failed`, error instanceof WarehouseError ? { message: error.message, ...error.detail } : error);
+}
+
+/**
+ * `read()` through the cache under `cacheKey`; on failure, the last good value of `requestKey`
+ * marked stale, else the error.
+ */
+async function readThrough<T extends object>(
+  requestKey: string,
+  cacheKey: () => Promise<string>,
+  read: () => Promise<T>,
+): Promise<T & { stale?: true; error?: string }> {
+  try {
+    const value = await shared(await cacheKey(), read);
+    remember(requestKey, value);
+    return value;
+  } catch (error) {
+    logFailure(requestKey, error);
+    const last = lastGood.get(requestKey) as T | undefined;
+    if (last) return { ...last, stale: true, error: safeMessage(error) };
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+export interface DataAsOf {
+  /** The latest date with processor output, or null when the output tables have none in range. */
+  as_of: IsoDate | null;
+  read_at: string;
+  stale?: true;
+  error?: string;
+}
+
+/**
+ * "Data as of": the latest date that has processor output up to today (UTC) — or up to the
+ * date of `now` when given. Looked for in the last 400 days' partitions first (see
+ * latestOutputDate). Cached like the monitoring reads (one query per TTL, per process). With a
+ * `now` in the past, output written after it still counts (processed_at is not read: it would
+ * make this cheap query read a second column).
+ */
+export async function getDataAsOf(now?: string): Promise<DataAsOf> {
+  // authorization: issue 5 adds requireRole("viewer") here
+  return readDataAsOf(now === undefined ? defaultNow() : toIsoInstant(now), now === undefined);
+}
+
+function readDataAsOf(now: string, defaulted: boolean): Promise<DataAsOf> {
+  const today = now.slice(0, 10);
+  return readThrough(
+    defaulted ? "data_as_of|current" : `data_as_of|${today}`,
+    async () => `data_as_of|${today}`,
+    async () => ({ as_of: await latestOutputDate(getWarehouse(), now), read_at: new Date().toISOString() }),
+  );
+}
+
+async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
+  // authorization: issue 5 adds requireRole("viewer") here
+  const parsed = parseMonitoringParams({ as_of: asOfParam, now: nowParam });
+  if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
+  const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
+  const now = requestedNow ?? defaultNow();
+  let asOf = requestedAsOf;
+  return readThrough(
+    `${name}|${requestedAsOf ?? "latest"}|${requestedNow ?? "current"}`,
+    async () => {
+      // No output at all in range: yesterday, so every query still answers (with empty rows).
+      asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
+      return `${name}|${asOf}|${now}`;
+    },
+    async () => {
+      const rows = await runMonitoringQuery(getWarehouse(), name, { as_of: asOf!, now, calendar: getSeasonCalendar() });
+      const schema = monitoringRows[name];
+      return {
+        as_of: asOf!,
+        now,
+        read_at: new Date().toISOString(),
+        rows: rows.map((row) => schema.parse(row)) as MonitoringRow<MonitoringQueryName>[],
+      };
+    },
+  );
+}
+
+// React cache() memoizes per server request by argument identity, so it gets primitives.
+const readMonitoringOncePerRequest = cache(readMonitoring);
+
+/**
+ * One monitoring query's rows at `as_of` / `now` (both optional), validated against the
+ * contract. Throws `MonitoringParamError` for bad parameters, and the warehouse's error when it
+ * fails with no earlier result to fall back on.
+ */
+export async function getMonitoring<N extends MonitoringQueryName>(name: N, params: MonitoringParams = {}): Promise<MonitoringRead<N>> {
+  if (!isMonitoringQueryName(name)) throw new RangeError(`Unknown monitoring query: ${String(name)}`);
+  return (await readMonitoringOncePerRequest(name, params.as_of, params.now)) as MonitoringRead<N>;
+}
+
+export { getSeasonCalendar };
+
+// ---------------------------------------------------------------------------------------------
+// Alerts
+
+export interface AlertLink {
+  label: string;
+  href: string;
+  processor?: ProcessorName;
+}
+
+export interface AlertView extends Alert {
+  /** Where the rows that raised it are: one link per raising processor, plus the whole set. */
+  links: AlertLink[];
+}
+
+export interface AlertsRead {
+  as_of: string;
+  now: string;
+  read_at: string;
+  thresholds: AlertThresholds;
+  alerts: AlertView[];
+  stale?: true;
+  error?: string;
+}
+
+export function alertThresholds(): AlertThresholds {
+  const env = getEnv();
+  return {
+    criticalActiveBreakers: env.ALERT_CRITICAL_ACTIVE_BREAKERS,
+    warningReadyPct: env.ALERT_WARNING_READY_PCT,
+    infoAvgCompleteness: env.ALERT_INFO_AVG_COMPLETENESS_PCT,
+  };
+}
+
+/**
+ * The health rows as the pure alert rules read them (registry processors only). The weight of a
+ * processor's average in the overall one is its row count, which also counts rows without a
+ * completeness figure (no games expected): the contract carries no separate count of those, and
+ * they are a small share of any day.
+ */
+export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): ProcessorHealth[] {
+  return rows.flatMap((r) =>
+    isProcessorName(r.processor)
+      ? [
+          {
+            processor: r.processor,
+            productionReadyPct: r.production_ready_pct,
+            avgCompleteness: r.avg_completeness_pct,
+            records: r.total_records,
+            activeBreakers: r.active_breakers,
+          },
+        ]
+      : [],
+  );
+}
+
+function href(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * Links to the rows behind an alert, in the console's URL vocabulary (lib/url-state.ts):
+ * `/breakers?tab=active&processor=…`, `/entities?view=below-threshold&processor=…`,
+ * `/trends?range=7`. `as_of` is always carried; `now` only when the request pinned one (the
+ * breakers page otherwise shows the live state, which is what the alert counted up to one
+ * cache slot ago).
+ */
+export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): AlertLink[] {
+  const short = (p: ProcessorName) => getProcessor(p).short;
+  const pin = { as_of: ctx.as_of, now: ctx.now };
+  switch (alert.code) {
+    case "active_breakers":
+      return [
+        { label: `All ${alert.value} active breakers`, href: href("/breakers", { tab: "active", ...pin }) },
+        ...alert.perProcessor.map((p) => ({
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value} active`,
+          href: href("/breakers", { tab: "active", processor: p.processor, ...pin }),
+        })),
+      ];
+    case "production_ready_low":
+      return alert.perProcessor.flatMap((p) => [
+        {
+          processor: p.processor,
+          label: `${short(p.processor)}: not-ready entities on ${ctx.as_of}`,
+          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+        },
+        {
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
+          href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }),
+        },
+      ]);
+    case "avg_completeness_low":
+      return [
+        { label: `Completeness over ${HEALTH_DAYS} days`, href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }) },
+        ...alert.perProcessor.map((p) => ({
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,
+          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+        })),
+      ];
+  }
+}
+
+/** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
+export async function getAlerts(params: MonitoringParams = {}): Promise<AlertsRead> {
+  // authorization: issue 5 adds requireRole("viewer") here
+  const health = await getMonitoring("health", params);
+  const thresholds = alertThresholds();
+  const alerts = evaluateAlerts(toProcessorHealth(health.rows), thresholds).map((alert) => ({
+    ...alert,
+    links: alertLinks(alert, { as_of: health.as_of, now: params.now ? health.now : undefined }),
+  }));
+  return {
+    as_of: health.as_of,
+    now: health.now,
+    read_at: health.read_at,
+    thresholds,
+    alerts,
+    ...(health.stale ? { stale: true as const, error: health.error } : {}),
+  };
+}

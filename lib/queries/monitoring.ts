@@ -1,0 +1,409 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { BREAKER_COOLDOWN_DAYS, OVERRIDE_SKIP_REASON, RESET_SKIP_REASON } from "@/lib/completeness/breaker";
+import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYearOf } from "@/lib/completeness/calendar";
+import { type IsoDate, addDays, addDaysToInstant, instantMs, toIsoInstant } from "@/lib/completeness/dates";
+import { PROCESSORS } from "@/lib/completeness/processors";
+import { type MonitoringQueryName, type MonitoringRow, isoDate, isoTimestamp, monitoringRows } from "@/lib/monitoring/schemas";
+import type { Warehouse } from "@/lib/warehouse/types";
+
+import { defineQuery } from "./define-query";
+import { processorOutputsSql } from "./processor-outputs";
+
+/**
+ * The nine monitoring queries (SPEC §2.5, issue 4) and the "data as of" query: one definition
+ * per file in `sql/monitoring/`, the SQL fragments they share (generated from the processor
+ * registry and the breaker rules, never from input), and `runMonitoringQuery`, which turns the
+ * API's two evaluation points (`as_of`, a date; `now`, an instant) into each query's window
+ * bounds. Every window is computed here, in the app, and passed as parameters: the SQL never
+ * calls CURRENT_DATE()/CURRENT_TIMESTAMP() (they defeat BigQuery's cache and make results
+ * depend on the clock) and never does date arithmetic that DuckDB computes differently.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Windows (days). Each is inclusive of both ends: "the 7 dates ending at as_of" = as_of − 6 … as_of.
+
+/** health: output rows over the 7 dates ending at as_of. */
+export const HEALTH_DAYS = 7;
+/** trends: the 30 dates ending at as_of. */
+export const TRENDS_DAYS = 30;
+/**
+ * Active breakers (health's count and the active-breakers list): keys whose analysis date lies
+ * in the 60 dates ending at as_of (the original's view used 60). A key older than that can
+ * only be active if it was retried or tripped again 50+ days after its date; the demo
+ * orchestrator gives up after 21 days, and such keys would sit in partitions nobody scans.
+ */
+export const ACTIVE_BREAKER_DAYS = 60;
+/** breaker-history: rows attempted in the 30 days ending at now. */
+export const HISTORY_DAYS = 30;
+/** patterns: attempts in the 7 days ending at now. */
+export const PATTERN_DAYS = 7;
+/**
+ * reprocess_attempts is partitioned by analysis_date, not attempted_at. Queries over an
+ * attempted_at window also bound analysis_date (so BigQuery prunes partitions): from 60 days
+ * before the window's start (an attempt, override or reset of a key made up to 60 days after
+ * its date; see ACTIVE_BREAKER_DAYS) to 7 days after now's date (the upcoming-game processors
+ * may evaluate a game date before it is played).
+ */
+export const ATTEMPT_LAG_DAYS = 60;
+export const ATTEMPT_LEAD_DAYS = 7;
+/** data-as-of: the latest output date is looked for in the 400 days ending at now's date first. */
+export const DATA_AS_OF_LOOKBACK_DAYS = 400;
+
+// ---------------------------------------------------------------------------------------------
+// Generated SQL fragments (registry and breaker constants only: safe to inline)
+
+const SAFE_LITERAL = /^[A-Za-z0-9_.]+$/;
+function lit(value: string): string {
+  if (!SAFE_LITERAL.test(value)) throw new Error(`Refusing to inline ${JSON.stringify(value)} as a SQL literal`);
+  return `'${value}'`;
+}
+
+/**
+ * The canonical processor of a reprocess_attempts row: canonical names and every registry alias
+ * (`ml_feature_store_v2`, dataset-prefixed names) map to the canonical name, trimmed as
+ * `resolveProcessorName` trims; an unknown name is kept as stored.
+ */
+export function canonicalProcessorSql(): string {
+  const whens = PROCESSORS.flatMap((p) => [p.name, ...p.aliases].map((n) => `WHEN ${lit(n)} THEN ${lit(p.name)}`));
+  return `CASE TRIM(processor_name) ${whens.join(" ")} ELSE processor_name END`;
+}
+
+/**
+ * The event a reprocess_attempts row records, exactly as `eventOf` (lib/completeness/breaker.ts)
+ * derives it: event_type when set (an empty string counts as unset, as it is falsy there), else
+ * the legacy mapping: RESET → reset, MANUAL_OVERRIDE → override, tripped → trip (even with the
+ * original's manual_override_applied flag on it), no skip reason → success, else failure.
+ */
+export function breakerEventSql(): string {
+  return (
+    `CASE WHEN event_type IS NOT NULL AND event_type <> '' THEN event_type ` +
+    `WHEN skip_reason = ${lit(RESET_SKIP_REASON)} THEN 'reset' ` +
+    `WHEN skip_reason = ${lit(OVERRIDE_SKIP_REASON)} THEN 'override' ` +
+    `WHEN circuit_breaker_tripped THEN 'trip' ` +
+    `WHEN skip_reason IS NULL THEN 'success' ` +
+    `ELSE 'failure' END`
+  );
+}
+
+/** The end of a trip's cooldown: its circuit_breaker_until, else attempted_at + 7 days (as deriveBreakerState). */
+export function tripUntilSql(): string {
+  return `COALESCE(circuit_breaker_until, attempted_at + INTERVAL ${BREAKER_COOLDOWN_DAYS} DAY)`;
+}
+
+/** One row per registry processor (`processor`, `ord` in registry order), so none is ever dropped. */
+export function processorListSql(): string {
+  return PROCESSORS.map((p, i) => `  SELECT ${lit(p.name)} AS processor, ${i + 1} AS ord`).join("\n  UNION ALL\n");
+}
+
+const MULTI_WINDOW = PROCESSORS.filter((p) => p.multiWindow);
+/** Every window id any multi-window processor uses, in first-seen order (l5, l10, l7d, l14d, l30d). */
+export const MULTI_WINDOW_IDS: readonly string[] = [...new Set(MULTI_WINDOW.flatMap((p) => p.windows.map((w) => w.id)))];
+
+/**
+ * The multi-window processors' output rows in one shape: the union's usual columns plus
+ * all_windows_complete and a pct/complete pair for EVERY window id (NULL where the processor
+ * does not have that window), so the rows can be ranked "latest wins" before unpivoting.
+ */
+export function multiWindowOutputsSql(): string {
+  return MULTI_WINDOW.map((p) => {
+    const own = new Set(p.windows.map((w) => w.id));
+    const columns = [
+      "all_windows_complete",
+      ...MULTI_WINDOW_IDS.flatMap((id) =>
+        own.has(id)
+          ? [`${id}_completeness_pct`, `${id}_is_complete`]
+          : [`NULL AS ${id}_completeness_pct`, `NULL AS ${id}_is_complete`],
+      ),
+    ];
+    return processorOutputsSql({ columns, processors: [p.name] });
+  }).join("\n  UNION ALL\n");
+}
+
+/** (processor, window_id, ord): the windows each multi-window processor uses, from the registry. */
+export function processorWindowsSql(): string {
+  return MULTI_WINDOW.flatMap((p) =>
+    p.windows.map((w, i) => `  SELECT ${lit(p.name)} AS processor, ${lit(w.id)} AS window_id, ${i + 1} AS ord`),
+  ).join("\n  UNION ALL\n");
+}
+
+/** Pick window `w.window_id`'s column of latest row `l` (`pct` or `is_complete`). */
+export function windowValueSql(kind: "completeness_pct" | "is_complete"): string {
+  return `CASE w.window_id ${MULTI_WINDOW_IDS.map((id) => `WHEN ${lit(id)} THEN l.${id}_${kind}`).join(" ")} END`;
+}
+
+const STANDARD = [
+  "expected_games_count",
+  "actual_games_count",
+  "completeness_percentage",
+  "missing_games_count",
+  "is_production_ready",
+  "backfill_bootstrap_mode",
+  "processing_decision_reason",
+];
+
+const breakerFragments = {
+  canonical_processor: [canonicalProcessorSql()],
+  breaker_event: [breakerEventSql()],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Definitions
+
+const outputWindow = { date_from: isoDate, date_to: isoDate };
+const outputWindowTypes = { date_from: "DATE", date_to: "DATE" } as const;
+const attemptWindow = { since: isoTimestamp, now: isoTimestamp, date_from: isoDate, date_to: isoDate };
+const attemptWindowTypes = { since: "TIMESTAMP", now: "TIMESTAMP", date_from: "DATE", date_to: "DATE" } as const;
+
+export const health = defineQuery({
+  name: "health",
+  file: "monitoring/health.sql",
+  params: z.object({ ...outputWindow, breaker_date_from: isoDate, breaker_date_to: isoDate, now: isoTimestamp }),
+  types: { ...outputWindowTypes, breaker_date_from: "DATE", breaker_date_to: "DATE", now: "TIMESTAMP" },
+  row: monitoringRows.health,
+  fragments: {
+    processor_list: [processorListSql()],
+    processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready", "backfill_bootstrap_mode"] })],
+    ...breakerFragments,
+    trip_until: [tripUntilSql()],
+  },
+});
+
+/** The SQL returns the trip's instants; hours_remaining is computed from them here (see runMonitoringQuery). */
+const activeBreakerSqlRow = monitoringRows["active-breakers"].omit({ hours_remaining: true });
+
+export const activeBreakers = defineQuery({
+  name: "active_breakers",
+  file: "monitoring/active_breakers.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate, now: isoTimestamp }),
+  types: { date_from: "DATE", date_to: "DATE", now: "TIMESTAMP" },
+  row: activeBreakerSqlRow,
+  fragments: { processor_list: [processorListSql()], ...breakerFragments, trip_until: [tripUntilSql()] },
+});
+
+export const trends = defineQuery({
+  name: "trends",
+  file: "monitoring/trends.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: monitoringRows.trends,
+  fragments: { processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready"] })] },
+});
+
+export const belowThreshold = defineQuery({
+  name: "below_threshold",
+  file: "monitoring/below_threshold.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: monitoringRows["below-threshold"],
+  fragments: { processor_outputs: [processorOutputsSql({ columns: STANDARD })] },
+});
+
+export const breakerHistory = defineQuery({
+  name: "breaker_history",
+  file: "monitoring/breaker_history.sql",
+  params: z.object(attemptWindow),
+  types: attemptWindowTypes,
+  row: monitoringRows["breaker-history"],
+  fragments: breakerFragments,
+});
+
+export const bootstrap = defineQuery({
+  name: "bootstrap",
+  file: "monitoring/bootstrap.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: monitoringRows.bootstrap,
+  fragments: { processor_outputs: [processorOutputsSql({ columns: ["backfill_bootstrap_mode"] })] },
+});
+
+/** `window` is a reserved word in BigQuery: the SQL says window_id and the row is renamed here. */
+const multiWindowSqlRow = monitoringRows["multi-window"].omit({ window: true }).extend({ window_id: z.string() });
+
+export const multiWindow = defineQuery({
+  name: "multi_window",
+  file: "monitoring/multi_window.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: multiWindowSqlRow,
+  fragments: {
+    multi_window_outputs: [multiWindowOutputsSql()],
+    processor_windows: [processorWindowsSql()],
+    window_pct: [windowValueSql("completeness_pct")],
+    window_complete: [windowValueSql("is_complete")],
+  },
+});
+
+export const readiness = defineQuery({
+  name: "readiness",
+  file: "monitoring/readiness.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: monitoringRows.readiness,
+  fragments: {
+    processor_list: [processorListSql()],
+    processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready"] })],
+  },
+});
+
+export const patterns = defineQuery({
+  name: "patterns",
+  file: "monitoring/patterns.sql",
+  params: z.object(attemptWindow),
+  types: attemptWindowTypes,
+  row: monitoringRows.patterns,
+  fragments: breakerFragments,
+});
+
+export const dataAsOf = defineQuery({
+  name: "data_as_of",
+  file: "monitoring/data_as_of.sql",
+  params: z.object(outputWindow),
+  types: outputWindowTypes,
+  row: z.object({ as_of: isoDate.nullable() }),
+  fragments: { processor_outputs: [processorOutputsSql({ columns: [] })] },
+});
+
+export const MONITORING_DEFINITIONS = [
+  health,
+  activeBreakers,
+  trends,
+  belowThreshold,
+  breakerHistory,
+  bootstrap,
+  multiWindow,
+  readiness,
+  patterns,
+  dataAsOf,
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation points → parameters
+
+/** What every monitoring query is evaluated at. */
+export interface MonitoringContext {
+  /** The date the output-table queries end at (YYYY-MM-DD). */
+  as_of: IsoDate;
+  /** The instant breaker state and attempt windows are measured at (ISO 8601). */
+  now: string;
+  /** The season calendar (the demo database registers a shifted season). */
+  calendar?: SeasonCalendar;
+}
+
+const dateOf = (instant: string): IsoDate => toIsoInstant(instant).slice(0, 10);
+
+/** The attempted_at window of `days` ending at now, with its bounding analysis_date range. */
+export function attemptWindowParams(now: string, days: number) {
+  const since = addDaysToInstant(now, -days);
+  return {
+    since,
+    now: toIsoInstant(now),
+    date_from: addDays(dateOf(since), -ATTEMPT_LAG_DAYS),
+    date_to: addDays(dateOf(now), ATTEMPT_LEAD_DAYS),
+  };
+}
+
+/**
+ * The dates of the season of `as_of`: from its opening night (the calendar's, via
+ * seasonStartFor) to as_of. In October before opening night the season ahead is the one being
+ * prepared (preseason dates are bootstrap): from October 1st of as_of's season year.
+ */
+export function seasonRange(asOf: IsoDate, calendar: SeasonCalendar = DEFAULT_SEASON_CALENDAR): { date_from: IsoDate; date_to: IsoDate } {
+  const start = seasonStartFor(asOf, calendar);
+  return { date_from: start <= asOf ? start : `${String(seasonYearOf(asOf)).padStart(4, "0")}-10-01`, date_to: asOf };
+}
+
+/** The data-as-of query's bounds for an instant. */
+export function dataAsOfParams(now: string): { date_from: IsoDate; date_to: IsoDate } {
+  const today = dateOf(now);
+  return { date_from: addDays(today, -DATA_AS_OF_LOOKBACK_DAYS), date_to: today };
+}
+
+/** Hours from `now` to `until`, one decimal (computed here: no timestamp-difference function is common to BigQuery and DuckDB). */
+export function hoursRemaining(until: string, now: string): number {
+  return Math.round((instantMs(until) - instantMs(now)) / 360_000) / 10;
+}
+
+const lastDays = (asOf: IsoDate, days: number) => ({ date_from: addDays(asOf, -(days - 1)), date_to: asOf });
+
+/**
+ * Run one monitoring query at an evaluation point and return rows in the contract's shape
+ * (lib/monitoring/schemas.ts). The data layer (lib/data/monitoring.ts) adds caching and
+ * validation; tests call this directly with a fixture warehouse.
+ */
+export async function runMonitoringQuery<N extends MonitoringQueryName>(
+  wh: Warehouse,
+  name: N,
+  ctx: MonitoringContext,
+): Promise<MonitoringRow<N>[]> {
+  return (await runAny(wh, name, ctx)) as MonitoringRow<N>[];
+}
+
+async function runAny(wh: Warehouse, name: MonitoringQueryName, ctx: MonitoringContext): Promise<unknown[]> {
+  const now = toIsoInstant(ctx.now);
+  const day = { date_from: ctx.as_of, date_to: ctx.as_of };
+  const breakerDates = lastDays(ctx.as_of, ACTIVE_BREAKER_DAYS);
+  switch (name) {
+    case "health": {
+      const h = lastDays(ctx.as_of, HEALTH_DAYS);
+      return health.run(wh, { ...h, breaker_date_from: breakerDates.date_from, breaker_date_to: breakerDates.date_to, now });
+    }
+    case "active-breakers": {
+      const rows = await activeBreakers.run(wh, { ...breakerDates, now });
+      return rows.map((r) => ({
+        processor: r.processor,
+        entity_id: r.entity_id,
+        analysis_date: r.analysis_date,
+        attempt_number: r.attempt_number,
+        completeness_pct: r.completeness_pct,
+        skip_reason: r.skip_reason,
+        tripped_at: r.tripped_at,
+        breaker_until: r.breaker_until,
+        hours_remaining: hoursRemaining(r.breaker_until, now),
+        notes: r.notes,
+      }));
+    }
+    case "trends":
+      return trends.run(wh, lastDays(ctx.as_of, TRENDS_DAYS));
+    case "below-threshold":
+      return belowThreshold.run(wh, day);
+    case "breaker-history":
+      return breakerHistory.run(wh, attemptWindowParams(now, HISTORY_DAYS));
+    case "bootstrap":
+      return bootstrap.run(wh, seasonRange(ctx.as_of, ctx.calendar));
+    case "multi-window": {
+      const rows = await multiWindow.run(wh, day);
+      return rows.map((r) => ({
+        processor: r.processor,
+        entity_id: r.entity_id,
+        date: r.date,
+        window: r.window_id,
+        completeness_pct: r.completeness_pct,
+        is_complete: r.is_complete,
+      }));
+    }
+    case "readiness":
+      return readiness.run(wh, day);
+    case "patterns":
+      return patterns.run(wh, attemptWindowParams(now, PATTERN_DAYS));
+  }
+}
+
+/** The first date the fallback lookup of `latestOutputDate` considers. */
+export const DATA_AS_OF_EARLIEST: IsoDate = "2000-01-01";
+
+/**
+ * The latest date with processor output up to `now`'s date, or null when there is none. The
+ * lookup reads the last 400 days' partitions; only when they hold nothing (a pipeline stopped
+ * for over a year, or an old snapshot) does a second lookup read every partition since 2000 —
+ * the expensive scan happens only when the cheap one has no answer.
+ */
+export async function latestOutputDate(wh: Warehouse, now: string): Promise<IsoDate | null> {
+  const bounds = dataAsOfParams(now);
+  const [recent] = await dataAsOf.run(wh, bounds);
+  if (recent?.as_of) return recent.as_of;
+  const [any] = await dataAsOf.run(wh, { date_from: DATA_AS_OF_EARLIEST, date_to: bounds.date_to });
+  return any?.as_of ?? null;
+}

@@ -1,0 +1,35 @@
+-- Purpose: circuit-breaker history (SPEC §2.5 query 5): every reprocess_attempts row attempted
+--   in the 30 days ending at @now — failures, trips, successes, recoveries, overrides and
+--   resets told apart — for the breakers page's timeline.
+-- Grain: one row per stored row.
+-- Parameters:
+--   @since TIMESTAMP, @now TIMESTAMP  the window: since <= attempted_at <= now (now − 30 days)
+--   @date_from DATE, @date_to DATE    the partition filter (the table is partitioned by
+--                                     analysis_date): date(since) − 60 … date(now) + 7, wide
+--                                     enough for any attempt made up to 60 days after its date
+-- Rules:
+--   * event: event_type, else derived exactly as eventOf (lib/completeness/breaker.ts) derives
+--     it for legacy rows ({{breaker_event}}): RESET → reset, MANUAL_OVERRIDE → override,
+--     tripped → trip, no skip reason → success, else failure.
+--   * processor: the canonical name ({{canonical_processor}}: ml_feature_store_v2 and
+--     dataset-prefixed aliases map to it; an unknown name is shown as stored).
+--   * actor: the console's column (NULL on processor rows and on legacy rows, whose actor
+--     exists only inside notes).
+--   * A reset deletes a key's earlier rows, so history before a reset shows only its RESET row.
+-- Order: newest first.
+SELECT
+  attempted_at,
+  {{canonical_processor}} AS processor,
+  entity_id,
+  analysis_date,
+  attempt_number,
+  {{breaker_event}} AS event,
+  ROUND(completeness_pct, 2) AS completeness_pct,
+  skip_reason,
+  actor,
+  notes
+FROM nba_orchestration.reprocess_attempts
+WHERE analysis_date BETWEEN @date_from AND @date_to
+  AND attempted_at >= @since
+  AND attempted_at <= @now
+ORDER BY attempted_at DESC, processor, entity_id, analysis_date, attempt_number DESC

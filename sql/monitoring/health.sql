@@ -1,0 +1,104 @@
+-- Purpose: the morning health check (SPEC §2.5 query 1): per processor, its output over the 7
+--   dates ending at as_of (entities, rows, completeness, readiness, bootstrap) and how many of
+--   its breaker keys are active at @now.
+-- Grain: one row per registry processor, ALL SEVEN in registry order, even one without a row
+--   in the window (counts 0, averages and percentages NULL; the original dropped them).
+-- Parameters:
+--   @date_from DATE, @date_to DATE   the output window: as_of − 6 … as_of (partition filter of
+--                                    every output table, inside {{processor_outputs}})
+--   @breaker_date_from DATE, @breaker_date_to DATE
+--                                    analysis dates whose keys count as breakers: as_of − 59 …
+--                                    as_of (reprocess_attempts' partition filter)
+--   @now TIMESTAMP                   the instant "active" is evaluated at
+-- Rules:
+--   * Output rows: the latest row per (processor, entity, date) by processed_at (re-runs
+--     append newer rows). unique_entities counts breaker entities: tricodes, player_lookups,
+--     and for upcoming_team_game_context team-game keys (LAL_2025-01-15, one per game). Every evaluated entity has a row, processed or skipped, so
+--     production_ready_pct counts skipped entities as not ready. Completeness averages skip
+--     NULL (no games expected). Percentages: 0–100, two decimals.
+--   * Active breakers: exactly deriveBreakerState(...).status = 'active' (lib/completeness/
+--     breaker.ts), from the key's rows attempted at or before @now: rows in attempt order
+--     (attempt_number, then attempted_at); the trip in force is the last trip row with no
+--     clearing row (override, success, recovery, reset) after it; active when its cooldown
+--     end (circuit_breaker_until, else attempted_at + 7 days) is after @now (at the instant
+--     itself the key is half-open, not active). Events come from event_type, or for legacy
+--     rows from the same mapping as eventOf ({{breaker_event}}). Keys are per CANONICAL
+--     processor: aliases (ml_feature_store_v2, dataset-prefixed names) map to their registry
+--     name ({{canonical_processor}}), so one key's rows written under two names are one key.
+--     Same rule as active_breakers.sql, so the alert's count equals the list's length.
+WITH processors AS (
+{{processor_list}}
+),
+outputs AS (
+{{processor_outputs}}
+),
+latest AS (
+  SELECT *
+  FROM outputs
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+),
+output_stats AS (
+  SELECT
+    processor,
+    COUNT(DISTINCT entity_id) AS unique_entities,
+    COUNT(*) AS total_records,
+    ROUND(AVG(completeness_percentage), 2) AS avg_completeness_pct,
+    ROUND(MIN(completeness_percentage), 2) AS min_completeness_pct,
+    ROUND(MAX(completeness_percentage), 2) AS max_completeness_pct,
+    COUNTIF(is_production_ready) AS production_ready_count,
+    ROUND(100 * COUNTIF(is_production_ready) / COUNT(*), 2) AS production_ready_pct,
+    COUNTIF(backfill_bootstrap_mode) AS bootstrap_records
+  FROM latest
+  GROUP BY processor
+),
+attempts AS (
+  SELECT
+    {{canonical_processor}} AS processor,
+    entity_id,
+    analysis_date,
+    attempt_number,
+    attempted_at,
+    circuit_breaker_until,
+    {{breaker_event}} AS event
+  FROM nba_orchestration.reprocess_attempts
+  WHERE analysis_date BETWEEN @breaker_date_from AND @breaker_date_to
+    AND attempted_at <= @now
+),
+ordered AS (
+  SELECT
+    *,
+    ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number, attempted_at) AS pos
+  FROM attempts
+),
+marked AS (
+  SELECT
+    *,
+    MAX(CASE WHEN event = 'trip' THEN pos END) OVER (PARTITION BY processor, entity_id, analysis_date) AS last_trip_pos,
+    MAX(CASE WHEN event IN ('override', 'success', 'recovery', 'reset') THEN pos END)
+      OVER (PARTITION BY processor, entity_id, analysis_date) AS last_clear_pos
+  FROM ordered
+),
+active_stats AS (
+  SELECT processor, COUNT(*) AS active_breakers
+  FROM marked
+  WHERE pos = last_trip_pos
+    AND (last_clear_pos IS NULL OR pos > last_clear_pos)
+    AND {{trip_until}} > @now
+  GROUP BY processor
+)
+SELECT
+  p.processor,
+  COALESCE(s.unique_entities, 0) AS unique_entities,
+  COALESCE(s.total_records, 0) AS total_records,
+  s.avg_completeness_pct,
+  s.min_completeness_pct,
+  s.max_completeness_pct,
+  COALESCE(s.production_ready_count, 0) AS production_ready_count,
+  s.production_ready_pct,
+  COALESCE(a.active_breakers, 0) AS active_breakers,
+  COALESCE(s.bootstrap_records, 0) AS bootstrap_records
+FROM processors AS p
+LEFT JOIN output_stats AS s ON s.processor = p.processor
+LEFT JOIN active_stats AS a ON a.processor = p.processor
+ORDER BY p.ord

@@ -1,0 +1,40 @@
+-- Purpose: multi-window detail (SPEC §2.5 query 7): for the three multi-window processors
+--   (player_daily_cache, upcoming_player_game_context, upcoming_team_game_context), every
+--   entity on as_of whose windows are not all complete, with each of its windows.
+-- Grain: one row per (processor, entity_id, window) for entities whose latest row on as_of has
+--   all_windows_complete not TRUE; every window the processor uses is listed (the complete
+--   ones too, so the row set explains the entity).
+-- Parameters: @date_from DATE, @date_to DATE — both as_of (the partition filter of each
+--   multi-window table inside {{multi_window_outputs}}).
+-- Fragments, all generated from the processor registry:
+--   {{multi_window_outputs}}  the three tables' rows with every window's pct/complete column
+--                             (NULL where a processor lacks the window)
+--   {{processor_windows}}     (processor, window_id, ord): l5, l10, l7d, l14d, l30d as used
+--   {{window_pct}}, {{window_complete}}  the chosen window's columns of the latest row
+-- Rules: latest row per (processor, entity, date) by processed_at; is_complete NULL counts as
+--   FALSE; completeness_pct NULL = no games expected in that window. The column is
+--   `window_id` here (WINDOW is reserved in BigQuery) and `window` in the API.
+-- Order: processor, entity, the processor's window order.
+WITH outputs AS (
+{{multi_window_outputs}}
+),
+latest AS (
+  SELECT *
+  FROM outputs
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+),
+windows AS (
+{{processor_windows}}
+)
+SELECT
+  l.processor,
+  l.entity_id,
+  l.date,
+  w.window_id,
+  ROUND({{window_pct}}, 2) AS completeness_pct,
+  COALESCE({{window_complete}}, FALSE) AS is_complete
+FROM latest AS l
+JOIN windows AS w ON w.processor = l.processor
+WHERE NOT COALESCE(l.all_windows_complete, FALSE)
+ORDER BY l.processor, l.entity_id, w.ord
