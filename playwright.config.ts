@@ -32,13 +32,22 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    // Sign in once per role through the real sign-in page (e2e/auth.setup.ts).
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "chromium",
+      dependencies: ["setup"],
+      // Specs read as a viewer unless they ask for another role (test.use({ storageState })).
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/viewer.json" },
+    },
+  ],
   webServer: {
     // The demo season is built first (about a minute on 2 cores), then the built app serves it.
     command: `npx tsx --conditions=react-server scripts/demo.mts ensure && npx next start -p ${PORT} -H 127.0.0.1`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
-    env: { WAREHOUSE: "embedded", EMBEDDED_DB_PATH: "data/e2e/console.duckdb" },
+    env: { WAREHOUSE: "embedded", EMBEDDED_DB_PATH: "data/e2e/console.duckdb", NEXTAUTH_URL: baseURL },
   },
 });

@@ -5,6 +5,7 @@ import { cache } from "react";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import type { AuditFilter } from "@/lib/breakers/schemas";
 import type { KeyChange } from "@/lib/engine/breaker-writes";
+import { toCsv } from "@/lib/format";
 import { auditLog } from "@/lib/queries/breakers";
 import { getWarehouse } from "@/lib/warehouse";
 
@@ -38,3 +39,25 @@ export const listAudit = cache(async (filter: AuditFilter, actor?: Actor | null)
   });
   return rows.map(({ keys_json, ...row }) => ({ ...row, keys: JSON.parse(keys_json) as KeyChange[] }));
 });
+
+/** The audit as CSV, one row per key changed (before → after), formula-injection safe. */
+export function auditCsv(entries: readonly AuditEntry[]): string {
+  const rows = entries.flatMap((e) => e.keys.map((k) => ({ e, k })));
+  return toCsv(
+    [
+      { header: "created_at", value: (r) => r.e.created_at },
+      { header: "action", value: (r) => r.e.action },
+      { header: "actor", value: (r) => r.e.actor },
+      { header: "role", value: (r) => r.e.actor_role },
+      { header: "reason_code", value: (r) => r.e.reason_code },
+      { header: "reason", value: (r) => r.e.reason },
+      { header: "processor", value: (r) => r.k.processor },
+      { header: "entity_id", value: (r) => r.k.entity_id },
+      { header: "analysis_date", value: (r) => r.k.analysis_date },
+      { header: "before", value: (r) => r.k.before.status },
+      { header: "after", value: (r) => r.k.after.status },
+      { header: "request_id", value: (r) => r.e.request_id },
+    ],
+    rows,
+  );
+}

@@ -2,22 +2,32 @@ import { actorOf, json } from "@/lib/api/handler";
 import { AuthError } from "@/lib/auth/session";
 import { auditFilter } from "@/lib/breakers/schemas";
 import { fieldErrorsOf } from "@/lib/actions/authorized-action";
-import { listAudit } from "@/lib/data/audit";
+import { auditCsv, listAudit } from "@/lib/data/audit";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/audit?actor&action&processor&date_from&date_to */
+/** GET /api/v1/audit?actor&action&processor&date_from&date_to[&format=csv] */
 export async function GET(request: Request) {
   const actor = await actorOf(request);
   if (!actor) return json({ error: "Sign in or send an API token" }, 401);
-  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const { format, ...query } = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = auditFilter.safeParse(query);
   if (!parsed.success) {
     const [field, messages] = Object.entries(fieldErrorsOf(parsed.error))[0]!;
     return json({ error: `${field} ${messages[0]}`, field }, 400);
   }
   try {
-    return json({ rows: await listAudit(parsed.data, actor) });
+    const rows = await listAudit(parsed.data, actor);
+    if (format === "csv") {
+      return new Response(auditCsv(rows), {
+        headers: {
+          "Content-Type": "text/csv; charset=utf-8",
+          "Content-Disposition": 'attachment; filename="breaker-audit.csv"',
+          "Cache-Control": "no-store",
+        },
+      });
+    }
+    return json({ rows });
   } catch (error) {
     if (error instanceof AuthError) return json({ error: error.message }, error.status);
     throw error;

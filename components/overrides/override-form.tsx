@@ -1,0 +1,98 @@
+"use client";
+
+import { useState, useTransition } from "react";
+
+import { overrideBreakerForm } from "@/lib/actions/forms";
+import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
+
+import { useRequestId } from "./request-id";
+
+export interface OverrideTarget {
+  processor: string;
+  entity_id: string;
+  analysis_date: string;
+  /** What the key looks like now, shown next to what will change. */
+  status: string;
+  until: string | null;
+  attempts: number;
+}
+
+type Result = Awaited<ReturnType<typeof overrideBreakerForm>>;
+
+/** Override one active breaker: reason code and text, the current state, what will change. */
+export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDone?: (ok: boolean) => void }) {
+  const [requestId] = useRequestId();
+  const [reasonCode, setReasonCode] = useState<ReasonCode>("data_now_available");
+  const [reason, setReason] = useState("");
+  const [result, setResult] = useState<Result | null>(null);
+  const [pending, start] = useTransition();
+  const length = reason.trim().length;
+  const fieldError = (field: string) => (result && !result.ok ? result.fieldErrors?.[field]?.[0] : undefined);
+
+  return (
+    <form
+      className="override-form"
+      data-testid="override-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        start(async () => {
+          const r = await overrideBreakerForm({ ...pick(target), reason_code: reasonCode, reason, request_id: requestId });
+          setResult(r);
+          onDone?.(r.ok);
+        });
+      }}
+    >
+      <p>
+        <strong>
+          {target.processor} · {target.entity_id} · {target.analysis_date}
+        </strong>
+        <br />
+        Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
+        {target.until ? `, blocked until ${target.until.replace("T", " ").slice(0, 16)} UTC` : ""}. After the override: not blocked; the
+        processor retries it on its next run and the failure count starts again.
+      </p>
+      <p>
+        <label htmlFor={`reason-code-${requestId}`}>Reason</label>
+        <select id={`reason-code-${requestId}`} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as ReasonCode)}>
+          {REASON_CODES.map((code) => (
+            <option key={code} value={code}>
+              {REASON_CODE_LABELS[code]}
+            </option>
+          ))}
+        </select>
+      </p>
+      <p>
+        <label htmlFor={`reason-${requestId}`}>What you checked (10–500 characters)</label>
+        <textarea
+          id={`reason-${requestId}`}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          rows={3}
+          maxLength={500}
+          required
+          aria-invalid={Boolean(fieldError("reason"))}
+          aria-describedby={`reason-help-${requestId}`}
+        />
+        <span id={`reason-help-${requestId}`} className="muted">
+          {length}/500{fieldError("reason") ? ` · ${fieldError("reason")}` : ""}
+        </span>
+      </p>
+      <button type="submit" disabled={pending || length < 10 || result?.ok === true}>
+        {pending ? "Overriding…" : "Override breaker"}
+      </button>
+      {result && (
+        <p className={result.ok ? "form-ok" : "form-error"} data-testid="override-result">
+          {result.ok
+            ? result.replay
+              ? "✓ Already applied (this request was recorded before)."
+              : "✓ Overridden. The breaker is no longer active."
+            : `✕ ${result.error}`}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function pick(t: OverrideTarget) {
+  return { processor: t.processor, entity_id: t.entity_id, analysis_date: t.analysis_date };
+}

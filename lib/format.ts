@@ -1,0 +1,205 @@
+/**
+ * Display formatting for the console. Client-safe, pure, deterministic (no locale or time zone
+ * of the viewer or the server leaks in, so server and client render the same text and a
+ * hydration never disagrees).
+ *
+ * Invariants:
+ * - A game date is a "YYYY-MM-DD" string and is shown from its digits. It never goes through
+ *   `new Date(date)`, which reads it as UTC midnight and then displays it in the viewer's zone —
+ *   the day before, anywhere west of Greenwich.
+ * - A timestamp is an instant and is shown in UTC ("2026-11-25 04:00 UTC"), with a relative
+ *   time against an explicit `now` ("21 h ago"): callers pass the clock, so tests and server
+ *   renders are reproducible.
+ * - Numbers use fixed grouping and decimals (not `toLocaleString()`, whose output depends on
+ *   the runtime's locale data).
+ * - CSV follows RFC 4180 and defuses spreadsheet formulas.
+ */
+import { instantMs, isIsoDate } from "@/lib/completeness/dates";
+
+export const EM_DASH = "—";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Game dates ("YYYY-MM-DD")
+
+/** A game date as written: "2026-11-25". Anything that is not a calendar date shows as is. */
+export function formatDate(date: string | null | undefined): string {
+  if (!date) return EM_DASH;
+  return date;
+}
+
+/** Day of week of a calendar date, computed from its digits (0 = Sunday). */
+function weekdayOf(date: string): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** "Wed 25 Nov 2026" — the long form of a game date, for headings and stamps. */
+export function formatDateLong(date: string | null | undefined): string {
+  if (!date) return EM_DASH;
+  if (!isIsoDate(date)) return date;
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return `${WEEKDAYS[weekdayOf(date)]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** "25 Nov" — a compact axis label for a game date. */
+export function formatDateShort(date: string): string {
+  if (!isIsoDate(date)) return date;
+  const [, m, d] = date.split("-").map(Number) as [number, number, number];
+  return `${d} ${MONTHS[m - 1]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps (instants, shown in UTC)
+
+function toMs(value: string | number | Date): number | null {
+  try {
+    return typeof value === "number" ? value : instantMs(value);
+  } catch {
+    return null;
+  }
+}
+
+/** "2026-11-25 04:00 UTC" (minutes; `seconds: true` adds them). Unparseable input shows as is. */
+export function formatUtc(value: string | number | Date | null | undefined, options: { seconds?: boolean } = {}): string {
+  if (value === null || value === undefined || value === "") return EM_DASH;
+  const ms = toMs(value);
+  if (ms === null) return String(value);
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, options.seconds ? 19 : 16)} UTC`;
+}
+
+/** "14:05 UTC" — time of day only, for "last refreshed" stamps within the day. */
+export function formatUtcTime(value: string | number | Date, options: { seconds?: boolean } = {}): string {
+  const ms = toMs(value);
+  if (ms === null) return String(value);
+  return `${new Date(ms).toISOString().slice(11, options.seconds ? 19 : 16)} UTC`;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * A duration, two units at most, rounded down: "6 d 23 h", "4 h 12 min", "12 min", "< 1 min".
+ * Negative durations are formatted by their magnitude.
+ */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < MINUTE) return "< 1 min";
+  const days = Math.floor(abs / DAY);
+  const hours = Math.floor((abs % DAY) / HOUR);
+  const minutes = Math.floor((abs % HOUR) / MINUTE);
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  return `${minutes} min`;
+}
+
+/**
+ * Relative time of an instant against `now`, one unit, rounded down: "just now", "5 min ago",
+ * "21 h ago", "3 d ago", "in 2 h". Within a minute, either way, is "just now".
+ */
+export function formatRelative(value: string | number | Date, now: number | Date): string {
+  const ms = toMs(value);
+  const nowMs = typeof now === "number" ? now : now.getTime();
+  if (ms === null) return "";
+  const diff = nowMs - ms;
+  const abs = Math.abs(diff);
+  // Within a minute either way is "just now": clocks of server and browser differ by seconds.
+  if (abs < MINUTE) return "just now";
+  let text: string;
+  if (abs < HOUR) text = `${Math.floor(abs / MINUTE)} min`;
+  else if (abs < DAY) text = `${Math.floor(abs / HOUR)} h`;
+  else text = `${Math.floor(abs / DAY)} d`;
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** "2026-11-25 04:00 UTC · 21 h ago" */
+export function formatUtcWithRelative(value: string | number | Date | null | undefined, now: number | Date): string {
+  if (value === null || value === undefined || value === "") return EM_DASH;
+  const relative = formatRelative(value, now);
+  return relative ? `${formatUtc(value)} · ${relative}` : formatUtc(value);
+}
+
+/** What is left of a cooldown: "6 d 23 h left", or "expired" once `until` has passed. */
+export function formatCountdown(until: string | number | Date, now: number | Date): string {
+  const ms = toMs(until);
+  if (ms === null) return EM_DASH;
+  const left = ms - (typeof now === "number" ? now : now.getTime());
+  if (left <= 0) return "expired";
+  return `${formatDuration(left)} left`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+/** Integer with thin grouping: 3252 → "3,252". Null → "—". */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return EM_DASH;
+  const sign = n < 0 ? "-" : "";
+  const [int, frac] = Math.abs(n).toString().split(".") as [string, string | undefined];
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}${grouped}${frac ? `.${frac}` : ""}`;
+}
+
+/**
+ * A percentage 0–100 with a fixed number of decimals (1 by default): 92.345 → "92.3%". Null
+ * ("no games expected", no rows) → "—". Rounding is half away from zero on the decimal value
+ * (so 89.95 shows "90.0%"; thresholds are compared on the unrounded value elsewhere).
+ */
+export function formatPct(n: number | null | undefined, decimals = 1): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return EM_DASH;
+  const factor = 10 ** decimals;
+  const rounded = Math.sign(n) * Math.round(Math.abs(n) * factor + 1e-9) / factor;
+  return `${rounded.toFixed(decimals)}%`;
+}
+
+/** A plain number with fixed decimals: 2.3333 → "2.33". */
+export function formatNumber(n: number | null | undefined, decimals = 2): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return EM_DASH;
+  return formatCount(Number(n.toFixed(decimals)));
+}
+
+/** "incomplete_upstream_data" → "incomplete upstream data"; null → "—". */
+export function formatCode(code: string | null | undefined): string {
+  if (!code) return EM_DASH;
+  return code.replaceAll("_", " ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV (RFC 4180), safe to open in a spreadsheet
+
+/** Cells a spreadsheet would evaluate as a formula start with one of these (OWASP CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field. Text starting with = + - @ (or a tab / carriage return) is prefixed with `'`
+ * so a spreadsheet shows it instead of evaluating it; numbers are written as numbers (a
+ * negative number is data, not a formula). Fields containing a comma, quote, CR or LF are
+ * quoted, with quotes doubled.
+ */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text: string;
+  if (typeof value === "number") text = Number.isFinite(value) ? String(value) : "";
+  else if (typeof value === "boolean") text = value ? "true" : "false";
+  else {
+    text = typeof value === "string" ? value : JSON.stringify(value);
+    if (FORMULA_START.test(text)) text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export interface CsvColumn<Row> {
+  header: string;
+  value: (row: Row) => unknown;
+}
+
+/** A CSV document: a header line, then one line per row, CRLF line breaks (RFC 4180 §2). */
+export function toCsv<Row>(columns: readonly CsvColumn<Row>[], rows: readonly Row[]): string {
+  const lines = [columns.map((c) => csvField(c.header)).join(",")];
+  for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
