@@ -1,18 +1,58 @@
+import { cookies } from "next/headers";
+import Link from "next/link";
 import type { ReactNode } from "react";
 
-import { NavLinks } from "@/components/layout/nav-links";
+import { getSessionActor } from "@/lib/auth/session";
+import { readDemoMetadata } from "@/lib/demo/metadata";
+import { getEnv } from "@/lib/env";
 
-export default function ConsoleLayout({ children }: { children: ReactNode }) {
+import { DemoNotice } from "@/components/layout/demo-notice";
+import { NavLinks } from "@/components/layout/nav-links";
+import { THEME_COOKIE, parseTheme } from "@/components/layout/theme";
+import { ThemeToggle } from "@/components/layout/theme-toggle";
+
+/** The last simulated day when the embedded database is demo data, else null (real data: no mark). */
+function demoThrough(): string | null {
+  const env = getEnv();
+  if (env.WAREHOUSE !== "embedded") return null;
+  try {
+    return readDemoMetadata(env.EMBEDDED_DB_PATH)?.plan.simulateThrough ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const [jar, actor] = await Promise.all([cookies(), getSessionActor()]);
+  const theme = parseTheme(jar.get(THEME_COOKIE)?.value);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <nav className="sidebar" aria-label="Console">
+      <header className="sidebar">
         <p className="brand">Completeness Console</p>
-        <NavLinks />
-      </nav>
-      <main id="main">{children}</main>
+        <nav aria-label="Console">
+          <NavLinks />
+        </nav>
+        <div className="sidebar-foot">
+          {actor ? (
+            <p className="who small" data-testid="signed-in-as">
+              Signed in as <strong>{actor.name}</strong> ({actor.role})
+              <br />
+              {/* next-auth's sign-out page (it asks to confirm, with its CSRF token); not a page of this app. */}
+              <Link href="/api/auth/signout" prefetch={false}>
+                Sign out
+              </Link>
+            </p>
+          ) : null}
+          <DemoNotice through={demoThrough()} />
+          <ThemeToggle initial={theme} />
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

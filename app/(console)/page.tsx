@@ -1,32 +1,119 @@
-import { getWarehouseHealth } from "@/lib/data/health";
+import type { Metadata } from "next";
+import { Suspense } from "react";
 
+import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
+import { getWarehouseHealth } from "@/lib/data/health";
+import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
+
+import { PageHeader, renderedAt } from "@/components/layout/page-header";
+import { AlertBanner } from "@/components/overview/alert-banner";
+import { DataAsOf } from "@/components/layout/data-as-of";
+import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
+import { ProcessorTable } from "@/components/overview/processor-table";
+import { metaOf } from "@/components/ui/monitoring-query";
+import { PanelSkeleton } from "@/components/ui/panel";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
+
+export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
 
-export default async function OverviewPage() {
+type Params = { as_of?: string; now?: string };
+
+/** Keeps the evaluation points a link pinned, and nothing else. */
+function pinned(search: Params): Params {
+  const out: Params = {};
+  if (search.as_of) out.as_of = search.as_of;
+  if (search.now) out.now = search.now;
+  return out;
+}
+
+async function Alerts({ params }: { params: Params }) {
+  const read = await getAlerts(params);
+  const initial: AlertsView = {
+    meta: metaOf({ ...read, rows: [] }),
+    thresholds: read.thresholds,
+    alerts: read.alerts.map((a) => ({
+      level: a.level,
+      code: a.code,
+      value: a.value,
+      threshold: a.threshold,
+      comparison: a.comparison,
+      processors: a.processors,
+      message: a.message,
+      links: a.links.map((l) => ({ label: l.label, href: l.href, ...(l.processor ? { processor: l.processor } : {}) })),
+    })),
+  };
+  return <AlertBanner initial={initial} params={params} />;
+}
+
+async function Processors({ params }: { params: Params }) {
+  const [health, readiness, trends] = await Promise.all([
+    getMonitoring("health", params),
+    getMonitoring("readiness", params),
+    getMonitoring("trends", params),
+  ]);
+  return <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} />;
+}
+
+async function Warehouse() {
   const health = await getWarehouseHealth();
   return (
+    <p className="warehouse small" data-testid="warehouse-status">
+      Warehouse: {health.warehouse === "embedded" ? "embedded DuckDB" : "BigQuery"} ·{" "}
+      {health.status === "ok" ? (
+        <span className="badge ok">
+          <span aria-hidden="true">✓</span> Reachable ({health.roundTripMs} ms)
+        </span>
+      ) : (
+        <span className="badge bad">
+          <span aria-hidden="true">✕</span> Unavailable: {health.reason}
+        </span>
+      )}
+    </p>
+  );
+}
+
+// Measured at 1280 px wide: the seven rows, header and note.
+const PROCESSORS_HEIGHT = 590;
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const params = pinned(parseSearchParams(overviewSearchSchema, await searchParams));
+  return (
     <>
-      <h1>Overview</h1>
-      <p className="lede">
-        The daily health check: one row per processor with readiness, average completeness, active breakers and a
-        7-day trend, the alert banner, and links from every number to its rows. The per-processor panels arrive with
-        the monitoring queries.
-      </p>
-      <section className="panel" aria-labelledby="warehouse-heading">
-        <h2 id="warehouse-heading">Warehouse</h2>
-        <dl className="facts">
-          <dt>Backend</dt>
-          <dd>{health.warehouse === "embedded" ? "Embedded DuckDB" : "BigQuery"}</dd>
-          <dt>Status</dt>
-          <dd data-testid="warehouse-status">
-            {health.status === "ok" ? (
-              <span className="badge ok">✓ Reachable ({health.roundTripMs} ms)</span>
-            ) : (
-              <span className="badge bad">✕ Unavailable: {health.reason}</span>
-            )}
-          </dd>
-        </dl>
-      </section>
+      <PageHeader
+        title="Overview"
+        lede="The daily health check: alerts, then every processor worst first. Every number opens the rows behind it."
+        serverReadAt={renderedAt()}
+        stamp={
+          <Suspense fallback={<p className="stamp">Data as of …</p>}>
+            <DataAsOf pinned={params.as_of} />
+          </Suspense>
+        }
+      />
+      <PanelBoundary id="alerts" title="Alerts" minHeight={120}>
+        <Suspense
+          fallback={
+            // The banner's height depends on how many alerts there are (none: one line; the demo's
+            // two: about 200 px); the room reserved is between the two.
+            <section className="alerts" aria-busy="true" aria-label="Alerts" style={{ minHeight: 120 }}>
+              <p className="alert">
+                <span className="visually-hidden">Loading alerts…</span>
+                <span className="skeleton" style={{ width: "60%" }} aria-hidden="true" />
+              </p>
+            </section>
+          }
+        >
+          <Alerts params={params} />
+        </Suspense>
+      </PanelBoundary>
+      <PanelBoundary id="processors" title="Processors" minHeight={PROCESSORS_HEIGHT}>
+        <Suspense fallback={<PanelSkeleton id="processors" title="Processors" minHeight={PROCESSORS_HEIGHT} lines={8} />}>
+          <Processors params={params} />
+        </Suspense>
+      </PanelBoundary>
+      <Suspense fallback={<p className="warehouse small">Warehouse: checking…</p>}>
+        <Warehouse />
+      </Suspense>
     </>
   );
 }

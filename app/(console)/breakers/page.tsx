@@ -1,12 +1,90 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+
+import { getMonitoring } from "@/lib/data/monitoring";
+import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
+
+import { ActiveBreakersPanel } from "@/components/breakers/active-breakers-panel";
+import { activeStateFrom, buildActiveView } from "@/components/breakers/active-view";
+import { HistoryPanel } from "@/components/breakers/history-panel";
+import { buildHistoryView, historyStateFrom } from "@/components/breakers/history-view";
+import { PatternsPanel } from "@/components/breakers/patterns-panel";
+import { buildPatternsView, patternsStateFrom } from "@/components/breakers/patterns-view";
+import { PageHeader, renderedAt } from "@/components/layout/page-header";
+import { DataAsOf } from "@/components/layout/data-as-of";
+import { PanelSkeleton } from "@/components/ui/panel";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
+import { TabLinks } from "@/components/ui/tab-links";
 
 export const metadata: Metadata = { title: "Breakers" };
+export const dynamic = "force-dynamic";
 
-export default function BreakersPage() {
+const TABS: { tab: BreakerTab; label: string }[] = [
+  { tab: "active", label: "Active" },
+  { tab: "history", label: "History" },
+  { tab: "patterns", label: "Patterns" },
+];
+
+/** Evaluation points a link pinned (alerts may pin `now`, so the list is the one they counted). */
+function pins(search: BreakersSearch) {
+  return { as_of: search.as_of, now: search.now };
+}
+
+async function Active({ search }: { search: BreakersSearch }) {
+  const state = activeStateFrom(search);
+  const result = await getMonitoring("active-breakers", pins(search));
+  return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} />;
+}
+
+async function History({ search }: { search: BreakersSearch }) {
+  const state = historyStateFrom(search);
+  const result = await getMonitoring("breaker-history", pins(search));
+  return <HistoryPanel initial={buildHistoryView(result, state)} state={state} params={pins(search)} />;
+}
+
+async function Patterns({ search }: { search: BreakersSearch }) {
+  const state = patternsStateFrom(search);
+  const result = await getMonitoring("patterns", pins(search));
+  return <PatternsPanel initial={buildPatternsView(result, state)} state={state} params={pins(search)} />;
+}
+
+const PANELS: Record<BreakerTab, { title: string; height: number; render: (search: BreakersSearch) => React.ReactNode }> = {
+  active: { title: "Active breakers", height: 3780, render: (s) => <Active search={s} /> },
+  history: { title: "Breaker history (30 days)", height: 2800, render: (s) => <History search={s} /> },
+  patterns: { title: "Reprocessing patterns (7 days)", height: 630, render: (s) => <Patterns search={s} /> },
+};
+
+export default async function BreakersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const search = parseSearchParams(breakersSearchSchema, await searchParams);
+  const panel = PANELS[search.tab];
+  // Switching views keeps the processor filter and the pinned evaluation points.
+  const keep = { processor: search.processor, as_of: search.as_of, now: search.now };
   return (
     <>
-      <h1>Breakers</h1>
-      <p className="lede">Active circuit breakers with sorting, filters, search and a cooldown countdown; single and bulk overrides with a preview; the attempt history per key and reprocessing patterns.</p>
+      <PageHeader
+        title="Breakers"
+        lede="Circuit breakers: the keys skipped now, every attempt of the last 30 days per key, and where reprocessing keeps failing."
+        serverReadAt={renderedAt()}
+        stamp={
+          <Suspense fallback={<p className="stamp">Data as of …</p>}>
+            <DataAsOf pinned={search.as_of} />
+          </Suspense>
+        }
+      />
+      <TabLinks
+        label="Breaker views"
+        items={TABS.map((t) => ({
+          href: hrefFor("/breakers", { ...keep, tab: t.tab === "active" ? undefined : t.tab }),
+          label: t.label,
+          current: t.tab === search.tab,
+          testId: `tab-${t.tab}`,
+        }))}
+      />
+      <PanelBoundary id={search.tab} title={panel.title} minHeight={panel.height}>
+        <Suspense key={search.tab} fallback={<PanelSkeleton id={search.tab} title={panel.title} minHeight={panel.height} lines={14} />}>
+          {panel.render(search)}
+        </Suspense>
+      </PanelBoundary>
     </>
   );
 }

@@ -1,15 +1,87 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+
+import { getMonitoring } from "@/lib/data/monitoring";
+import { type EntitiesSearch, type EntityView, type RawSearchParams, entitiesSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
+
+import { PageHeader, renderedAt } from "@/components/layout/page-header";
+import { DataAsOf } from "@/components/layout/data-as-of";
+import { PanelSkeleton } from "@/components/ui/panel";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
+import { TabLinks } from "@/components/ui/tab-links";
+
+import { BelowThresholdPanel } from "./_components/below-threshold-panel";
+import { belowStateFrom, buildBelowView } from "./_components/below-threshold-view";
+import { BootstrapPanel } from "./_components/bootstrap-panel";
+import { bootstrapStateFrom, buildBootstrapView } from "./_components/bootstrap-view";
+import { EntitySearch } from "./_components/entity-search";
+import { MultiWindowPanel } from "./_components/multi-window-panel";
+import { buildWindowView, windowStateFrom } from "./_components/multi-window-view";
 
 export const metadata: Metadata = { title: "Entities" };
+export const dynamic = "force-dynamic";
 
-export default function EntitiesPage() {
+const VIEWS: { view: EntityView; label: string; title: string; height: number }[] = [
+  { view: "below-threshold", label: "Below threshold", title: "Below threshold", height: 1825 },
+  { view: "multi-window", label: "Multi-window", title: "Incomplete windows", height: 2880 },
+  { view: "bootstrap", label: "Bootstrap", title: "Bootstrap records this season", height: 1175 },
+];
+
+async function Below({ search }: { search: EntitiesSearch }) {
+  const state = belowStateFrom(search);
+  const result = await getMonitoring("below-threshold", { as_of: search.as_of });
+  return <BelowThresholdPanel initial={buildBelowView(result, state)} state={state} />;
+}
+
+async function MultiWindow({ search }: { search: EntitiesSearch }) {
+  const state = windowStateFrom(search);
+  const result = await getMonitoring("multi-window", { as_of: search.as_of });
+  return <MultiWindowPanel initial={buildWindowView(result, state)} state={state} />;
+}
+
+async function Bootstrap({ search }: { search: EntitiesSearch }) {
+  const state = bootstrapStateFrom(search);
+  const result = await getMonitoring("bootstrap", { as_of: search.as_of });
+  return <BootstrapPanel initial={buildBootstrapView(result, state)} state={state} />;
+}
+
+export default async function EntitiesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const search = parseSearchParams(entitiesSearchSchema, await searchParams);
+  const current = VIEWS.find((v) => v.view === search.view)!;
+  const keep = { processor: search.processor, as_of: search.as_of };
   return (
     <>
-      <h1>Entities</h1>
-      <p className="lede">
-        Entities below threshold, multi-window detail, bootstrap records, and an entity page with each window&rsquo;s
-        expected and actual games, the attempt timeline and a live recheck against the upstream tables.
-      </p>
+      <PageHeader
+        title="Entities"
+        lede="Teams, players and team-games: who is below threshold on the data-as-of date, whose windows are incomplete, and the season's bootstrap records."
+        serverReadAt={renderedAt()}
+        stamp={
+          <Suspense fallback={<p className="stamp">Data as of …</p>}>
+            <DataAsOf pinned={search.as_of} />
+          </Suspense>
+        }
+      />
+      <EntitySearch date={search.as_of} />
+      <TabLinks
+        label="Entity views"
+        items={VIEWS.map((v) => ({
+          href: hrefFor("/entities", { ...keep, view: v.view === "below-threshold" ? undefined : v.view }),
+          label: v.label,
+          current: v.view === search.view,
+          testId: `view-${v.view}`,
+        }))}
+      />
+      <PanelBoundary id={current.view} title={current.title} minHeight={current.height}>
+        <Suspense key={current.view} fallback={<PanelSkeleton id={current.view} title={current.title} minHeight={current.height} lines={14} />}>
+          {search.view === "below-threshold" ? (
+            <Below search={search} />
+          ) : search.view === "multi-window" ? (
+            <MultiWindow search={search} />
+          ) : (
+            <Bootstrap search={search} />
+          )}
+        </Suspense>
+      </PanelBoundary>
     </>
   );
 }

@@ -1,12 +1,80 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+
+import { seasonStartFor } from "@/lib/completeness/calendar";
+import { addDays } from "@/lib/completeness/dates";
+import { PROCESSORS } from "@/lib/completeness/processors";
+import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
+import { type RawSearchParams, type TrendsSearch, hrefFor, parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
+
+import { PageHeader, renderedAt } from "@/components/layout/page-header";
+import { DataAsOf } from "@/components/layout/data-as-of";
+import { PanelSkeleton } from "@/components/ui/panel";
+import { PanelBoundary } from "@/components/ui/panel-boundary";
+
+import { RangeBar } from "./_components/range-bar";
+import { TrendsPanel } from "./_components/trends-panel";
+import { type ResolvedRange, buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks } from "./_components/trends-view";
 
 export const metadata: Metadata = { title: "Trends" };
+export const dynamic = "force-dynamic";
 
-export default function TrendsPage() {
+const RANGES = [
+  { range: "7", label: "7 days" },
+  { range: "30", label: "30 days" },
+  { range: "90", label: "90 days" },
+  { range: "season", label: "Season" },
+] as const;
+
+/** The registry's production-ready threshold: one line when every processor shares it (the default). */
+function registryThreshold(): number {
+  const values = [...new Set(PROCESSORS.map((p) => p.threshold))];
+  return values.length === 1 ? values[0]! : Math.min(...values);
+}
+
+async function Trends({ search, range }: { search: TrendsSearch; range: ResolvedRange }) {
+  const historyFirstNow = firstHistoryNow(range.to, defaultNow());
+  const [trends, first] = await Promise.all([
+    Promise.all(trendChunks(range.from, range.to).map((asOf) => getMonitoring("trends", { as_of: asOf }))),
+    getMonitoring("breaker-history", { now: historyFirstNow }),
+  ]);
+  const rest = await Promise.all(historyChunkNows(first.now, range.from).slice(1).map((now) => getMonitoring("breaker-history", { now })));
+  const env = alertThresholds();
+  return (
+    <TrendsPanel
+      initial={buildTrendsView(range, trends, [first, ...rest])}
+      range={range}
+      asOf={search.as_of}
+      historyFirstNow={historyFirstNow}
+      thresholds={{ readyPct: env.warningReadyPct, avgCompleteness: env.infoAvgCompleteness, productionReady: registryThreshold() }}
+    />
+  );
+}
+
+export default async function TrendsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const search = parseSearchParams(trendsSearchSchema, await searchParams);
+  const asOf = search.as_of ?? (await getDataAsOf()).as_of ?? addDays(defaultNow().slice(0, 10), -1);
+  const range = resolveRange(search, asOf, seasonStartFor(asOf, getSeasonCalendar()));
+  const keep = { as_of: search.as_of, hide: search.hide };
+  const links = RANGES.map((r) => ({ ...r, href: hrefFor("/trends", { ...keep, range: r.range === "30" ? undefined : r.range }), current: search.range === r.range }));
   return (
     <>
-      <h1>Trends</h1>
-      <p className="lede">Completeness, readiness and breaker trips per processor over a chosen range, with threshold lines and overrides marked on the time axis.</p>
+      <PageHeader
+        title="Trends"
+        lede="Completeness, readiness and breaker trips per processor over weeks, with the alert thresholds and the operators' overrides and resets on the time axis."
+        serverReadAt={renderedAt()}
+        stamp={
+          <Suspense fallback={<p className="stamp">Data as of …</p>}>
+            <DataAsOf pinned={search.as_of} />
+          </Suspense>
+        }
+      />
+      <RangeBar links={links} from={range.from} to={range.to} custom={search.range === "custom"} />
+      <PanelBoundary id="trends" title="Trends" minHeight={1210}>
+        <Suspense key={`${range.from}|${range.to}`} fallback={<PanelSkeleton id="trends" title="Trends" minHeight={1210} lines={12} />}>
+          <Trends search={search} range={range} />
+        </Suspense>
+      </PanelBoundary>
     </>
   );
 }

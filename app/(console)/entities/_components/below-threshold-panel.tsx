@@ -1,0 +1,122 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
+
+import { PROCESSORS } from "@/lib/completeness/processors";
+import { formatCode, formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
+
+import { CsvButton } from "@/components/ui/csv-button";
+import { ProcessorLabel } from "@/components/ui/processor-label";
+import { DataTable } from "@/components/ui/data-table";
+import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
+import { entityHref } from "@/components/ui/links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { Pagination } from "@/components/ui/pagination";
+import { Panel } from "@/components/ui/panel";
+import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
+
+import { type BelowRow, type BelowState, type BelowView, buildBelowView, selectBelow } from "./below-threshold-view";
+
+const CSV_COLUMNS = [
+  { header: "processor", value: (r: BelowRow) => r.processor },
+  { header: "entity_id", value: (r: BelowRow) => r.entity_id },
+  { header: "date", value: (r: BelowRow) => r.date },
+  { header: "completeness_pct", value: (r: BelowRow) => r.completeness_pct },
+  { header: "expected_games", value: (r: BelowRow) => r.expected_games },
+  { header: "actual_games", value: (r: BelowRow) => r.actual_games },
+  { header: "missing_games", value: (r: BelowRow) => r.missing_games },
+  { header: "processing_decision_reason", value: (r: BelowRow) => r.processing_decision_reason },
+];
+
+const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
+const count = (n: number | null) => formatCount(n);
+
+const COLUMNS: ColumnDef<BelowRow, unknown>[] = [
+  { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
+  {
+    id: "entity_id",
+    accessorKey: "entity_id",
+    header: "Entity",
+    meta: { rowHeader: true },
+    cell: (c) => <Link href={entityHref(c.row.original.entity_id, c.row.original.date)}>{c.row.original.entity_id}</Link>,
+  },
+  { id: "date", accessorKey: "date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.date) },
+  {
+    id: "completeness_pct",
+    accessorKey: "completeness_pct",
+    header: "Completeness",
+    meta: { numeric: true },
+    cell: (c) => (c.row.original.completeness_pct === null ? "no games expected" : formatPct(c.row.original.completeness_pct)),
+  },
+  { id: "expected_games", accessorKey: "expected_games", header: "Expected", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.expected_games) },
+  { id: "actual_games", accessorKey: "actual_games", header: "Actual", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.actual_games) },
+  { id: "missing_games", accessorKey: "missing_games", header: "Missing", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.missing_games) },
+  {
+    id: "processing_decision_reason",
+    accessorKey: "processing_decision_reason",
+    header: "Decision",
+    cell: (c) => formatCode(c.row.original.processing_decision_reason),
+  },
+];
+
+/** Entities under their processor's threshold on the data-as-of date, outside bootstrap. */
+export function BelowThresholdPanel({ initial, state }: { initial: BelowView; state: BelowState }) {
+  const query = usePanelQuery(monitoringKeys.panel("below-threshold", { ...state }), initial, async (signal) =>
+    buildBelowView(await fetchMonitoring("below-threshold", { as_of: state.as_of }, signal), state),
+    // Rows of one processed date change when the pipeline runs (nightly), not by the minute.
+    { refreshEvery: 5 * 60_000 },
+  );
+  const view = query.data;
+  const loadResult = useResultLoader();
+  return (
+    <Panel
+      id="below-threshold"
+      title={`Below threshold on ${formatDate(view.meta.as_of)} (${formatCount(view.all)})`}
+      testId="below-threshold-panel"
+      actions={
+        <>
+          <ReadStamp meta={view.meta} />
+          <CsvButton
+            filename={`below-threshold_${view.meta.as_of}.csv`}
+            count={view.total}
+            load={async () => {
+              const result = await loadResult("below-threshold", { as_of: view.meta.as_of, now: view.meta.now });
+              return toCsv(CSV_COLUMNS, selectBelow(result.rows, state));
+            }}
+          />
+        </>
+      }
+    >
+      <PanelStatus meta={view.meta} refreshError={query.refreshError} />
+      <div className="filters">
+        <SelectFilter
+          param="processor"
+          label="Processor"
+          value={state.processor.join(",") || undefined}
+          options={PROCESSOR_OPTIONS.map((o) => ({ ...o, label: `${o.label} (${view.facets.processors.find((f) => f.value === o.value)?.count ?? 0})` }))}
+          allLabel="All processors"
+        />
+        <SelectFilter
+          param="reason"
+          label="Decision"
+          value={state.reason}
+          options={view.facets.reasons.map((f) => ({ value: f.value, label: `${formatCode(f.value)} (${f.count})` }))}
+          allLabel="Any decision"
+        />
+        <SearchFilter param="q" label="Entity" value={state.q} placeholder="e.g. lebronjames" />
+        <ClearFilters params={["processor", "reason", "q"]} />
+      </div>
+      <DataTable
+        rows={view.rows}
+        columns={COLUMNS}
+        sort={{ id: state.sort, desc: state.desc }}
+        caption={`Entities below threshold on ${view.meta.as_of}`}
+        getRowId={(r) => `${r.processor}|${r.entity_id}|${r.date}`}
+        empty={view.all === 0 ? `No entity is below its threshold on ${formatDate(view.meta.as_of)} (outside bootstrap).` : "No entity matches these filters."}
+        testId="below-threshold-table"
+      />
+      <Pagination page={view.page} pageSize={view.pageSize} total={view.total} noun="entities" />
+    </Panel>
+  );
+}

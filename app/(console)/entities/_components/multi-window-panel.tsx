@@ -1,0 +1,114 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
+
+import { PROCESSORS } from "@/lib/completeness/processors";
+import { formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
+
+import { CsvButton } from "@/components/ui/csv-button";
+import { ProcessorLabel } from "@/components/ui/processor-label";
+import { DataTable } from "@/components/ui/data-table";
+import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
+import { entityHref } from "@/components/ui/links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { Pagination } from "@/components/ui/pagination";
+import { Panel } from "@/components/ui/panel";
+import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
+
+import { type EntityWindows, type WindowState, type WindowView, buildWindowView, selectWindows } from "./multi-window-view";
+
+const CSV_COLUMNS = [
+  { header: "processor", value: (r: FlatWindow) => r.processor },
+  { header: "entity_id", value: (r: FlatWindow) => r.entity_id },
+  { header: "date", value: (r: FlatWindow) => r.date },
+  { header: "window", value: (r: FlatWindow) => r.window },
+  { header: "completeness_pct", value: (r: FlatWindow) => r.completeness_pct },
+  { header: "is_complete", value: (r: FlatWindow) => r.is_complete },
+];
+type FlatWindow = { processor: string; entity_id: string; date: string; window: string; completeness_pct: number | null; is_complete: boolean };
+
+const PROCESSOR_OPTIONS = PROCESSORS.filter((p) => p.multiWindow).map((p) => ({ value: p.name, label: p.name }));
+
+const windowLabel = (id: string) => id.toUpperCase().replace(/D$/, " days").replace(/^L(\d+)$/, "L$1 games");
+
+const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
+  { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
+  {
+    id: "entity_id",
+    accessorKey: "entity_id",
+    header: "Entity",
+    meta: { rowHeader: true },
+    cell: (c) => <Link href={entityHref(c.row.original.entity_id, c.row.original.date)}>{c.row.original.entity_id}</Link>,
+  },
+  { id: "date", accessorKey: "date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.date) },
+  {
+    id: "windows",
+    header: "Windows",
+    enableSorting: false,
+    cell: (c) => (
+      <ul className="windows">
+        {c.row.original.windows.map((w) => (
+          <li key={w.window} className={w.is_complete ? "tone-ok" : "tone-bad"}>
+            <span aria-hidden="true">{w.is_complete ? "✓" : "✕"}</span> {windowLabel(w.window)}{" "}
+            {w.completeness_pct === null ? "no games expected" : formatPct(w.completeness_pct)}
+            <span className="visually-hidden">{w.is_complete ? " complete" : " incomplete"}</span>
+          </li>
+        ))}
+      </ul>
+    ),
+  },
+  { id: "incomplete", accessorKey: "incomplete", header: "Incomplete", meta: { numeric: true, descFirst: true } },
+  { id: "worst", accessorKey: "worst", header: "Lowest", meta: { numeric: true }, cell: (c) => formatPct(c.row.original.worst) },
+];
+
+/** Entities of the multi-window processors whose windows are not all complete. */
+export function MultiWindowPanel({ initial, state }: { initial: WindowView; state: WindowState }) {
+  const query = usePanelQuery(monitoringKeys.panel("multi-window", { ...state }), initial, async (signal) =>
+    buildWindowView(await fetchMonitoring("multi-window", { as_of: state.as_of }, signal), state),
+    // Rows of one processed date change when the pipeline runs (nightly), not by the minute.
+    { refreshEvery: 5 * 60_000 },
+  );
+  const view = query.data;
+  const loadResult = useResultLoader();
+  return (
+    <Panel
+      id="multi-window"
+      title={`Incomplete windows on ${formatDate(view.meta.as_of)} (${formatCount(view.all)} entities)`}
+      testId="multi-window-panel"
+      actions={
+        <>
+          <ReadStamp meta={view.meta} />
+          <CsvButton
+            filename={`multi-window_${view.meta.as_of}.csv`}
+            count={view.total}
+            load={async () => {
+              const result = await loadResult("multi-window", { as_of: view.meta.as_of, now: view.meta.now });
+              return toCsv(
+                CSV_COLUMNS,
+                selectWindows(result.rows, state).flatMap((g) => g.windows.map((w) => ({ processor: g.processor, entity_id: g.entity_id, date: g.date, ...w }))),
+              );
+            }}
+          />
+        </>
+      }
+    >
+      <PanelStatus meta={view.meta} refreshError={query.refreshError} />
+      <div className="filters">
+        <SelectFilter param="processor" label="Processor" value={state.processor.join(",") || undefined} options={PROCESSOR_OPTIONS} allLabel="All multi-window processors" />
+        <SearchFilter param="q" label="Entity" value={state.q} placeholder="e.g. lebronjames" />
+        <ClearFilters params={["processor", "q"]} />
+      </div>
+      <DataTable
+        rows={view.rows}
+        columns={COLUMNS}
+        sort={{ id: state.sort, desc: state.desc }}
+        caption={`Entities with incomplete windows on ${view.meta.as_of}`}
+        getRowId={(r) => `${r.processor}|${r.entity_id}|${r.date}`}
+        empty={view.all === 0 ? `Every multi-window entity has all its windows complete on ${formatDate(view.meta.as_of)}.` : "No entity matches these filters."}
+        testId="multi-window-table"
+      />
+      <Pagination page={view.page} pageSize={view.pageSize} total={view.total} noun="entities" />
+    </Panel>
+  );
+}

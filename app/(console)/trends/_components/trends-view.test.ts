@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+
+import { buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks } from "./trends-view";
+
+describe("trend ranges", () => {
+  it("resolves fixed, season and custom ranges", () => {
+    expect(resolveRange({ range: "7" }, "2026-11-25", "2026-07-07")).toMatchObject({ from: "2026-11-19", to: "2026-11-25", days: 7 });
+    expect(resolveRange({ range: "90" }, "2026-11-25", "2026-07-07")).toMatchObject({ from: "2026-08-28", days: 90 });
+    expect(resolveRange({ range: "season" }, "2026-11-25", "2026-07-07")).toMatchObject({ from: "2026-07-07", days: 142 });
+    expect(resolveRange({ range: "custom", from: "2026-10-10", to: "2026-10-01" }, "2026-11-25", "2026-07-07")).toMatchObject({
+      from: "2026-10-01",
+      to: "2026-10-10",
+      days: 10,
+    });
+    expect(resolveRange({ range: "custom", from: "2020-01-01", to: "2026-11-25" }, "2026-11-25", "2026-07-07").days).toBe(366);
+  });
+
+  it("reads long ranges as successive 30-day windows that cover them exactly", () => {
+    expect(trendChunks("2026-11-19", "2026-11-25")).toEqual(["2026-11-25"]);
+    expect(trendChunks("2026-10-27", "2026-11-25")).toEqual(["2026-11-25"]);
+    expect(trendChunks("2026-10-26", "2026-11-25")).toEqual(["2026-11-25", "2026-10-26"]);
+    expect(trendChunks("2026-07-07", "2026-11-25")).toEqual(["2026-11-25", "2026-10-26", "2026-09-26", "2026-08-27", "2026-07-28"]);
+    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-28")).toEqual(["2026-11-26T15:00:00.000Z"]);
+    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-27")).toHaveLength(2);
+    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-20")).toEqual(["2026-11-26T15:00:00.000Z", "2026-10-27T15:00:00.000Z"]);
+    expect(firstHistoryNow("2026-11-25", "2026-11-26T15:00:00.000Z")).toBeUndefined();
+    expect(firstHistoryNow("2026-10-01", "2026-11-26T15:00:00.000Z")).toBe("2026-10-09T00:00:00.000Z");
+  });
+});
+
+describe("the trends view", () => {
+  it("places values on their dates, leaves gaps, counts trips per analysis date once, marks operator events", () => {
+    const range = resolveRange({ range: "7" }, "2026-11-25", "2026-07-07");
+    const meta = { as_of: "2026-11-25", now: "2026-11-26T15:00:00.000Z", read_at: "2026-11-26T15:00:00.000Z" };
+    const trip = {
+      attempted_at: "2026-11-25T04:30:00.000Z",
+      processor: "player_daily_cache",
+      entity_id: "lebronjames",
+      analysis_date: "2026-11-24",
+      attempt_number: 3,
+      event: "trip" as const,
+      completeness_pct: 50,
+      skip_reason: "incomplete_upstream_data",
+      actor: null,
+      notes: null,
+    };
+    const override = { ...trip, attempted_at: "2026-11-25T09:00:00.000Z", attempt_number: 4, event: "override" as const, actor: "maria.ops" };
+    const view = buildTrendsView(
+      range,
+      [
+        {
+          ...meta,
+          rows: [
+            { date: "2026-11-24", processor: "player_daily_cache", avg_completeness_pct: 91.5, production_ready_pct: 80, records: 450 },
+            { date: "2026-10-01", processor: "player_daily_cache", avg_completeness_pct: 10, production_ready_pct: 10, records: 1 },
+          ],
+        },
+      ],
+      [
+        { ...meta, rows: [trip, override] },
+        { ...meta, rows: [trip] },
+      ],
+    );
+    expect(view.dates).toHaveLength(7);
+    const pdc = view.series.find((s) => s.processor === "player_daily_cache")!;
+    expect(pdc.completeness).toEqual([null, null, null, null, null, 91.5, null]);
+    expect(pdc.trips).toEqual([0, 0, 0, 0, 0, 1, 0]);
+    expect(view.series).toHaveLength(7);
+    expect(view.events).toEqual([{ date: "2026-11-25", overrides: 1, resets: 0, actors: ["maria.ops"] }]);
+  });
+});

@@ -1,0 +1,150 @@
+"use client";
+
+import type { ColumnDef } from "@tanstack/react-table";
+import Link from "next/link";
+import { useMemo } from "react";
+
+import { PROCESSORS } from "@/lib/completeness/processors";
+import type { MonitoringParams } from "@/lib/monitoring/schemas";
+import { formatCode, formatCount, formatDate, formatPct, formatUtc, toCsv } from "@/lib/format";
+
+import { CsvButton } from "@/components/ui/csv-button";
+import { ProcessorLabel } from "@/components/ui/processor-label";
+import { DataTable } from "@/components/ui/data-table";
+import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
+import { entityHref, timelineHref } from "@/components/ui/links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { Pagination } from "@/components/ui/pagination";
+import { Panel } from "@/components/ui/panel";
+import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
+import { Countdown, UtcTime } from "@/components/ui/time";
+
+import { type ActiveRow, type ActiveState, type ActiveView, buildActiveView, selectActive } from "./active-view";
+
+const CSV_COLUMNS = [
+  { header: "processor", value: (r: ActiveRow) => r.processor },
+  { header: "entity_id", value: (r: ActiveRow) => r.entity_id },
+  { header: "analysis_date", value: (r: ActiveRow) => r.analysis_date },
+  { header: "attempt_number", value: (r: ActiveRow) => r.attempt_number },
+  { header: "completeness_pct", value: (r: ActiveRow) => r.completeness_pct },
+  { header: "skip_reason", value: (r: ActiveRow) => r.skip_reason },
+  { header: "tripped_at", value: (r: ActiveRow) => r.tripped_at },
+  { header: "breaker_until", value: (r: ActiveRow) => r.breaker_until },
+  { header: "hours_remaining", value: (r: ActiveRow) => r.hours_remaining },
+  { header: "notes", value: (r: ActiveRow) => r.notes },
+];
+
+const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
+
+/** The active circuit breakers: filters, sortable table, live cooldowns, CSV. */
+export function ActiveBreakersPanel({ initial, state, params }: { initial: ActiveView; state: ActiveState; params: MonitoringParams }) {
+  const query = usePanelQuery(monitoringKeys.panel("active-breakers", { ...state, ...params }), initial, async (signal) =>
+    buildActiveView(await fetchMonitoring("active-breakers", params, signal), state),
+    // Every active key is about 400 bytes of JSON (a bad night: a megabyte): every 5 minutes.
+    { refreshEvery: 5 * 60_000 },
+  );
+  const view = query.data;
+  const loadResult = useResultLoader();
+  const now = view.meta.now;
+
+  const columns = useMemo<ColumnDef<ActiveRow, unknown>[]>(
+    () => [
+      { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
+      {
+        id: "entity_id",
+        accessorKey: "entity_id",
+        header: "Entity",
+        meta: { rowHeader: true },
+        cell: (c) => {
+          const r = c.row.original;
+          return (
+            <>
+              <Link href={entityHref(r.entity_id, r.analysis_date)}>{r.entity_id}</Link>
+              <Link
+                className="cell-sub"
+                href={timelineHref(r.processor, r.entity_id, r.analysis_date)}
+                aria-label={`Timeline of ${r.processor} ${r.entity_id} ${r.analysis_date}`}
+              >
+                timeline
+              </Link>
+            </>
+          );
+        },
+      },
+      { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
+      { id: "attempt_number", accessorKey: "attempt_number", header: "Attempts", meta: { numeric: true, descFirst: true } },
+      { id: "completeness_pct", accessorKey: "completeness_pct", header: "Completeness", meta: { numeric: true }, cell: (c) => formatPct(c.row.original.completeness_pct) },
+      { id: "skip_reason", accessorKey: "skip_reason", header: "Skip reason", cell: (c) => formatCode(c.row.original.skip_reason) },
+      {
+        id: "tripped_at",
+        accessorKey: "tripped_at",
+        header: "Tripped",
+        meta: { descFirst: true },
+        cell: (c) => <UtcTime value={c.row.original.tripped_at} serverNow={now} stacked />,
+      },
+      {
+        id: "breaker_until",
+        accessorKey: "breaker_until",
+        header: "Cooldown",
+        cell: (c) => (
+          <span className="cooldown" title={`until ${formatUtc(c.row.original.breaker_until)}`}>
+            <Countdown until={c.row.original.breaker_until} serverNow={now} />
+          </span>
+        ),
+      },
+    ],
+    [now],
+  );
+
+  return (
+    <Panel
+      id="active-breakers"
+      title={`Active breakers (${formatCount(view.all)})`}
+      testId="active-breakers-panel"
+      actions={
+        <>
+          <ReadStamp meta={view.meta} />
+          <CsvButton
+            filename={`active-breakers_${view.meta.as_of}.csv`}
+            count={view.total}
+            load={async () => {
+              const result = await loadResult("active-breakers", { as_of: view.meta.as_of, now: view.meta.now });
+              return toCsv(CSV_COLUMNS, selectActive(result.rows, state));
+            }}
+          />
+        </>
+      }
+    >
+      <PanelStatus meta={view.meta} refreshError={query.refreshError} />
+      <div className="filters">
+        <SelectFilter param="processor" label="Processor" value={state.processor.join(",") || undefined} options={PROCESSOR_OPTIONS} allLabel="All processors" />
+        <SelectFilter
+          param="date"
+          label="Analysis date"
+          value={state.date}
+          options={view.facets.dates.map((f) => ({ value: f.value, label: `${f.value} (${f.count})` }))}
+          allLabel="All dates"
+        />
+        <SelectFilter
+          param="reason"
+          label="Skip reason"
+          value={state.reason}
+          options={view.facets.reasons.map((f) => ({ value: f.value, label: `${formatCode(f.value)} (${f.count})` }))}
+          allLabel="All reasons"
+        />
+        <SearchFilter param="q" label="Entity" value={state.q} placeholder="e.g. lebronjames" />
+        <ClearFilters params={["processor", "date", "reason", "q"]} />
+      </div>
+      <DataTable
+        rows={view.rows}
+        columns={columns}
+        sort={{ id: state.sort, desc: state.desc }}
+        caption="Active circuit breakers"
+        getRowId={(r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`}
+        empty={view.all === 0 ? "No circuit breaker is active." : "No active breaker matches these filters."}
+        testId="active-breakers-table"
+      />
+      <Pagination page={view.page} pageSize={view.pageSize} total={view.total} />
+    </Panel>
+  );
+}

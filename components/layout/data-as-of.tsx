@@ -1,0 +1,30 @@
+import { getDataAsOf } from "@/lib/data/monitoring";
+import { formatDateLong } from "@/lib/format";
+
+import { renderedAt } from "./page-header";
+import { UtcTime } from "@/components/ui/time";
+
+/** "Data as of Wed 25 Nov 2026 · read 2026-11-26 14:05 UTC · 2 min ago" */
+export async function DataAsOf({ pinned }: { pinned?: string }) {
+  const data = await getDataAsOf();
+  return (
+    <p className="stamp" data-testid="data-as-of">
+      {pinned ? (
+        <>
+          Showing <strong>{formatDateLong(pinned)}</strong> (pinned){data.as_of && data.as_of !== pinned ? <> · latest data {formatDateLong(data.as_of)}</> : null}
+        </>
+      ) : data.as_of ? (
+        <>
+          Data as of <strong>{formatDateLong(data.as_of)}</strong>
+        </>
+      ) : (
+        <>No processor output yet</>
+      )}
+      <span className="muted">
+        {" "}
+        · read <UtcTime value={data.read_at} serverNow={renderedAt()} />
+      </span>
+      {data.stale ? <span className="notice-inline warn"> ▲ the warehouse is failing: {data.error}</span> : null}
+    </p>
+  );
+}

@@ -1,0 +1,60 @@
+"use client";
+
+import Link from "next/link";
+
+import type { AlertThresholds } from "@/lib/completeness/alerts";
+import { formatDate } from "@/lib/format";
+
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { PanelStatus } from "@/components/ui/panel-status";
+import { ALERT_STYLE } from "@/components/ui/status";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+import { type AlertsView, buildAlertsView } from "./overview-view";
+
+function thresholdsText(t: AlertThresholds): string {
+  return `critical above ${t.criticalActiveBreakers} active breakers, warning under ${t.warningReadyPct}% production ready, info under ${t.infoAvgCompleteness}% average completeness`;
+}
+
+/** The SPEC §2.6 alerts, most severe first, each linking to the rows that raised it. */
+export function AlertBanner({ initial, params }: { initial: AlertsView; params: { as_of?: string; now?: string } }) {
+  const load = useResultLoader();
+  const query = usePanelQuery(monitoringKeys.panel("alerts", params), initial, async () =>
+    buildAlertsView(await load("health", params), initial.thresholds, params.now),
+  );
+  const view = query.data;
+  return (
+    <section className="alerts" aria-labelledby="alerts-title" data-testid="alert-banner">
+      <h2 id="alerts-title" className="visually-hidden">
+        Alerts
+      </h2>
+      <PanelStatus meta={view.meta} refreshError={query.refreshError} />
+      {view.alerts.length === 0 ? (
+        <p className="alert tone-ok" data-testid="alert-clear">
+          <StatusBadge status={ALERT_STYLE.clear} />
+          <span>
+            No alert for the 7 days ending {formatDate(view.meta.as_of)} ({thresholdsText(view.thresholds)}).
+          </span>
+        </p>
+      ) : (
+        <ul className="alert-list">
+          {view.alerts.map((a) => (
+            <li key={a.code} className={`alert alert-${a.level}`} data-testid={`alert-${a.level}`}>
+              <StatusBadge status={ALERT_STYLE[a.level]} />
+              <div className="alert-body">
+                <p className="alert-message">{a.message}</p>
+                <ul className="alert-links" aria-label={`Rows behind: ${a.message}`}>
+                  {a.links.map((l) => (
+                    <li key={l.href + l.label}>
+                      <Link href={l.href}>{l.label}</Link>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * Every status the console shows, as a word, a glyph and a tone. The tone picks a colour, but
+ * the word and the glyph always carry the meaning (status is never told by colour alone).
+ * Client-safe, no imports beyond types.
+ */
+import type { BREAKER_EVENTS, READINESS_STATUSES } from "@/lib/monitoring/schemas";
+
+export type Tone = "ok" | "warn" | "bad" | "info" | "muted";
+
+export interface StatusStyle {
+  word: string;
+  glyph: string;
+  tone: Tone;
+}
+
+export type ReadinessStatus = (typeof READINESS_STATUSES)[number] | "no-data";
+
+export const READINESS_STYLE: Record<ReadinessStatus, StatusStyle & { rank: number }> = {
+  "no-data": { word: "No data", glyph: "○", tone: "muted", rank: 0 },
+  critical: { word: "Critical", glyph: "✕", tone: "bad", rank: 1 },
+  warning: { word: "Warning", glyph: "▲", tone: "warn", rank: 2 },
+  good: { word: "Good", glyph: "✓", tone: "ok", rank: 3 },
+  excellent: { word: "Excellent", glyph: "✓", tone: "ok", rank: 4 },
+};
+
+export type BreakerEvent = (typeof BREAKER_EVENTS)[number];
+
+export const EVENT_STYLE: Record<BreakerEvent, StatusStyle & { description: string }> = {
+  failure: { word: "Failure", glyph: "✕", tone: "warn", description: "an attempt skipped for incomplete data" },
+  trip: { word: "Trip", glyph: "⊘", tone: "bad", description: "the breaker tripped: the key is skipped for 7 days" },
+  override: { word: "Override", glyph: "↷", tone: "info", description: "an operator un-tripped the key" },
+  reset: { word: "Reset", glyph: "⟲", tone: "info", description: "an admin deleted the key's attempts" },
+  recovery: { word: "Recovery", glyph: "⤴", tone: "ok", description: "the attempt after the cooldown succeeded" },
+  success: { word: "Success", glyph: "✓", tone: "ok", description: "processed" },
+};
+
+/** Every breaker event in the contract's order (the Record above makes the list exhaustive). */
+export const BREAKER_EVENT_ORDER = Object.keys(EVENT_STYLE) as BreakerEvent[];
+
+export type AlertLevelName = "critical" | "warning" | "info";
+
+export const ALERT_STYLE: Record<AlertLevelName | "clear", StatusStyle> = {
+  critical: { word: "Critical", glyph: "✕", tone: "bad" },
+  warning: { word: "Warning", glyph: "▲", tone: "warn" },
+  info: { word: "Info", glyph: "ℹ", tone: "info" },
+  clear: { word: "All clear", glyph: "✓", tone: "ok" },
+};
