@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
 import { getSessionActor } from "@/lib/auth/session";
@@ -24,6 +25,9 @@ function demoThrough(): string | null {
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const [jar, actor] = await Promise.all([cookies(), getSessionActor()]);
+  // The proxy sends anonymous visitors to sign-in first; this guard covers an expired session,
+  // and every data read checks the role again.
+  if (!actor) redirect("/login?error=SessionExpired");
   const theme = parseTheme(jar.get(THEME_COOKIE)?.value);
   return (
     <div className="shell">
@@ -36,7 +40,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <NavLinks />
         </nav>
         <div className="sidebar-foot">
-          {actor ? (
+          {(
             <p className="who small" data-testid="signed-in-as">
               Signed in as <strong>{actor.name}</strong> ({actor.role})
               <br />
@@ -45,7 +49,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
                 Sign out
               </Link>
             </p>
-          ) : null}
+          )}
           <DemoNotice through={demoThrough()} />
           <ThemeToggle initial={theme} />
         </div>

@@ -19,7 +19,10 @@
  *   pdnp    did not play d20 (team box score present): 10/10, the DNP listed
  *   rookie   no game at all: no games expected
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// The data layer reads the signed-in session of the request: a viewer here.
+vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { DEFAULT_SEASON_CALENDAR } from "@/lib/completeness/calendar";
 import type { ProcessorName } from "@/lib/completeness/processors";

@@ -1,5 +1,6 @@
 import "server-only";
 
+import { type Actor, requireRole } from "@/lib/auth/session";
 import { cache } from "react";
 import { z } from "zod";
 
@@ -598,10 +599,12 @@ export interface EntityDetailOptions {
   now?: string;
   /** Default: the calendar the data was produced with (getSeasonCalendar). */
   calendar?: SeasonCalendar;
+  /** Who is reading (API routes pass theirs); default: the session of the current request. */
+  actor?: Actor | null;
 }
 
 async function loadEntityDetail(entityId: string, date?: string, options: EntityDetailOptions = {}): Promise<EntityDetail> {
-  // authorization: issue 5 adds requireRole("viewer") here
+  await requireRole("viewer", options.actor);
 
   const parsed = parseEntityId(entityId);
   if (!parsed.ok) return { status: "invalid", input: entityId, message: parsed.message, suggestion: parsed.suggestion };

@@ -9,6 +9,9 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
+// The data layer reads the signed-in session of the request: a viewer here.
+vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
+
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { getProcessor } from "@/lib/completeness/processors";
 import { outputColumns } from "@/lib/engine/run-processor";

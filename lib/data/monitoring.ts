@@ -5,6 +5,7 @@ import { cache } from "react";
 import { type Alert, type AlertThresholds, type ProcessorHealth, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
 import { type ProcessorName, getProcessor, isProcessorName } from "@/lib/completeness/processors";
+import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import {
   MONITORING_QUERY_NAMES,
@@ -221,8 +222,8 @@ export interface DataAsOf {
  * `now` in the past, output written after it still counts (processed_at is not read: it would
  * make this cheap query read a second column).
  */
-export async function getDataAsOf(now?: string): Promise<DataAsOf> {
-  // authorization: issue 5 adds requireRole("viewer") here
+export async function getDataAsOf(now?: string, actor?: Actor | null): Promise<DataAsOf> {
+  await requireRole("viewer", actor);
   return readDataAsOf(now === undefined ? defaultNow() : toIsoInstant(now), now === undefined);
 }
 
@@ -235,8 +236,9 @@ function readDataAsOf(now: string, defaulted: boolean): Promise<DataAsOf> {
   );
 }
 
+// Authorization is checked by the public entry points (getMonitoring, getDataAsOf, getAlerts)
+// on every call, before this shared cache is consulted.
 async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
-  // authorization: issue 5 adds requireRole("viewer") here
   const parsed = parseMonitoringParams({ as_of: asOfParam, now: nowParam });
   if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
   const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
@@ -270,7 +272,12 @@ const readMonitoringOncePerRequest = cache(readMonitoring);
  * contract. Throws `MonitoringParamError` for bad parameters, and the warehouse's error when it
  * fails with no earlier result to fall back on.
  */
-export async function getMonitoring<N extends MonitoringQueryName>(name: N, params: MonitoringParams = {}): Promise<MonitoringRead<N>> {
+export async function getMonitoring<N extends MonitoringQueryName>(
+  name: N,
+  params: MonitoringParams = {},
+  actor?: Actor | null,
+): Promise<MonitoringRead<N>> {
+  await requireRole("viewer", actor);
   if (!isMonitoringQueryName(name)) throw new RangeError(`Unknown monitoring query: ${String(name)}`);
   return (await readMonitoringOncePerRequest(name, params.as_of, params.now)) as MonitoringRead<N>;
 }
@@ -383,9 +390,8 @@ export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): 
 }
 
 /** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
-export async function getAlerts(params: MonitoringParams = {}): Promise<AlertsRead> {
-  // authorization: issue 5 adds requireRole("viewer") here
-  const health = await getMonitoring("health", params);
+export async function getAlerts(params: MonitoringParams = {}, actor?: Actor | null): Promise<AlertsRead> {
+  const health = await getMonitoring("health", params, actor);
   const thresholds = alertThresholds();
   const alerts = evaluateAlerts(toProcessorHealth(health.rows), thresholds).map((alert) => ({
     ...alert,

@@ -8,3 +8,19 @@ export async function sessionCookie(role: Role, name: string = role, at = Date.n
   const token = await encode({ token: { name, role, loginAt: at, lastSeen: at }, secret: authSecret() });
   return `next-auth.session-token=${token}`;
 }
+
+/**
+ * A `next/headers` stand-in whose cookie jar holds a signed-in session, for tests of data-layer
+ * functions that read the current request's session (`vi.mock("next/headers", …)`).
+ */
+export function mockNextHeaders(role: Role) {
+  let cookie: Promise<string> | undefined;
+  const value = async () => (await (cookie ??= sessionCookie(role))).split("=").slice(1).join("=");
+  return {
+    cookies: async () => {
+      const token = await value();
+      return { get: (name: string) => (name === "next-auth.session-token" ? { name, value: token } : undefined) };
+    },
+    headers: async () => new Headers(),
+  };
+}

@@ -11,6 +11,7 @@ import { outputColumns } from "@/lib/engine/run-processor";
 import { MONITORING_QUERY_NAMES, monitoringRows } from "@/lib/monitoring/schemas";
 import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
 import { attemptRow, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { sessionCookie } from "@/test/support/session";
 
 import { GET } from "./[name]/route";
 
@@ -19,8 +20,9 @@ const NOW = "2025-01-16T12:00:00.000Z";
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 let wh: Warehouse;
 
-function call(name: string, query = ""): Promise<Response> {
-  return GET(new Request(`http://localhost/api/v1/monitoring/${name}${query}`), { params: Promise.resolve({ name }) });
+async function call(name: string, query = "", signedIn = true): Promise<Response> {
+  const headers: Record<string, string> = signedIn ? { cookie: await sessionCookie("viewer") } : {};
+  return GET(new Request(`http://localhost/api/v1/monitoring/${name}${query}`, { headers }), { params: Promise.resolve({ name }) });
 }
 
 beforeAll(async () => {
@@ -70,6 +72,13 @@ afterAll(async () => {
 
 beforeEach(() => {
   clearMonitoringCache();
+});
+
+describe("authorization", () => {
+  it("answers 401 without a session, reading nothing", async () => {
+    const res = await call("health", "", false);
+    expect(res.status).toBe(401);
+  });
 });
 
 describe("GET /api/v1/monitoring/<name>", () => {

@@ -1,3 +1,5 @@
+import { actorOf } from "@/lib/api/handler";
+import { AuthError } from "@/lib/auth/session";
 import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
 import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
 import { WarehouseError } from "@/lib/warehouse";
@@ -11,7 +13,7 @@ import { WarehouseError } from "@/lib/warehouse";
  *   `as_of` or `now` when one is malformed; 503 `{ error }` with a safe message when the
  *   warehouse fails and no earlier result exists.
  * - The data layer caches per query and parameters; the response itself is `private, no-store`
- *   (readers differ by role once authorization lands, and breaker state changes by the
+ *   (readers must be signed in, and breaker state changes by the
  *   minute). When the warehouse failed and the last good result is served, `X-Data-Stale: 1`
  *   and `X-Data-Error` say so; `X-Data-Read-At` is when the warehouse was read.
  */
@@ -28,13 +30,15 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   if (!isMonitoringQueryName(name)) {
     return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
   }
-  // authorization: issue 5 adds requireRole("viewer") here
+  // Who is asking, before anything is read: 401 anonymous (the data layer checks the role too).
+  const actor = await actorOf(request);
+  if (!actor) return json({ error: "Sign in or send an API token" }, 401);
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
   if (!parsed.ok) return json({ error: parsed.error, field: parsed.field }, 400);
 
   try {
-    const result = await getMonitoring(name, parsed.params);
+    const result = await getMonitoring(name, parsed.params, actor);
     const headers: Record<string, string> = { "X-Data-Read-At": result.read_at };
     if (result.stale) {
       headers["X-Data-Stale"] = "1";
@@ -43,6 +47,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
     return json({ as_of: result.as_of, now: result.now, rows: result.rows }, 200, headers);
   } catch (error) {
     if (error instanceof MonitoringParamError) return json({ error: error.message, field: error.field }, 400);
+    if (error instanceof AuthError) return json({ error: error.message }, error.status);
     console.error(`[api] monitoring/${name} failed`, error instanceof WarehouseError ? error.detail : error);
     const message = error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
     return json({ error: message }, 503);
