@@ -47,6 +47,8 @@ const demo = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/demo
 if (demo.status !== 0) process.exit(demo.status ?? 1);
 
 const port = process.argv[2] ?? "3000";
-const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit" });
+// Sign-in redirects back to NEXTAUTH_URL; without one, the local address this server listens on.
+const serverEnv = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}` };
+const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit", env: serverEnv });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
