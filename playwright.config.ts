@@ -44,7 +44,14 @@ export default defineConfig({
   ],
   webServer: {
     // The demo season is built first (about a minute on 2 cores), then the built app serves it.
-    command: `npx tsx --conditions=react-server scripts/demo.mts ensure && npx next start -p ${PORT} -H 127.0.0.1`,
+    // The write journeys change the database, so every run starts from a pristine copy.
+    command: [
+      "EMBEDDED_DB_PATH=data/e2e/pristine.duckdb npx tsx --conditions=react-server scripts/demo.mts ensure",
+      "rm -f data/e2e/console.duckdb.wal",
+      "cp data/e2e/pristine.duckdb data/e2e/console.duckdb",
+      "cp data/e2e/pristine.duckdb.demo.json data/e2e/console.duckdb.demo.json",
+      `npx next start -p ${PORT} -H 127.0.0.1`,
+    ].join(" && "),
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

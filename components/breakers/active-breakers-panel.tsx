@@ -1,13 +1,16 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
-import { useMemo } from "react";
+import { useMemo, useRef, useState } from "react";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
 import { formatCode, formatCount, formatDate, formatPct, formatUtc, toCsv } from "@/lib/format";
 
+import { OverrideDialog, overrideKeyOf } from "@/components/overrides/override-dialog";
+import type { OverrideTarget } from "@/components/overrides/override-form";
 import { CsvButton } from "@/components/ui/csv-button";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
@@ -36,8 +39,26 @@ const CSV_COLUMNS = [
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
 
-/** The active circuit breakers: filters, sortable table, live cooldowns, CSV. */
-export function ActiveBreakersPanel({ initial, state, params }: { initial: ActiveView; state: ActiveState; params: MonitoringParams }) {
+function targetOf(r: ActiveRow): OverrideTarget {
+  return { processor: r.processor, entity_id: r.entity_id, analysis_date: r.analysis_date, status: "active", until: r.breaker_until, attempts: r.attempt_number };
+}
+
+/**
+ * The active circuit breakers: filters, sortable table, live cooldowns, CSV. With `canOverride`
+ * (the session's role, decided on the server; it only shows controls, the action checks the
+ * role again) each row gets an Override button opening the override form in a dialog.
+ */
+export function ActiveBreakersPanel({
+  initial,
+  state,
+  params,
+  canOverride = false,
+}: {
+  initial: ActiveView;
+  state: ActiveState;
+  params: MonitoringParams;
+  canOverride?: boolean;
+}) {
   const query = usePanelQuery(monitoringKeys.panel("active-breakers", { ...state, ...params }), initial, async (signal) =>
     buildActiveView(await fetchMonitoring("active-breakers", params, signal), state),
     // Every active key is about 400 bytes of JSON (a bad night: a megabyte): every 5 minutes.
@@ -45,7 +66,17 @@ export function ActiveBreakersPanel({ initial, state, params }: { initial: Activ
   );
   const view = query.data;
   const loadResult = useResultLoader();
+  const queryClient = useQueryClient();
   const now = view.meta.now;
+
+  // The key whose override form is open, the button that opened it (focus goes back there), and
+  // the keys overridden here: they leave the table at once, before the refetch confirms it.
+  const [target, setTarget] = useState<OverrideTarget | null>(null);
+  const opener = useRef<{ button: HTMLButtonElement; index: number } | null>(null);
+  const [overridden, setOverridden] = useState<ReadonlySet<string>>(() => new Set());
+  const tableRef = useRef<HTMLDivElement>(null);
+  const rows = overridden.size ? view.rows.filter((r) => !overridden.has(overrideKeyOf(r))) : view.rows;
+  const gone = view.rows.length - rows.length;
 
   const columns = useMemo<ColumnDef<ActiveRow, unknown>[]>(
     () => [
@@ -92,18 +123,71 @@ export function ActiveBreakersPanel({ initial, state, params }: { initial: Activ
           </span>
         ),
       },
+      ...(canOverride
+        ? [
+            {
+              id: "actions",
+              header: () => <span className="visually-hidden">Actions</span>,
+              enableSorting: false,
+              // Pinned to the right edge: long entity ids can make the table scroll sideways.
+              meta: { className: "actions" },
+              cell: (c) => {
+                const r = c.row.original;
+                return (
+                  <button
+                    type="button"
+                    className="button compact"
+                    aria-haspopup="dialog"
+                    onClick={(event) => {
+                      opener.current = { button: event.currentTarget, index: c.row.index };
+                      setTarget(targetOf(r));
+                    }}
+                  >
+                    Override<span className="visually-hidden"> {r.entity_id} {r.analysis_date} {r.processor}</span>
+                  </button>
+                );
+              },
+            } satisfies ColumnDef<ActiveRow, unknown>,
+          ]
+        : []),
     ],
-    [now],
+    [now, canOverride],
   );
+
+  function closeDialog() {
+    setTarget(null);
+    const from = opener.current;
+    opener.current = null;
+    if (!from) return;
+    if (from.button.isConnected) {
+      from.button.focus();
+      return;
+    }
+    // The overridden row has left the table: focus the Override button now in its place (the
+    // next row), else the panel's heading.
+    const buttons = tableRef.current?.querySelectorAll<HTMLButtonElement>("tbody button[aria-haspopup='dialog']");
+    const next = buttons?.[Math.min(from.index, buttons.length - 1)];
+    if (next) next.focus();
+    else document.getElementById("active-breakers-title-text")?.focus();
+  }
 
   return (
     <Panel
       id="active-breakers"
-      title={`Active breakers (${formatCount(view.all)})`}
+      title={
+        <span tabIndex={-1} id="active-breakers-title-text">
+          Active breakers ({formatCount(view.all - gone)})
+        </span>
+      }
       testId="active-breakers-panel"
       actions={
         <>
           <ReadStamp meta={view.meta} />
+          {canOverride ? (
+            <Link className="button" href="/breakers/bulk">
+              Bulk override…
+            </Link>
+          ) : null}
           <CsvButton
             filename={`active-breakers_${view.meta.as_of}.csv`}
             count={view.total}
@@ -135,16 +219,30 @@ export function ActiveBreakersPanel({ initial, state, params }: { initial: Activ
         <SearchFilter param="q" label="Entity" value={state.q} placeholder="e.g. lebronjames" />
         <ClearFilters params={["processor", "date", "reason", "q"]} />
       </div>
-      <DataTable
-        rows={view.rows}
-        columns={columns}
-        sort={{ id: state.sort, desc: state.desc }}
-        caption="Active circuit breakers"
-        getRowId={(r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`}
-        empty={view.all === 0 ? "No circuit breaker is active." : "No active breaker matches these filters."}
-        testId="active-breakers-table"
-      />
-      <Pagination page={view.page} pageSize={view.pageSize} total={view.total} />
+      <div ref={tableRef}>
+        <DataTable
+          rows={rows}
+          columns={columns}
+          sort={{ id: state.sort, desc: state.desc }}
+          caption="Active circuit breakers"
+          getRowId={(r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`}
+          empty={view.all === 0 ? "No circuit breaker is active." : "No active breaker matches these filters."}
+          testId="active-breakers-table"
+        />
+      </div>
+      <Pagination page={view.page} pageSize={view.pageSize} total={view.total - gone} />
+      {canOverride ? (
+        <OverrideDialog
+          target={target}
+          onClose={closeDialog}
+          onOverridden={(t) => {
+            setOverridden((prev) => new Set(prev).add(overrideKeyOf(t)));
+            // Every monitoring panel on the page reads again (counts, history); the action has
+            // already revalidated the server-rendered pages.
+            void queryClient.invalidateQueries({ queryKey: monitoringKeys.all });
+          }}
+        />
+      ) : null}
     </Panel>
   );
 }

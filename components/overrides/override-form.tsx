@@ -74,7 +74,8 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
           aria-describedby={`reason-help-${requestId}`}
         />
         <span id={`reason-help-${requestId}`} className="muted">
-          {length}/500{fieldError("reason") ? ` · ${fieldError("reason")}` : ""}
+          {length}/500{length < 10 ? " · at least 10" : ""}
+          {fieldError("reason") ? ` · ${fieldError("reason")}` : ""}
         </span>
       </p>
       <button type="submit" disabled={pending || length < 10 || result?.ok === true}>

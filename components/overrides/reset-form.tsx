@@ -10,7 +10,20 @@ import { useRequestId } from "./request-id";
  * Reset (admin, destructive): lists the rows that will go, asks for a reason and for the entity
  * id typed exactly. The server checks all of it again.
  */
-export function ResetForm({ processor, entityId, analysisDate, rowCount }: { processor: string; entityId: string; analysisDate: string; rowCount: number }) {
+export function ResetForm({
+  processor,
+  entityId,
+  analysisDate,
+  rowCount,
+  onDone,
+}: {
+  processor: string;
+  entityId: string;
+  analysisDate: string;
+  rowCount: number;
+  /** After each answer (true: reset); the opener refreshes what the reset changed. */
+  onDone?: (ok: boolean) => void;
+}) {
   const [requestId] = useRequestId();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState("");
@@ -26,6 +39,7 @@ export function ResetForm({ processor, entityId, analysisDate, rowCount }: { pro
         start(async () => {
           const r = await resetBreakerForm({ processor, entity_id: entityId, analysis_date: analysisDate, reason, request_id: requestId, confirm });
           setMessage(r.ok ? { ok: true, text: `✓ Reset: ${r.data.rowsRemoved} rows removed, one RESET row left.` } : { ok: false, text: `✕ ${r.error}` });
+          onDone?.(r.ok);
         });
       }}
     >

@@ -22,6 +22,8 @@ declare module "@tanstack/react-table" {
     descFirst?: boolean;
     /** Never wrap (dates, figures). */
     nowrap?: boolean;
+    /** Extra class of the column's header and cells (e.g. `actions`: pinned to the right edge). */
+    className?: string;
   }
 }
 
@@ -86,7 +88,7 @@ export function DataTable<Row>({
                 const ariaSort = active ? (sort.desc ? "descending" : "ascending") : sortable ? "none" : undefined;
                 const label = flexRender(header.column.columnDef.header, header.getContext());
                 return (
-                  <th key={header.id} scope="col" aria-sort={ariaSort} className={meta?.numeric ? "num" : undefined}>
+                  <th key={header.id} scope="col" aria-sort={ariaSort} className={[meta?.numeric ? "num" : "", meta?.className ?? ""].filter(Boolean).join(" ") || undefined}>
                     {sortable ? (
                       <button type="button" className="sort" onClick={() => sortBy(header.column.id, meta?.descFirst ?? false)}>
                         {label}
@@ -109,7 +111,7 @@ export function DataTable<Row>({
               {row.getVisibleCells().map((cell) => {
                 const meta = cell.column.columnDef.meta;
                 const content = flexRender(cell.column.columnDef.cell, cell.getContext());
-                const className = [meta?.numeric ? "num" : "", meta?.nowrap || meta?.numeric ? "nowrap" : ""].filter(Boolean).join(" ") || undefined;
+                const className = [meta?.numeric ? "num" : "", meta?.nowrap || meta?.numeric ? "nowrap" : "", meta?.className ?? ""].filter(Boolean).join(" ") || undefined;
                 return meta?.rowHeader ? (
                   <th key={cell.id} scope="row" className={className}>
                     {content}

@@ -5,6 +5,7 @@ import type { z } from "zod";
 
 import { AuthError, type Actor, requireRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
+import { noteWrite } from "@/lib/data/monitoring";
 import type { WriteOutcome } from "@/lib/engine/breaker-writes";
 import { WarehouseError } from "@/lib/warehouse/types";
 
@@ -83,7 +84,13 @@ export function defineAction<S extends z.ZodTypeAny, T>(spec: {
     if (!parsed.success) return invalid(parsed.error);
     try {
       const result = await spec.run(parsed.data, who);
-      if (result.ok && !result.replay) for (const path of spec.revalidate ?? []) revalidate(path);
+      if (result.ok && !result.replay) {
+        // The monitoring reads are cached per process for CACHE_TTL_SECONDS and their default
+        // `now` is rounded to it: without this, the overridden key would stay in "active
+        // breakers" (pages and API) until the TTL ran out.
+        noteWrite();
+        for (const path of spec.revalidate ?? []) revalidate(path);
+      }
       return result;
     } catch (error) {
       console.error(`[action:${spec.name}] failed`, error instanceof WarehouseError ? { message: error.message, detail: error.detail } : error);

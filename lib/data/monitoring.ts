@@ -116,7 +116,19 @@ function ttlMs(): number {
 /** The default `now`: the current instant rounded down to the cache TTL (see the module comment). */
 export function defaultNow(at: number = Date.now()): string {
   const ttl = ttlMs();
-  return new Date(ttl > 0 ? at - (at % ttl) : at).toISOString();
+  const rounded = ttl > 0 ? at - (at % ttl) : at;
+  // Never before this process's last write: an override must leave "active breakers" at once,
+  // not when the rounded `now` catches up with it. (Other replicas see it within the TTL.)
+  return new Date(Math.max(rounded, Math.min(state.lastWriteAt, at))).toISOString();
+}
+
+/**
+ * A write was applied: forget every cached read, and let the default `now` include the write.
+ * Called by the authorized-action helper after each successful write.
+ */
+export function noteWrite(at: number = Date.now()): void {
+  state.lastWriteAt = Math.max(state.lastWriteAt, at);
+  clearMonitoringCache();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,8 +143,16 @@ interface Entry {
   expiresAt: number;
 }
 
-const entries = new Map<string, Entry>();
-const lastGood = new Map<string, unknown>();
+// Kept on globalThis: Next bundles route handlers, pages and server actions separately, each
+// with its own copy of this module; one process must share one cache (and one "last write"),
+// or a write made by a server action would not invalidate what the API serves.
+const processWide = globalThis as typeof globalThis & {
+  __monitoringCache?: { entries: Map<string, Entry>; lastGood: Map<string, unknown>; lastWriteAt: number };
+};
+processWide.__monitoringCache ??= { entries: new Map(), lastGood: new Map(), lastWriteAt: 0 };
+const state = processWide.__monitoringCache;
+const entries = state.entries;
+const lastGood = state.lastGood;
 
 /** The value for `key`: a fresh or in-flight entry's, else `load()`'s (shared until it settles + TTL). */
 function shared<T>(key: string, load: () => Promise<T>): Promise<T> {

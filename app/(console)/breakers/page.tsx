@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
+import { CAN } from "@/lib/auth/roles";
+import { getSessionActor } from "@/lib/auth/session";
 import { getMonitoring } from "@/lib/data/monitoring";
 import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
@@ -30,10 +32,15 @@ function pins(search: BreakersSearch) {
   return { as_of: search.as_of, now: search.now };
 }
 
-async function Active({ search }: { search: BreakersSearch }) {
+/** What the signed-in role may do here; it only decides which controls show (the actions check again). */
+interface Abilities {
+  canOverride: boolean;
+}
+
+async function Active({ search, can }: { search: BreakersSearch; can: Abilities }) {
   const state = activeStateFrom(search);
   const result = await getMonitoring("active-breakers", pins(search));
-  return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} />;
+  return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} canOverride={can.canOverride} />;
 }
 
 async function History({ search }: { search: BreakersSearch }) {
@@ -48,14 +55,15 @@ async function Patterns({ search }: { search: BreakersSearch }) {
   return <PatternsPanel initial={buildPatternsView(result, state)} state={state} params={pins(search)} />;
 }
 
-const PANELS: Record<BreakerTab, { title: string; height: number; render: (search: BreakersSearch) => React.ReactNode }> = {
-  active: { title: "Active breakers", height: 3780, render: (s) => <Active search={s} /> },
+const PANELS: Record<BreakerTab, { title: string; height: number; render: (search: BreakersSearch, can: Abilities) => React.ReactNode }> = {
+  active: { title: "Active breakers", height: 3780, render: (s, can) => <Active search={s} can={can} /> },
   history: { title: "Breaker history (30 days)", height: 2800, render: (s) => <History search={s} /> },
   patterns: { title: "Reprocessing patterns (7 days)", height: 630, render: (s) => <Patterns search={s} /> },
 };
 
 export default async function BreakersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const search = parseSearchParams(breakersSearchSchema, await searchParams);
+  const [search, actor] = await Promise.all([searchParams.then((raw) => parseSearchParams(breakersSearchSchema, raw)), getSessionActor()]);
+  const can: Abilities = { canOverride: actor !== null && CAN.override(actor.role) };
   const panel = PANELS[search.tab];
   // Switching views keeps the processor filter and the pinned evaluation points.
   const keep = { processor: search.processor, as_of: search.as_of, now: search.now };
@@ -82,7 +90,7 @@ export default async function BreakersPage({ searchParams }: { searchParams: Pro
       />
       <PanelBoundary id={search.tab} title={panel.title} minHeight={panel.height}>
         <Suspense key={search.tab} fallback={<PanelSkeleton id={search.tab} title={panel.title} minHeight={panel.height} lines={14} />}>
-          {panel.render(search)}
+          {panel.render(search, can)}
         </Suspense>
       </PanelBoundary>
     </>

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { z } from "zod";
 
 import styles from "@/components/entities/entity.module.css";
+import { CAN } from "@/lib/auth/roles";
+import { getSessionActor } from "@/lib/auth/session";
 import { entityDateParam, getEntityDetail } from "@/lib/data/entity";
 
 import { EntityHeader } from "./_components/entity-header";
@@ -56,7 +58,7 @@ export default async function EntityPage({ params, searchParams }: Props) {
     else dateError = `“${rawDate}” ${parsed.error.issues[0]?.message ?? "is not a date"}: showing the latest date with output instead.`;
   }
 
-  const detail = await getEntityDetail(entityId, date);
+  const [detail, actor] = await Promise.all([getEntityDetail(entityId, date), getSessionActor()]);
   if (detail.status !== "found") {
     return (
       <div className={styles.page}>
@@ -65,13 +67,15 @@ export default async function EntityPage({ params, searchParams }: Props) {
     );
   }
 
+  // Which write controls to show; the actions check the session's role again.
+  const can = { canOverride: actor !== null && CAN.override(actor.role), canReset: actor !== null && CAN.reset(actor.role) };
   return (
     <div className={styles.page}>
       <EntityHeader detail={detail} dateError={dateError} />
       <SummaryTable sections={detail.processors} date={detail.date} />
       {detail.processors.map((s) => (
         <SectionBoundary key={s.processor} title={s.processor}>
-          <ProcessorSection section={s} date={detail.date} readAt={detail.readAt} />
+          <ProcessorSection section={s} date={detail.date} readAt={detail.readAt} can={can} />
         </SectionBoundary>
       ))}
     </div>

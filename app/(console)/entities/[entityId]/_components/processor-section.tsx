@@ -6,6 +6,7 @@ import styles from "@/components/entities/entity.module.css";
 import { getProcessor } from "@/lib/completeness/processors";
 import type { ProcessorSection as Section } from "@/lib/data/entity";
 
+import { BreakerWrites } from "./breaker-writes";
 import { sectionId } from "./summary-table";
 
 function PartError({ message }: { message: string }) {
@@ -16,11 +17,18 @@ function PartError({ message }: { message: string }) {
   );
 }
 
+/** What the signed-in role may do on the page; it only decides which controls show. */
+export interface SectionAbilities {
+  canOverride: boolean;
+  canReset: boolean;
+}
+
 /**
  * One processor on the date: the verdict of the live recheck, the stored row, each window now
- * (with its missing and DNP games) and the breaker timeline. Each part shows its own error.
+ * (with its missing and DNP games) and the breaker timeline, with the writes the role may make
+ * on the key. Each part shows its own error.
  */
-export function ProcessorSection({ section: s, date, readAt }: { section: Section; date: string; readAt: string }) {
+export function ProcessorSection({ section: s, date, readAt, can }: { section: Section; date: string; readAt: string; can: SectionAbilities }) {
   const id = sectionId(s.processor);
   const stored = s.stored.ok ? s.stored.value : null;
   const primaryLabel = s.live.ok
@@ -74,6 +82,31 @@ export function ProcessorSection({ section: s, date, readAt }: { section: Sectio
 
       <h3>Breaker timeline</h3>
       {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} /> : <PartError message={s.breaker.message} />}
+      {s.breaker.ok && (can.canOverride || can.canReset) ? (
+        <BreakerWrites
+          // A new key (another date) starts with fresh forms and request ids.
+          key={`${s.processor}|${s.entityId}|${date}`}
+          processor={s.processor}
+          override={
+            can.canOverride && s.breaker.value.state.status === "active"
+              ? {
+                  processor: s.processor,
+                  entity_id: s.entityId,
+                  analysis_date: date,
+                  status: s.breaker.value.state.status,
+                  until: s.breaker.value.state.until,
+                  attempts: s.breaker.value.state.attemptCount,
+                }
+              : null
+          }
+          recheck={s.verdict?.kind === "not_safe" ? s.verdict.headline : null}
+          reset={
+            can.canReset && s.breaker.value.events.length > 0
+              ? { entityId: s.entityId, analysisDate: date, rowCount: s.breaker.value.events.length }
+              : null
+          }
+        />
+      ) : null}
     </section>
   );
 }
