@@ -1,6 +1,6 @@
 import "server-only";
 
-import { ConfigError, getEnv } from "@/lib/env";
+import { ConfigError, demoAccountsEnabled, getEnv } from "@/lib/env";
 
 /**
  * Server start-up checks (Node.js runtime only). Bad or missing configuration stops the server
@@ -8,7 +8,15 @@ import { ConfigError, getEnv } from "@/lib/env";
  */
 export function checkConfigurationOrExit(): void {
   try {
-    getEnv();
+    const env = getEnv();
+    if (env.WAREHOUSE === "bigquery" && demoAccountsEnabled(env)) {
+      const line = "!".repeat(78);
+      console.warn(
+        `${line}\n[auth] DEMO ACCOUNTS ARE ENABLED ON A BIGQUERY DEPLOYMENT (AUTH_DEMO_ACCOUNTS=true).\n` +
+          "[auth] Anyone who knows the demo passwords can sign in, and operators can override breakers.\n" +
+          `[auth] Turn it off (AUTH_DEMO_ACCOUNTS=auto) unless this is a throwaway environment.\n${line}`,
+      );
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`[config] ${error.message}`);
