@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_ALERT_THRESHOLDS, evaluateAlerts } from "@/lib/completeness/alerts";
-import { alertLinks, toProcessorHealth } from "@/lib/data/monitoring";
+import { toProcessorHealth } from "@/lib/data/monitoring";
+import { HEALTH_DAYS as QUERY_HEALTH_DAYS } from "@/lib/queries/monitoring";
+import { HEALTH_DAYS, alertLinks } from "@/lib/monitoring/alert-links";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
-import { alertLinksFor, buildAlertsView, buildOverviewView } from "./overview-view";
+import { buildAlertsView, buildOverviewView } from "./overview-view";
 
 const meta = { as_of: "2026-11-25", now: "2026-11-26T15:00:00.000Z", read_at: "2026-11-26T15:00:00.000Z" };
 
@@ -31,14 +33,16 @@ const rows = [
 ];
 
 describe("the overview's alerts", () => {
-  it("links each alert exactly as the data layer does (the client refresh must not change a link)", () => {
+  it("links each alert to exactly the rows that raised it, per processor", () => {
+    expect(HEALTH_DAYS).toBe(QUERY_HEALTH_DAYS);
     const alerts = evaluateAlerts(toProcessorHealth(rows), { ...DEFAULT_ALERT_THRESHOLDS, infoAvgCompleteness: 99 });
     expect(alerts.map((a) => a.code)).toEqual(["active_breakers", "production_ready_low", "avg_completeness_low"]);
-    for (const alert of alerts) {
-      for (const ctx of [{ as_of: "2026-11-25" }, { as_of: "2026-11-25", now: "2026-11-26T15:00:00.000Z" }]) {
-        expect(alertLinksFor(alert, ctx)).toEqual(alertLinks(alert, ctx));
-      }
-    }
+    const [breakers] = alerts;
+    expect(alertLinks(breakers!, { as_of: "2026-11-25" }).map((l) => l.href)).toEqual([
+      "/breakers?tab=active&as_of=2026-11-25",
+      "/breakers?tab=active&processor=player_daily_cache&as_of=2026-11-25",
+      "/breakers?tab=active&processor=ml_feature_store&as_of=2026-11-25",
+    ]);
   });
 
   it("re-evaluates the alerts from refreshed health rows", () => {

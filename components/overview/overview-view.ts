@@ -5,13 +5,13 @@
  */
 import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
-import { PROCESSORS, type ProcessorName, getProcessor, isProcessorName } from "@/lib/completeness/processors";
+import { PROCESSORS, type ProcessorName, isProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
 import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/components/ui/monitoring-query";
 import type { ReadinessStatus } from "@/components/ui/status";
 import { READINESS_STYLE } from "@/components/ui/status";
-import { hrefFor } from "@/components/ui/href";
+import { alertLinks } from "@/lib/monitoring/alert-links";
 
 export const SPARK_DAYS = 7;
 /** Days the health query covers (its 7 dates ending at as_of). */
@@ -124,51 +124,7 @@ export function buildOverviewView(
 // ---------------------------------------------------------------------------------------------
 // Alerts (client refresh). The first render uses the data layer's getAlerts() as is; a client
 // refresh re-evaluates the same pure rules (lib/completeness/alerts.ts) over the refreshed
-// health rows and links them the way lib/data/monitoring.ts `alertLinks` does (that module is
-// server-only; a unit test holds the two to the same links).
-
-function href(path: string, params: Record<string, string | undefined>): string {
-  return hrefFor(path, params);
-}
-
-/** Mirror of `alertLinks` in lib/data/monitoring.ts (server-only), for client refreshes. */
-export function alertLinksFor(alert: Alert, ctx: { as_of: string; now?: string }): AlertLinkView[] {
-  const short = (p: ProcessorName) => getProcessor(p).short;
-  const pin = { as_of: ctx.as_of, now: ctx.now };
-  switch (alert.code) {
-    case "active_breakers":
-      return [
-        { label: `All ${alert.value} active breakers`, href: href("/breakers", { tab: "active", ...pin }) },
-        ...alert.perProcessor.map((p) => ({
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value} active`,
-          href: href("/breakers", { tab: "active", processor: p.processor, ...pin }),
-        })),
-      ];
-    case "production_ready_low":
-      return alert.perProcessor.flatMap((p) => [
-        {
-          processor: p.processor,
-          label: `${short(p.processor)}: not-ready entities on ${ctx.as_of}`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
-        },
-        {
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_WINDOW_DAYS} days`,
-          href: href("/trends", { range: String(HEALTH_WINDOW_DAYS), as_of: ctx.as_of }),
-        },
-      ]);
-    case "avg_completeness_low":
-      return [
-        { label: `Completeness over ${HEALTH_WINDOW_DAYS} days`, href: href("/trends", { range: String(HEALTH_WINDOW_DAYS), as_of: ctx.as_of }) },
-        ...alert.perProcessor.map((p) => ({
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
-        })),
-      ];
-  }
-}
+// health rows and links them with the same function (lib/monitoring/alert-links.ts).
 
 export function buildAlertsView(health: MonitoringResultLike<"health">, thresholds: AlertThresholds, pinnedNow?: string): AlertsView {
   const input = health.rows.flatMap((r) =>
@@ -192,7 +148,7 @@ export function buildAlertsView(health: MonitoringResultLike<"health">, threshol
     comparison: a.comparison,
     processors: a.processors,
     message: a.message,
-    links: alertLinksFor(a, { as_of: health.as_of, now: pinnedNow ? health.now : undefined }),
+    links: alertLinks(a, { as_of: health.as_of, now: pinnedNow ? health.now : undefined }),
   }));
   return { meta: metaOf(health), thresholds, alerts };
 }

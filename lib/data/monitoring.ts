@@ -4,9 +4,10 @@ import { cache } from "react";
 
 import { type Alert, type AlertThresholds, type ProcessorHealth, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
-import { type ProcessorName, getProcessor, isProcessorName } from "@/lib/completeness/processors";
+import { isProcessorName } from "@/lib/completeness/processors";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { type AlertLink, alertLinks } from "@/lib/monitoring/alert-links";
 import {
   MONITORING_QUERY_NAMES,
   type MonitoringParams,
@@ -16,7 +17,7 @@ import {
   monitoringParams,
   monitoringRows,
 } from "@/lib/monitoring/schemas";
-import { HEALTH_DAYS, latestOutputDate, runMonitoringQuery } from "@/lib/queries/monitoring";
+import { latestOutputDate, runMonitoringQuery } from "@/lib/queries/monitoring";
 import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 
 import { getSeasonCalendar } from "./calendar";
@@ -307,12 +308,6 @@ export { getSeasonCalendar };
 // ---------------------------------------------------------------------------------------------
 // Alerts
 
-export interface AlertLink {
-  label: string;
-  href: string;
-  processor?: ProcessorName;
-}
-
 export interface AlertView extends Alert {
   /** Where the rows that raised it are: one link per raising processor, plus the whole set. */
   links: AlertLink[];
@@ -359,55 +354,7 @@ export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): Pro
   );
 }
 
-function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-  return query ? `${path}?${query}` : path;
-}
-
-/**
- * Links to the rows behind an alert, in the console's URL vocabulary (lib/url-state.ts):
- * `/breakers?tab=active&processor=…`, `/entities?view=below-threshold&processor=…`,
- * `/trends?range=7`. `as_of` is always carried; `now` only when the request pinned one (the
- * breakers page otherwise shows the live state, which is what the alert counted up to one
- * cache slot ago).
- */
-export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): AlertLink[] {
-  const short = (p: ProcessorName) => getProcessor(p).short;
-  const pin = { as_of: ctx.as_of, now: ctx.now };
-  switch (alert.code) {
-    case "active_breakers":
-      return [
-        { label: `All ${alert.value} active breakers`, href: href("/breakers", { tab: "active", ...pin }) },
-        ...alert.perProcessor.map((p) => ({
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value} active`,
-          href: href("/breakers", { tab: "active", processor: p.processor, ...pin }),
-        })),
-      ];
-    case "production_ready_low":
-      return alert.perProcessor.flatMap((p) => [
-        {
-          processor: p.processor,
-          label: `${short(p.processor)}: not-ready entities on ${ctx.as_of}`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
-        },
-        {
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
-          href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }),
-        },
-      ]);
-    case "avg_completeness_low":
-      return [
-        { label: `Completeness over ${HEALTH_DAYS} days`, href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }) },
-        ...alert.perProcessor.map((p) => ({
-          processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
-        })),
-      ];
-  }
-}
+export { alertLinks, type AlertLink };
 
 /** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
 export async function getAlerts(params: MonitoringParams = {}, actor?: Actor | null): Promise<AlertsRead> {

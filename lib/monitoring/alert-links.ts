@@ -1,0 +1,66 @@
+/**
+ * Links from an alert to exactly the rows that raised it, in the console's URL vocabulary
+ * (lib/url-state.ts). Client-safe: the data layer builds them for the first render and the
+ * overview rebuilds them on a client refresh — one definition for both.
+ */
+import type { Alert } from "@/lib/completeness/alerts";
+import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
+
+/** The health query's window (lib/queries/monitoring.ts HEALTH_DAYS; a test holds them equal). */
+export const HEALTH_DAYS = 7;
+
+export interface AlertLink {
+  label: string;
+  href: string;
+  processor?: ProcessorName;
+}
+
+function href(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * Links to the rows behind an alert, in the console's URL vocabulary (lib/url-state.ts):
+ * `/breakers?tab=active&processor=…`, `/entities?view=below-threshold&processor=…`,
+ * `/trends?range=7`. `as_of` is always carried; `now` only when the request pinned one (the
+ * breakers page otherwise shows the live state, which is what the alert counted up to one
+ * cache slot ago).
+ */
+export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): AlertLink[] {
+  const short = (p: ProcessorName) => getProcessor(p).short;
+  const pin = { as_of: ctx.as_of, now: ctx.now };
+  switch (alert.code) {
+    case "active_breakers":
+      return [
+        { label: `All ${alert.value} active breakers`, href: href("/breakers", { tab: "active", ...pin }) },
+        ...alert.perProcessor.map((p) => ({
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value} active`,
+          href: href("/breakers", { tab: "active", processor: p.processor, ...pin }),
+        })),
+      ];
+    case "production_ready_low":
+      return alert.perProcessor.flatMap((p) => [
+        {
+          processor: p.processor,
+          label: `${short(p.processor)}: not-ready entities on ${ctx.as_of}`,
+          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+        },
+        {
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
+          href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }),
+        },
+      ]);
+    case "avg_completeness_low":
+      return [
+        { label: `Completeness over ${HEALTH_DAYS} days`, href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }) },
+        ...alert.perProcessor.map((p) => ({
+          processor: p.processor,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,
+          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+        })),
+      ];
+  }
+}
