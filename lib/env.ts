@@ -59,6 +59,11 @@ const baseSchema = z.object({
    * An exact e-mail wins over its domain; anyone allowed in but not listed is a viewer.
    */
   AUTH_ROLES: z.preprocess(emptyToUndefined, z.string().default("")),
+  /**
+   * Bearer token Prometheus sends to scrape GET /metrics. Unset: the embedded console serves
+   * /metrics to loopback requests only, and a BigQuery console refuses every scrape.
+   */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(24, "must be at least 24 characters").optional()),
 });
 
 export type AppEnv = z.infer<typeof baseSchema>;

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { datasetMap, getEnv, type AppEnv } from "@/lib/env";
+import { timeWarehouseCall } from "@/lib/metrics/registry";
 
 import { createBigQueryWarehouse } from "./bigquery";
 import { createDuckDbWarehouse } from "./duckdb";
@@ -32,5 +33,30 @@ const holder = globalThis as typeof globalThis & { __completenessWarehouse?: War
 
 export function getWarehouse(): Warehouse {
   holder.__completenessWarehouse ??= createWarehouse(getEnv());
-  return holder.__completenessWarehouse;
+  return instrumented(holder.__completenessWarehouse);
+}
+
+// One instrumented wrapper per warehouse object (tests swap the one on globalThis).
+const wrappers = new WeakMap<Warehouse, Warehouse>();
+
+function instrumented(inner: Warehouse): Warehouse {
+  let outer = wrappers.get(inner);
+  if (!outer) wrappers.set(inner, (outer = instrumentWarehouse(inner)));
+  return outer;
+}
+
+/**
+ * The same warehouse, counting and timing every call for GET /metrics
+ * (`completeness_console_warehouse_queries_total{label,outcome}` and its duration histogram),
+ * labelled by the query's `label` (its definition name), `insert:<table>`, or the kind of call.
+ */
+export function instrumentWarehouse(inner: Warehouse): Warehouse {
+  return {
+    kind: inner.kind,
+    query: (sql, options) => timeWarehouseCall(options?.label ?? "query", () => inner.query(sql, options)),
+    execute: (sql, options) => timeWarehouseCall(options?.label ?? "execute", () => inner.execute(sql, options)),
+    transaction: (statements, options) => timeWarehouseCall(options?.label ?? "transaction", () => inner.transaction(statements, options)),
+    insert: (table, columns, rows) => timeWarehouseCall(`insert:${table}`, () => inner.insert(table, columns, rows)),
+    close: () => inner.close(),
+  };
 }

@@ -1,6 +1,7 @@
 import { actorOf } from "@/lib/api/handler";
 import { AuthError } from "@/lib/auth/session";
 import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
+import { withHttpMetrics } from "@/lib/metrics/registry";
 import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
 import { WarehouseError } from "@/lib/warehouse";
 
@@ -25,7 +26,10 @@ function json(body: unknown, status: number, headers: Record<string, string> = {
   return Response.json(body, { status, headers: { ...HEADERS, ...headers } });
 }
 
-export async function GET(request: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
+// Counted and timed for GET /metrics under the route template (never the concrete name).
+export const GET = withHttpMetrics("/api/v1/monitoring/[name]", monitoringRoute);
+
+async function monitoringRoute(request: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
   const { name } = await params;
   if (!isMonitoringQueryName(name)) {
     return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
