@@ -21,7 +21,7 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/env.ts", "instrumentation.ts", "proxy.ts", "scripts/**", "e2e/**", "playwright.config.ts", "**/*.test.ts", "test/**"],
+    files: ["lib/env.ts", "instrumentation.ts", "proxy.ts", "next.config.js", "scripts/**", "cli/**", "bench/**", "e2e/**", "playwright.config.ts", "**/*.test.ts", "test/**"],
     rules: { "no-restricted-properties": "off" },
   },
 ]);

@@ -7,6 +7,8 @@
  */
 import { z } from "zod";
 
+import { parseConfiguredTokens } from "./auth/token-format";
+
 const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -64,6 +66,24 @@ const baseSchema = z.object({
    * /metrics to loopback requests only, and a BigQuery console refuses every scrape.
    */
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(24, "must be at least 24 characters").optional()),
+  /**
+   * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (lib/auth/token-format.ts).
+   * For the first admin token; further tokens are created and revoked in the api_tokens table.
+   * `npx completeness tokens hash --name N --role R` prints a new token and its entry.
+   */
+  API_TOKENS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("")
+      .superRefine((value, ctx) => {
+        try {
+          parseConfiguredTokens(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  ),
 });
 
 export type AppEnv = z.infer<typeof baseSchema>;

@@ -1,0 +1,72 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+import { isRole, type Role } from "./roles";
+
+/**
+ * API tokens for non-browser clients (the CLI, automation): a name, a role, and a secret the
+ * holder sends as `Authorization: Bearer cct_…`. The console stores only the SHA-256 of the
+ * secret — in the `nba_orchestration.api_tokens` table (created and revoked by admins) or in
+ * the `API_TOKENS` configuration (the first admin token, before any exists in the table).
+ * A 256-bit random secret needs no slow hash: guessing it is as hard as guessing the hash.
+ *
+ * Pure (node:crypto only): shared by the server and the CLI's offline `tokens hash` command.
+ */
+export const TOKEN_PREFIX = "cct_";
+export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const TOKEN_PATTERN = /^cct_[A-Za-z0-9_-]{43}$/;
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+export interface TokenIdentity {
+  name: string;
+  role: Role;
+}
+
+export interface ConfiguredToken extends TokenIdentity {
+  sha256: string;
+}
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+export function looksLikeToken(value: string): boolean {
+  return TOKEN_PATTERN.test(value);
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+/** Constant-time comparison of two hex digests (a configured hash against a presented token's). */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** The audit's actor for a token: its name, marked so it never reads as a person's account. */
+export function tokenActorName(name: string): string {
+  return `token:${name}`;
+}
+
+/** One `API_TOKENS` entry: `name:role:sha256`. */
+export function configEntry(token: ConfiguredToken): string {
+  return `${token.name}:${token.role}:${token.sha256}`;
+}
+
+/**
+ * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
+ * typo stops start-up (lib/env.ts) instead of silently locking a client out.
+ */
+export function parseConfiguredTokens(value: string): ConfiguredToken[] {
+  const out: ConfiguredToken[] = [];
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
+    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !HASH_PATTERN.test(sha256)) {
+      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role viewer|operator|admin, 64 hex digits)`);
+    }
+    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
+    out.push({ name, role, sha256 });
+  }
+  return out;
+}
