@@ -18,7 +18,7 @@ import { WarehouseError } from "@/lib/warehouse/types";
  */
 export type ActionError = {
   ok: false;
-  code: "unauthorized" | "forbidden" | "invalid" | "conflict" | "stale" | "failed";
+  code: "unauthorized" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "failed";
   error: string;
   fieldErrors?: Record<string, string[]>;
 };
@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ActionError["code"], number> = {
   unauthorized: 401,
   forbidden: 403,
   invalid: 400,
+  not_found: 404,
   conflict: 409,
   stale: 409,
   failed: 500,

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { type ActionResult, HTTP_STATUS } from "@/lib/actions/authorized-action";
+import { actorOfToken, bearerToken } from "@/lib/auth/api-tokens";
 import { type Actor, sessionActorOf } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 
@@ -34,9 +35,29 @@ export function isForeignOrigin(request: Request): boolean {
   return !own.has(origin);
 }
 
-/** The actor behind a request: a browser session (API tokens arrive with the CLI). */
+/**
+ * The actor behind a request: an API token when it sends `Authorization: Bearer …` (then only
+ * the token counts: a bad token is 401 even with a session cookie), otherwise the browser session.
+ */
 export async function actorOf(request: Request): Promise<Actor | null> {
+  const token = bearerToken(request);
+  if (token !== null) return actorOfToken(token);
   return sessionActorOf(request);
+}
+
+/**
+ * Who is asking, as a response when nobody (401) or when a token could not be checked because
+ * the warehouse did not answer (503, never a silent pass). Every API route starts here.
+ */
+export async function authenticate(request: Request): Promise<{ ok: true; actor: Actor } | { ok: false; response: Response }> {
+  try {
+    const actor = await actorOf(request);
+    if (actor) return { ok: true, actor };
+    return { ok: false, response: json({ ok: false, code: "unauthorized", error: "Sign in or send a valid API token" }, 401) };
+  } catch (error) {
+    console.error("[api] the API token could not be checked", error instanceof Error ? error.message : error);
+    return { ok: false, response: json({ ok: false, code: "failed", error: "The API token could not be checked: the warehouse did not answer" }, 503) };
+  }
 }
 
 async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
@@ -60,8 +81,9 @@ export function resultResponse<T>(result: ActionResult<T>, created = true): Resp
 /** POST handler for an action: 401/403 before the body is even read, then 400/409/2xx. */
 export function writeRoute<T>(action: (raw: unknown, actor: Actor | null) => Promise<ActionResult<T>>, options: { creates?: boolean } = {}) {
   return async (request: Request): Promise<Response> => {
-    const actor = await actorOf(request);
-    if (!actor) return json({ ok: false, code: "unauthorized", error: "Sign in or send an API token" }, 401);
+    const auth = await authenticate(request);
+    if (!auth.ok) return auth.response;
+    const { actor } = auth;
     if (actor.via === "session" && isForeignOrigin(request)) {
       return json({ ok: false, code: "forbidden", error: "Cross-site request refused" }, 403);
     }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-import { isRole, type Role } from "./roles";
+import { z } from "zod";
+
+import { isRole, type Role, ROLES } from "./roles";
 
 /**
  * API tokens for non-browser clients (the CLI, automation): a name, a role, and a secret the
@@ -70,3 +72,10 @@ export function parseConfiguredTokens(value: string): ConfiguredToken[] {
   }
   return out;
 }
+
+/** Inputs of the admins' token commands (API, CLI). */
+export const tokenNameField = z
+  .string()
+  .regex(TOKEN_NAME_PATTERN, "must be 2–63 characters: lower-case letters, digits, . _ or -, starting with a letter or digit");
+export const tokenCreateInput = z.object({ name: tokenNameField, role: z.enum(ROLES) }).strict();
+export const tokenRevokeInput = z.object({ name: tokenNameField }).strict();

@@ -9,7 +9,7 @@ import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays, daysBetween, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
-import { parseTeamGameKey, teamGameKey, type WindowResult } from "@/lib/completeness/windows";
+import { teamGameKey, type WindowResult } from "@/lib/completeness/windows";
 import { type BreakerKeyRef, readKeys } from "@/lib/engine/breaker-writes";
 import { type EntityOutcome, evaluateProcessorRun } from "@/lib/engine/run-processor";
 import {
@@ -18,12 +18,17 @@ import {
   entityOutputDatesSql,
   entityOutputs,
   entityOutputsSql,
+  knownEntities,
   processorsForKind,
 } from "@/lib/queries/entity";
 import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { getSeasonCalendar } from "./calendar";
+
+// The id rules are client-safe (the CLI validates with them too); re-exported for the page.
+export { KIND_LABELS, normalizePlayerLookup, parseEntityId, type ParsedEntity, suggestEntityId } from "@/lib/entities/ids";
+import { closestKnownId, KIND_LABELS, parseEntityId, suggestEntityId } from "@/lib/entities/ids";
 
 /**
  * The entity page's read (`/entities/<entity_id>?date=`): the original `check-completeness`
@@ -278,82 +283,6 @@ export interface EntityNotFound {
 }
 
 export type EntityDetail = EntityFound | EntityInvalid | EntityNotFound;
-
-// ---------------------------------------------------------------------------------------------
-// Entity ids
-
-const TEAM = /^[A-Z]{3}$/;
-const TEAM_GAME = /^[A-Z]{3}_\d{4}-\d{2}-\d{2}$/;
-const PLAYER = /^[a-z0-9]+$/;
-const MAX_ENTITY_LENGTH = 64;
-
-export const KIND_LABELS: Record<EntityKind, string> = {
-  player: "Player",
-  team: "Team",
-  team_game: "Team game",
-};
-
-const ID_FORMS = "a team tricode (LAL), a team-game key (LAL_2024-12-15) or a player_lookup (lebronjames)";
-
-export type ParsedEntity =
-  | { ok: true; kind: EntityKind; entity: string; lookup: string; keyDate: IsoDate | null }
-  | { ok: false; message: string; suggestion: string | null };
-
-/**
- * The player_lookup normalization (reference §9): lowercase, strip diacritics, drop spaces,
- * hyphens, apostrophes, periods, commas, underscores and anything else outside [a-z0-9].
- */
-export function normalizePlayerLookup(raw: string): string {
-  return raw
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, "");
-}
-
-/** A well-formed id the input probably meant, or null. */
-export function suggestEntityId(raw: string): string | null {
-  const input = raw.trim();
-  if (/^[A-Za-z]{3}$/.test(input) && input !== input.toUpperCase()) return input.toUpperCase();
-  const key = /^([A-Za-z]{3})[_ -](\d{4}-\d{2}-\d{2})$/.exec(input);
-  if (key && isIsoDate(key[2])) {
-    const fixed = `${key[1]!.toUpperCase()}_${key[2]}`;
-    return fixed === input ? null : fixed;
-  }
-  const lookup = normalizePlayerLookup(input);
-  return lookup && lookup !== input && lookup.length <= MAX_ENTITY_LENGTH ? lookup : null;
-}
-
-/** Detect the entity's kind from its form; anything else is refused with a message. */
-export function parseEntityId(raw: string): ParsedEntity {
-  const input = raw;
-  if (input.trim() === "") return { ok: false, message: `An entity id is required: ${ID_FORMS}.`, suggestion: null };
-  if (input.length > MAX_ENTITY_LENGTH) {
-    return { ok: false, message: `That id is ${input.length} characters long; entity ids are at most ${MAX_ENTITY_LENGTH}.`, suggestion: null };
-  }
-  if (TEAM.test(input)) return { ok: true, kind: "team", entity: input, lookup: input, keyDate: null };
-  if (TEAM_GAME.test(input)) {
-    const key = parseTeamGameKey(input)!;
-    if (!isIsoDate(key.gameDate)) {
-      return { ok: false, message: `"${input}" looks like a team-game key, but ${key.gameDate} is not a calendar date.`, suggestion: null };
-    }
-    return { ok: true, kind: "team_game", entity: input, lookup: key.team, keyDate: key.gameDate };
-  }
-  if (PLAYER.test(input)) return { ok: true, kind: "player", entity: input, lookup: input, keyDate: null };
-
-  const suggestion = suggestEntityId(input);
-  if (suggestion && PLAYER.test(suggestion) && /[\s_\-'.,]/.test(input)) {
-    return {
-      ok: false,
-      message:
-        `"${input}" is not a player id. A player_lookup is the name lowercased with no separators ` +
-        `(no spaces, hyphens, apostrophes, periods or underscores): the original scripts' docs used ` +
-        `lebron_james, which matches no row.`,
-      suggestion,
-    };
-  }
-  return { ok: false, message: `"${input}" is not an entity id. Use ${ID_FORMS}.`, suggestion };
-}
 
 // ---------------------------------------------------------------------------------------------
 // URL input
@@ -636,7 +565,9 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
     { entity_output_dates: entityOutputDatesSql(kind) },
   );
   const allDates = dateRows.map((r) => r.date); // most recent first
-  if (allDates.length === 0) return notFound(kind, entity, searched, parsed.keyDate ?? date);
+  if (allDates.length === 0) {
+    return notFound(kind, entity, searched, parsed.keyDate ?? date, undefined, kind === "team_game" ? null : await closestKnown(wh, lookup, searched));
+  }
   if (parsed.keyDate && !allDates.includes(parsed.keyDate)) {
     // A team-game key exists only for the team's game days: point at the nearest one.
     const keyDate = parsed.keyDate;
@@ -779,20 +710,31 @@ async function section(
   };
 }
 
+/** The known player or team id closest to a typo, or null (also when the lookup fails: it is only a hint). */
+async function closestKnown(wh: Warehouse, lookup: string, searched: { from: IsoDate; to: IsoDate }): Promise<string | null> {
+  try {
+    const rows = await knownEntities.run(wh, { date_from: searched.from, date_to: searched.to });
+    return closestKnownId(lookup, rows.map((r) => r.entity_id));
+  } catch {
+    return null;
+  }
+}
+
 function notFound(
   kind: EntityKind,
   entity: string,
   searched: { from: IsoDate; to: IsoDate },
   date?: IsoDate,
   nearestKey?: string,
+  closest?: string | null,
 ): EntityNotFound {
-  const suggestion = nearestKey ?? (kind === "player" ? suggestEntityId(entity) : null);
+  const suggestion = nearestKey ?? closest ?? (kind === "player" ? suggestEntityId(entity) : null);
   const where = kind === "team_game" ? "the upcoming team game context" : "any processor";
   const hints: Record<EntityKind, string> = {
     player:
       "Player ids are player_lookup values: the name lowercased with no spaces or punctuation (lebronjames, josealvarado)." +
-      (suggestion ? ` Teams are upper-case tricodes: did you mean ${suggestion}?` : ""),
-    team: "Teams are the three-letter NBA tricodes (LAL, BOS, GSW) in upper case.",
+      (suggestion ? ` Did you mean ${suggestion}?` : ""),
+    team: "Teams are the three-letter NBA tricodes (LAL, BOS, GSW) in upper case." + (suggestion ? ` Did you mean ${suggestion}?` : ""),
     team_game:
       "A team-game key is a tricode and a game date (LAL_2024-12-15); rows exist only for dates the team plays." +
       (nearestKey ? ` The nearest key with a row is ${nearestKey}.` : ""),

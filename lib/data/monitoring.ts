@@ -195,13 +195,29 @@ export function clearMonitoringCache(): void {
   lastGood.clear();
 }
 
+/**
+ * Whether `error` is a WarehouseError (or a subclass). `instanceof` alone is not enough in the
+ * built app: Next bundles pages and route handlers separately, each with its own copy of the
+ * class, while the one warehouse of the process — and so the errors it throws — is created by
+ * whichever bundle asked first (lib/warehouse/index.ts keeps it on globalThis). A page reading
+ * through a warehouse that the health route created would otherwise show the generic message.
+ */
+function isWarehouseError(error: unknown): error is WarehouseError {
+  if (error instanceof WarehouseError) return true;
+  return (
+    error instanceof Error &&
+    (error.name === "WarehouseError" || error.name === "GuardFailedError") &&
+    typeof (error as { detail?: unknown }).detail === "object"
+  );
+}
+
 /** A message safe to show: the warehouse's own safe message, else a generic one. The detail goes to the log. */
 function safeMessage(error: unknown): string {
-  return error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
+  return isWarehouseError(error) ? error.message : "The monitoring data could not be read";
 }
 
 function logFailure(what: string, error: unknown): void {
-  console.error(`[monitoring] ${what} failed`, error instanceof WarehouseError ? { message: error.message, ...error.detail } : error);
+  console.error(`[monitoring] ${what} failed`, isWarehouseError(error) ? { message: error.message, ...error.detail } : error);
 }
 
 /**

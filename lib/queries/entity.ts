@@ -146,3 +146,11 @@ export const entityOutputDates = defineQuery({
   row: z.object({ date: isoDate, processors: z.number().int() }),
   fragments: { entity_output_dates: KINDS.map(entityOutputDatesSql) },
 });
+
+export const knownEntities = defineQuery({
+  name: "known_entities",
+  file: "completeness/known_entities.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate }),
+  types: { date_from: "DATE", date_to: "DATE" },
+  row: z.object({ entity_id: z.string() }),
+});

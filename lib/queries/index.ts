@@ -3,7 +3,8 @@ import "server-only";
 import { auditByRequest, auditLog, deleteKeyRows, keyRows, keysUnchanged, trippedKeys } from "./breakers";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
 import { MONITORING_DEFINITIONS } from "./monitoring";
-import { entityOutputDates, entityOutputs } from "./entity";
+import { entityOutputDates, entityOutputs, knownEntities } from "./entity";
+import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, ...MONITORING_DEFINITIONS] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke] as const;

@@ -74,6 +74,16 @@ const AUDIT_LOG: Col[] = [
   ["created_at", "TIMESTAMP"],
 ];
 
+const API_TOKENS: Col[] = [
+  ["token_name", "STRING"],
+  ["role", "STRING"],
+  ["token_sha256", "STRING"],
+  ["created_by", "STRING"],
+  ["created_at", "TIMESTAMP"],
+  ["revoked_by", "STRING"],
+  ["revoked_at", "TIMESTAMP"],
+];
+
 const STANDARD: Col[] = STANDARD_COMPLETENESS_COLUMNS.map((c) => [c.name, c.type]);
 
 // reference §2.2, exact names.
@@ -192,6 +202,7 @@ const EXPECTED: Record<string, Col[]> = {
     ["processed_at", "TIMESTAMP"],
   ],
   "nba_orchestration.reprocess_attempts": REPROCESS_ATTEMPTS,
+  "nba_orchestration.api_tokens": API_TOKENS,
   "nba_orchestration.breaker_audit_log": AUDIT_LOG,
 };
 

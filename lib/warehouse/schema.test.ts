@@ -211,7 +211,7 @@ const UPSTREAM = [
   "nba_raw.bdl_player_boxscores",
   "nba_raw.nbac_schedule",
 ];
-const ORCHESTRATION = ["nba_orchestration.breaker_audit_log", "nba_orchestration.reprocess_attempts"];
+const ORCHESTRATION = ["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.reprocess_attempts"];
 
 describe("sql/schema files", () => {
   const files = loadSchemaFiles();

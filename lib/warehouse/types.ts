@@ -103,14 +103,32 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
+/**
+ * Next bundles a module once per entry (pages, route handlers), so one process can hold several
+ * copies of these classes while the warehouse — one per process, on globalThis — throws the
+ * copy of whichever bundle created it. `instanceof` therefore checks a brand registered with
+ * `Symbol.for` (the same in every copy), not the class identity.
+ */
+const WAREHOUSE_ERROR = Symbol.for("completeness-console.WarehouseError");
+const GUARD_FAILED = Symbol.for("completeness-console.GuardFailedError");
+
+function branded(value: unknown, brand: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
 /** A warehouse failure with a message safe to show; `detail` is for the logs only. */
 export class WarehouseError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return branded(value, this === WarehouseError ? WAREHOUSE_ERROR : GUARD_FAILED);
+  }
+
   constructor(
     message: string,
     readonly detail: { reason?: string; status?: number; cause?: unknown } = {},
   ) {
     super(message);
     this.name = "WarehouseError";
+    Object.defineProperty(this, WAREHOUSE_ERROR, { value: true });
   }
 }
 
@@ -119,5 +137,6 @@ export class GuardFailedError extends WarehouseError {
   constructor() {
     super("The data changed since it was read; nothing was written", { reason: "guardFailed" });
     this.name = "GuardFailedError";
+    Object.defineProperty(this, GUARD_FAILED, { value: true });
   }
 }

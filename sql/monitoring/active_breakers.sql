@@ -42,19 +42,15 @@ attempts AS (
   WHERE analysis_date BETWEEN @date_from AND @date_to
     AND attempted_at <= @now
 ),
-ordered AS (
-  SELECT
-    *,
-    ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number, attempted_at) AS pos
+-- The trip in force is the last trip row with no clearing row after it: exactly when the LAST
+-- row (in attempt order) among the trip and clearing rows is a trip. Failure rows decide
+-- nothing here, so they are dropped before the one window (cheaper than numbering every row
+-- and comparing the positions of the last trip and the last clear).
+decisive AS (
+  SELECT *
   FROM attempts
-),
-marked AS (
-  SELECT
-    *,
-    MAX(CASE WHEN event = 'trip' THEN pos END) OVER (PARTITION BY processor, entity_id, analysis_date) AS last_trip_pos,
-    MAX(CASE WHEN event IN ('override', 'success', 'recovery', 'reset') THEN pos END)
-      OVER (PARTITION BY processor, entity_id, analysis_date) AS last_clear_pos
-  FROM ordered
+  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
 ),
 trips AS (
   SELECT
@@ -67,9 +63,8 @@ trips AS (
     attempted_at AS tripped_at,
     {{trip_until}} AS breaker_until,
     notes
-  FROM marked
-  WHERE pos = last_trip_pos
-    AND (last_clear_pos IS NULL OR pos > last_clear_pos)
+  FROM decisive
+  WHERE event = 'trip'
 )
 SELECT t.*
 FROM trips AS t

@@ -65,25 +65,18 @@ attempts AS (
   WHERE analysis_date BETWEEN @breaker_date_from AND @breaker_date_to
     AND attempted_at <= @now
 ),
-ordered AS (
-  SELECT
-    *,
-    ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number, attempted_at) AS pos
+-- As in active_breakers.sql: the last row (in attempt order) among a key's trip and clearing
+-- rows is a trip exactly when a trip is in force; failure rows are dropped before the window.
+decisive AS (
+  SELECT *
   FROM attempts
-),
-marked AS (
-  SELECT
-    *,
-    MAX(CASE WHEN event = 'trip' THEN pos END) OVER (PARTITION BY processor, entity_id, analysis_date) AS last_trip_pos,
-    MAX(CASE WHEN event IN ('override', 'success', 'recovery', 'reset') THEN pos END)
-      OVER (PARTITION BY processor, entity_id, analysis_date) AS last_clear_pos
-  FROM ordered
+  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
 ),
 active_stats AS (
   SELECT processor, COUNT(*) AS active_breakers
-  FROM marked
-  WHERE pos = last_trip_pos
-    AND (last_clear_pos IS NULL OR pos > last_clear_pos)
+  FROM decisive
+  WHERE event = 'trip'
     AND {{trip_until}} > @now
   GROUP BY processor
 )

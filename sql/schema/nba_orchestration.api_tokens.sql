@@ -4,9 +4,11 @@
 -- Grain: one row per token (token_name is unique among tokens; a revoked name is not reused).
 -- Secrets: only the SHA-256 of each token is stored; the token itself is shown once, to the
 --   admin who created it, and never again.
--- Partition: DATE(created_at). Cluster: token_sha256 (every API request looks one up).
+-- Partition: none — a few dozen rows at most, always read whole or by hash (a partition filter
+--   could not help a lookup by hash). Cluster: token_sha256 (every API request looks one up).
 --
--- Invariant: rows are INSERTed on creation and UPDATEd once, to set revoked_at/revoked_by.
+-- Invariant: rows are INSERTed on creation and UPDATEd once, to set revoked_at/revoked_by
+--   (the one UPDATE the console makes: a token's validity is a property of its row).
 CREATE TABLE IF NOT EXISTS nba_orchestration.api_tokens (
   token_name STRING NOT NULL,   -- the name the audit records as the actor (as token:<name>)
   role STRING NOT NULL,         -- viewer | operator | admin
@@ -16,7 +18,6 @@ CREATE TABLE IF NOT EXISTS nba_orchestration.api_tokens (
   revoked_by STRING,            -- the admin who revoked it, once revoked
   revoked_at TIMESTAMP          -- when it was revoked; NULL while it is valid
 )
-PARTITION BY DATE(created_at)
 CLUSTER BY token_sha256;
 
 -- In a separate statement: the offline validator rejects OPTIONS after CLUSTER BY (see

@@ -9,6 +9,14 @@
  * int64 microseconds (what the client asks for with `formatOptions.useInt64Timestamp`) — so
  * that decoding goes through the client's own code.
  *
+ * For fault and cost tests it can also answer per request (`respond`: a function of the
+ * recorded request, e.g. by the job's `labels.query`), and emulate BigQuery's `requestId`
+ * idempotency (`new BigQueryFake({ requestIds: true })`): a successful `jobs.query` is recorded in
+ * `applied`, and a later request with the same requestId and the same query and parameters gets
+ * the first answer again instead of being applied twice. A scripted answer with `lost` is applied
+ * and then "lost" on the way back: the client receives `lost` (a 500, a dropped connection)
+ * instead of the real answer — what a retry after a lost response must survive.
+ *
  * Point the client at it with `apiEndpoint: fake.url` and `authClient: new PassThroughClient()`
  * (STACK pitfall 7). If `HTTP_PROXY`/`HTTPS_PROXY` is set, the client's HTTP layer
  * (teeny-request) routes even 127.0.0.1 through the proxy unless `NO_PROXY` names it.
@@ -34,6 +42,40 @@ export interface ScriptedResponse {
   delayMs?: number;
   /** Destroy the connection instead of answering (a connection reset). */
   hangUp?: boolean;
+  /**
+   * The request is applied (this response is its real outcome, remembered for its requestId)
+   * but the client receives `lost` instead: the response was lost on the way back.
+   */
+  lost?: ScriptedResponse;
+}
+
+/** Answers a routed request, or returns undefined to fall through to the default response. */
+export type Responder = (request: RecordedRequest) => ScriptedResponse | undefined;
+
+export interface BigQueryFakeOptions {
+  /** Emulate BigQuery's requestId deduplication on `jobs.query` (see the module comment). */
+  requestIds?: boolean;
+}
+
+/** The `jobs.query` body fields the fake reads. */
+export interface QueryBody {
+  query?: string;
+  requestId?: string;
+  labels?: Record<string, string>;
+  maximumBytesBilled?: string;
+  jobTimeoutMs?: string;
+  queryParameters?: unknown[];
+  [field: string]: unknown;
+}
+
+/** The body of a `jobs.query` request (an empty object for anything else). */
+export function queryBody(request: RecordedRequest): QueryBody {
+  return typeof request.body === "object" && request.body !== null ? (request.body as QueryBody) : {};
+}
+
+/** The job's `labels.query`: which query definition sent it (lib/warehouse/bigquery.ts labels every job). */
+export function jobLabel(request: RecordedRequest): string | undefined {
+  return queryBody(request).labels?.query;
 }
 
 /** A schema field, as BigQuery describes it. */
@@ -149,14 +191,36 @@ const ROUTES: { method: string; pattern: RegExp }[] = [
 
 const DEFAULT_RESPONSE: ScriptedResponse = rowsResponse([], []);
 
+const isQueryCall = (r: { method: string; path: string }) => r.method === "POST" && /\/queries$/.test(r.path);
+const succeeded = (r: ScriptedResponse) => !r.hangUp && (r.status ?? 200) < 400;
+
+/**
+ * What makes two requests with one requestId duplicates (BigQuery: "all parameters in the
+ * request that may affect the result"; timeouts do not).
+ */
+function duplicateKey(body: QueryBody): string {
+  return JSON.stringify([body.requestId, body.query, body.queryParameters ?? [], body.useLegacySql, body.parameterMode]);
+}
+
 export class BigQueryFake {
   readonly requests: RecordedRequest[] = [];
+  /** `jobs.query` requests that were applied (succeeded, and were not a duplicate of an earlier one). */
+  readonly applied: RecordedRequest[] = [];
+  /** How many `jobs.query` requests were answered from an earlier request with the same requestId. */
+  deduplicated = 0;
   private queue: ScriptedResponse[] = [];
   private fallback: ScriptedResponse = DEFAULT_RESPONSE;
+  private responder: Responder | undefined;
+  private readonly outcomes = new Map<string, ScriptedResponse>();
+  private readonly requestIds: boolean;
   private server: Server | undefined;
   private port = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly sockets = new Set<Socket>();
+
+  constructor(options: BigQueryFakeOptions = {}) {
+    this.requestIds = options.requestIds ?? false;
+  }
 
   /** `http://127.0.0.1:PORT`, for the client's `apiEndpoint`. */
   get url(): string {
@@ -176,16 +240,29 @@ export class BigQueryFake {
     return this;
   }
 
-  /** Forget recorded requests and scripted responses (between tests). */
-  reset(): void {
-    this.requests.length = 0;
-    this.queue = [];
-    this.fallback = DEFAULT_RESPONSE;
+  /**
+   * Answer routed requests with `responder` once the queue is empty (before the default); it
+   * returns undefined to fall through. `undefined` removes it.
+   */
+  respond(responder: Responder | undefined): this {
+    this.responder = responder;
+    return this;
   }
 
-  /** The recorded `jobs.query` calls (`POST …/queries`). */
-  queryCalls(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === "POST" && /\/queries$/.test(r.path));
+  /** Forget recorded requests, applied requests and scripted responses (between tests). */
+  reset(): void {
+    this.requests.length = 0;
+    this.applied.length = 0;
+    this.deduplicated = 0;
+    this.outcomes.clear();
+    this.queue = [];
+    this.fallback = DEFAULT_RESPONSE;
+    this.responder = undefined;
+  }
+
+  /** The recorded `jobs.query` calls (`POST …/queries`), optionally only those labelled `label`. */
+  queryCalls(label?: string): RecordedRequest[] {
+    return this.requests.filter((r) => isQueryCall(r) && (label === undefined || jobLabel(r) === label));
   }
 
   /** How many scripted responses have not been used yet. */
@@ -209,18 +286,20 @@ export class BigQueryFake {
           }
         }
         const method = req.method ?? "GET";
-        this.requests.push({
+        const recorded: RecordedRequest = {
           method,
           path: url.pathname,
           query: Object.fromEntries(url.searchParams),
           headers: req.headers,
           body,
-        });
+        };
+        this.requests.push(recorded);
         const routed = ROUTES.some((r) => r.method === method && r.pattern.test(url.pathname));
-        const scripted = routed
-          ? (this.queue.shift() ?? this.fallback)
-          : errorResponse(404, "notFound", `fake: no route for ${method} ${url.pathname}`);
-        this.answer(res, scripted);
+        if (!routed) {
+          this.answer(res, errorResponse(404, "notFound", `fake: no route for ${method} ${url.pathname}`));
+          return;
+        }
+        this.answer(res, this.outcomeOf(recorded));
       });
     });
     server.on("connection", (socket) => {
@@ -245,6 +324,26 @@ export class BigQueryFake {
     // `server.close()` would wait for their idle timeout.
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The response to a routed request: a duplicate's remembered outcome, else the next scripted one. */
+  private outcomeOf(request: RecordedRequest): ScriptedResponse {
+    const body = queryBody(request);
+    const dedupe = this.requestIds && isQueryCall(request) && typeof body.requestId === "string";
+    if (dedupe) {
+      const earlier = this.outcomes.get(duplicateKey(body));
+      if (earlier) {
+        this.deduplicated++;
+        return earlier;
+      }
+    }
+    const scripted = this.queue.shift() ?? this.responder?.(request) ?? this.fallback;
+    if (!isQueryCall(request) || !succeeded(scripted)) return scripted;
+    // Applied: the real outcome is remembered; the client may still receive something else.
+    const { lost, ...outcome } = scripted;
+    this.applied.push(request);
+    if (dedupe) this.outcomes.set(duplicateKey(body), { ...outcome, delayMs: 0 });
+    return lost ?? outcome;
   }
 
   private answer(res: ServerResponse, scripted: ScriptedResponse): void {

@@ -1,4 +1,4 @@
-import { actorOf, json } from "@/lib/api/handler";
+import { authenticate, json } from "@/lib/api/handler";
 import { AuthError } from "@/lib/auth/session";
 import { auditFilter } from "@/lib/breakers/schemas";
 import { fieldErrorsOf } from "@/lib/actions/authorized-action";
@@ -8,8 +8,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/audit?actor&action&processor&date_from&date_to[&format=csv] */
 export async function GET(request: Request) {
-  const actor = await actorOf(request);
-  if (!actor) return json({ error: "Sign in or send an API token" }, 401);
+  const auth = await authenticate(request);
+  if (!auth.ok) return auth.response;
+  const { actor } = auth;
   const { format, ...query } = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = auditFilter.safeParse(query);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import { actorOf } from "@/lib/api/handler";
+import { authenticate } from "@/lib/api/handler";
 import { AuthError } from "@/lib/auth/session";
 import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
 import { withHttpMetrics } from "@/lib/metrics/registry";
@@ -35,8 +35,9 @@ async function monitoringRoute(request: Request, { params }: { params: Promise<{
     return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
   }
   // Who is asking, before anything is read: 401 anonymous (the data layer checks the role too).
-  const actor = await actorOf(request);
-  if (!actor) return json({ error: "Sign in or send an API token" }, 401);
+  const auth = await authenticate(request);
+  if (!auth.ok) return auth.response;
+  const { actor } = auth;
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
   if (!parsed.ok) return json({ error: parsed.error, field: parsed.field }, 400);

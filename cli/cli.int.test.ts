@@ -1,0 +1,387 @@
+/**
+ * The CLI end to end: the built console started on a temporary embedded database (hand-built
+ * breakers), every command run against it — in-process through `main()` with a scripted stdin
+ * (a terminal or not), and through the real `cli/bin.mjs` for exit codes and non-terminal stdin.
+ *
+ * Data: a season that opened 50 days ago, LAL/BOS/GSW/MIA every second day. player_shot_zone_analysis
+ * (L10 games) ran for D (4 days ago) and D_PREV (6 days ago) three times in the last three days; `plate` and `plost` miss
+ * two games each, so both keys tripped on both dates and are active now. `plate`'s two box
+ * scores arrived 12 hours ago (an override is safe); `plost`'s are lost.
+ * Row counts are read through the API (the server holds the database file): with nothing else
+ * writing, breaker-history over 30 days is every reprocess_attempts row, and the audit API every
+ * audit record.
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { Readable } from "node:stream";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { configEntry, generateToken, hashToken } from "@/lib/auth/token-format";
+import { seasonYearOf } from "@/lib/completeness/calendar";
+import { addDays } from "@/lib/completeness/dates";
+import { runProcessor } from "@/lib/engine/run-processor";
+import { prepareDatabase, type RunningConsole, startConsole, type TempDatabase } from "@/test/support/console-server";
+import { type Fate, type RosterPlayer, boxScores, everyNDays, insertUpstream, roundRobin } from "@/test/support/fixtures";
+
+import { main } from "./main";
+
+const HOUR = 3_600_000;
+const NOW = Date.now();
+const at = (hoursAgo: number) => new Date(NOW - hoursAgo * HOUR).toISOString();
+const TODAY = new Date(NOW).toISOString().slice(0, 10);
+/** Opening night 50 days ago, registered in the database's calendar (.demo.json), so D is day 46. */
+const OPENING = addDays(TODAY, -50);
+const D = addDays(OPENING, 46);
+const D_PREV = addDays(OPENING, 44);
+const CALENDAR = { [seasonYearOf(D)]: OPENING };
+const PSZA = "player_shot_zone_analysis";
+
+const DAYS = everyNDays(OPENING, 30);
+const lalId = (d: number) => `00224${String(2 * d + 1).padStart(5, "0")}`;
+const SCHEDULE = roundRobin(["LAL", "BOS", "GSW", "MIA"], DAYS).map((g) => (g.game_date < D ? g : { ...g, game_status: 1 as const }));
+const fates = (kind: Fate, ...days: number[]): Record<string, Fate> => Object.fromEntries(days.map((d) => [lalId(d), kind]));
+/** LAL's L10 before D is d13..d22 (LAL plays every game day): plate misses d17, d18 (late), plost d15, d16 (lost). */
+const ROSTER: RosterPlayer[] = [
+  { player: "pfull", stints: [{ team: "LAL" }] },
+  { player: "plate", stints: [{ team: "LAL" }], fates: fates({ kind: "late", processedAt: at(12) }, 17, 18) },
+  { player: "plost", stints: [{ team: "LAL" }], fates: fates({ kind: "lost" }, 15, 16) },
+];
+const gameDate = (d: number) => DAYS[d]!;
+const opponent = (d: number) => ["MIA", "BOS", "GSW"][d % 3]!;
+
+const ADMIN = generateToken();
+let db: TempDatabase;
+let server: RunningConsole;
+const tokens: Record<"operator" | "viewer", string> = { operator: "", viewer: "" };
+
+beforeAll(async () => {
+  db = await prepareDatabase(async (wh) => {
+    await insertUpstream(wh, { schedule: SCHEDULE, ...boxScores(SCHEDULE, ROSTER) });
+    for (const date of [D_PREV, D]) {
+      for (const hoursAgo of [72, 48, 24]) {
+        await runProcessor(wh, { processor: PSZA, date, entities: ["pfull", "plate", "plost"], now: at(hoursAgo), calendar: CALENDAR, runId: `seed-${date}-${hoursAgo}` });
+      }
+    }
+  });
+  // The console reads the season calendar the data was made with from the demo metadata file.
+  writeFileSync(`${db.path}.demo.json`, JSON.stringify({ plan: { calendar: CALENDAR, simulateThrough: addDays(TODAY, -1) } }));
+  server = await startConsole({
+    dbPath: db.path,
+    env: { API_TOKENS: configEntry({ name: "ci-admin", role: "admin", sha256: hashToken(ADMIN) }), CACHE_TTL_SECONDS: "0" },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  db?.remove();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One command line in-process; `answers` are typed at the prompts (a terminal when given). */
+async function cli(args: string[], options: { token?: string; answers?: string[]; tty?: boolean; url?: string } = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const stdin = Readable.from(options.answers ? [options.answers.map((a) => `${a}\n`).join("")] : []) as Readable & { isTTY?: boolean };
+  stdin.isTTY = options.tty ?? options.answers !== undefined;
+  const code = await main(args, {
+    stdin,
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: { COMPLETENESS_URL: options.url ?? server.url, COMPLETENESS_TOKEN: options.token ?? ADMIN },
+  });
+  return { code, stdout, stderr };
+}
+
+/** The real package bin, stdin not a terminal. */
+function bin(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, ["cli/bin.mjs", ...args], {
+    encoding: "utf8",
+    input: "",
+    env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, COMPLETENESS_URL: server.url, COMPLETENESS_TOKEN: ADMIN, ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function api<T>(path: string, token = ADMIN): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Every reprocess_attempts row (breaker-history covers 30 days; all rows here are newer) and every audit record. */
+async function counts() {
+  const history = await api<{ rows: unknown[] }>("/api/v1/monitoring/breaker-history");
+  const audit = await api<{ rows: { actor: string; action: string }[] }>("/api/v1/audit");
+  return { attempts: history.body.rows.length, audit: audit.body.rows.length };
+}
+
+async function activeKeys(): Promise<string[]> {
+  const { body } = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[] }>("/api/v1/monitoring/active-breakers");
+  return body.rows.map((r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`).sort();
+}
+
+const json = <T>(run: Run): T => JSON.parse(run.stdout) as T;
+
+describe("tokens", () => {
+  it("an admin creates an operator and a viewer token; the secret is printed once and never listed", async () => {
+    for (const role of ["operator", "viewer"] as const) {
+      const run = await cli(["tokens", "create", "--name", `ci-${role}`, "--role", role, "--json"]);
+      expect(run.code, run.stderr).toBe(0);
+      const body = json<{ name: string; role: string; token: string }>(run);
+      expect(body).toMatchObject({ name: `ci-${role}`, role });
+      expect(body.token).toMatch(/^cct_/);
+      tokens[role] = body.token;
+    }
+    const list = await cli(["tokens", "list"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("ci-operator");
+    expect(list.stdout).toContain("ci-admin");
+    expect(list.stdout).not.toContain(tokens.operator);
+    expect(list.stdout).not.toContain(hashToken(tokens.operator));
+
+    const again = await cli(["tokens", "create", "--name", "ci-operator", "--role", "admin"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already exists");
+  });
+
+  it("only admins manage tokens", async () => {
+    const run = await cli(["tokens", "create", "--name", "sneaky", "--role", "admin"], { token: tokens.operator });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/admin role/);
+  });
+
+  it("a revoked token gets 401, from the API and the CLI", async () => {
+    const created = json<{ token: string }>(await cli(["tokens", "create", "--name", "ci-temp", "--role", "operator", "--json"]));
+    expect((await api("/api/v1/monitoring/health", created.token)).status).toBe(200);
+    const revoke = await cli(["tokens", "revoke", "--name", "ci-temp"]);
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toContain("Revoked");
+    expect((await api("/api/v1/monitoring/health", created.token)).status).toBe(401);
+    const run = await cli(["breakers", "status"], { token: created.token });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("refused");
+    expect((await cli(["tokens", "revoke", "--name", "ci-temp"])).stdout).toContain("Already revoked");
+    expect((await cli(["tokens", "revoke", "--name", "never-made"])).code).toBe(2);
+  });
+
+  it("a malformed or unknown bearer token is 401 even with nothing else wrong", async () => {
+    expect((await api("/api/v1/monitoring/health", "cct_not-a-real-token")).status).toBe(401);
+    expect((await api("/api/v1/monitoring/health", generateToken())).status).toBe(401);
+  });
+});
+
+describe("read commands match the API", () => {
+  it("breakers status --active-only lists exactly the API's active breakers", async () => {
+    const run = await cli(["breakers", "status", "--active-only", "--json"], { token: tokens.viewer });
+    expect(run.code, run.stderr).toBe(0);
+    const report = json<{ active: { processor: string; entity_id: string; analysis_date: string }[]; summary: { processor: string; active_now: number }[] }>(run);
+    expect(report.active.map((r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`).sort()).toEqual(await activeKeys());
+    expect(report.active).toHaveLength(4);
+    expect(report.summary.find((s) => s.processor === PSZA)?.active_now).toBe(4);
+  });
+
+  it("breakers status filters by processor and entity and summarizes the history", async () => {
+    const run = await cli(["breakers", "status", "--processor", PSZA, "--entity", "plost", "--json"], { token: tokens.viewer });
+    const report = json<{ history: { entity_id: string; event: string }[]; summary: { processor: string; rows: number; trips: number; unique_entities: number }[] }>(run);
+    expect(new Set(report.history.map((r) => r.entity_id))).toEqual(new Set(["plost"]));
+    expect(report.history.filter((r) => r.event === "trip")).toHaveLength(2);
+    expect(report.summary).toEqual([expect.objectContaining({ processor: PSZA, rows: 6, trips: 2, unique_entities: 1 })]);
+    const human = await cli(["breakers", "status", "--processor", PSZA], { token: tokens.viewer });
+    expect(human.stdout).toContain("=== Summary ===");
+    expect(human.stdout).toMatch(/player_shot_zone_analysis\s+\d+/);
+  });
+
+  it("check prints the entity page's content: stored columns, windows with the missing games named, the timeline, the verdict", async () => {
+    const run = await cli(["check", "--entity", "plost", "--date", D, "--processor", PSZA, "--json"], { token: tokens.viewer });
+    expect(run.code, run.stderr).toBe(0);
+    type Detail = { processors: { processor: string; stored: unknown; breaker: { value: { events: unknown[]; state: unknown } }; live: { value: { windows: { missingGames: unknown }[] } } }[] };
+    const fromCli = json<Detail>(run);
+    const fromApi = (await api<Detail>(`/api/v1/entities/plost?date=${D}&processor=${PSZA}`, tokens.viewer)).body;
+    // Everything but the clock-dependent parts (the live read time, ms until retry).
+    const pick = (d: Detail) =>
+      d.processors.map((p) => ({
+        processor: p.processor,
+        stored: p.stored,
+        events: p.breaker.value.events,
+        state: { ...(p.breaker.value.state as object), msUntilRetry: undefined },
+        missing: p.live.value.windows.map((w) => w.missingGames),
+      }));
+    expect(pick(fromCli)).toEqual(pick(fromApi));
+
+    const human = await cli(["check", "--entity", "plost", "--date", D, "--processor", PSZA], { token: tokens.viewer });
+    expect(human.stdout).toContain(`${gameDate(15)} vs ${opponent(15)}`);
+    expect(human.stdout).toContain(`${gameDate(16)} vs ${opponent(16)}`);
+    expect(human.stdout).toMatch(/Breaker: active until/);
+    expect(human.stdout).toContain("trip");
+  });
+
+  it("an unknown entity close to a known one gets a suggestion (exit 2); a malformed id names the right form", async () => {
+    const typo = await cli(["check", "--entity", "plostt", "--date", D], { token: tokens.viewer });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("Did you mean plost?");
+    const form = await cli(["check", "--entity", "lebron_james"], { token: tokens.viewer });
+    expect(form.code).toBe(2);
+    expect(form.stderr).toContain("lebronjames");
+  });
+});
+
+describe("override", () => {
+  const key = ["--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "Box scores for 11-25 and 11-27 arrived late; checked"];
+
+  it("--dry-run shows the key and the verdict and changes nothing", async () => {
+    const before = await counts();
+    const run = await cli(["override", ...key, "--dry-run"], { token: tokens.operator });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Key: ${PSZA} / plate / ${D}`);
+    expect(run.stdout).toContain("an override is safe");
+    expect(run.stdout).toContain("Dry run");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a viewer token cannot override", async () => {
+    const before = await counts();
+    const run = await cli(["override", ...key, "--yes"], { token: tokens.viewer });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/operator role/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("asks for exactly yes: y, YES and no answer cancel (exit 1); without a terminal it needs --yes (exit 2)", async () => {
+    const before = await counts();
+    for (const answers of [["y"], ["YES"], []]) {
+      const run = await cli(["override", ...key], { token: tokens.operator, answers, tty: true });
+      expect(run.code, JSON.stringify(answers)).toBe(1);
+      expect(run.stderr).toContain("Cancelled");
+    }
+    const piped = bin(["override", ...key], { COMPLETENESS_TOKEN: tokens.operator });
+    expect(piped.code, piped.stderr).toBe(2);
+    expect(piped.stderr).toContain("--yes");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("yes applies it once, audited with the token's name; the same request id again changes nothing", async () => {
+    const before = await counts();
+    const run = await cli(["override", ...key, "--request-id", "cli-test-override-1"], { token: tokens.operator, answers: ["yes"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Override applied and audited");
+    expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+    expect(await activeKeys()).not.toContain(`${PSZA}|plate|${D}`);
+    const audit = await api<{ rows: { actor: string; action: string }[] }>("/api/v1/audit?action=override");
+    expect(audit.body.rows[0]).toMatchObject({ actor: "token:ci-operator", action: "override" });
+
+    const replay = await cli(["override", ...key, "--request-id", "cli-test-override-1", "--yes"], { token: tokens.operator });
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain("Already applied");
+    expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+  });
+
+  it("overriding a breaker that is no longer active is refused (exit 1)", async () => {
+    const run = await cli(["override", ...key, "--yes"], { token: tokens.operator });
+    expect(run.code).toBe(1);
+  });
+});
+
+describe("bulk-override", () => {
+  const filter = ["--date-from", D_PREV, "--date-to", D_PREV, "--reason", "Scraper outage on the 9th, backfilled and verified"];
+
+  it("--dry-run previews per processor with a sample and changes nothing", async () => {
+    const before = await counts();
+    const run = await cli(["bulk-override", ...filter, "--dry-run"], { token: tokens.operator });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Impact preview");
+    expect(run.stdout).toMatch(/player_shot_zone_analysis\s+2\s+2/);
+    expect(run.stdout).toContain("Total: 2 active breakers");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("applies exactly the previewed set after yes", async () => {
+    const preview = json<{ preview: { changes: { entity_id: string; analysis_date: string }[] } }>(
+      await cli(["bulk-override", ...filter, "--dry-run", "--json"], { token: tokens.operator }),
+    );
+    const run = await cli(["bulk-override", ...filter, "--json"], { token: tokens.operator, answers: ["yes"] });
+    expect(run.code, run.stderr).toBe(0);
+    const applied = json<{ changes: { entity_id: string; analysis_date: string }[] }>(run);
+    const keys = (cs: { entity_id: string; analysis_date: string }[]) => cs.map((c) => `${c.entity_id}|${c.analysis_date}`).sort();
+    expect(keys(applied.changes)).toEqual(keys(preview.preview.changes));
+    expect(await activeKeys()).toEqual([`${PSZA}|plost|${D}`]);
+  });
+
+  it("nothing left to override: says so and exits 0", async () => {
+    const run = await cli(["bulk-override", ...filter, "--yes"], { token: tokens.operator });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Nothing to do");
+  });
+});
+
+describe("reset", () => {
+  const key = ["--processor", PSZA, "--entity", "plost", "--date", D, "--reason", "Key polluted by a bad schedule import; team lead approved"];
+
+  it("operators cannot reset; --dry-run lists the rows and changes nothing", async () => {
+    const before = await counts();
+    expect((await cli(["reset", ...key, "--i-understand-this-is-destructive"], { token: tokens.operator })).code).toBe(1);
+    const dry = await cli(["reset", ...key, "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("3 row(s)");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("asks for the entity id, then DELETE, then yes — each exactly", async () => {
+    const before = await counts();
+    for (const answers of [["PLOST"], ["plost", "delete"], ["plost", "DELETE", "no"]]) {
+      const run = await cli(["reset", ...key], { answers });
+      expect(run.code, JSON.stringify(answers)).toBe(1);
+    }
+    expect(await counts()).toEqual(before);
+    const run = await cli(["reset", ...key], { answers: ["plost", "DELETE", "yes"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("3 rows deleted");
+    // Three rows went, one RESET row came: two fewer; one more audit record.
+    expect(await counts()).toEqual({ attempts: before.attempts - 2, audit: before.audit + 1 });
+    expect(await activeKeys()).toEqual([]);
+  });
+
+  it("--i-understand-this-is-destructive skips the prompts (automation, no terminal)", async () => {
+    const run = bin(["reset", "--processor", PSZA, "--entity", "plost", "--date", D_PREV, "--reason", "Automation test of the skip flag", "--i-understand-this-is-destructive", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rowsRemoved: 4 });
+  });
+});
+
+describe("bad usage and failures", () => {
+  it.each([
+    [["override", "--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "long enough reason", "--frobnicate"], "--frobnicate"],
+    [["override", "--processor", PSZA, "--entity", "plate", "--date", "2024-13-45", "--reason", "long enough reason"], "--date"],
+    [["override", "--processor", "nope", "--entity", "plate", "--date", D, "--reason", "long enough reason"], "--processor"],
+    [["override", "--processor", PSZA, "--entity", "Lebron James", "--date", D, "--reason", "long enough reason"], "--entity"],
+    [["override", "--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "short"], "--reason"],
+    [["override", "--processor", PSZA, "--entity", "plate", "--date", D], "--reason"],
+    [["bulk-override", "--date-from", D, "--date-to", D_PREV, "--reason", "long enough reason"], "--date-to"],
+    [["tokens", "create", "--name", "Bad Name", "--role", "viewer"], "--name"],
+    [["tokens", "create", "--name", "fine", "--role", "root"], "--role"],
+  ])("%j exits 2 naming %s", async (args, flag) => {
+    const before = await counts();
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(flag);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("the bin exits 2 on an unknown command and without a token", () => {
+    expect(bin(["frobnicate"]).code).toBe(2);
+    const noToken = bin(["breakers", "status"], { COMPLETENESS_TOKEN: "" });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain("COMPLETENESS_TOKEN");
+  });
+
+  it("an unreachable console exits 3", async () => {
+    const run = await cli(["breakers", "status"], { url: "http://127.0.0.1:9" });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("Could not reach the console");
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * The write schemas' dates: only days that exist, 2000-01-01 … 2100-12-31. V8's Date.parse
+ * rolls 2026-02-30 over to March instead of refusing it; before the calendar check such a date
+ * reached the warehouse and came back as a 500 (found by app/api/v1/breakers/hostile.int.test.ts).
+ */
+import { describe, expect, it } from "vitest";
+
+import { bulkFilter, overrideInput } from "./schemas";
+
+const body = (analysis_date: string) => ({
+  processor: "player_daily_cache",
+  entity_id: "lebronjames",
+  analysis_date,
+  reason_code: "data_now_available",
+  reason: "Box score landed; verified",
+  request_id: "req-12345678",
+});
+
+describe("dates in write inputs", () => {
+  it.each(["2026-02-30", "2026-02-31", "2025-04-31", "2026-06-31", "2026-09-31", "2026-11-31", "2026-02-29", "2100-02-29", "2026-00-10", "2026-13-01", "2026-12-32", "2026-12-00"])(
+    "refuses %s, a day that does not exist",
+    (date) => {
+      const parsed = overrideInput.safeParse(body(date));
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.path).toEqual(["analysis_date"]);
+    },
+  );
+
+  it.each(["2024-02-29", "2000-02-29", "2026-12-31", "2000-01-01", "2100-12-31"])("accepts %s", (date) => {
+    expect(overrideInput.safeParse(body(date)).success).toBe(true);
+  });
+
+  it("refuses an impossible day inside a short bulk range (the range rule alone would pass it)", () => {
+    const parsed = bulkFilter.safeParse({ date_from: "2026-02-28", date_to: "2026-02-30" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join("."))).toContain("date_to");
+  });
+});

@@ -1,0 +1,50 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { ROLES } from "@/lib/auth/roles";
+
+import { defineQuery } from "./define-query";
+
+const tokenName = z.string().min(1);
+
+export const tokenLookup = defineQuery({
+  name: "token_lookup",
+  file: "tokens/token_lookup.sql",
+  params: z.object({ token_sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  types: { token_sha256: "STRING" },
+  row: z.object({ token_name: z.string(), role: z.enum(ROLES) }),
+});
+
+export const tokenList = defineQuery({
+  name: "token_list",
+  file: "tokens/token_list.sql",
+  params: z.object({}),
+  types: {},
+  row: z.object({
+    token_name: z.string(),
+    role: z.enum(ROLES),
+    created_by: z.string(),
+    created_at: z.string(),
+    revoked_by: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  }),
+});
+
+/** The guard of a creation; used through its SQL text as a transaction guard. */
+export const tokenNameFree = defineQuery({
+  name: "token_name_free",
+  file: "tokens/token_name_free.sql",
+  params: z.object({ token_name: tokenName }),
+  types: { token_name: "STRING" },
+  row: z.object({ ok: z.boolean() }),
+});
+
+/** A DML statement: run through `execute`, never `run`. */
+export const tokenRevoke = defineQuery({
+  name: "token_revoke",
+  file: "tokens/token_revoke.sql",
+  params: z.object({ token_name: tokenName, revoked_by: z.string().min(1), revoked_at: z.string() }),
+  types: { token_name: "STRING", revoked_by: "STRING", revoked_at: "TIMESTAMP" },
+  row: z.object({}),
+});
