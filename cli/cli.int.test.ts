@@ -3,52 +3,25 @@
  * breakers), every command run against it — in-process through `main()` with a scripted stdin
  * (a terminal or not), and through the real `cli/bin.mjs` for exit codes and non-terminal stdin.
  *
- * Data: a season that opened 50 days ago, LAL/BOS/GSW/MIA every second day. player_shot_zone_analysis
- * (L10 games) ran for D (4 days ago) and D_PREV (6 days ago) three times in the last three days; `plate` and `plost` miss
- * two games each, so both keys tripped on both dates and are active now. `plate`'s two box
- * scores arrived 12 hours ago (an override is safe); `plost`'s are lost.
+ * Data: test/support/breaker-dataset.ts — lebronjames and stephencurry have active breakers for
+ * player_shot_zone_analysis on D and D_PREV; lebronjames's missing box scores have since arrived.
  * Row counts are read through the API (the server holds the database file): with nothing else
  * writing, breaker-history over 30 days is every reprocess_attempts row, and the audit API every
  * audit record.
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { Readable } from "node:stream";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { configEntry, generateToken, hashToken } from "@/lib/auth/token-format";
-import { seasonYearOf } from "@/lib/completeness/calendar";
-import { addDays } from "@/lib/completeness/dates";
-import { runProcessor } from "@/lib/engine/run-processor";
 import { prepareDatabase, type RunningConsole, startConsole, type TempDatabase } from "@/test/support/console-server";
-import { type Fate, type RosterPlayer, boxScores, everyNDays, insertUpstream, roundRobin } from "@/test/support/fixtures";
+import { breakerDataset } from "@/test/support/breaker-dataset";
 
 import { main } from "./main";
 
-const HOUR = 3_600_000;
-const NOW = Date.now();
-const at = (hoursAgo: number) => new Date(NOW - hoursAgo * HOUR).toISOString();
-const TODAY = new Date(NOW).toISOString().slice(0, 10);
-/** Opening night 50 days ago, registered in the database's calendar (.demo.json), so D is day 46. */
-const OPENING = addDays(TODAY, -50);
-const D = addDays(OPENING, 46);
-const D_PREV = addDays(OPENING, 44);
-const CALENDAR = { [seasonYearOf(D)]: OPENING };
-const PSZA = "player_shot_zone_analysis";
-
-const DAYS = everyNDays(OPENING, 30);
-const lalId = (d: number) => `00224${String(2 * d + 1).padStart(5, "0")}`;
-const SCHEDULE = roundRobin(["LAL", "BOS", "GSW", "MIA"], DAYS).map((g) => (g.game_date < D ? g : { ...g, game_status: 1 as const }));
-const fates = (kind: Fate, ...days: number[]): Record<string, Fate> => Object.fromEntries(days.map((d) => [lalId(d), kind]));
-/** LAL's L10 before D is d13..d22 (LAL plays every game day): plate misses d17, d18 (late), plost d15, d16 (lost). */
-const ROSTER: RosterPlayer[] = [
-  { player: "pfull", stints: [{ team: "LAL" }] },
-  { player: "plate", stints: [{ team: "LAL" }], fates: fates({ kind: "late", processedAt: at(12) }, 17, 18) },
-  { player: "plost", stints: [{ team: "LAL" }], fates: fates({ kind: "lost" }, 15, 16) },
-];
-const gameDate = (d: number) => DAYS[d]!;
-const opponent = (d: number) => ["MIA", "BOS", "GSW"][d % 3]!;
+const data = breakerDataset();
+const { D, D_PREV, processor: PSZA, gameDate, opponent } = data;
 
 const ADMIN = generateToken();
 let db: TempDatabase;
@@ -56,16 +29,8 @@ let server: RunningConsole;
 const tokens: Record<"operator" | "viewer", string> = { operator: "", viewer: "" };
 
 beforeAll(async () => {
-  db = await prepareDatabase(async (wh) => {
-    await insertUpstream(wh, { schedule: SCHEDULE, ...boxScores(SCHEDULE, ROSTER) });
-    for (const date of [D_PREV, D]) {
-      for (const hoursAgo of [72, 48, 24]) {
-        await runProcessor(wh, { processor: PSZA, date, entities: ["pfull", "plate", "plost"], now: at(hoursAgo), calendar: CALENDAR, runId: `seed-${date}-${hoursAgo}` });
-      }
-    }
-  });
-  // The console reads the season calendar the data was made with from the demo metadata file.
-  writeFileSync(`${db.path}.demo.json`, JSON.stringify({ plan: { calendar: CALENDAR, simulateThrough: addDays(TODAY, -1) } }));
+  db = await prepareDatabase((wh) => data.seed(wh));
+  data.writeCalendar(db.path);
   server = await startConsole({
     dbPath: db.path,
     env: { API_TOKENS: configEntry({ name: "ci-admin", role: "admin", sha256: hashToken(ADMIN) }), CACHE_TTL_SECONDS: "0" },
@@ -187,9 +152,9 @@ describe("read commands match the API", () => {
   });
 
   it("breakers status filters by processor and entity and summarizes the history", async () => {
-    const run = await cli(["breakers", "status", "--processor", PSZA, "--entity", "plost", "--json"], { token: tokens.viewer });
+    const run = await cli(["breakers", "status", "--processor", PSZA, "--entity", "stephencurry", "--json"], { token: tokens.viewer });
     const report = json<{ history: { entity_id: string; event: string }[]; summary: { processor: string; rows: number; trips: number; unique_entities: number }[] }>(run);
-    expect(new Set(report.history.map((r) => r.entity_id))).toEqual(new Set(["plost"]));
+    expect(new Set(report.history.map((r) => r.entity_id))).toEqual(new Set(["stephencurry"]));
     expect(report.history.filter((r) => r.event === "trip")).toHaveLength(2);
     expect(report.summary).toEqual([expect.objectContaining({ processor: PSZA, rows: 6, trips: 2, unique_entities: 1 })]);
     const human = await cli(["breakers", "status", "--processor", PSZA], { token: tokens.viewer });
@@ -198,11 +163,11 @@ describe("read commands match the API", () => {
   });
 
   it("check prints the entity page's content: stored columns, windows with the missing games named, the timeline, the verdict", async () => {
-    const run = await cli(["check", "--entity", "plost", "--date", D, "--processor", PSZA, "--json"], { token: tokens.viewer });
+    const run = await cli(["check", "--entity", "stephencurry", "--date", D, "--processor", PSZA, "--json"], { token: tokens.viewer });
     expect(run.code, run.stderr).toBe(0);
     type Detail = { processors: { processor: string; stored: unknown; breaker: { value: { events: unknown[]; state: unknown } }; live: { value: { windows: { missingGames: unknown }[] } } }[] };
     const fromCli = json<Detail>(run);
-    const fromApi = (await api<Detail>(`/api/v1/entities/plost?date=${D}&processor=${PSZA}`, tokens.viewer)).body;
+    const fromApi = (await api<Detail>(`/api/v1/entities/stephencurry?date=${D}&processor=${PSZA}`, tokens.viewer)).body;
     // Everything but the clock-dependent parts (the live read time, ms until retry).
     const pick = (d: Detail) =>
       d.processors.map((p) => ({
@@ -214,7 +179,7 @@ describe("read commands match the API", () => {
       }));
     expect(pick(fromCli)).toEqual(pick(fromApi));
 
-    const human = await cli(["check", "--entity", "plost", "--date", D, "--processor", PSZA], { token: tokens.viewer });
+    const human = await cli(["check", "--entity", "stephencurry", "--date", D, "--processor", PSZA], { token: tokens.viewer });
     expect(human.stdout).toContain(`${gameDate(15)} vs ${opponent(15)}`);
     expect(human.stdout).toContain(`${gameDate(16)} vs ${opponent(16)}`);
     expect(human.stdout).toMatch(/Breaker: active until/);
@@ -222,9 +187,9 @@ describe("read commands match the API", () => {
   });
 
   it("an unknown entity close to a known one gets a suggestion (exit 2); a malformed id names the right form", async () => {
-    const typo = await cli(["check", "--entity", "plostt", "--date", D], { token: tokens.viewer });
+    const typo = await cli(["check", "--entity", "stephencurr", "--date", D], { token: tokens.viewer });
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain("Did you mean plost?");
+    expect(typo.stderr).toContain("Did you mean stephencurry?");
     const form = await cli(["check", "--entity", "lebron_james"], { token: tokens.viewer });
     expect(form.code).toBe(2);
     expect(form.stderr).toContain("lebronjames");
@@ -232,13 +197,13 @@ describe("read commands match the API", () => {
 });
 
 describe("override", () => {
-  const key = ["--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "Box scores for 11-25 and 11-27 arrived late; checked"];
+  const key = ["--processor", PSZA, "--entity", "lebronjames", "--date", D, "--reason", "Box scores for 11-25 and 11-27 arrived late; checked"];
 
   it("--dry-run shows the key and the verdict and changes nothing", async () => {
     const before = await counts();
     const run = await cli(["override", ...key, "--dry-run"], { token: tokens.operator });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain(`Key: ${PSZA} / plate / ${D}`);
+    expect(run.stdout).toContain(`Key: ${PSZA} / lebronjames / ${D}`);
     expect(run.stdout).toContain("an override is safe");
     expect(run.stdout).toContain("Dry run");
     expect(await counts()).toEqual(before);
@@ -271,7 +236,7 @@ describe("override", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Override applied and audited");
     expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
-    expect(await activeKeys()).not.toContain(`${PSZA}|plate|${D}`);
+    expect(await activeKeys()).not.toContain(`${PSZA}|lebronjames|${D}`);
     const audit = await api<{ rows: { actor: string; action: string }[] }>("/api/v1/audit?action=override");
     expect(audit.body.rows[0]).toMatchObject({ actor: "token:ci-operator", action: "override" });
 
@@ -309,7 +274,7 @@ describe("bulk-override", () => {
     const applied = json<{ changes: { entity_id: string; analysis_date: string }[] }>(run);
     const keys = (cs: { entity_id: string; analysis_date: string }[]) => cs.map((c) => `${c.entity_id}|${c.analysis_date}`).sort();
     expect(keys(applied.changes)).toEqual(keys(preview.preview.changes));
-    expect(await activeKeys()).toEqual([`${PSZA}|plost|${D}`]);
+    expect(await activeKeys()).toEqual([`${PSZA}|stephencurry|${D}`]);
   });
 
   it("nothing left to override: says so and exits 0", async () => {
@@ -320,7 +285,7 @@ describe("bulk-override", () => {
 });
 
 describe("reset", () => {
-  const key = ["--processor", PSZA, "--entity", "plost", "--date", D, "--reason", "Key polluted by a bad schedule import; team lead approved"];
+  const key = ["--processor", PSZA, "--entity", "stephencurry", "--date", D, "--reason", "Key polluted by a bad schedule import; team lead approved"];
 
   it("operators cannot reset; --dry-run lists the rows and changes nothing", async () => {
     const before = await counts();
@@ -333,12 +298,12 @@ describe("reset", () => {
 
   it("asks for the entity id, then DELETE, then yes — each exactly", async () => {
     const before = await counts();
-    for (const answers of [["PLOST"], ["plost", "delete"], ["plost", "DELETE", "no"]]) {
+    for (const answers of [["STEPHENCURRY"], ["stephencurry", "delete"], ["stephencurry", "DELETE", "no"]]) {
       const run = await cli(["reset", ...key], { answers });
       expect(run.code, JSON.stringify(answers)).toBe(1);
     }
     expect(await counts()).toEqual(before);
-    const run = await cli(["reset", ...key], { answers: ["plost", "DELETE", "yes"] });
+    const run = await cli(["reset", ...key], { answers: ["stephencurry", "DELETE", "yes"] });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("3 rows deleted");
     // Three rows went, one RESET row came: two fewer; one more audit record.
@@ -347,7 +312,7 @@ describe("reset", () => {
   });
 
   it("--i-understand-this-is-destructive skips the prompts (automation, no terminal)", async () => {
-    const run = bin(["reset", "--processor", PSZA, "--entity", "plost", "--date", D_PREV, "--reason", "Automation test of the skip flag", "--i-understand-this-is-destructive", "--json"]);
+    const run = bin(["reset", "--processor", PSZA, "--entity", "stephencurry", "--date", D_PREV, "--reason", "Automation test of the skip flag", "--i-understand-this-is-destructive", "--json"]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, rowsRemoved: 4 });
   });
@@ -355,12 +320,12 @@ describe("reset", () => {
 
 describe("bad usage and failures", () => {
   it.each([
-    [["override", "--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "long enough reason", "--frobnicate"], "--frobnicate"],
-    [["override", "--processor", PSZA, "--entity", "plate", "--date", "2024-13-45", "--reason", "long enough reason"], "--date"],
-    [["override", "--processor", "nope", "--entity", "plate", "--date", D, "--reason", "long enough reason"], "--processor"],
+    [["override", "--processor", PSZA, "--entity", "lebronjames", "--date", D, "--reason", "long enough reason", "--frobnicate"], "--frobnicate"],
+    [["override", "--processor", PSZA, "--entity", "lebronjames", "--date", "2024-13-45", "--reason", "long enough reason"], "--date"],
+    [["override", "--processor", "nope", "--entity", "lebronjames", "--date", D, "--reason", "long enough reason"], "--processor"],
     [["override", "--processor", PSZA, "--entity", "Lebron James", "--date", D, "--reason", "long enough reason"], "--entity"],
-    [["override", "--processor", PSZA, "--entity", "plate", "--date", D, "--reason", "short"], "--reason"],
-    [["override", "--processor", PSZA, "--entity", "plate", "--date", D], "--reason"],
+    [["override", "--processor", PSZA, "--entity", "lebronjames", "--date", D, "--reason", "short"], "--reason"],
+    [["override", "--processor", PSZA, "--entity", "lebronjames", "--date", D], "--reason"],
     [["bulk-override", "--date-from", D, "--date-to", D_PREV, "--reason", "long enough reason"], "--date-to"],
     [["tokens", "create", "--name", "Bad Name", "--role", "viewer"], "--name"],
     [["tokens", "create", "--name", "fine", "--role", "root"], "--role"],
