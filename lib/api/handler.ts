@@ -60,13 +60,28 @@ export async function authenticate(request: Request): Promise<{ ok: true; actor:
   }
 }
 
+/**
+ * The body, refused past MAX_BODY_BYTES bytes as it streams in (a missing or lying
+ * Content-Length cannot make the server buffer more), then parsed as JSON.
+ */
 async function readJson(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) return { ok: false, response: json({ error: "body is too large", field: "body" }, 413) };
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return { ok: false, response: json({ error: "body is too large", field: "body" }, 413) };
+  const tooLarge = { ok: false as const, response: json({ error: `body is larger than ${MAX_BODY_BYTES} bytes`, field: "body" }, 413) };
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) return tooLarge;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (;;) {
+    const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader!.cancel();
+      return tooLarge;
+    }
+    chunks.push(chunk.value);
+  }
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown };
   } catch {
     return { ok: false, response: json({ error: "body must be JSON", field: "body" }, 400) };
   }

@@ -116,6 +116,17 @@ describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body
     expect(notJson.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
+
+  it("413 for a body over 1 MiB counted in bytes (no Content-Length; 600k two-byte characters)", async () => {
+    const before = await counts();
+    const huge = { ...(body() as Record<string, unknown>), reason: "é".repeat(600_000) };
+    const request = post(path, huge, { cookie: await sessionCookie("admin") });
+    expect(request.headers.get("content-length")).toBeNull();
+    const res = await handler(request);
+    expect(res.status).toBe(413);
+    expect((await res.json()).field).toBe("body");
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe("writes", () => {
