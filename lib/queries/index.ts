@@ -5,6 +5,7 @@ import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstr
 import { MONITORING_DEFINITIONS } from "./monitoring";
 import { entityOutputDates, entityOutputs, knownEntities } from "./entity";
 import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
+import { thresholdPassCounts } from "./thresholds";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke, thresholdPassCounts] as const;

@@ -24,6 +24,7 @@ import { describe, expect, it } from "vitest";
 import { splitSql } from "@/lib/warehouse/sql-text";
 
 import { MONITORING_DEFINITIONS } from "./monitoring";
+import { thresholdPassCounts } from "./thresholds";
 
 const SCHEMA_DIR = path.join(process.cwd(), "sql", "schema");
 
@@ -148,7 +149,8 @@ describe("the partition columns declared in sql/schema", () => {
 });
 
 describe("every monitoring query filters each partitioned table it reads on its partition column", () => {
-  it.each(MONITORING_DEFINITIONS.map((def) => [def.name, def] as const))("%s", (_name, def) => {
+  // The monitoring queries, and the threshold what-if the Trends page runs beside them.
+  it.each([...MONITORING_DEFINITIONS, thresholdPassCounts].map((def) => [def.name, def] as const))("%s", (_name, def) => {
     const reads = partitionFilters(def.sql(), partitions);
     expect(reads.length).toBeGreaterThan(0);
     // Every table the query reads is a declared, partitioned table: nothing escapes the check.

@@ -5,6 +5,7 @@ import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
+import { getThresholdPassCounts } from "@/lib/data/thresholds";
 import { type RawSearchParams, type TrendsSearch, hrefFor, parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
 
 import { PageHeader, renderedAt } from "@/components/layout/page-header";
@@ -13,6 +14,7 @@ import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 
 import { RangeBar } from "./_components/range-bar";
+import { THRESHOLD_PANEL_TITLE, ThresholdPanel } from "./_components/threshold-panel";
 import { TrendsPanel } from "./_components/trends-panel";
 import { type ResolvedRange, buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks } from "./_components/trends-view";
 
@@ -51,6 +53,14 @@ async function Trends({ search, range }: { search: TrendsSearch; range: Resolved
   );
 }
 
+/** The threshold what-if on the range's last date (the data-as-of date unless a custom range ends elsewhere). */
+async function Thresholds({ date }: { date: string }) {
+  return <ThresholdPanel data={await getThresholdPassCounts({ as_of: date })} />;
+}
+
+// Measured at 1280 px wide (demo data): the seven rows, header and the two notes.
+const THRESHOLDS_HEIGHT = 740;
+
 export default async function TrendsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const search = parseSearchParams(trendsSearchSchema, await searchParams);
   const asOf = search.as_of ?? (await getDataAsOf()).as_of ?? addDays(defaultNow().slice(0, 10), -1);
@@ -73,6 +83,11 @@ export default async function TrendsPage({ searchParams }: { searchParams: Promi
       <PanelBoundary id="trends" title="Trends" minHeight={1210}>
         <Suspense key={`${range.from}|${range.to}`} fallback={<PanelSkeleton id="trends" title="Trends" minHeight={1210} lines={12} />}>
           <Trends search={search} range={range} />
+        </Suspense>
+      </PanelBoundary>
+      <PanelBoundary id="thresholds" title={THRESHOLD_PANEL_TITLE} minHeight={THRESHOLDS_HEIGHT}>
+        <Suspense key={range.to} fallback={<PanelSkeleton id="thresholds" title={THRESHOLD_PANEL_TITLE} minHeight={THRESHOLDS_HEIGHT} lines={8} />}>
+          <Thresholds date={range.to} />
         </Suspense>
       </PanelBoundary>
     </>
