@@ -143,13 +143,17 @@ function contentKey(row: BreakerRowInput): string {
 
 /** Rows in attempt order: attempt_number, attempted_at, then content (total, storage-independent). */
 export function sortAttempts<T extends BreakerRowInput>(rows: readonly T[]): T[] {
-  const keyed = rows.map((row) => ({ row, at: instantMs(row.attempted_at), content: contentKey(row) }));
-  keyed.sort(
-    (a, b) =>
-      a.row.attempt_number - b.row.attempt_number ||
-      a.at - b.at ||
-      (a.content < b.content ? -1 : a.content > b.content ? 1 : 0),
-  );
+  // The content key (a sort and a JSON string per row) only breaks exact ties, which are rare:
+  // computed on first need, not for every row (it dominated bulk previews of 10k keys).
+  const keyed: { row: T; at: number; content?: string }[] = rows.map((row) => ({ row, at: instantMs(row.attempted_at) }));
+  const content = (k: (typeof keyed)[number]) => (k.content ??= contentKey(k.row));
+  keyed.sort((a, b) => {
+    const byOrder = a.row.attempt_number - b.row.attempt_number || a.at - b.at;
+    if (byOrder !== 0) return byOrder;
+    const x = content(a);
+    const y = content(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   return keyed.map((k) => k.row);
 }
 

@@ -148,6 +148,22 @@ function entitiesFor(season: SimulatedSeason, processor: ProcessorName, date: Is
   return teams.flatMap((t) => season.rosterOn(date, t));
 }
 
+/** Insert a simulated season's upstream tables (schedule and box scores) in one transaction; returns their row counts. */
+export async function insertUpstream(wh: Warehouse, season: SimulatedSeason): Promise<Record<string, number>> {
+  await wh.transaction([
+    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
+    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary },
+    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary },
+    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores },
+  ]);
+  return {
+    "nba_raw.nbac_schedule": season.schedule.length,
+    "nba_analytics.player_game_summary": season.playerGameSummary.length,
+    "nba_analytics.team_defense_game_summary": season.teamDefenseGameSummary.length,
+    "nba_raw.bdl_player_boxscores": season.bdlPlayerBoxscores.length,
+  };
+}
+
 export async function buildDemoDatabase(
   wh: Warehouse,
   plan: DemoPlan,
@@ -159,18 +175,7 @@ export async function buildDemoDatabase(
     seasonYear: plan.seasonYear,
     simulateThrough: plan.simulateThrough,
   });
-  const upstreamRows = {
-    "nba_raw.nbac_schedule": season.schedule.length,
-    "nba_analytics.player_game_summary": season.playerGameSummary.length,
-    "nba_analytics.team_defense_game_summary": season.teamDefenseGameSummary.length,
-    "nba_raw.bdl_player_boxscores": season.bdlPlayerBoxscores.length,
-  };
-  await wh.transaction([
-    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
-    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary },
-    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary },
-    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores },
-  ]);
+  const upstreamRows = await insertUpstream(wh, season);
 
   const teamsByDate = new Map<IsoDate, string[]>();
   for (const g of season.schedule) {

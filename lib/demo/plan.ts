@@ -11,7 +11,7 @@
  *   night is registered in the demo's calendar under the season year of yesterday, which is how
  *   the engine and the console find it (see `seasonStartFor`).
  */
-import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonYearOf } from "@/lib/completeness/calendar";
+import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYearOf } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
 
 import { SEASON_DAYS } from "./season";
@@ -69,4 +69,46 @@ export function planDemoSeason(today: IsoDate, options: { seed?: number; calenda
     shifted: true,
     sourceSeasonStart: latest.start,
   };
+}
+
+/** Seasons are moved back by whole years of weeks: 52 weeks keeps weekdays and the weekly rhythm. */
+export const SEASON_STRIDE_DAYS = 364;
+
+/**
+ * `count` consecutive seasons ending with today's demo season (`planDemoSeason(today)`, the last
+ * element, unchanged except for the shared calendar), oldest first — for the benchmark's
+ * multi-season data sets. Season k before the latest starts SEASON_STRIDE_DAYS·k days earlier
+ * (same weekday), is registered in the shared calendar under `seasonYear − k`, and is simulated
+ * whole (SEASON_DAYS), or up to the last day the calendar still resolves to its opening night
+ * (`seasonStartFor`), so the engine never reads a date of one season as another's. Each season
+ * is built by the same `buildDemoDatabase` as the default demo; season-bounded window queries
+ * make the seasons independent of each other, so they may be built in any order.
+ */
+export function planDemoSeasons(today: IsoDate, count: number, options: { seed?: number; calendar?: SeasonCalendar } = {}): DemoPlan[] {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer: ${count}`);
+  const latest = planDemoSeason(today, options);
+  const calendar: Record<number, IsoDate> = { ...latest.calendar };
+  const starts = Array.from({ length: count }, (_, i) => {
+    const back = count - 1 - i;
+    return { back, seasonYear: latest.seasonYear - back, seasonStart: addDays(latest.seasonStart, -SEASON_STRIDE_DAYS * back) };
+  });
+  for (const s of starts) calendar[s.seasonYear] = s.seasonStart;
+  return starts.map((s) => {
+    if (s.back === 0) return { ...latest, calendar };
+    let simulateThrough = s.seasonStart;
+    for (let d = 1; d < SEASON_DAYS; d++) {
+      const date = addDays(s.seasonStart, d);
+      if (seasonStartFor(date, calendar) !== s.seasonStart) break;
+      simulateThrough = date;
+    }
+    return {
+      seed: latest.seed,
+      seasonYear: s.seasonYear,
+      seasonStart: s.seasonStart,
+      simulateThrough,
+      calendar,
+      shifted: true,
+      sourceSeasonStart: latest.sourceSeasonStart,
+    };
+  });
 }

@@ -32,22 +32,29 @@ export async function selectActiveKeys(
   calendar?: SeasonCalendar,
 ): Promise<BreakerKeyRef[]> {
   const tripped = await trippedKeys.run(wh, { date_from: filter.date_from, date_to: filter.date_to });
+  // Sets, not arrays: a filter may list thousands of entities (linear lookups made this quadratic).
+  const processors = filter.processors?.length ? new Set<string>(filter.processors) : null;
+  const entities = filter.entities?.length ? new Set(filter.entities) : null;
   const candidates = tripped.flatMap((r) => {
     const processor = resolveProcessorName(r.processor_name);
     if (!processor) return [];
-    if (filter.processors?.length && !filter.processors.includes(processor)) return [];
-    if (filter.entities?.length && !filter.entities.includes(r.entity_id)) return [];
+    if (processors && !processors.has(processor)) return [];
+    if (entities && !entities.has(r.entity_id)) return [];
     return [{ processor, entity_id: r.entity_id, analysis_date: r.analysis_date }];
   });
   const unique = [...new Map(candidates.map((k) => [`${k.processor}|${k.entity_id}|${k.analysis_date}`, k])).values()];
   if (unique.length === 0) return [];
   const snapshot = await readKeys(wh, unique, now);
-  let active = snapshot.keys.filter(
-    (k) => k.state.status === "active" && (!filter.skip_reasons?.length || filter.skip_reasons.includes(k.state.lastSkipReason ?? "")),
-  );
+  const skipReasons = filter.skip_reasons?.length ? new Set(filter.skip_reasons) : null;
+  let active = snapshot.keys.filter((k) => k.state.status === "active" && (!skipReasons || skipReasons.has(k.state.lastSkipReason ?? "")));
   if (filter.only_recovered) {
     const groups = new Map<string, typeof active>();
-    for (const k of active) groups.set(`${k.key.processor}|${k.key.analysis_date}`, [...(groups.get(`${k.key.processor}|${k.key.analysis_date}`) ?? []), k]);
+    for (const k of active) {
+      const group = `${k.key.processor}|${k.key.analysis_date}`;
+      const members = groups.get(group);
+      if (members) members.push(k);
+      else groups.set(group, [k]);
+    }
     const recovered = new Set<string>();
     for (const group of groups.values()) {
       const { processor, analysis_date } = group[0]!.key;

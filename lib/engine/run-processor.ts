@@ -106,6 +106,13 @@ function teamOfEntity(def: ProcessorDef, entity: string, date: IsoDate): string 
   return key.team;
 }
 
+/** Append to a grouped list (in place: copying the list per row made grouping quadratic). */
+function push<T>(groups: Map<string, T[]>, key: string, value: T): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}
+
 async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOptions, seasonStart: IsoDate): Promise<Map<string, WindowGame[]>> {
   const maxGames = Math.max(0, ...def.windows.filter((w) => w.kind === "games").map((w) => w.size));
   const maxDays = Math.max(0, ...def.windows.filter((w) => w.kind === "days").map((w) => w.size));
@@ -119,7 +126,7 @@ async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOption
   const byEntity = new Map<string, WindowGame[]>();
   if (def.entityKind === "player") {
     const rows = await playerWindowGames.run(wh, { ...common, players: [...opts.entities] }, { upstream_table: def.upstream.table });
-    for (const r of rows) byEntity.set(r.entity_id, [...(byEntity.get(r.entity_id) ?? []), r]);
+    for (const r of rows) push(byEntity, r.entity_id, r);
     return byEntity;
   }
   const teams = [...new Set(opts.entities.map((e) => teamOfEntity(def, e, opts.date)))];
@@ -129,7 +136,7 @@ async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOption
     presence_from_schedule: def.upstream.kind === "schedule",
   });
   const byTeam = new Map<string, WindowGame[]>();
-  for (const r of rows) byTeam.set(r.team, [...(byTeam.get(r.team) ?? []), r]);
+  for (const r of rows) push(byTeam, r.team, r);
   for (const e of opts.entities) byEntity.set(e, byTeam.get(teamOfEntity(def, e, opts.date)) ?? []);
   return byEntity;
 }
@@ -142,9 +149,7 @@ async function readBreakerStates(wh: Warehouse, def: ProcessorDef, opts: RunOpti
     entity_ids: [...opts.entities],
   });
   const byEntity = new Map<string, BreakerRowInput[]>();
-  for (const r of rows) {
-    byEntity.set(r.entity_id, [...(byEntity.get(r.entity_id) ?? []), r as BreakerRowInput]);
-  }
+  for (const r of rows) push(byEntity, r.entity_id, r as BreakerRowInput);
   return byEntity;
 }
 

@@ -1,0 +1,215 @@
+/** The benchmark's results: their JSON shape, the targets (issue 7) and the markdown table. */
+import type { DatasetInfo, DatasetName } from "./datasets";
+import type { HttpMeasure } from "./http";
+import type { ProcessorMeasure } from "./processor";
+import type { BulkMeasure } from "./writes";
+import type { MonitoringQueryName } from "@/lib/monitoring/schemas";
+
+import { type Timing, round } from "./stats";
+
+/** One data set's in-process measures (bench/measure-db.mts). */
+export interface QueryMeasure {
+  name: MonitoringQueryName | "data-as-of";
+  rows: number;
+  /** Size of the rows as JSON (what the API would send). */
+  json_bytes: number;
+  floor: Timing;
+  data_layer: Timing;
+}
+
+export interface DbMeasure {
+  as_of: string;
+  now: string;
+  queries: QueryMeasure[];
+  /** The nine monitoring queries run in parallel on the adapter. */
+  floor_parallel: Timing;
+  /** The overview's own queries on the adapter: data-as-of, then health, readiness and trends in parallel. */
+  overview_floor: Timing;
+  /** data-as-of, then health ×2 (alerts and table), readiness, trends in parallel, through the data layer. */
+  overview_data_layer: Timing;
+}
+
+export interface BenchResults {
+  generated_at: string;
+  mode: "quick" | "full";
+  machine: { cpus: number; cpu: string; memory_gb: number; node: string; loadavg_at_start: number[] };
+  settings: { runs: number; load_seconds: number; datasets: DatasetName[]; main: DatasetName; dist_dir: string };
+  datasets: Partial<Record<DatasetName, DatasetInfo>>;
+  db: Partial<Record<DatasetName, DbMeasure>>;
+  http: Partial<Record<DatasetName, HttpMeasure>>;
+  bulk: BulkMeasure[];
+  processor: ProcessorMeasure[];
+  duration_s: number;
+}
+
+export interface TargetRow {
+  measure: string;
+  value: string;
+  target: string;
+  pass: boolean | null;
+}
+
+const LABEL: Record<DatasetName, string> = { season1: "1 season", season5: "5 seasons", stress: "stress" };
+const n = (x: number) => x.toLocaleString("en-US");
+const ms = (x: number) => `${n(round(x))} ms`;
+
+/** Page time over the floor: the HTTP page median over the nine queries in parallel on the adapter. */
+export function pageFloorRatio(r: BenchResults, name: DatasetName): number | null {
+  const page = r.http[name]?.page.median_ms;
+  const floor = r.db[name]?.floor_parallel.median_ms;
+  return page && floor ? round(page / floor, 2) : null;
+}
+
+export function targets(r: BenchResults): TargetRow[] {
+  const main = r.settings.main;
+  const on = `(${LABEL[main]})`;
+  const rows: TargetRow[] = [];
+  const load1 = r.http[main]?.load.find((l) => l.connections === 1);
+  const load10 = r.http[main]?.load.find((l) => l.connections === 10);
+  if (load1) rows.push({ measure: `Overview p50, 1 client ${on}`, value: ms(load1.p50_ms), target: "≤ 150 ms", pass: load1.p50_ms <= 150 });
+  const ratio = pageFloorRatio(r, main);
+  if (ratio !== null) {
+    rows.push({
+      measure: `Overview page / floor ${on}`,
+      value: `${ratio} (${ms(r.http[main]!.page.median_ms)} / ${ms(r.db[main]!.floor_parallel.median_ms)})`,
+      target: "≤ 1.5",
+      pass: ratio <= 1.5,
+    });
+  }
+  if (load10) {
+    rows.push({
+      measure: `Overview p95, 10 clients ${on}`,
+      value: `${ms(load10.p95_ms)}, ${load10.errors} errors`,
+      target: "≤ 1,500 ms, 0 errors",
+      pass: load10.p95_ms <= 1500 && load10.errors === 0,
+    });
+  }
+  const bulk1k = r.bulk.find((b) => b.keys === 1_000);
+  if (bulk1k) {
+    rows.push({ measure: `Bulk override 1,000 keys: preview ${on}`, value: ms(bulk1k.preview.median_ms), target: "≤ 1,000 ms", pass: bulk1k.preview.median_ms <= 1000 });
+    rows.push({ measure: `Bulk override 1,000 keys: apply ${on}`, value: ms(bulk1k.apply.median_ms), target: "≤ 1,000 ms", pass: bulk1k.apply.median_ms <= 1000 });
+  }
+  for (const processor of [...new Set(r.processor.map((p) => p.processor))]) {
+    const runs = r.processor.filter((p) => p.processor === processor);
+    const calls = runs.map((p) => p.queries + p.transactions);
+    rows.push({
+      measure: `Warehouse calls per ${processor} run (${runs.map((p) => n(p.entities)).join(" / ")} entities)`,
+      value: calls.join(" / "),
+      target: "constant",
+      pass: calls.every((c) => c === calls[0]),
+    });
+  }
+  const s1 = r.datasets.season1;
+  if (s1) {
+    rows.push({
+      measure: "One season builds (simulator + engine night by night)",
+      value: `${s1.buildSeconds} s${s1.cached ? ` (cached, built ${s1.builtAt.slice(0, 16).replace("T", " ")})` : ""}`,
+      target: "≤ 60 s",
+      pass: s1.buildSeconds <= 60,
+    });
+  }
+  return rows;
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map((h, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const names = r.settings.datasets;
+  const out: string[] = [];
+  out.push(`# Benchmark results`);
+  out.push(
+    `${r.mode === "quick" ? "**Quick run** (BENCH_QUICK=1: not the measured configuration). " : ""}` +
+      `${r.generated_at.slice(0, 16).replace("T", " ")} UTC · ${r.machine.cpus} × ${r.machine.cpu} · ${r.machine.memory_gb} GB · Node ${r.machine.node} · ` +
+      `load average at start ${r.machine.loadavg_at_start.join(" / ")} · ${r.settings.runs} runs per measure (medians) · ` +
+      `load runs ${r.settings.load_seconds} s · embedded DuckDB · monitoring cache off · whole run ${Math.round(r.duration_s / 60)} min`,
+  );
+  out.push(`## Targets`);
+  out.push(table(["measure", "value", "target", "result"], targets(r).map((t) => [t.measure, t.value, t.target, t.pass === null ? "–" : t.pass ? "PASS" : "MISS"])));
+
+  out.push(`## Data sets`);
+  out.push(
+    table(
+      ["data set", "seasons", "output rows", "breaker rows", "upstream rows", "file", "built in"],
+      names.map((name) => {
+        const d = r.datasets[name]!;
+        const built = d.name === "stress" ? `${d.buildSeconds} s (×${d.replication} entities by SQL)` : d.name === "season5" ? `${d.buildSeconds} s (+4 seasons: ${d.seasonSeconds.join(", ")} s)` : `${d.buildSeconds} s`;
+        return [LABEL[name], d.seasons, n(d.rows.output), n(d.rows.attempts), n(d.rows.upstream), `${n(Math.round(d.fileBytes / 2 ** 20))} MB`, `${built}${d.cached ? " · cached" : ""}`];
+      }),
+    ),
+  );
+
+  out.push(`## Monitoring queries: engine floor vs. data layer (median ms)`);
+  out.push(
+    "Floor: the query's SQL on the DuckDB adapter, no cache. Data layer: `getMonitoring` (role check, definition, zod validation of every row), cache off. Rows and JSON size on " +
+      `${LABEL[r.settings.main]}.`,
+  );
+  const queryNames = r.db[names[0]!]?.queries.map((q) => q.name) ?? [];
+  out.push(
+    table(
+      ["query", ...names.flatMap((d) => [`${LABEL[d]} floor`, `${LABEL[d]} data layer`]), "rows", "JSON"],
+      queryNames.map((q): (string | number)[] => {
+        const main = r.db[r.settings.main]?.queries.find((x) => x.name === q);
+        return [
+          q,
+          ...names.flatMap((d): (string | number)[] => {
+            const m = r.db[d]?.queries.find((x) => x.name === q);
+            return m ? [m.floor.median_ms, m.data_layer.median_ms] : ["–", "–"];
+          }),
+          main ? n(main.rows) : "–",
+          main ? `${n(Math.round(main.json_bytes / 1024))} KB` : "–",
+        ];
+      }),
+    ),
+  );
+
+  out.push(`## The overview page (median ms)`);
+  out.push(
+    "Floor: the nine monitoring queries in parallel on the adapter (the issue's floor for the ratio). The overview's queries: the four the page needs (data as of, then health, readiness and trends in parallel) on the adapter. Data layer: the overview's reads as the page makes them (data as of, then health for the alerts, health, readiness and trends in parallel). Page: `GET /` from `next start`, signed in, to the last byte.",
+  );
+  out.push(
+    table(
+      ["data set", "floor (9 in parallel)", "overview's queries on the adapter", "overview reads, data layer", "page over HTTP", "page / floor", "page / overview's queries", "HTML"],
+      names.map((d) => [
+        LABEL[d],
+        r.db[d]?.floor_parallel.median_ms ?? "–",
+        r.db[d]?.overview_floor.median_ms ?? "–",
+        r.db[d]?.overview_data_layer.median_ms ?? "–",
+        r.http[d]?.page.median_ms ?? "–",
+        pageFloorRatio(r, d) ?? "–",
+        r.http[d] && r.db[d] ? round(r.http[d]!.page.median_ms / r.db[d]!.overview_floor.median_ms, 2) : "–",
+        r.http[d] ? `${n(Math.round(r.http[d]!.page_bytes / 1024))} KB` : "–",
+      ]),
+    ),
+  );
+
+  const load = r.http[r.settings.main]?.load ?? [];
+  if (load.length) {
+    out.push(`## The overview under load (${LABEL[r.settings.main]}, autocannon, ${r.settings.load_seconds} s each)`);
+    out.push(
+      table(
+        ["clients", "requests", "p50 ms", "p95 ms", "p99 ms", "requests/s", "errors"],
+        load.map((l) => [l.connections, n(l.requests), l.p50_ms, l.p95_ms, l.p99_ms, l.requests_per_s, `${l.errors}${l.non2xx ? ` (${l.non2xx} non-2xx)` : ""}`]),
+      ),
+    );
+  }
+
+  out.push(`## Bulk override (${LABEL[r.settings.main]}, median ms)`);
+  out.push(
+    table(
+      ["keys", "select (filter)", "preview", "apply", "preview + apply", "runs", "applied"],
+      r.bulk.map((b) => [n(b.keys), b.select.median_ms, b.preview.median_ms, b.apply.median_ms, b.total_ms, b.apply.runs, n(b.applied)]),
+    ),
+  );
+
+  out.push(`## Processor runs (median ms, warehouse calls per run)`);
+  out.push(
+    table(
+      ["processor", "entities", "time", "queries", "write transactions"],
+      r.processor.map((p) => [p.processor, n(p.entities), p.time.median_ms, p.queries, p.transactions]),
+    ),
+  );
+  return `${out.join("\n\n")}\n`;
+}

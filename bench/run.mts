@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: the console's performance at scale, measured (issue 7). See bench/README.md.
+ *
+ * Writes bench/results/latest.json and bench/results/latest.md (each measure next to its target
+ * and PASS/MISS) and prints the table. Settings (environment):
+ *   BENCH_QUICK=1          development run: one season, 3 runs, 3 s load runs
+ *   BENCH_DATASETS=a,b     data sets to measure (season1, season5, stress)
+ *   BENCH_RUNS=n           timed repetitions per measure (median reported)
+ *   BENCH_LOAD_SECONDS=n   seconds per load run (1 and 10 clients)
+ *   BENCH_REBUILD=1        rebuild the cached data sets under data/bench/
+ *   NEXT_DIST_DIR=dir      the build to serve (default .next; built when missing)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { type DatasetInfo, type DatasetName, ROOT, BENCH_DATA, ensureDatasets } from "./datasets";
+import { type HttpMeasure, measureHttp } from "./http";
+import { type ProcessorMeasure, measureProcessorRuns } from "./processor";
+import { type BenchResults, type DbMeasure, renderMarkdown } from "./report";
+import { type BulkMeasure, measureBulk } from "./writes";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const DATASETS = (process.env.BENCH_DATASETS?.split(",").map((s) => s.trim()) ?? (QUICK ? ["season1"] : ["season1", "season5", "stress"])) as DatasetName[];
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 3 : 7));
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (QUICK ? 3 : 30));
+const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
+const RESULTS = path.join(ROOT, "bench", "results");
+
+for (const d of DATASETS) {
+  if (!["season1", "season5", "stress"].includes(d)) throw new Error(`BENCH_DATASETS: unknown data set ${d}`);
+}
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+
+/** `next build` into DIST_DIR when it holds no build (a fresh clone). tsconfig.json is restored if Next rewrites it. */
+function ensureBuilt(): void {
+  if (existsSync(path.join(ROOT, DIST_DIR, "BUILD_ID"))) return;
+  log(`no build in ${DIST_DIR}: running next build (about a minute)`);
+  const tsconfig = path.join(ROOT, "tsconfig.json");
+  const before = readFileSync(tsconfig, "utf8");
+  const res = spawnSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (readFileSync(tsconfig, "utf8") !== before) writeFileSync(tsconfig, before);
+  if (res.status !== 0) throw new Error(`next build failed (exit ${res.status})`);
+}
+
+/** In-process measures of one data set, in a child process (see measure-db.mts). */
+function measureDb(info: DatasetInfo): DbMeasure {
+  const out = path.join(BENCH_DATA, `${info.name}.measure.json`);
+  rmSync(out, { force: true });
+  const res = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "bench/measure-db.mts", out, String(RUNS)], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, WAREHOUSE: "embedded", EMBEDDED_DB_PATH: info.path, CACHE_TTL_SECONDS: "0", NODE_ENV: "production" },
+  });
+  if (res.status !== 0) throw new Error(`measuring ${info.name} failed (exit ${res.status})`);
+  const measure = JSON.parse(readFileSync(out, "utf8")) as DbMeasure;
+  rmSync(out, { force: true });
+  return measure;
+}
+
+ensureBuilt();
+log(`${QUICK ? "quick" : "full"} run: data sets ${DATASETS.join(", ")}; ${RUNS} runs per measure; load ${LOAD_SECONDS} s`);
+const datasets = await ensureDatasets(DATASETS, { rebuild: process.env.BENCH_REBUILD === "1" });
+log(`data sets ready (${elapsed()})`);
+
+const db: Partial<Record<DatasetName, DbMeasure>> = {};
+const http: Partial<Record<DatasetName, HttpMeasure>> = {};
+// The load runs and the bulk override go on the largest of season5 / season1 measured.
+const main: DatasetName = DATASETS.includes("season5") ? "season5" : DATASETS.includes("season1") ? "season1" : DATASETS[0]!;
+for (const name of DATASETS) {
+  const info = datasets[name]!;
+  log(`${name}: monitoring queries on the adapter and through the data layer (${elapsed()})`);
+  db[name] = measureDb(info);
+  log(`${name}: the overview over HTTP${name === main ? `, then load with 1 and 10 clients for ${LOAD_SECONDS} s each` : ""} (${elapsed()})`);
+  http[name] = await measureHttp(info.path, { runs: Math.max(RUNS, 5), loadSeconds: LOAD_SECONDS, load: name === main });
+}
+
+log(`bulk override on a copy of ${main} (${elapsed()})`);
+const bulk: BulkMeasure[] = await measureBulk(datasets[main]!.path, path.join(BENCH_DATA, "writes.duckdb"), datasets[main]!.plan.simulateThrough, QUICK ? 1 : 3);
+log(`processor runs for 10, 450 and 4,500 entities (${elapsed()})`);
+const processor: ProcessorMeasure[] = await measureProcessorRuns(datasets.season1!.today, QUICK ? 1 : 3);
+
+const results: BenchResults = {
+  generated_at: new Date().toISOString(),
+  mode: QUICK ? "quick" : "full",
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+  settings: { runs: RUNS, load_seconds: LOAD_SECONDS, datasets: DATASETS, main, dist_dir: DIST_DIR },
+  datasets: Object.fromEntries(DATASETS.map((n) => [n, datasets[n]!])) as BenchResults["datasets"],
+  db,
+  http,
+  bulk,
+  processor,
+  duration_s: Math.round((performance.now() - started) / 1000),
+};
+
+mkdirSync(RESULTS, { recursive: true });
+const markdown = renderMarkdown(results);
+// Written beside and renamed, so an interrupted run never leaves half a file.
+for (const [file, text] of [["latest.json", `${JSON.stringify(results, null, 2)}\n`], ["latest.md", markdown]] as const) {
+  writeFileSync(path.join(RESULTS, `${file}.tmp`), text);
+  renameSync(path.join(RESULTS, `${file}.tmp`), path.join(RESULTS, file));
+}
+console.log(`\n${markdown}`);
+log(`done in ${elapsed()}: bench/results/latest.md and latest.json`);
