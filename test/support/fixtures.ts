@@ -49,7 +49,7 @@ export async function clearTables(wh: Warehouse, tables: readonly string[]): Pro
 }
 
 export async function clearAll(wh: Warehouse): Promise<void> {
-  await clearTables(wh, [...UPSTREAM_TABLES, ...OUTPUT_TABLES, ...BREAKER_TABLES]);
+  await clearTables(wh, [...UPSTREAM_TABLES, ...OUTPUT_TABLES, ...BREAKER_TABLES, "nba_orchestration.api_tokens"]);
 }
 
 export async function countRows(wh: Warehouse, table: string): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * Hostile input (issue 7 part 5): property-based tests (fast-check) send at least 1,000 generated
- * payloads to EACH write endpoint — wrong types, huge strings, unicode, SQL, HTML, missing and
+ * payloads to EACH write endpoint (the four breaker writes and the two token writes) — wrong types, huge strings, unicode, SQL, HTML, missing and
  * extra fields (including `__proto__`), dates out of range and impossible dates, unknown
  * processors, arrays/null/numbers at the top level, bodies that are not JSON, bodies over the
  * 1 MB limit — through the route handlers with real Requests, a valid operator (admin for
@@ -29,6 +29,9 @@ import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { POST as override } from "@/app/api/v1/breakers/override/route";
 import { POST as reset } from "@/app/api/v1/breakers/reset/route";
+import { POST as tokenCreate } from "@/app/api/v1/tokens/route";
+import { POST as tokenRevoke } from "@/app/api/v1/tokens/revoke/route";
+import { ROLES } from "@/lib/auth/roles";
 import { REASON_CODES } from "@/lib/breakers/schemas";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS, PROCESSOR_NAMES } from "@/lib/completeness/processors";
@@ -144,7 +147,7 @@ async function sendHostile(handler: Handler, route: string, payload: Payload, co
   tally.set(key, (tally.get(key) ?? 0) + 1);
   const where = `${route}: ${res.status} for ${show(payload)}\nresponse: ${text.slice(0, 500)}`;
   if (res.status < 400 || res.status >= 500) throw new Error(`expected a 4xx — ${where}`);
-  const expected = payload.kind === "well-formed, no such key" ? [409] : [400, 413];
+  const expected = payload.kind === "well-formed, no such key" ? [404, 409] : [400, 413];
   if (!expected.includes(res.status)) throw new Error(`expected ${expected.join(" or ")} — ${where}`);
   if (!/^application\/json/.test(res.headers.get("content-type") ?? "")) throw new Error(`error body is not JSON — ${where}`);
   const body = JSON.parse(text) as { ok?: boolean; error?: unknown; field?: unknown };
@@ -605,6 +608,23 @@ function bulkApplySpec(): BodySpec {
   };
 }
 
+// API tokens (lib/auth/token-format.ts): a name of 2–63 of [a-z0-9._-] starting with a letter
+// or digit, and a role.
+const TOKEN_NAME_RE = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const badTokenName: fc.Arbitrary<unknown> = fc.oneof(
+  notAString,
+  anyHostileString.filter((s) => !TOKEN_NAME_RE.test(s)),
+  fc.constantFrom("a", "x".repeat(64), "Ops-Admin", "ops admin", "-ops", ".ops", "_ops", "ops/admin", "token:ops", "ops\n"),
+);
+const badRole: fc.Arbitrary<unknown> = fc.oneof(
+  notAString,
+  fc.oneof(anyHostileString, fc.constantFrom("Admin", "ADMIN", "root", "superuser", "admin ", "operator,admin")).filter((s) => !(ROLES as readonly string[]).includes(s)),
+);
+const tokenCreateSpec: BodySpec = { fields: { name: { required: true, invalid: badTokenName }, role: { required: true, invalid: badRole } } };
+const tokenRevokeSpec: BodySpec = { fields: { name: { required: true, invalid: badTokenName } } };
+const validTokenCreate = () => ({ name: "hostile-created", role: "operator" });
+const validTokenRevoke = () => ({ name: "hostile-taken" });
+
 describe("hostile input to the write API: always a 4xx, nothing written", () => {
   it("finds every table of the schema", () => {
     const files = readdirSync(path.join(process.cwd(), "sql/schema"))
@@ -674,5 +694,20 @@ describe("hostile input to the write API: always a 4xx, nothing written", () => 
     const after = await counts();
     expect(after["nba_orchestration.reprocess_attempts"]).toBe(before["nba_orchestration.reprocess_attempts"]! + 3);
     expect(after["nba_orchestration.breaker_audit_log"]).toBe(before["nba_orchestration.breaker_audit_log"]! + 1);
+  });
+
+  it(`POST /api/v1/tokens and /api/v1/tokens/revoke: ${RUNS} hostile payloads each`, async () => {
+    const cookie = await sessionCookie("admin", "hostile.admin");
+    // A token that exists: creating its name again is a well-formed conflict (names are never reused).
+    expect((await tokenCreate(post("/api/v1/tokens", { kind: "valid", json: { name: "hostile-taken", role: "viewer" } }, cookie))).status).toBe(201);
+    const taken = fc.record({ name: fc.constant("hostile-taken"), role: fc.constantFrom(...ROLES) });
+    const before = await runHostile("token create", 5, tokenCreate, "/api/v1/tokens", cookie, payloads(validTokenCreate, tokenCreateSpec, taken));
+    // Unknown but well-formed names: 404, nothing written.
+    const unknown = fc.record({ name: fc.stringMatching(/^[a-z0-9]{1,40}$/).map((s) => `ghost${s}`) });
+    await runHostile("token revoke", 6, tokenRevoke, "/api/v1/tokens/revoke", cookie, payloads(validTokenRevoke, tokenRevokeSpec, unknown));
+    // Controls: the valid bodies the mutations start from do write.
+    expect((await tokenCreate(post("/api/v1/tokens", { kind: "valid", json: validTokenCreate() }, cookie))).status).toBe(201);
+    expect((await tokenRevoke(post("/api/v1/tokens/revoke", { kind: "valid", json: validTokenRevoke() }, cookie))).status).toBe(200);
+    expect((await counts())["nba_orchestration.api_tokens"]).toBe(before["nba_orchestration.api_tokens"]! + 1);
   });
 });
