@@ -25,6 +25,8 @@ import {
  * replicas stop accepting the token within LOOKUP_TTL_MS.
  */
 const LOOKUP_TTL_MS = 30_000;
+/** Unknown tokens are remembered too (a client retrying a wrong token reads the table once per TTL), within a bound. */
+const MAX_CACHED = 10_000;
 
 interface CachedLookup {
   identity: TokenIdentity | null;
@@ -58,6 +60,8 @@ export async function actorOfToken(token: string, wh: Warehouse = getWarehouse()
     } else {
       const [row] = await tokenLookup.run(wh, { token_sha256: hash });
       identity = row ? { name: row.token_name, role: row.role } : null;
+      cache.delete(hash);
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
       cache.set(hash, { identity, at: now });
     }
   }
