@@ -166,11 +166,10 @@ function renderSection(s: ProcessorSectionBody, date: string): string {
     lines.push(`Live recheck at ${live.readAt}${live.team ? ` (team ${live.team})` : ""}: ${live.decision.summary}`);
     lines.push(
       table(
-        ["window", "from", "to", "expected", "actual", "completeness", "ready", "missing games"],
+        ["window", "final games searched", "expected", "actual", "completeness", "ready", "missing games"],
         live.windows.map((w) => [
           w.label,
-          w.from,
-          w.to,
+          w.from && w.to ? `${w.from} – ${w.to}` : null,
           w.expected,
           w.actual,
           w.noGamesExpected ? "no games expected" : pct(w.completenessPct),
