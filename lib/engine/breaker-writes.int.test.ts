@@ -189,6 +189,32 @@ describe("override", () => {
     expect(after1).toEqual({ attempts: 4, audit: 1 });
   });
 
+  /**
+   * The race the load test found: a retry of a request runs its replay check before the original
+   * commits and reads the key after. A warehouse that lets the original commit exactly in that
+   * gap makes it deterministic. The retry must answer with the original's result, writing nothing.
+   */
+  it.each([
+    ["override", (w: Warehouse, k: BreakerKeyRef) => overrideBreaker(w, k, request({ requestId: "req-race" }))],
+    ["reset", (w: Warehouse, k: BreakerKeyRef) => resetBreaker(w, k, request({ requestId: "req-race", role: "admin" }))],
+  ] as const)("%s: a retry racing its original answers with the original's result", async (_name, write) => {
+    const k = key("lebron");
+    await tripKey(k);
+    let original: Awaited<ReturnType<typeof write>> | undefined;
+    const racing: Warehouse = {
+      ...wh,
+      query: async <T extends Row = Row>(sql: string, options?: Parameters<Warehouse["query"]>[1]) => {
+        const rows = await wh.query<T>(sql, options);
+        if (options?.label === "audit_by_request" && !original) original = await write(wh, k); // commits in the gap
+        return rows;
+      },
+    };
+    const retry = await write(racing, k);
+    expect(original).toMatchObject({ ok: true, replay: false });
+    expect(retry).toEqual({ ...original, replay: true });
+    expect(await auditRows()).toHaveLength(1);
+  });
+
   it("20 concurrent overrides of one key: exactly one applied, the rest conflicts; one row and one audit record", async () => {
     const k = key("lebron");
     await tripKey(k);

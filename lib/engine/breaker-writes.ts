@@ -244,9 +244,10 @@ export interface OverrideResult {
 /** Override one active breaker now (operator or admin). */
 export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: WriteRequest): Promise<WriteOutcome<OverrideResult>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
+  const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]! });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, (changes) => ({ change: changes[0]! }));
+    if (replay) return replayOf(replay, fromAudit);
     const snapshot = await readKeys(wh, [key], req.now);
     const k = snapshot.keys[0]!;
     const write = overrideRow(k.state, { ...req, reasonCode: req.reasonCode ?? "other" });
@@ -254,7 +255,13 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
       const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
       return { ok: false, error: "conflict", message: conflictMessage(k), keys: [change] };
     }
-    if (write.replay) return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) } } };
+    if (write.replay) {
+      // The same request committed between our replay check and our read (its row and audit
+      // record commit together): answer with what it wrote, as any replay does.
+      const original = await findReplay(wh, req);
+      if (original) return replayOf(original, fromAudit);
+      return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) } } };
+    }
     const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) };
     const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change])], guardFor(snapshot, req), "override_breaker");
@@ -322,13 +329,16 @@ export async function applyBulkOverride(
 ): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string }>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
   const unique = dedupeKeys(keys);
+  const fromAudit = (changes: KeyChange[]) => ({ changes, batchId: req.requestId });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, (changes) => ({ changes, batchId: req.requestId }));
+    if (replay) return replayOf(replay, fromAudit);
     if (unique.length === 0) return { ok: false, error: "stale", message: "The preview selected no keys; nothing to apply" };
     const snapshot = await readKeys(wh, unique, req.now);
     const { preview, rows } = planBulk(snapshot, { ...req, batchId: req.requestId });
     if (preview.token !== token || rows.length === 0) {
+      const original = await findReplay(wh, req); // the same request committed since our replay check
+      if (original) return replayOf(original, fromAudit);
       return {
         ok: false,
         error: "stale",
@@ -358,11 +368,10 @@ export async function resetBreaker(
   req: WriteRequest,
 ): Promise<WriteOutcome<{ change: KeyChange; rowsRemoved: number }>> {
   if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
+  const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) {
-      return replayOf(replay, (changes) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 }));
-    }
+    if (replay) return replayOf(replay, fromAudit);
     const snapshot = await readKeys(wh, [key], req.now);
     const k = snapshot.keys[0]!;
     const write = resetRows(k.state, req);
@@ -371,7 +380,11 @@ export async function resetBreaker(
       const message = write.conflict === "nothing_to_reset" ? `${keyString(key)} has nothing to reset` : conflictMessage(k);
       return { ok: false, error: "conflict", message, keys: [change] };
     }
-    if (write.replay) return { ok: false, error: "stale", message: "This request was already applied" };
+    if (write.replay) {
+      const original = await findReplay(wh, req); // the same request committed since our replay check
+      if (original) return replayOf(original, fromAudit);
+      return { ok: false, error: "stale", message: "This request was already applied" };
+    }
     const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], req.now)) };
     const def = getProcessor(key.processor);
