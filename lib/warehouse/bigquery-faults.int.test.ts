@@ -305,3 +305,89 @@ describe("a write whose response is lost after it was applied", () => {
     expect(fake.deduplicated).toBe(1);
   });
 });
+
+describe("two replicas overriding the same key at once", () => {
+  const request = { actor: "maria.ops", role: "operator" as const, reasonCode: null, reason: "box scores backfilled", requestId: "req-override-2", now: "2025-01-16T12:00:00.000Z" };
+  const OTHER_AT = "2025-01-16T11:59:59.000Z";
+
+  /** The key's rows after the other replica's override committed: the three above and its override. */
+  function keyRowsWithOtherOverride(): ScriptedResponse {
+    const before = keyRowsAnswer().body as { rows: unknown[] };
+    const override = rowsResponse(ATTEMPT_FIELDS, [
+      {
+        processor_name: KEY.processor,
+        entity_id: KEY.entity_id,
+        analysis_date: KEY.analysis_date,
+        attempt_number: 4,
+        attempted_at: TS(OTHER_AT),
+        completeness_pct: 50,
+        skip_reason: "manual_override",
+        circuit_breaker_tripped: false,
+        circuit_breaker_until: null,
+        manual_override_applied: true,
+        notes: "Manual override applied by jon.oncall",
+        event_type: "override",
+        actor: "jon.oncall",
+        actor_role: "operator",
+        reason_code: "other",
+        request_id: "req-from-the-other-replica",
+        override_expires_at: null,
+        rows_removed: null,
+        batch_id: null,
+        created_at: TS(OTHER_AT),
+      },
+    ]).body as { rows: unknown[] };
+    const answer = keyRowsAnswer();
+    return { ...answer, body: { ...(answer.body as object), rows: [...before.rows, ...override.rows], totalRows: "4" } };
+  }
+
+  it("the later one is cancelled by the write lock, re-issued under a new requestId, and answers conflict: one override in all", async () => {
+    // Another replica's override of the same key commits while ours runs: BigQuery cancels ours
+    // (both MERGE the lock row). Ours, re-issued, reads the other's rows and its guard fails;
+    // the engine reads the key again and finds it already overridden.
+    let otherCommitted = false;
+    fake.respond((r) => {
+      switch (jobLabel(r)) {
+        case "audit_by_request":
+          return rowsResponse([], []);
+        case "breaker_key_rows":
+          return otherCommitted ? keyRowsWithOtherOverride() : keyRowsAnswer();
+        case "override_breaker":
+          if (!otherCommitted) {
+            otherCommitted = true;
+            const aborted = errorResponse(400, "invalidQuery", "Transaction is aborted due to concurrent update against table fault-project:nba_orchestration.console_write_lock");
+            return { ...aborted, jobFailed: true };
+          }
+          return errorResponse(400, "invalidQuery", "Query error: cc_guard_failed at [4:1]");
+        default:
+          return undefined;
+      }
+    });
+
+    const outcome = await overrideBreaker(warehouse(), KEY, request);
+
+    expect(outcome).toMatchObject({ ok: false, error: "conflict" });
+    expect(outcome.ok ? "" : outcome.message).toContain("already overridden by jon.oncall");
+    const attempts = fake.queryCalls("override_breaker").map(queryBody);
+    expect(attempts).toHaveLength(2);
+    // The aborted job was rolled back; the same requestId would only get it back again.
+    expect(attempts[1]!.requestId).not.toBe(attempts[0]!.requestId);
+    expect(fake.deduplicated).toBe(0);
+    expect(fake.applied.filter((r) => jobLabel(r) === "override_breaker")).toHaveLength(0);
+    // The lock comes before the guard's check, inside the transaction.
+    const script = String(attempts[0]!.query);
+    expect(script.indexOf("MERGE nba_orchestration.console_write_lock")).toBeGreaterThan(script.indexOf("BEGIN TRANSACTION;"));
+    expect(script.indexOf("MERGE nba_orchestration.console_write_lock")).toBeLessThan(script.indexOf("cc_guard_failed"));
+  });
+
+  it("the fake answers a failed job's requestId with the same failure (so the new requestId above means something)", async () => {
+    const wh = warehouse({ retry: { maxAttempts: 1 } });
+    const aborted = { ...errorResponse(400, "invalidQuery", "Transaction is aborted due to concurrent update against table t"), jobFailed: true };
+    fake.enqueue(aborted);
+    const run = () => wh.execute("DELETE FROM t WHERE TRUE", { requestId: "same-id", label: "control" }).catch((e: unknown) => e);
+    expect(await run()).toBeInstanceOf(WarehouseError);
+    fake.enqueue(rowsResponse([], [])); // would succeed, were it run again
+    expect(await run()).toBeInstanceOf(WarehouseError);
+    expect(fake.deduplicated).toBe(1);
+  });
+});

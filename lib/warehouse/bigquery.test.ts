@@ -458,17 +458,24 @@ describe("transaction", () => {
     expect(result[0]!.affectedRows).toBeNaN();
   });
 
-  it("retries a concurrent-update conflict with the same requestId", async () => {
+  it.each([
+    "Transaction is aborted due to concurrent update against table p.prod_orchestration.x",
+    "Could not serialize access to table p:prod_orchestration.x due to concurrent update",
+  ])("re-issues a write aborted for a concurrent update under a new requestId (it was rolled back): %s", async (message) => {
     fake.enqueue(
-      errorResponse(400, "invalidQuery", "Transaction is aborted due to concurrent update against table p.prod_orchestration.x"),
+      errorResponse(400, "invalidQuery", message),
+      errorResponse(503, "backendError"),
       rowsResponse(countsField, [{ row_counts: ["2"] }]),
     );
     await expect(warehouse().transaction([{ sql: "DELETE FROM nba_orchestration.x WHERE TRUE" }])).resolves.toEqual([
       { affectedRows: 2 },
     ]);
-    const [first, second] = fake.queryCalls().map(bodyOf);
-    expect(second!.requestId).toBe(first!.requestId);
+    const [first, second, third] = fake.queryCalls().map(bodyOf);
+    expect(second!.requestId).toMatch(UUID);
+    expect(second!.requestId).not.toBe(first!.requestId);
     expect(second!.query).toBe(first!.query);
+    // A 503 may hide a commit: its retry keeps the requestId, so BigQuery would deduplicate it.
+    expect(third!.requestId).toBe(second!.requestId);
   });
 });
 
@@ -483,10 +490,6 @@ describe("retries", () => {
     ["HTTP 408", errorResponse(408, "timeout_at_proxy")],
     ["HTTP 429", errorResponse(429, "rateLimitExceeded")],
     ["403 rateLimitExceeded", errorResponse(403, "rateLimitExceeded", "Exceeded rate limits: too many api requests")],
-    [
-      "400 concurrent update",
-      errorResponse(400, "invalidQuery", "Could not serialize access to table p:prod_raw.t due to concurrent update"),
-    ],
     ["a dropped connection", { hangUp: true }],
   ])("retries %s once, with the same requestId, after a ≥ 1 s back-off", async (_name, failureResponse) => {
     fake.enqueue(failureResponse, ok());
@@ -684,6 +687,8 @@ describe("insert", () => {
 });
 
 describe("transaction guard", () => {
+  const countsField = [{ name: "row_counts", type: "INTEGER", mode: "REPEATED" as const }];
+
   it("checks the guard first inside the transaction and maps its RAISE to GuardFailedError", async () => {
     fake.enqueue(errorResponse(400, "invalidQuery", "cc_guard_failed at [3:1]"));
     const error = await warehouse()
@@ -701,7 +706,35 @@ describe("transaction guard", () => {
       query.indexOf("BEGIN TRANSACTION;"),
     );
     expect(query.indexOf("RAISE USING MESSAGE = 'cc_guard_failed'")).toBeLessThan(query.indexOf("DELETE FROM"));
-    expect((body.queryParameters as { name: string }[]).map((p) => p.name).sort()).toEqual(["g_n", "s0_k"]);
+    expect((body.queryParameters as { name: string }[]).map((p) => p.name).sort()).toEqual(["g_n", "lock_taken_by", "s0_k"]);
     expect(fake.queryCalls()).toHaveLength(1); // invalidQuery: never retried
+  });
+
+  it("takes the write lock first, so BigQuery cancels the second of two concurrent guarded writes", async () => {
+    fake.enqueue(rowsResponse(countsField, [{ row_counts: ["1"] }]));
+    await expect(
+      warehouse().transaction([{ sql: "INSERT INTO nba_orchestration.t (k) VALUES ('a')" }], {
+        guard: { sql: "SELECT TRUE AS ok" },
+        label: "override_breaker",
+      }),
+    ).resolves.toEqual([{ affectedRows: 1 }]); // the lock's MERGE is not one of the caller's counts
+    const body = bodyOf(fake.queryCalls()[0]);
+    const lines = String(body.query).split("\n");
+    expect(lines.slice(0, 7)).toEqual([
+      "DECLARE _cc_row_counts ARRAY<INT64> DEFAULT [];",
+      "BEGIN TRANSACTION;",
+      "MERGE prod_orchestration.console_write_lock AS l",
+      "USING (SELECT 'guarded_writes' AS lock_name, @lock_taken_by AS taken_by) AS s ON l.lock_name = s.lock_name",
+      "WHEN MATCHED THEN UPDATE SET taken_at = CURRENT_TIMESTAMP(), taken_by = s.taken_by",
+      "WHEN NOT MATCHED THEN INSERT (lock_name, taken_at, taken_by) VALUES (s.lock_name, CURRENT_TIMESTAMP(), s.taken_by);",
+      "IF NOT COALESCE((SELECT ok FROM (SELECT TRUE AS ok)), FALSE) THEN RAISE USING MESSAGE = 'cc_guard_failed'; END IF;",
+    ]);
+    expect(body.queryParameters).toContainEqual({ name: "lock_taken_by", parameterType: { type: "STRING" }, parameterValue: { value: "override_breaker" } });
+  });
+
+  it("takes no lock without a guard (the processors' runs and plain inserts never wait on it)", async () => {
+    fake.enqueue(rowsResponse(countsField, [{ row_counts: ["1"] }]));
+    await warehouse().transaction([{ sql: "INSERT INTO nba_orchestration.t (k) VALUES ('a')" }]);
+    expect(String(bodyOf(fake.queryCalls()[0]).query)).not.toContain("console_write_lock");
   });
 });

@@ -30,6 +30,7 @@ import { PassThroughClient } from "google-auth-library";
 import { normalizeRow } from "./normalize";
 import {
   errorFacts,
+  isConcurrentUpdateAbort,
   resolveRetryPolicy,
   withRetry,
   type RetryHooks,
@@ -81,6 +82,21 @@ const GUARD_MARKER = "cc_guard_failed";
 
 /** The variable a transaction script collects per-statement affected-row counts in. */
 const ROW_COUNTS = "_cc_row_counts";
+
+/**
+ * Taken first by every guarded transaction script (see sql/schema/
+ * nba_orchestration.console_write_lock.sql): a MERGE is a mutating statement, and BigQuery
+ * cancels the second of two concurrent transactions that mutate the same table ("Transaction is
+ * aborted due to concurrent update"). Without it, two replicas appending the same override
+ * would both pass their guard — INSERTs never conflict — and both commit. The cancelled one is
+ * re-issued (retry.ts), reads the winner's rows, and its guard fails as it should.
+ */
+const WRITE_LOCK = [
+  "MERGE nba_orchestration.console_write_lock AS l",
+  "USING (SELECT 'guarded_writes' AS lock_name, @lock_taken_by AS taken_by) AS s ON l.lock_name = s.lock_name",
+  "WHEN MATCHED THEN UPDATE SET taken_at = CURRENT_TIMESTAMP(), taken_by = s.taken_by",
+  "WHEN NOT MATCHED THEN INSERT (lock_name, taken_at, taken_by) VALUES (s.lock_name, CURRENT_TIMESTAMP(), s.taken_by);",
+].join("\n");
 
 export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Warehouse {
   const policy = resolveRetryPolicy(options.retry);
@@ -135,10 +151,24 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
     });
   }
 
-  /** One logical call: build the body once, then attempt it with the same requestId. */
+  /**
+   * One logical call: build the body once, then attempt it with the same requestId — except
+   * after a transaction BigQuery aborted for a concurrent update. That one was rolled back, so
+   * nothing of it can be applied twice, and BigQuery would answer its requestId with the same
+   * failed job for 15 minutes: it is re-issued under a new one (as Google's Python client
+   * re-issues failed jobs).
+   */
   async function run(sql: string, opts: QueryOptions, kind: string): Promise<JobResult> {
     const body = buildRequest(sql, opts, kind);
-    return withRetry(() => attempt(body), policy, {
+    const attemptOnce = async () => {
+      try {
+        return await attempt(body);
+      } catch (error) {
+        if (isConcurrentUpdateAbort(error)) body.requestId = randomUUID();
+        throw error;
+      }
+    };
+    return withRetry(attemptOnce, policy, {
       sleep: options.sleep,
       random: options.random,
       onRetry: options.onRetry,
@@ -233,7 +263,7 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
     async transaction(statements: Statement[], opts: TransactionOptions = {}): Promise<ExecuteResult[]> {
       if (statements.length === 0) return [];
       const { guard, ...jobOptions } = opts;
-      const script = transactionScript(statements.map(lowerStatement), guard);
+      const script = transactionScript(statements.map(lowerStatement), guard, labelValue(opts.label ?? "transaction"));
       try {
         const result = await run(script.sql, { ...jobOptions, params: script.params, types: script.types }, "transaction");
         return affectedRowsFromScript(result.rows, statements.length);
@@ -493,6 +523,8 @@ export function labelValue(label: string): string {
  *
  *   DECLARE _cc_row_counts ARRAY<INT64> DEFAULT [];
  *   BEGIN TRANSACTION;
+ *   [with a guard: MERGE … console_write_lock …;  (WRITE_LOCK)
+ *                  IF NOT (<guard with @x renamed @g_x>) THEN RAISE …; END IF;]
  *   <statement 0 with @x renamed @s0_x>;
  *   SET _cc_row_counts = ARRAY_CONCAT(_cc_row_counts, [IFNULL(@@row_count, 0)]);
  *   <statement 1 …>;
@@ -513,6 +545,7 @@ export function labelValue(label: string): string {
 export function transactionScript(
   statements: SqlStatement[],
   guard?: SqlStatement,
+  lockTakenBy = "transaction",
 ): {
   sql: string;
   params: Record<string, ParamValue>;
@@ -522,7 +555,11 @@ export function transactionScript(
   const types: Record<string, ParamType> = {};
   const lines = [`DECLARE ${ROW_COUNTS} ARRAY<INT64> DEFAULT [];`, "BEGIN TRANSACTION;"];
   if (guard) {
-    // Compare-and-swap: raising inside the transaction aborts and rolls it back.
+    // Serialize with other replicas' guarded writes (WRITE_LOCK), then compare-and-swap:
+    // raising inside the transaction aborts and rolls it back.
+    lines.push(WRITE_LOCK);
+    params.lock_taken_by = lockTakenBy;
+    types.lock_taken_by = "STRING";
     const sql = rewriteParams(guard.sql, (name) => `@g_${name}`);
     lines.push(`IF NOT COALESCE((SELECT ok FROM (${sql})), FALSE) THEN RAISE USING MESSAGE = '${GUARD_MARKER}'; END IF;`);
     for (const [name, value] of Object.entries(guard.params ?? {})) params[`g_${name}`] = value;

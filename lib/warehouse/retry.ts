@@ -6,7 +6,8 @@
  * The schedule follows BigQuery's SLA back-off requirement: at least 1 s after the first error,
  * growing exponentially up to 32 s. Retrying is only safe because every attempt of one logical
  * call carries the same BigQuery `requestId` (see bigquery.ts), so a mutation that actually
- * succeeded before its response was lost is not applied twice.
+ * succeeded before its response was lost is not applied twice — the one exception being a
+ * concurrent-update abort, known to be rolled back, which is re-issued under a new one.
  */
 
 export interface RetryPolicy {
@@ -168,14 +169,22 @@ const RETRY_NETWORK_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "EAI_AG
 const CONCURRENT_UPDATE = /due to concurrent update/i;
 
 /**
+ * Whether BigQuery aborted the statement or transaction for a concurrent update: it was rolled
+ * back, so nothing of it was applied and it may be re-issued as a new request.
+ */
+export function isConcurrentUpdateAbort(error: unknown): boolean {
+  return CONCURRENT_UPDATE.test(errorFacts(error).message);
+}
+
+/**
  * Whether another attempt could succeed. Order matters: the concurrent-update message first
  * (it hides behind `invalidQuery`), then non-retryable reasons, then retryable reasons, then
  * the HTTP status (408, 429, 5xx), then network codes. Anything else — including our own
  * timeout and validation errors — is final.
  */
 export function isRetryable(error: unknown): boolean {
+  if (isConcurrentUpdateAbort(error)) return true;
   const facts = errorFacts(error);
-  if (CONCURRENT_UPDATE.test(facts.message)) return true;
   if (facts.reasons.some((r) => NEVER_RETRY.has(r))) return false;
   if (facts.reasons.some((r) => RETRY.has(r))) return true;
   const s = facts.status;

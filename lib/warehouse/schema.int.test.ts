@@ -84,6 +84,12 @@ const API_TOKENS: Col[] = [
   ["revoked_at", "TIMESTAMP"],
 ];
 
+const CONSOLE_WRITE_LOCK: Col[] = [
+  ["lock_name", "STRING"],
+  ["taken_at", "TIMESTAMP"],
+  ["taken_by", "STRING"],
+];
+
 const STANDARD: Col[] = STANDARD_COMPLETENESS_COLUMNS.map((c) => [c.name, c.type]);
 
 // reference §2.2, exact names.
@@ -203,6 +209,7 @@ const EXPECTED: Record<string, Col[]> = {
   ],
   "nba_orchestration.reprocess_attempts": REPROCESS_ATTEMPTS,
   "nba_orchestration.api_tokens": API_TOKENS,
+  "nba_orchestration.console_write_lock": CONSOLE_WRITE_LOCK,
   "nba_orchestration.breaker_audit_log": AUDIT_LOG,
 };
 

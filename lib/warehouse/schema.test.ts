@@ -211,7 +211,12 @@ const UPSTREAM = [
   "nba_raw.bdl_player_boxscores",
   "nba_raw.nbac_schedule",
 ];
-const ORCHESTRATION = ["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.reprocess_attempts"];
+const ORCHESTRATION = [
+  "nba_orchestration.api_tokens",
+  "nba_orchestration.breaker_audit_log",
+  "nba_orchestration.console_write_lock",
+  "nba_orchestration.reprocess_attempts",
+];
 
 describe("sql/schema files", () => {
   const files = loadSchemaFiles();

@@ -80,7 +80,9 @@ export interface TransactionOptions extends Omit<QueryOptions, "params" | "types
    * A SELECT returning one row with one BOOL column `ok`, evaluated inside the transaction
    * before the statements. When it is not TRUE nothing is written and `GuardFailedError` is
    * thrown: compare-and-swap for "apply only if the state is still what I read" (DuckDB: all
-   * writes are serialized, so the check holds until commit; BigQuery: IF … RAISE in the script).
+   * writes are serialized, so the check holds until commit; BigQuery: IF … RAISE in the script,
+   * after a MERGE on `nba_orchestration.console_write_lock` that makes BigQuery cancel the second
+   * of two concurrent guarded transactions, so the check holds across replicas too).
    */
   guard?: SqlStatement;
 }

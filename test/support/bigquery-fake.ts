@@ -13,7 +13,8 @@
  * recorded request, e.g. by the job's `labels.query`), and emulate BigQuery's `requestId`
  * idempotency (`new BigQueryFake({ requestIds: true })`): a successful `jobs.query` is recorded in
  * `applied`, and a later request with the same requestId and the same query and parameters gets
- * the first answer again instead of being applied twice. A scripted answer with `lost` is applied
+ * the first answer again instead of being applied twice (a `jobFailed` error is remembered the same
+ * way: the job exists, failed). A scripted answer with `lost` is applied
  * and then "lost" on the way back: the client receives `lost` (a 500, a dropped connection)
  * instead of the real answer — what a retry after a lost response must survive.
  *
@@ -47,6 +48,13 @@ export interface ScriptedResponse {
    * but the client receives `lost` instead: the response was lost on the way back.
    */
   lost?: ScriptedResponse;
+  /**
+   * An error that is a job's own failure (it ran and was rolled back, e.g. a transaction
+   * aborted for a concurrent update), not a lost or refused request: with `requestIds`, a later
+   * request with the same requestId gets this failure again, as BigQuery answers a duplicate
+   * with its existing job (Google's clients re-issue a failed job under a new id for that reason).
+   */
+  jobFailed?: boolean;
 }
 
 /** Answers a routed request, or returns undefined to fall through to the default response. */
@@ -338,6 +346,7 @@ export class BigQueryFake {
       }
     }
     const scripted = this.queue.shift() ?? this.responder?.(request) ?? this.fallback;
+    if (dedupe && scripted.jobFailed) this.outcomes.set(duplicateKey(body), { ...scripted, delayMs: 0 });
     if (!isQueryCall(request) || !succeeded(scripted)) return scripted;
     // Applied: the real outcome is remembered; the client may still receive something else.
     const { lost, ...outcome } = scripted;
