@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { PROCESSORS } from "@/lib/completeness/processors";
 
 import { splitSql, splitStatements, type Segment } from "./sql-text";
+import { WarehouseError, type Warehouse } from "./types";
 
 /**
  * The schema: BigQuery DDL files in `sql/schema/` (one per table, `<dataset>.<table>.sql`), and
@@ -375,4 +376,93 @@ export async function applyEmbeddedSchema(
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying the schema to BigQuery (`npm run schema:apply`)
+
+/** One statement of the schema, and whether applying it to a BigQuery project runs it. */
+export interface BigQuerySchemaStep {
+  file: string;
+  /** `dataset.table`, logical names. */
+  table: string;
+  statement: string;
+  run: boolean;
+  why: string;
+}
+
+/** Whether an ALTER TABLE only adds columns, each `IF NOT EXISTS`: additive and repeatable. */
+function onlyAddsColumns(statement: string): boolean {
+  const code = mask(statement).code.replace(new RegExp(`;${GAP}*$`), "");
+  const alter = ALTER_TABLE.exec(code);
+  if (!alter) return false;
+  return splitTopLevel(code.slice(alter[0].length)).every((action) => Boolean(ADD_COLUMN.exec(action)?.[2]));
+}
+
+/**
+ * What bringing a BigQuery project up to the schema changes, given the tables it already has:
+ * a missing table gets its whole file (CREATE, options, columns); a table that exists gets only
+ * the columns it lacks (`ADD COLUMN IF NOT EXISTS`, e.g. the console's columns on the
+ * original's `reprocess_attempts`). An existing table's options — partition expiry,
+ * `require_partition_filter`, its description — are the pipeline's own choices: they are left as
+ * they are and listed as skipped, never changed behind its back.
+ */
+export function planBigQuerySchema(existingTables: ReadonlySet<string>, files = loadSchemaFiles()): BigQuerySchemaStep[] {
+  return files.flatMap(({ file, statements }) => {
+    const table = file.slice(0, -".sql".length);
+    const exists = existingTables.has(table);
+    return statements.map((statement) => {
+      if (!exists) return { file, table, statement, run: true, why: "new table" };
+      if (onlyAddsColumns(statement)) return { file, table, statement, run: true, why: "adds the columns it lacks" };
+      const create = describeStatement(statement).kind === "create_table";
+      return { file, table, statement, run: false, why: create ? "exists" : "exists: its options are left as they are" };
+    });
+  });
+}
+
+/** The first line of a statement's code, comments left out: how steps are shown. */
+export function statementHeadline(statement: string): string {
+  const code = splitSql(statement)
+    .filter((s) => s.kind !== "comment")
+    .map((s) => s.text)
+    .join("");
+  return code.trim().split("\n")[0]!.trim();
+}
+
+/**
+ * Apply the schema to a BigQuery warehouse (`planBigQuerySchema` on the tables each dataset
+ * holds now), or with `dryRun` only report the plan. Steps run in the schema's order, each its
+ * own DDL job; the first failure stops it, naming the file (every step is idempotent, so the
+ * next run completes it).
+ */
+export async function applyBigQuerySchema(
+  wh: Warehouse,
+  opts: { dryRun?: boolean; onStep?: (step: BigQuerySchemaStep) => void } = {},
+): Promise<BigQuerySchemaStep[]> {
+  if (wh.kind !== "bigquery") throw new Error("applyBigQuerySchema: the embedded database applies its schema itself, on every open");
+  const files = loadSchemaFiles();
+  const datasets = [...new Set(files.map((f) => f.file.split(".")[0]!))];
+  const existing = new Set<string>();
+  for (const dataset of datasets) {
+    try {
+      const rows = await wh.query<{ table_name: string }>(`SELECT table_name FROM ${dataset}.INFORMATION_SCHEMA.TABLES`, { label: "schema_tables" });
+      for (const r of rows) existing.add(`${dataset}.${r.table_name}`);
+    } catch (error) {
+      // A dataset that does not exist has no tables; its CREATE TABLEs then say what is missing.
+      if (!(error instanceof WarehouseError && error.detail.reason === "notFound")) throw error;
+    }
+  }
+  const steps = planBigQuerySchema(existing, files);
+  for (const step of steps) {
+    if (step.run && !opts.dryRun) {
+      try {
+        await wh.execute(step.statement, { label: "schema_apply" });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`${step.file}: ${statementHeadline(step.statement)} — ${message}`, { cause: error });
+      }
+    }
+    opts.onStep?.(step);
+  }
+  return steps;
 }

@@ -1,0 +1,163 @@
+/**
+ * `npm run schema:apply`: bringing a BigQuery project up to sql/schema/ without changing what the
+ * pipeline already owns. Against the BigQuery REST fake, through the real adapter and client,
+ * and once end to end through the script.
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import {
+  BigQueryFake,
+  errorResponse,
+  jobLabel,
+  queryBody,
+  rowsResponse,
+  type RecordedRequest,
+  type ScriptedResponse,
+} from "@/test/support/bigquery-fake";
+
+import { createBigQueryWarehouse } from "./bigquery";
+import { applyBigQuerySchema, loadSchemaFiles } from "./schema";
+
+const fake = new BigQueryFake();
+const DATASETS = { nba_orchestration: "ops_orch", nba_raw: "raw_prod" };
+
+/** What a project running the original has: every upstream and output table, and reprocess_attempts. */
+const ORIGINAL_TABLES = loadSchemaFiles()
+  .map((f) => f.file.slice(0, -".sql".length))
+  .filter((t) => !["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.console_write_lock"].includes(t));
+
+function physical(table: string): string {
+  const [dataset, name] = table.split(".") as [string, string];
+  return `${DATASETS[dataset as keyof typeof DATASETS] ?? dataset}.${name}`;
+}
+
+/**
+ * Answers each dataset's INFORMATION_SCHEMA.TABLES from `tables` (logical names), a dataset in
+ * `missingDatasets` with notFound, and a schema statement with `fail(query)` when it says so.
+ */
+function answerTables(tables: readonly string[], missingDatasets: readonly string[] = [], fail: (query: string) => ScriptedResponse | undefined = () => undefined) {
+  fake.respond((r: RecordedRequest) => {
+    if (jobLabel(r) === "schema_apply") return fail(String(queryBody(r).query));
+    if (jobLabel(r) !== "schema_tables") return undefined;
+    const dataset = /FROM (\w+)\.INFORMATION_SCHEMA\.TABLES/.exec(String(queryBody(r).query))![1]!;
+    if (missingDatasets.includes(dataset)) return errorResponse(404, "notFound", `Not found: Dataset fault-project:${dataset}`);
+    const names = tables.map(physical).filter((t) => t.startsWith(`${dataset}.`)).map((t) => ({ table_name: t.split(".")[1]! }));
+    return rowsResponse([{ name: "table_name", type: "STRING" }], names);
+  });
+}
+
+function warehouse() {
+  return createBigQueryWarehouse({
+    projectId: "fault-project",
+    location: "US",
+    maximumBytesBilled: 1024 ** 3,
+    timeoutMs: 10_000,
+    apiEndpoint: fake.url,
+    datasets: DATASETS,
+    retry: { maxAttempts: 1 },
+  });
+}
+
+const applied = () => fake.queryCalls("schema_apply").map((r) => String(queryBody(r).query));
+
+beforeAll(() => fake.start());
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+describe("applying the schema to a project that runs the original", () => {
+  it("creates the console's three tables and adds the console's columns to reprocess_attempts, and changes nothing else", async () => {
+    answerTables(ORIGINAL_TABLES);
+    const steps = await applyBigQuerySchema(warehouse());
+
+    const sent = applied();
+    const creates = sent.filter((q) => /CREATE TABLE/.test(q)).map((q) => /CREATE TABLE IF NOT EXISTS (\S+)/.exec(q)![1]);
+    expect(creates).toEqual(["ops_orch.api_tokens", "ops_orch.breaker_audit_log", "ops_orch.console_write_lock"]);
+    const added = sent.filter((q) => /ADD COLUMN/.test(q)).map((q) => /ALTER TABLE (\S+) ADD COLUMN IF NOT EXISTS (\w+)/.exec(q)!.slice(1).join(" "));
+    expect(added).toEqual(
+      ["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
+    );
+    // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
+    expect(sent.join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
+    expect(sent.filter((q) => /SET OPTIONS/.test(q))).toHaveLength(3); // the new tables' descriptions
+    expect(sent.length).toBe(steps.filter((s) => s.run).length);
+    expect(steps.filter((s) => !s.run).map((s) => s.why)).toContain("exists: its options are left as they are");
+    // Logical dataset names become the configured ones, including in the existence checks.
+    expect(sent.map((q) => q.replace(/--.*$/gm, "")).join("\n")).not.toContain("nba_orchestration."); // comments keep theirs
+    expect(fake.queryCalls("schema_tables").map((r) => String(queryBody(r).query))).toContain("SELECT table_name FROM ops_orch.INFORMATION_SCHEMA.TABLES");
+  });
+
+  it("applies nothing but the existence checks when everything is there (a second run is a no-op)", async () => {
+    answerTables(loadSchemaFiles().map((f) => f.file.slice(0, -".sql".length)));
+    const steps = await applyBigQuerySchema(warehouse());
+    // Only the additive, idempotent ADD COLUMN IF NOT EXISTS statements run on existing tables.
+    expect(applied().every((q) => /ADD COLUMN IF NOT EXISTS/.test(q))).toBe(true);
+    expect(steps.filter((s) => s.run)).toHaveLength(8);
+  });
+
+  it("creates every table of a dataset that does not exist yet", async () => {
+    answerTables(ORIGINAL_TABLES.filter((t) => !t.startsWith("nba_raw.")), ["raw_prod"]);
+    await applyBigQuerySchema(warehouse());
+    expect(applied().filter((q) => /CREATE TABLE IF NOT EXISTS raw_prod\./.test(q))).toHaveLength(2);
+  });
+
+  it("--dry-run sends only the existence checks", async () => {
+    answerTables(ORIGINAL_TABLES);
+    const steps = await applyBigQuerySchema(warehouse(), { dryRun: true });
+    expect(applied()).toEqual([]);
+    expect(fake.queryCalls()).toHaveLength(5); // one INFORMATION_SCHEMA read per dataset
+    expect(steps.filter((s) => s.run).length).toBeGreaterThan(0);
+  });
+
+  it("stops at the first failing statement, naming its file, and runs nothing after it", async () => {
+    answerTables(ORIGINAL_TABLES, [], (query) =>
+      /CREATE TABLE IF NOT EXISTS ops_orch\.breaker_audit_log/.test(query) ? errorResponse(403, "accessDenied", "Access Denied: Dataset fault-project:ops_orch") : undefined,
+    );
+    const error = await applyBigQuerySchema(warehouse()).catch((e: unknown) => e);
+    expect(String(error)).toContain("nba_orchestration.breaker_audit_log.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.breaker_audit_log (");
+    expect(String(error)).toContain("The warehouse denied access");
+    expect(applied().some((q) => /console_write_lock/.test(q))).toBe(false);
+  });
+});
+
+describe("npm run schema:apply", () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    promisify(execFile)("npx", ["tsx", "--conditions=react-server", "scripts/schema.mts", ...args], {
+      env: { ...process.env, ...env },
+      cwd: process.cwd(),
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  const bigQueryEnv = () => ({
+    WAREHOUSE: "bigquery",
+    BIGQUERY_PROJECT: "fault-project",
+    BIGQUERY_API_ENDPOINT: fake.url,
+    BIGQUERY_DATASET_ORCHESTRATION: "ops_orch",
+    BIGQUERY_DATASET_RAW: "raw_prod",
+    NEXTAUTH_SECRET: "x".repeat(32),
+    GOOGLE_CLIENT_ID: "id",
+    GOOGLE_CLIENT_SECRET: "secret",
+    AUTH_ALLOWED_DOMAINS: "example.com",
+  });
+
+  it("--dry-run prints the plan against the configured project and changes nothing", async () => {
+    answerTables(ORIGINAL_TABLES);
+    const { code, stdout } = await run(["--dry-run"], bigQueryEnv());
+    expect(code).toBe(0);
+    expect(stdout).toContain("would run nba_orchestration.console_write_lock.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.console_write_lock (");
+    expect(stdout).toMatch(/skipped\s+nba_orchestration\.reprocess_attempts\.sql: ALTER TABLE nba_orchestration\.reprocess_attempts SET OPTIONS \(partition_expiration_days = 365\);?\s+\(exists: its options are left as they are\)/);
+    expect(stdout).toContain("dry run: would run 14 statement(s) in project fault-project; 16 skipped");
+    expect(applied()).toEqual([]);
+  }, 60_000);
+
+  it("exits 2 naming a missing variable, before any request", async () => {
+    const { code, stderr } = await run([], { ...bigQueryEnv(), BIGQUERY_PROJECT: "" });
+    expect(code).toBe(2);
+    expect(stderr).toContain("BIGQUERY_PROJECT");
+    expect(fake.requests).toHaveLength(0);
+  }, 60_000);
+});
