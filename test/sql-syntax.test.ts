@@ -20,6 +20,7 @@ import { validate } from "@polyglot-sql/sdk";
 import { describe, expect, it } from "vitest";
 
 import { ALL_QUERIES } from "@/lib/queries";
+import { WRITE_LOCK } from "@/lib/warehouse/bigquery";
 import { splitStatements } from "@/lib/warehouse/sql-text";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -72,6 +73,10 @@ describe("BigQuery syntax of sql/**/*.sql", () => {
       .filter((r) => r.errors.length > 0)
       .map((r) => `statement ${r.i + 1}: ${r.errors.join("; ")}\n${r.statement}`);
     expect(failures, failures.join("\n\n")).toEqual([]);
+  });
+
+  it("the BigQuery adapter's write-lock MERGE is valid BigQuery", () => {
+    expect(errorsOf(WRITE_LOCK)).toEqual([]);
   });
 
   it.each([

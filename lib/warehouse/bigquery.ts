@@ -91,7 +91,7 @@ const ROW_COUNTS = "_cc_row_counts";
  * would both pass their guard — INSERTs never conflict — and both commit. The cancelled one is
  * re-issued (retry.ts), reads the winner's rows, and its guard fails as it should.
  */
-const WRITE_LOCK = [
+export const WRITE_LOCK = [
   "MERGE nba_orchestration.console_write_lock AS l",
   "USING (SELECT 'guarded_writes' AS lock_name, @lock_taken_by AS taken_by) AS s ON l.lock_name = s.lock_name",
   "WHEN MATCHED THEN UPDATE SET taken_at = CURRENT_TIMESTAMP(), taken_by = s.taken_by",
