@@ -35,7 +35,10 @@ export interface QueryOptions {
   types?: Record<string, ParamType>;
   /** A short name for the job (BigQuery label `query`), e.g. "monitoring_health". */
   label?: string;
-  /** Identifies one logical request; retries of the same job reuse it (BigQuery `requestId`). */
+  /**
+   * Identifies one logical request; retries of the same job reuse it (BigQuery `requestId`),
+   * except the re-issue of a job aborted for a concurrent update (rolled back), which gets a new one.
+   */
   requestId?: string;
 }
 
