@@ -1,9 +1,9 @@
 /**
  * `npm run schema:apply [-- --dry-run]`: bring the configured BigQuery project up to the schema
- * in sql/schema/ — create the tables it lacks (the console's own: breaker_audit_log, api_tokens,
- * console_write_lock) and add the columns an existing table lacks (the console's columns on the
- * original's reprocess_attempts). Options of tables that exist are never changed; the plan lists
- * them as skipped. Run it before the first start on BigQuery, and after an upgrade.
+ * in sql/schema/ — create the console's own tables (breaker_audit_log, api_tokens,
+ * console_write_lock and the lock's row) and add the columns reprocess_attempts lacks. Options of
+ * the pipeline's tables are never changed and its missing tables never created: the plan lists
+ * them (planBigQuerySchema). Run it before the first start on BigQuery, and after an upgrade.
  *
  * Exit codes: 0 applied (or planned, with --dry-run) · 1 a statement failed · 2 bad usage or
  * configuration. The embedded database needs none of this: it applies its schema on every open.
@@ -51,9 +51,11 @@ try {
   const steps = await applyBigQuerySchema(wh, { dryRun, onStep: show });
   const ran = steps.filter((s) => s.run).length;
   console.log(`[schema] ${dryRun ? "dry run: would run" : "done: ran"} ${ran} statement(s) in project ${env.BIGQUERY_PROJECT}; ${steps.length - ran} skipped`);
+  const missing = steps.filter((s) => s.missing).map((s) => s.table);
+  if (missing.length) console.log(`[schema] warning: the console reads these tables, which the pipeline has not created: ${missing.join(", ")}`);
 } catch (error) {
   console.error(`[schema] ${error instanceof Error ? error.message : String(error)}`);
-  console.error("[schema] nothing after that statement ran; every statement is idempotent, so run it again once fixed");
+  console.error("[schema] nothing after that statement ran: fix the cause and run it again");
   process.exitCode = 1;
 } finally {
   await wh.close();

@@ -20,7 +20,7 @@ import { validate } from "@polyglot-sql/sdk";
 import { describe, expect, it } from "vitest";
 
 import { ALL_QUERIES } from "@/lib/queries";
-import { WRITE_LOCK } from "@/lib/warehouse/bigquery";
+import { WRITE_LOCK, WRITE_LOCK_SEED } from "@/lib/warehouse/write-lock";
 import { splitStatements } from "@/lib/warehouse/sql-text";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -75,8 +75,9 @@ describe("BigQuery syntax of sql/**/*.sql", () => {
     expect(failures, failures.join("\n\n")).toEqual([]);
   });
 
-  it("the BigQuery adapter's write-lock MERGE is valid BigQuery", () => {
+  it("the BigQuery adapter's write lock and its seed are valid BigQuery", () => {
     expect(errorsOf(WRITE_LOCK)).toEqual([]);
+    expect(errorsOf(WRITE_LOCK_SEED)).toEqual([]);
   });
 
   it.each([

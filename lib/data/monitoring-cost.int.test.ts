@@ -139,15 +139,9 @@ describe("through the BigQuery adapter, counted at the REST fake", () => {
     fake.reset();
     Object.assign(state, answerState(), { delayMs: 25 });
     fake.respond(monitoringResponder(state));
-    holder.__completenessWarehouse = createBigQueryWarehouse({
-      projectId: "cost-project",
-      location: "EU",
-      maximumBytesBilled: MAX_BYTES,
-      timeoutMs: TIMEOUT_MS,
-      apiEndpoint: fake.url,
-      datasets: DATASETS,
-      sleep: async () => {},
-    });
+    holder.__completenessWarehouse = createBigQueryWarehouse(
+      fake.warehouseOptions({ projectId: "cost-project", location: "EU", maximumBytesBilled: MAX_BYTES, timeoutMs: TIMEOUT_MS, datasets: DATASETS }),
+    );
   });
 
   /** Every job carries the cost and safety fields, reads only configured datasets, and has its own requestId. */

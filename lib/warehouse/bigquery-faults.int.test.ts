@@ -42,17 +42,7 @@ const state = answerState();
 let sleeps: number[] = [];
 
 function warehouse(overrides: Partial<BigQueryWarehouseOptions> = {}): Warehouse {
-  return createBigQueryWarehouse({
-    projectId: "fault-project",
-    location: "US",
-    maximumBytesBilled: 1024 ** 3,
-    timeoutMs: 10_000,
-    apiEndpoint: fake.url,
-    datasets: {},
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0,
-    ...overrides,
-  });
+  return createBigQueryWarehouse(fake.warehouseOptions({ projectId: "fault-project", sleep: async (ms) => void sleeps.push(ms), random: () => 0, ...overrides }));
 }
 
 const P = { as_of: ANSWER_AS_OF, now: "2025-01-16T12:00:00.000Z" };
@@ -343,7 +333,7 @@ describe("two replicas overriding the same key at once", () => {
 
   it("the later one is cancelled by the write lock, re-issued under a new requestId, and answers conflict: one override in all", async () => {
     // Another replica's override of the same key commits while ours runs: BigQuery cancels ours
-    // (both MERGE the lock row). Ours, re-issued, reads the other's rows and its guard fails;
+    // (both UPDATE the lock row). Ours, re-issued, reads the other's rows and its guard fails;
     // the engine reads the key again and finds it already overridden.
     let otherCommitted = false;
     fake.respond((r) => {
@@ -376,8 +366,8 @@ describe("two replicas overriding the same key at once", () => {
     expect(fake.applied.filter((r) => jobLabel(r) === "override_breaker")).toHaveLength(0);
     // The lock comes before the guard's check, inside the transaction.
     const script = String(attempts[0]!.query);
-    expect(script.indexOf("MERGE nba_orchestration.console_write_lock")).toBeGreaterThan(script.indexOf("BEGIN TRANSACTION;"));
-    expect(script.indexOf("MERGE nba_orchestration.console_write_lock")).toBeLessThan(script.indexOf("cc_guard_failed"));
+    expect(script.indexOf("UPDATE nba_orchestration.console_write_lock")).toBeGreaterThan(script.indexOf("BEGIN TRANSACTION;"));
+    expect(script.indexOf("UPDATE nba_orchestration.console_write_lock")).toBeLessThan(script.indexOf("cc_guard_failed"));
   });
 
   it("the fake answers a failed job's requestId with the same failure (so the new requestId above means something)", async () => {

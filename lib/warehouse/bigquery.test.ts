@@ -34,17 +34,16 @@ beforeEach(() => {
 });
 
 function warehouse(overrides: Partial<BigQueryWarehouseOptions> = {}) {
-  return createBigQueryWarehouse({
-    projectId: PROJECT,
-    location: "US",
-    maximumBytesBilled: 1024 ** 3,
-    timeoutMs: 30_000,
-    apiEndpoint: fake.url,
-    datasets: { nba_raw: "prod_raw", nba_orchestration: "prod_orchestration", nba_analytics: "nba_analytics" },
-    sleep: async (ms) => void sleeps.push(ms),
-    random: () => 0.5,
-    ...overrides,
-  });
+  return createBigQueryWarehouse(
+    fake.warehouseOptions({
+      projectId: PROJECT,
+      timeoutMs: 30_000,
+      datasets: { nba_raw: "prod_raw", nba_orchestration: "prod_orchestration", nba_analytics: "nba_analytics" },
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0.5,
+      ...overrides,
+    }),
+  );
 }
 
 /** The parsed JSON body of a recorded request. */
@@ -717,19 +716,27 @@ describe("transaction guard", () => {
         guard: { sql: "SELECT TRUE AS ok" },
         label: "override_breaker",
       }),
-    ).resolves.toEqual([{ affectedRows: 1 }]); // the lock's MERGE is not one of the caller's counts
+    ).resolves.toEqual([{ affectedRows: 1 }]); // the lock's UPDATE is not one of the caller's counts
     const body = bodyOf(fake.queryCalls()[0]);
     const lines = String(body.query).split("\n");
-    expect(lines.slice(0, 7)).toEqual([
+    expect(lines.slice(0, 5)).toEqual([
       "DECLARE _cc_row_counts ARRAY<INT64> DEFAULT [];",
       "BEGIN TRANSACTION;",
-      "MERGE prod_orchestration.console_write_lock AS l",
-      "USING (SELECT 'guarded_writes' AS lock_name, @lock_taken_by AS taken_by) AS s ON l.lock_name = s.lock_name",
-      "WHEN MATCHED THEN UPDATE SET taken_at = CURRENT_TIMESTAMP(), taken_by = s.taken_by",
-      "WHEN NOT MATCHED THEN INSERT (lock_name, taken_at, taken_by) VALUES (s.lock_name, CURRENT_TIMESTAMP(), s.taken_by);",
+      "UPDATE prod_orchestration.console_write_lock SET taken_at = CURRENT_TIMESTAMP(), taken_by = @lock_taken_by WHERE lock_name = 'guarded_writes';",
+      "IF @@row_count <> 1 THEN RAISE USING MESSAGE = 'cc_write_lock_missing'; END IF;",
       "IF NOT COALESCE((SELECT ok FROM (SELECT TRUE AS ok)), FALSE) THEN RAISE USING MESSAGE = 'cc_guard_failed'; END IF;",
     ]);
     expect(body.queryParameters).toContainEqual({ name: "lock_taken_by", parameterType: { type: "STRING" }, parameterValue: { value: "override_breaker" } });
+  });
+
+  it("refuses to write unlocked: a missing lock row is an error naming the fix, not retried", async () => {
+    fake.enqueue(errorResponse(400, "invalidQuery", "Query error: cc_write_lock_missing at [4:1]"));
+    const error = await failure(
+      warehouse().transaction([{ sql: "INSERT INTO nba_orchestration.t (k) VALUES ('a')" }], { guard: { sql: "SELECT TRUE AS ok" } }),
+    );
+    expect(error.message).toContain("npm run schema:apply");
+    expect(error.detail.reason).toBe("writeLockMissing");
+    expect(fake.queryCalls()).toHaveLength(1);
   });
 
   it("takes no lock without a guard (the processors' runs and plain inserts never wait on it)", async () => {

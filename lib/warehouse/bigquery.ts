@@ -36,6 +36,7 @@ import {
   type RetryHooks,
   type RetryPolicy,
 } from "./retry";
+import { WRITE_LOCK } from "./write-lock";
 import { paramNames, rewriteDatasets, rewriteParams, splitSql, splitStatements } from "./sql-text";
 import {
   GuardFailedError,
@@ -83,20 +84,8 @@ const GUARD_MARKER = "cc_guard_failed";
 /** The variable a transaction script collects per-statement affected-row counts in. */
 const ROW_COUNTS = "_cc_row_counts";
 
-/**
- * Taken first by every guarded transaction script (see sql/schema/
- * nba_orchestration.console_write_lock.sql): a MERGE is a mutating statement, and BigQuery
- * cancels the second of two concurrent transactions that mutate the same table ("Transaction is
- * aborted due to concurrent update"). Without it, two replicas appending the same override
- * would both pass their guard — INSERTs never conflict — and both commit. The cancelled one is
- * re-issued (retry.ts), reads the winner's rows, and its guard fails as it should.
- */
-export const WRITE_LOCK = [
-  "MERGE nba_orchestration.console_write_lock AS l",
-  "USING (SELECT 'guarded_writes' AS lock_name, @lock_taken_by AS taken_by) AS s ON l.lock_name = s.lock_name",
-  "WHEN MATCHED THEN UPDATE SET taken_at = CURRENT_TIMESTAMP(), taken_by = s.taken_by",
-  "WHEN NOT MATCHED THEN INSERT (lock_name, taken_at, taken_by) VALUES (s.lock_name, CURRENT_TIMESTAMP(), s.taken_by);",
-].join("\n");
+/** The message a script raises when the lock row is missing; recognised in the job error. */
+const LOCK_MISSING_MARKER = "cc_write_lock_missing";
 
 export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Warehouse {
   const policy = resolveRetryPolicy(options.retry);
@@ -268,8 +257,14 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
         const result = await run(script.sql, { ...jobOptions, params: script.params, types: script.types }, "transaction");
         return affectedRowsFromScript(result.rows, statements.length);
       } catch (error) {
-        // The script's RAISE for a failed guard comes back as a job error carrying our marker.
-        if (error instanceof WarehouseError && JSON.stringify(error.detail).includes(GUARD_MARKER)) throw new GuardFailedError();
+        // The script's RAISEs (failed guard, missing lock row) come back as job errors carrying our markers.
+        const detail = error instanceof WarehouseError ? JSON.stringify(error.detail) : "";
+        if (detail.includes(GUARD_MARKER)) throw new GuardFailedError();
+        if (detail.includes(LOCK_MISSING_MARKER)) {
+          throw new WarehouseError("The console's write lock row is missing (nba_orchestration.console_write_lock): run `npm run schema:apply`", {
+            reason: "writeLockMissing",
+          });
+        }
         throw error;
       }
     },
@@ -523,7 +518,8 @@ export function labelValue(label: string): string {
  *
  *   DECLARE _cc_row_counts ARRAY<INT64> DEFAULT [];
  *   BEGIN TRANSACTION;
- *   [with a guard: MERGE … console_write_lock …;  (WRITE_LOCK)
+ *   [with a guard: UPDATE … console_write_lock …;  (WRITE_LOCK)
+ *                  IF @@row_count <> 1 THEN RAISE …; END IF;
  *                  IF NOT (<guard with @x renamed @g_x>) THEN RAISE …; END IF;]
  *   <statement 0 with @x renamed @s0_x>;
  *   SET _cc_row_counts = ARRAY_CONCAT(_cc_row_counts, [IFNULL(@@row_count, 0)]);
@@ -557,7 +553,7 @@ export function transactionScript(
   if (guard) {
     // Serialize with other replicas' guarded writes (WRITE_LOCK), then compare-and-swap:
     // raising inside the transaction aborts and rolls it back.
-    lines.push(WRITE_LOCK);
+    lines.push(`${WRITE_LOCK};`, `IF @@row_count <> 1 THEN RAISE USING MESSAGE = '${LOCK_MISSING_MARKER}'; END IF;`);
     params.lock_taken_by = lockTakenBy;
     types.lock_taken_by = "STRING";
     const sql = rewriteParams(guard.sql, (name) => `@g_${name}`);

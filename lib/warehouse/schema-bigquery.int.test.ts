@@ -50,15 +50,7 @@ function answerTables(tables: readonly string[], missingDatasets: readonly strin
 }
 
 function warehouse() {
-  return createBigQueryWarehouse({
-    projectId: "fault-project",
-    location: "US",
-    maximumBytesBilled: 1024 ** 3,
-    timeoutMs: 10_000,
-    apiEndpoint: fake.url,
-    datasets: DATASETS,
-    retry: { maxAttempts: 1 },
-  });
+  return createBigQueryWarehouse(fake.warehouseOptions({ projectId: "fault-project", datasets: DATASETS, retry: { maxAttempts: 1 } }));
 }
 
 const applied = () => fake.queryCalls("schema_apply").map((r) => String(queryBody(r).query));
@@ -67,40 +59,52 @@ beforeAll(() => fake.start());
 afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
 
+/** The statements that only ever create or add what is missing, or set the console's own options. */
+const IDEMPOTENT = /CREATE TABLE IF NOT EXISTS|ADD COLUMN IF NOT EXISTS|WHERE NOT EXISTS|ALTER TABLE ops_orch\.(api_tokens|breaker_audit_log|console_write_lock) SET OPTIONS/;
+const codeOf = (q: string) => q.replace(/--.*$/gm, "").trim(); // comments keep the logical names
+
 describe("applying the schema to a project that runs the original", () => {
-  it("creates the console's three tables and adds the console's columns to reprocess_attempts, and changes nothing else", async () => {
+  it("creates the console's three tables and the lock's row, adds the console's columns to reprocess_attempts, and changes nothing else", async () => {
     answerTables(ORIGINAL_TABLES);
     const steps = await applyBigQuerySchema(warehouse());
 
-    const sent = applied();
+    const sent = applied().map(codeOf);
     const creates = sent.filter((q) => /CREATE TABLE/.test(q)).map((q) => /CREATE TABLE IF NOT EXISTS (\S+)/.exec(q)![1]);
     expect(creates).toEqual(["ops_orch.api_tokens", "ops_orch.breaker_audit_log", "ops_orch.console_write_lock"]);
+    expect(sent.filter((q) => q.startsWith("INSERT INTO ops_orch.console_write_lock"))).toHaveLength(1);
     const added = sent.filter((q) => /ADD COLUMN/.test(q)).map((q) => /ALTER TABLE (\S+) ADD COLUMN IF NOT EXISTS (\w+)/.exec(q)!.slice(1).join(" "));
     expect(added).toEqual(
       ["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
     );
     // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
     expect(sent.join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
-    expect(sent.filter((q) => /SET OPTIONS/.test(q))).toHaveLength(3); // the new tables' descriptions
+    expect(sent.filter((q) => /SET OPTIONS/.test(q))).toHaveLength(3); // the console tables' descriptions
     expect(sent.length).toBe(steps.filter((s) => s.run).length);
+    expect(sent).toHaveLength(15);
     expect(steps.filter((s) => !s.run).map((s) => s.why)).toContain("exists: its options are left as they are");
+    expect(steps.some((s) => s.missing)).toBe(false);
     // Logical dataset names become the configured ones, including in the existence checks.
-    expect(sent.map((q) => q.replace(/--.*$/gm, "")).join("\n")).not.toContain("nba_orchestration."); // comments keep theirs
+    expect(sent.join("\n")).not.toContain("nba_orchestration.");
     expect(fake.queryCalls("schema_tables").map((r) => String(queryBody(r).query))).toContain("SELECT table_name FROM ops_orch.INFORMATION_SCHEMA.TABLES");
   });
 
-  it("applies nothing but the existence checks when everything is there (a second run is a no-op)", async () => {
+  it("a second run repeats only idempotent statements", async () => {
     answerTables(loadSchemaFiles().map((f) => f.file.slice(0, -".sql".length)));
-    const steps = await applyBigQuerySchema(warehouse());
-    // Only the additive, idempotent ADD COLUMN IF NOT EXISTS statements run on existing tables.
-    expect(applied().every((q) => /ADD COLUMN IF NOT EXISTS/.test(q))).toBe(true);
-    expect(steps.filter((s) => s.run)).toHaveLength(8);
+    await applyBigQuerySchema(warehouse());
+    const sent = applied().map(codeOf);
+    expect(sent).toHaveLength(15);
+    for (const q of sent) expect(q).toMatch(IDEMPOTENT);
   });
 
-  it("creates every table of a dataset that does not exist yet", async () => {
-    answerTables(ORIGINAL_TABLES.filter((t) => !t.startsWith("nba_raw.")), ["raw_prod"]);
-    await applyBigQuerySchema(warehouse());
-    expect(applied().filter((q) => /CREATE TABLE IF NOT EXISTS raw_prod\./.test(q))).toHaveLength(2);
+  it("on a fresh project: creates reprocess_attempts whole (no IF NOT EXISTS), and reports the pipeline's missing tables without creating them", async () => {
+    answerTables([], ["raw_prod"]);
+    const steps = await applyBigQuerySchema(warehouse());
+    const sent = applied().map(codeOf);
+    expect(sent.some((q) => q.startsWith("CREATE TABLE ops_orch.reprocess_attempts ("))).toBe(true);
+    expect(sent.filter((q) => /partition_expiration_days = 365/.test(q))).toHaveLength(1); // a new table gets its options
+    expect(sent.filter((q) => /raw_prod\.|nba_analytics\.|nba_precompute\.|nba_predictions\./.test(q))).toEqual([]);
+    const pipeline = ORIGINAL_TABLES.filter((t) => !t.startsWith("nba_orchestration."));
+    expect(steps.filter((s) => s.missing).map((s) => s.table).sort()).toEqual([...pipeline].sort());
   });
 
   it("--dry-run sends only the existence checks", async () => {
@@ -108,7 +112,7 @@ describe("applying the schema to a project that runs the original", () => {
     const steps = await applyBigQuerySchema(warehouse(), { dryRun: true });
     expect(applied()).toEqual([]);
     expect(fake.queryCalls()).toHaveLength(5); // one INFORMATION_SCHEMA read per dataset
-    expect(steps.filter((s) => s.run).length).toBeGreaterThan(0);
+    expect(steps.filter((s) => s.run)).toHaveLength(15);
   });
 
   it("stops at the first failing statement, naming its file, and runs nothing after it", async () => {
@@ -119,6 +123,16 @@ describe("applying the schema to a project that runs the original", () => {
     expect(String(error)).toContain("nba_orchestration.breaker_audit_log.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.breaker_audit_log (");
     expect(String(error)).toContain("The warehouse denied access");
     expect(applied().some((q) => /console_write_lock/.test(q))).toBe(false);
+  });
+
+  it("after creating reprocess_attempts, a failure lists that table's remaining statements to run by hand", async () => {
+    answerTables(ORIGINAL_TABLES.filter((t) => t !== "nba_orchestration.reprocess_attempts"), [], (query) =>
+      /partition_expiration_days/.test(query) ? errorResponse(403, "accessDenied", "Access Denied: Table fault-project:ops_orch.reprocess_attempts") : undefined,
+    );
+    const error = String(await applyBigQuerySchema(warehouse()).catch((e: unknown) => e));
+    expect(error).toContain("nba_orchestration.reprocess_attempts was created by this run");
+    expect(error).toContain("  ALTER TABLE nba_orchestration.reprocess_attempts SET OPTIONS (partition_expiration_days = 365)");
+    expect(error).toContain("  ALTER TABLE nba_orchestration.reprocess_attempts ADD COLUMN IF NOT EXISTS batch_id STRING");
   });
 });
 
@@ -150,7 +164,8 @@ describe("npm run schema:apply", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("would run nba_orchestration.console_write_lock.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.console_write_lock (");
     expect(stdout).toMatch(/skipped\s+nba_orchestration\.reprocess_attempts\.sql: ALTER TABLE nba_orchestration\.reprocess_attempts SET OPTIONS \(partition_expiration_days = 365\);?\s+\(exists: its options are left as they are\)/);
-    expect(stdout).toContain("dry run: would run 14 statement(s) in project fault-project; 16 skipped");
+    expect(stdout).toMatch(/dry run: would run 15 statement\(s\) in project fault-project; \d+ skipped/);
+    expect(stdout).not.toContain("warning");
     expect(applied()).toEqual([]);
   }, 60_000);
 

@@ -6,6 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { PROCESSORS } from "@/lib/completeness/processors";
 
 import { splitSql, splitStatements, type Segment } from "./sql-text";
+import { WRITE_LOCK_SEED } from "./write-lock";
 import { WarehouseError, type Warehouse } from "./types";
 
 /**
@@ -389,6 +390,22 @@ export interface BigQuerySchemaStep {
   statement: string;
   run: boolean;
   why: string;
+  /** A table the console reads that does not exist, and that this tool does not create. */
+  missing?: true;
+}
+
+/** The console's own tables: `schema:apply` creates them and sets their options, every run. */
+const CONSOLE_TABLES = new Set(["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.console_write_lock"]);
+
+/**
+ * Who owns a table: the console; the pipeline and the console together (the other
+ * `nba_orchestration` tables: `reprocess_attempts`, which the processors write and the console
+ * extends); or the pipeline alone (every other dataset: the console only reads them, and its DDL
+ * for them declares only the columns it reads).
+ */
+function ownerOf(table: string): "console" | "shared" | "pipeline" {
+  if (CONSOLE_TABLES.has(table)) return "console";
+  return table.startsWith("nba_orchestration.") ? "shared" : "pipeline";
 }
 
 /** Whether an ALTER TABLE only adds columns, each `IF NOT EXISTS`: additive and repeatable. */
@@ -399,24 +416,48 @@ function onlyAddsColumns(statement: string): boolean {
   return splitTopLevel(code.slice(alter[0].length)).every((action) => Boolean(ADD_COLUMN.exec(action)?.[2]));
 }
 
+/** The CREATE TABLE without its IF NOT EXISTS: fails if the table appeared since it was checked. */
+function strictCreate(statement: string): string {
+  const { code, segments } = mask(statement);
+  const create = CREATE_TABLE.exec(code)!;
+  const head = create[1]!.replace(new RegExp(`IF${GAP}+NOT${GAP}+EXISTS${GAP}+`, "i"), "");
+  return unmask(head + code.slice(create[1]!.length), segments);
+}
+
 /**
  * What bringing a BigQuery project up to the schema changes, given the tables it already has:
- * a missing table gets its whole file (CREATE, options, columns); a table that exists gets only
- * the columns it lacks (`ADD COLUMN IF NOT EXISTS`, e.g. the console's columns on the
- * original's `reprocess_attempts`). An existing table's options — partition expiry,
- * `require_partition_filter`, its description — are the pipeline's own choices: they are left as
- * they are and listed as skipped, never changed behind its back.
+ *
+ * - the console's own tables: every statement, every run (`IF NOT EXISTS`, and options that are
+ *   the console's to set), then the write lock's row (WRITE_LOCK_SEED);
+ * - a shared table that is missing: its whole file, the CREATE without `IF NOT EXISTS`, so a
+ *   table the pipeline created in the meantime stops the run before its options are set;
+ * - a shared table that exists: only the columns it lacks (`ADD COLUMN IF NOT EXISTS`, the
+ *   console's columns on the original's `reprocess_attempts`) — its options (partition expiry,
+ *   description) are the pipeline's, left as they are and listed as skipped;
+ * - a pipeline table: never touched; a missing one is reported (`missing`), not created from
+ *   the console's partial DDL.
  */
 export function planBigQuerySchema(existingTables: ReadonlySet<string>, files = loadSchemaFiles()): BigQuerySchemaStep[] {
   return files.flatMap(({ file, statements }) => {
     const table = file.slice(0, -".sql".length);
     const exists = existingTables.has(table);
-    return statements.map((statement) => {
-      if (!exists) return { file, table, statement, run: true, why: "new table" };
-      if (onlyAddsColumns(statement)) return { file, table, statement, run: true, why: "adds the columns it lacks" };
+    const owner = ownerOf(table);
+    const steps = statements.map((statement): BigQuerySchemaStep => {
       const create = describeStatement(statement).kind === "create_table";
+      if (owner === "console") return { file, table, statement, run: true, why: "the console's own table" };
+      if (owner === "pipeline") {
+        return exists
+          ? { file, table, statement, run: false, why: "exists: the pipeline's table" }
+          : { file, table, statement, run: false, why: "missing: the pipeline's table, not created here", ...(create ? { missing: true as const } : {}) };
+      }
+      if (!exists) return { file, table, statement: create ? strictCreate(statement) : statement, run: true, why: "new table" };
+      if (onlyAddsColumns(statement)) return { file, table, statement, run: true, why: "adds the columns it lacks" };
       return { file, table, statement, run: false, why: create ? "exists" : "exists: its options are left as they are" };
     });
+    if (table === "nba_orchestration.console_write_lock") {
+      steps.push({ file, table, statement: WRITE_LOCK_SEED, run: true, why: "the lock's row, inserted when missing" });
+    }
+    return steps;
   });
 }
 
@@ -432,8 +473,9 @@ export function statementHeadline(statement: string): string {
 /**
  * Apply the schema to a BigQuery warehouse (`planBigQuerySchema` on the tables each dataset
  * holds now), or with `dryRun` only report the plan. Steps run in the schema's order, each its
- * own DDL job; the first failure stops it, naming the file (every step is idempotent, so the
- * next run completes it).
+ * own job; the first failure stops it, naming the file. Every step the next run would plan again
+ * is idempotent, so a fixed cause and a new run complete it — except the rest of a shared table
+ * this run created (the next run finds it existing): the error lists those statements.
  */
 export async function applyBigQuerySchema(
   wh: Warehouse,
@@ -453,14 +495,20 @@ export async function applyBigQuerySchema(
     }
   }
   const steps = planBigQuerySchema(existing, files);
-  for (const step of steps) {
+  const created = new Set<string>();
+  for (const [i, step] of steps.entries()) {
     if (step.run && !opts.dryRun) {
       try {
         await wh.execute(step.statement, { label: "schema_apply" });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`${step.file}: ${statementHeadline(step.statement)} — ${message}`, { cause: error });
+        const rest = created.has(step.table) ? steps.slice(i).filter((s) => s.table === step.table && s.run) : [];
+        const byHand = rest.length
+          ? `\n${step.table} was created by this run, so the next run leaves it alone: run these by hand once fixed:\n${rest.map((s) => `  ${statementHeadline(s.statement)}`).join("\n")}`
+          : "";
+        throw new Error(`${step.file}: ${statementHeadline(step.statement)} — ${message}${byHand}`, { cause: error });
       }
+      if (describeStatement(step.statement).kind === "create_table" && ownerOf(step.table) === "shared") created.add(step.table);
     }
     opts.onStep?.(step);
   }

@@ -84,7 +84,7 @@ export interface TransactionOptions extends Omit<QueryOptions, "params" | "types
    * before the statements. When it is not TRUE nothing is written and `GuardFailedError` is
    * thrown: compare-and-swap for "apply only if the state is still what I read" (DuckDB: all
    * writes are serialized, so the check holds until commit; BigQuery: IF … RAISE in the script,
-   * after a MERGE on `nba_orchestration.console_write_lock` that makes BigQuery cancel the second
+   * after an UPDATE of `nba_orchestration.console_write_lock` that makes BigQuery cancel the second
    * of two concurrent guarded transactions, so the check holds across replicas too).
    */
   guard?: SqlStatement;

@@ -25,6 +25,8 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
+import type { BigQueryWarehouseOptions } from "@/lib/warehouse/bigquery";
+
 export interface RecordedRequest {
   method: string;
   /** The path without the query string, e.g. `/bigquery/v2/projects/p/queries`. */
@@ -228,6 +230,24 @@ export class BigQueryFake {
 
   constructor(options: BigQueryFakeOptions = {}) {
     this.requestIds = options.requestIds ?? false;
+  }
+
+  /**
+   * Options for a BigQuery adapter talking to this fake: a test project in US, 1 GiB billed at
+   * most, 10 s timeout, logical dataset names, and back-off waits skipped; tests override what
+   * they check.
+   */
+  warehouseOptions(overrides: Partial<BigQueryWarehouseOptions> = {}): BigQueryWarehouseOptions {
+    return {
+      projectId: "fake-project",
+      location: "US",
+      maximumBytesBilled: 1024 ** 3,
+      timeoutMs: 10_000,
+      apiEndpoint: this.url,
+      datasets: {},
+      sleep: async () => {},
+      ...overrides,
+    };
   }
 
   /** `http://127.0.0.1:PORT`, for the client's `apiEndpoint`. */
