@@ -61,3 +61,14 @@ describe("parseEnv", () => {
     expect(map.nba_orchestration).toBe("nba_orchestration");
   });
 });
+
+describe("pipeline settings", () => {
+  it("accepts the pipeline's names, readers and thresholds, and names the variable when one is wrong", () => {
+    const env = parseEnv({ PIPELINE_PROCESSOR_NAMES: "ml_feature_store=ml_feature_store_v2", BREAKER_READERS: "*=original,ml_feature_store=console", PIPELINE_THRESHOLDS: "70" });
+    expect(env.BREAKER_READERS).toContain("console");
+    expect(() => parseEnv({ PIPELINE_PROCESSOR_NAMES: "ml_feature_store=mlfs" })).toThrow(/PIPELINE_PROCESSOR_NAMES .*mlfs is not a name of ml_feature_store/);
+    expect(() => parseEnv({ BREAKER_READERS: "python" })).toThrow(/BREAKER_READERS/);
+    expect(() => parseEnv({ PIPELINE_THRESHOLDS: "ml_feature_store=120" })).toThrow(/PIPELINE_THRESHOLDS/);
+    expect(() => parseEnv({ DEMO_PROFILE: "legacy" })).toThrow(/DEMO_PROFILE/);
+  });
+});

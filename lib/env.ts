@@ -8,6 +8,8 @@
 import { z } from "zod";
 
 import { parseConfiguredTokens } from "./auth/token-format";
+import { parseProcessorSetting, parseReader, parseThreshold, knownNames } from "./completeness/deployment";
+import { resolveProcessorName } from "./completeness/processors";
 
 const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
 
@@ -23,6 +25,32 @@ const datasetName = (fallback: string) =>
       .regex(/^[A-Za-z_][A-Za-z0-9_]{0,1023}$/, "must be a BigQuery dataset name (letters, digits, _)")
       .default(fallback),
   );
+
+/** A per-processor setting (`VALUE` or `name=VALUE,…`), validated by `parse`. */
+const processorSetting = (parse: (raw: string) => unknown) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("")
+      .superRefine((value, ctx) => {
+        try {
+          parseProcessorSetting(value, parse);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  );
+
+/** `processor=name,…`: each name must be one the console knows for that processor. */
+function parsePipelineNames(value: string): void {
+  const { all, each } = parseProcessorSetting(value, (raw) => raw);
+  if (all !== undefined) throw new RangeError("give one name per processor: processor=name,…");
+  for (const [processor, name] of Object.entries(each)) {
+    const known = knownNames(resolveProcessorName(processor)!);
+    if (!known.includes(name as string)) throw new RangeError(`${name} is not a name of ${processor} (known: ${known.join(", ")})`);
+  }
+}
 
 const baseSchema = z.object({
   WAREHOUSE: z.preprocess(emptyToUndefined, z.enum(["embedded", "bigquery"]).default("embedded")),
@@ -43,6 +71,56 @@ const baseSchema = z.object({
   ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(10),
   ALERT_WARNING_READY_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(90)),
   ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(92)),
+  /**
+   * The embedded demo's shape: `console` (the console's own tables, written by its engine) or
+   * `original` (the original pipeline's tables, ids and writers). Used by `npm start` and
+   * `npm run demo:rebuild` when they build the demo database.
+   */
+  DEMO_PROFILE: z.preprocess(emptyToUndefined, z.enum(["console", "original"]).default("console")),
+  /**
+   * The processor_name each processor's pipeline writes in reprocess_attempts, when it is not
+   * the original's (`ml_feature_store_v2`, `nba_analytics.upcoming_player_game_context`, the
+   * bare names for the others): `processor=name,…`, each a name the console knows.
+   */
+  PIPELINE_PROCESSOR_NAMES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("")
+      .superRefine((value, ctx) => {
+        try {
+          parsePipelineNames(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  ),
+  /**
+   * Which breaker reader each processor runs: `original` (the Python processors' read) or
+   * `console` (this console's engine), for all (`original`) or per processor
+   * (`*=original,ml_feature_store=console`). `auto` (the default): `console` on the embedded
+   * console-profile demo, whose processors are this engine; `original` everywhere else.
+   */
+  BREAKER_READERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("auto")
+      .superRefine((value, ctx) => {
+        if (value.trim() === "auto") return;
+        try {
+          parseProcessorSetting(value, parseReader);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  ),
+  /**
+   * The completeness threshold each processor's pipeline applies, in percent: one for all
+   * (`90`) or per processor (`*=90,ml_feature_store=70`). The original code used 90 at first
+   * and 70 later: set what yours runs, so "ready" and "safe to override" match its decisions.
+   */
+  PIPELINE_THRESHOLDS: processorSetting(parseThreshold),
   /** Signs session cookies. `npm start` generates and keeps one for the embedded demo if unset. */
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),

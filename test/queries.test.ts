@@ -16,7 +16,7 @@ const SQL_DIR = fileURLToPath(new URL("../sql", import.meta.url));
 function queryFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "schema" ? [] : queryFiles(path);
+    if (entry.isDirectory()) return entry.name === "schema" || entry.name === "original" ? [] : queryFiles(path); // DDL, not queries
     return entry.name.endsWith(".sql") && !entry.name.endsWith(".duckdb.sql") ? [relative(SQL_DIR, path)] : [];
   });
 }

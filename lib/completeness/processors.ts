@@ -1,10 +1,14 @@
 /**
- * The processor registry: the seven processors of SPEC §2.1 as data, in one place. SQL
- * generation, checks, pages and the CLI all read it. Client-safe: no imports.
+ * The processor registry: the seven processors as data, in one place. SQL generation, checks,
+ * pages and the CLI all read it. Client-safe: no imports.
  *
- * Names: one canonical name per processor is written everywhere. The original wrote
- * `ml_feature_store_v2` and dataset-prefixed names into `reprocess_attempts`; those are
- * accepted as aliases when reading (`resolveProcessorName`) and never written.
+ * Names: the console speaks of each processor by one canonical name (pages, API, CLI, metrics).
+ * In `reprocess_attempts` a processor's rows carry the name its PIPELINE writes and reads —
+ * the original Python processors write their `table_name`: `ml_feature_store_v2` for the
+ * feature store and `nba_analytics.upcoming_player_game_context` for the upcoming player
+ * context. Reads accept every known name (`resolveProcessorName`); writes use the name the
+ * deployment's pipeline reads (`pipelineName`, configurable per deployment among the known
+ * names: lib/completeness/deployment.ts), or the processor would never see them.
  */
 
 export const PROCESSOR_NAMES = [
@@ -48,10 +52,21 @@ export interface ProcessorDef {
   name: ProcessorName;
   /** Short label for narrow places (tables, chart legends). */
   short: string;
-  /** Names seen in old `reprocess_attempts` rows for this processor. */
+  /** Other names seen in `reprocess_attempts` rows for this processor. */
   aliases: readonly string[];
+  /**
+   * The name the original pipeline writes and reads in `reprocess_attempts` (its processor's
+   * `table_name`): the default the console writes under. One of `name` and `aliases`.
+   */
+  pipelineName: string;
   /** `dataset.table` of the output table. */
   table: string;
+  /**
+   * The output table's columns that say when a row was written, first non-NULL wins: the
+   * feature store has no `processed_at` (only `updated_at` and `created_at`), the other six
+   * tables have `processed_at` (nullable in some, so `created_at` backs it up).
+   */
+  writtenAt: readonly string[];
   /** The output table's partition (date) column. */
   dateColumn: "analysis_date" | "cache_date" | "game_date";
   /** The output table's entity column. */
@@ -85,6 +100,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "TDZA",
     aliases: ["nba_precompute.team_defense_zone_analysis"],
     table: "nba_precompute.team_defense_zone_analysis",
+    pipelineName: "team_defense_zone_analysis",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "analysis_date",
     entityColumn: "team_abbr",
     entityKind: "team",
@@ -105,6 +122,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "PSZA",
     aliases: ["nba_precompute.player_shot_zone_analysis"],
     table: "nba_precompute.player_shot_zone_analysis",
+    pipelineName: "player_shot_zone_analysis",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "analysis_date",
     entityColumn: "player_lookup",
     entityKind: "player",
@@ -120,6 +139,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "PDC",
     aliases: ["nba_precompute.player_daily_cache"],
     table: "nba_precompute.player_daily_cache",
+    pipelineName: "player_daily_cache",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "cache_date",
     entityColumn: "player_lookup",
     entityKind: "player",
@@ -135,6 +156,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "PCF",
     aliases: ["nba_precompute.player_composite_factors"],
     table: "nba_precompute.player_composite_factors",
+    pipelineName: "player_composite_factors",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "game_date",
     entityColumn: "player_lookup",
     entityKind: "player",
@@ -155,6 +178,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "MLFS",
     aliases: ["ml_feature_store_v2", "nba_predictions.ml_feature_store_v2", "nba_predictions.ml_feature_store"],
     table: "nba_predictions.ml_feature_store_v2",
+    pipelineName: "ml_feature_store_v2",
+    writtenAt: ["updated_at", "created_at"],
     dateColumn: "game_date",
     entityColumn: "player_lookup",
     entityKind: "player",
@@ -175,6 +200,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "UPGC",
     aliases: ["nba_analytics.upcoming_player_game_context"],
     table: "nba_analytics.upcoming_player_game_context",
+    pipelineName: "nba_analytics.upcoming_player_game_context",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "game_date",
     entityColumn: "player_lookup",
     entityKind: "player",
@@ -190,6 +217,8 @@ export const PROCESSORS: readonly ProcessorDef[] = [
     short: "UTGC",
     aliases: ["nba_analytics.upcoming_team_game_context"],
     table: "nba_analytics.upcoming_team_game_context",
+    pipelineName: "nba_analytics.upcoming_team_game_context",
+    writtenAt: ["processed_at", "created_at"],
     dateColumn: "game_date",
     entityColumn: "team_abbr",
     entityKind: "team_game",

@@ -20,8 +20,18 @@ import { SEASON_DAYS } from "./season";
 export const SHIFTED_DAY = 140;
 export const DEFAULT_DEMO_SEED = 2025;
 
+/**
+ * `console`: the console's own tables, written night by night by its engine. `original`: the
+ * original pipeline's tables with exactly their columns and id formats, written the way its
+ * Python processors and helper scripts write them.
+ */
+export const DEMO_PROFILES = ["console", "original"] as const;
+export type DemoProfile = (typeof DEMO_PROFILES)[number];
+
 export interface DemoPlan {
   seed: number;
+  /** Which world the database is shaped like (absent in databases built before profiles: console). */
+  profile?: DemoProfile;
   /** The season simulated (its calendar key). */
   seasonYear: number;
   /** Opening night as simulated (shifted when `shifted`). */

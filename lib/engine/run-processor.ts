@@ -301,7 +301,9 @@ function outputRow(
   const row: Record<string, unknown> = {
     ...keyColumns,
     [def.dateColumn]: opts.date,
-    processed_at: opts.now,
+    // When the row was written, in every column the table has for it (the feature store has
+    // created_at/updated_at and no processed_at).
+    ...Object.fromEntries(def.writtenAt.map((c) => [c, opts.now])),
     expected_games_count: f.primary.expected,
     actual_games_count: f.primary.actual,
     completeness_percentage: f.primary.pctRounded,
@@ -334,7 +336,7 @@ export function outputColumns(def: ProcessorDef): Record<string, ColumnType> {
   const columns: Record<string, ColumnType> = {
     [def.entityColumn]: "STRING",
     [def.dateColumn]: "DATE",
-    processed_at: "TIMESTAMP",
+    ...Object.fromEntries(def.writtenAt.map((c) => [c, "TIMESTAMP" as const])),
   };
   if (def.name === "player_composite_factors") columns.analysis_date = "DATE";
   if (def.name === "upcoming_player_game_context") Object.assign(columns, { team_abbr: "STRING", opponent_team_abbr: "STRING" });

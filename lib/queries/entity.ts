@@ -11,6 +11,7 @@ import {
 } from "@/lib/completeness/processors";
 
 import { defineQuery } from "./define-query";
+import { writtenAtSql } from "./processor-outputs";
 
 /**
  * The entity page's reads of the processor output tables (the original `check-completeness`
@@ -66,7 +67,7 @@ export function entityOutputsSql(kind: EntityLookupKind): string {
         ...windows.map((w) => (own.has(w) ? w : `NULL AS ${w}`)),
       ];
       return (
-        `  SELECT '${def.name}' AS processor, ${entityIdExpression(def)} AS entity_id, ${def.dateColumn} AS date, processed_at,\n` +
+        `  SELECT '${def.name}' AS processor, ${entityIdExpression(def)} AS entity_id, ${def.dateColumn} AS date, ${writtenAtSql(def)} AS processed_at,\n` +
         `    ${cols.join(", ")}\n` +
         `  FROM ${def.table}\n` +
         `  WHERE ${def.dateColumn} = @date AND ${def.entityColumn} = @entity`

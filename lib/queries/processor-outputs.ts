@@ -8,6 +8,8 @@ import { PROCESSORS, type ProcessorDef, type ProcessorName } from "@/lib/complet
  * partition column between `@date_from` and `@date_to`, so BigQuery prunes partitions in every
  * table; the union exposes one shape:
  *   processor, entity_id, date, processed_at, <columns…>
+ * where `processed_at` is when the row was written, from the columns the registry names for
+ * the table (`writtenAt`: the feature store has no processed_at, only updated_at/created_at).
  * `entity_id` is the breaker key's entity: a tricode, a player_lookup, or for the upcoming team
  * game context the `LAL_2024-12-15` team-game key.
  */
@@ -25,10 +27,15 @@ function entityExpression(def: ProcessorDef): string {
     : def.entityColumn;
 }
 
+/** When an output row was written: the first non-NULL of the table's written-at columns. */
+export function writtenAtSql(def: ProcessorDef): string {
+  return def.writtenAt.length === 1 ? def.writtenAt[0]! : `COALESCE(${def.writtenAt.join(", ")})`;
+}
+
 function branch(def: ProcessorDef, columns: readonly string[]): string {
   const cols = columns.map((c) => `, ${c}`).join("");
   return (
-    `  SELECT '${def.name}' AS processor, ${entityExpression(def)} AS entity_id, ${def.dateColumn} AS date, processed_at${cols}\n` +
+    `  SELECT '${def.name}' AS processor, ${entityExpression(def)} AS entity_id, ${def.dateColumn} AS date, ${writtenAtSql(def)} AS processed_at${cols}\n` +
     `  FROM ${def.table}\n` +
     `  WHERE ${def.dateColumn} BETWEEN @date_from AND @date_to`
   );

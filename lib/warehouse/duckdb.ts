@@ -243,7 +243,14 @@ export function createDuckDbWarehouse(options: DuckDbOptions): Warehouse {
         throw new WarehouseError(`Cannot open the embedded database at ${options.path}.${hint}`, { reason: msg });
       });
       const first = await newConnection(instance);
-      if (options.onOpen) await options.onOpen((sql) => first.run(sql));
+      if (options.onOpen) {
+        await options.onOpen((sql) => first.run(sql));
+        // Schema changes are checkpointed at once. DuckDB 1.5.6 cannot replay a write-ahead log
+        // holding `ALTER TABLE … ADD COLUMN` on a table with a `DEFAULT CURRENT_TIMESTAMP`
+        // column (the original reprocess_attempts.created_at): a process that altered such a
+        // file and then stopped without a clean close would leave a file nobody can open.
+        if (options.path !== ":memory:") await first.run("CHECKPOINT");
+      }
       return { instance, idle: [first] };
     })();
     return opening;

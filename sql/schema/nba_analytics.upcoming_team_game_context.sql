@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_team_game_context (
   opponent_team_abbr STRING,           -- the opponent
   home_game BOOL,                      -- TRUE when team_abbr is the home team
   processed_at TIMESTAMP,              -- when the processor wrote the row
+  created_at TIMESTAMP,                -- when the row was first written
   -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity

@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.player_composite_factors (
   game_id STRING,                      -- the game, e.g. 20250120_LAL_BOS
   analysis_date DATE,                  -- the date the factors were computed for
   processed_at TIMESTAMP,              -- when the processor wrote the row
+  created_at TIMESTAMP,                -- when the row was first written
   -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity

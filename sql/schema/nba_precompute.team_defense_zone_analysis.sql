@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.team_defense_zone_analysis (
   team_abbr STRING NOT NULL,           -- entity: NBA tricode, e.g. LAL
   analysis_date DATE NOT NULL,         -- the date analysed (partition)
   processed_at TIMESTAMP,              -- when the processor wrote the row
+  created_at TIMESTAMP,                -- when the row was first written
   -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity

@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS nba_predictions.ml_feature_store_v2 (
   game_date DATE NOT NULL,             -- the game's date (partition, the processor's date column)
   game_id STRING,                      -- the game, e.g. 20250120_LAL_BOS
   feature_version STRING,              -- version of the feature set (clustering key)
-  processed_at TIMESTAMP,              -- when the processor wrote the row
+  created_at TIMESTAMP,                -- when the row was first written (the table has no processed_at)
+  updated_at TIMESTAMP,                -- when the processor last rewrote the row (NULL: never)
   -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity

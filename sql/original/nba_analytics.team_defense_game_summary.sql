@@ -1,0 +1,68 @@
+-- nba_analytics.team_defense_game_summary: the original pipeline's table, exactly as its DDL declares it
+--   (schemas/bigquery/analytics/team_defense_game_summary_tables.sql@a46f5724, with the same file's later ADD COLUMN statements applied).
+--
+-- Purpose: the `original` demo profile and the tests that hold the console to the warehouse
+--   its users already have. Never applied to BigQuery (npm run schema:apply reads sql/schema/
+--   only): in production these tables belong to the pipeline. The console may require no column
+--   that is not here.
+CREATE TABLE IF NOT EXISTS nba_analytics.team_defense_game_summary (
+  game_id STRING NOT NULL,
+  game_date DATE NOT NULL,
+  defending_team_abbr STRING NOT NULL,
+  opponent_team_abbr STRING NOT NULL,
+  season_year INT64 NOT NULL,
+  points_allowed INT64,
+  opp_fg_attempts INT64,
+  opp_fg_makes INT64,
+  opp_three_pt_attempts INT64,
+  opp_three_pt_makes INT64,
+  opp_ft_attempts INT64,
+  opp_ft_makes INT64,
+  opp_rebounds INT64,
+  opp_assists INT64,
+  turnovers_forced INT64,
+  fouls_committed INT64,
+  opp_paint_attempts INT64,
+  opp_paint_makes INT64,
+  opp_mid_range_attempts INT64,
+  opp_mid_range_makes INT64,
+  points_in_paint_allowed INT64,
+  mid_range_points_allowed INT64,
+  three_pt_points_allowed INT64,
+  second_chance_points_allowed INT64,
+  fast_break_points_allowed INT64,
+  blocks_paint INT64,
+  blocks_mid_range INT64,
+  blocks_three_pt INT64,
+  steals INT64,
+  defensive_rebounds INT64,
+  defensive_rating NUMERIC(6, 2),
+  opponent_pace NUMERIC(5, 1),
+  opponent_ts_pct NUMERIC(5, 3),
+  home_game BOOLEAN NOT NULL,
+  win_flag BOOLEAN,
+  margin_of_victory INT64,
+  overtime_periods INT64,
+  players_inactive INT64,
+  starters_inactive INT64,
+  referee_crew_id STRING,
+  data_quality_tier STRING,
+  primary_source_used STRING,
+  processed_with_issues BOOLEAN,
+  source_team_boxscore_last_updated TIMESTAMP,
+  source_team_boxscore_rows_found INT64,
+  source_team_boxscore_completeness_pct NUMERIC(5, 2),
+  source_team_boxscore_hash STRING,
+  source_gamebook_players_last_updated TIMESTAMP,
+  source_gamebook_players_rows_found INT64,
+  source_gamebook_players_completeness_pct NUMERIC(5, 2),
+  source_gamebook_players_hash STRING,
+  source_bdl_players_last_updated TIMESTAMP,
+  source_bdl_players_rows_found INT64,
+  source_bdl_players_completeness_pct NUMERIC(5, 2),
+  source_bdl_players_hash STRING,
+  processed_at TIMESTAMP NOT NULL,
+  created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP()
+)
+PARTITION BY game_date
+CLUSTER BY defending_team_abbr, game_date, data_quality_tier;
