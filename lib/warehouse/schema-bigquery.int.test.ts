@@ -19,7 +19,7 @@ import {
 } from "@/test/support/bigquery-fake";
 
 import { createBigQueryWarehouse } from "./bigquery";
-import { applyBigQuerySchema, loadSchemaFiles } from "./schema";
+import { applyBigQuerySchema, loadSchemaFiles, missingSchema } from "./schema";
 
 const fake = new BigQueryFake();
 const DATASETS = { nba_orchestration: "ops_orch", nba_raw: "raw_prod" };
@@ -175,4 +175,32 @@ describe("npm run schema:apply", () => {
     expect(stderr).toContain("BIGQUERY_PROJECT");
     expect(fake.requests).toHaveLength(0);
   }, 60_000);
+});
+
+describe("what the console needs, on BigQuery", () => {
+  it("reads each dataset's INFORMATION_SCHEMA.COLUMNS under its configured name and names what is missing", async () => {
+    const needed = new Map([
+      ["nba_orchestration.reprocess_attempts", ["processor_name", "event_type"]],
+      ["nba_raw.nbac_schedule", ["game_id", "game_status"]],
+      ["nba_precompute.player_daily_cache", ["player_lookup"]],
+    ]);
+    fake.respond((r: RecordedRequest) => {
+      if (jobLabel(r) !== "schema_columns") return undefined;
+      const dataset = /FROM (\w+)\.INFORMATION_SCHEMA\.COLUMNS/.exec(String(queryBody(r).query))![1]!;
+      if (dataset === "nba_precompute") return errorResponse(404, "notFound", `Not found: Dataset fault-project:${dataset}`);
+      const rows =
+        dataset === "ops_orch"
+          ? [{ table_name: "reprocess_attempts", column_name: "processor_name" }]
+          : dataset === "raw_prod"
+            ? [{ table_name: "nbac_schedule", column_name: "game_id" }, { table_name: "nbac_schedule", column_name: "game_status" }]
+            : [];
+      return rowsResponse([{ name: "table_name", type: "STRING" }, { name: "column_name", type: "STRING" }], rows);
+    });
+    expect(await missingSchema(warehouse(), needed)).toEqual({
+      tables: ["nba_precompute.player_daily_cache"],
+      columns: ["nba_orchestration.reprocess_attempts.event_type"],
+    });
+    const queried = fake.queryCalls("schema_columns").map((r) => /FROM (\w+)\./.exec(String(queryBody(r).query))![1]).sort();
+    expect(queried).toEqual(["nba_precompute", "ops_orch", "raw_prod"]);
+  });
 });

@@ -5,6 +5,7 @@ import { basename, join, resolve } from "node:path";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 
+import { listColumns } from "./catalog";
 import { splitSql, splitStatements, type Segment } from "./sql-text";
 import { WRITE_LOCK_SEED } from "./write-lock";
 import { WarehouseError, type Warehouse } from "./types";
@@ -513,4 +514,65 @@ export async function applyBigQuerySchema(
     opts.onStep?.(step);
   }
   return steps;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the console needs (the health check)
+
+/**
+ * Every column the schema declares, per logical `dataset.table`: the columns of each CREATE
+ * TABLE and every ADD COLUMN. That is exactly what the console reads and writes — the DDL of a
+ * pipeline table declares only the columns the console reads — so a table or column missing
+ * from the warehouse is one the console cannot work without.
+ */
+export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (table: string, column: string) => {
+    const list = out.get(table) ?? [];
+    if (!list.includes(column)) list.push(column);
+    out.set(table, list);
+  };
+  const firstName = (def: string) => new RegExp(`^${GAP}*(${NAME})`).exec(def)?.[1];
+  for (const { statements } of files) {
+    for (const statement of statements) {
+      const code = mask(statement).code.replace(new RegExp(`;${GAP}*$`), "");
+      const create = CREATE_TABLE.exec(code);
+      if (create) {
+        const table = describeStatement(statement).table!;
+        const open = create[0].length - 1;
+        for (const def of splitTopLevel(code.slice(open + 1, matchingParen(code, open)))) {
+          const name = firstName(def);
+          if (name) add(table, name);
+        }
+        continue;
+      }
+      const alter = ALTER_TABLE.exec(code);
+      if (!alter) continue;
+      const table = `${alter[2]}.${alter[3]}`;
+      for (const action of splitTopLevel(code.slice(alter[0].length))) {
+        const added = ADD_COLUMN.exec(action);
+        const name = added ? firstName(action.slice(added[0].length)) : undefined;
+        if (name) add(table, name);
+      }
+    }
+  }
+  return out;
+}
+
+/** What the warehouse lacks of what the console needs: whole tables, and columns of present tables. */
+export async function missingSchema(wh: Warehouse, needed = declaredColumns()): Promise<{ tables: string[]; columns: string[] }> {
+  const datasets = [...new Set([...needed.keys()].map((t) => t.split(".")[0]!))];
+  const present = new Map<string, Set<string>>();
+  for (const c of await listColumns(wh, datasets)) {
+    const table = `${c.dataset}.${c.table}`;
+    present.set(table, (present.get(table) ?? new Set()).add(c.column));
+  }
+  const tables: string[] = [];
+  const columns: string[] = [];
+  for (const [table, cols] of needed) {
+    const have = present.get(table);
+    if (!have) tables.push(table);
+    else for (const c of cols) if (!have.has(c)) columns.push(`${table}.${c}`);
+  }
+  return { tables, columns };
 }

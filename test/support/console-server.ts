@@ -82,6 +82,8 @@ export interface StartOptions {
   /** Extra environment (API_TOKENS, CACHE_TTL_SECONDS, …); WAREHOUSE is always embedded. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** `healthy` (default): until /api/health answers below 500; `listening`: until it answers at all. */
+  waitFor?: "healthy" | "listening";
 }
 
 /** The build to serve: `.next`, or NEXT_DIST_DIR when a second build directory is in use. */
@@ -132,7 +134,7 @@ export async function startConsole(options: StartOptions): Promise<RunningConsol
     if (child.exitCode !== null) throw new Error(`The console exited during start-up (code ${child.exitCode}):\n${output}`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.status < 500) return { url, port, output: () => output, stop };
+      if (res.status < 500 || options.waitFor === "listening") return { url, port, output: () => output, stop };
     } catch {
       // not listening yet
     }
