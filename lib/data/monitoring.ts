@@ -120,7 +120,10 @@ export function defaultNow(at: number = Date.now()): string {
   const rounded = ttl > 0 ? at - (at % ttl) : at;
   // Never before this process's last write: an override must leave "active breakers" at once,
   // not when the rounded `now` catches up with it. (Other replicas see it within the TTL.)
-  return new Date(Math.max(rounded, Math.min(state.lastWriteAt, at))).toISOString();
+  // Never before this process started either: every write committed before a restart happened
+  // before that instant, and the old process's last write time was lost with it.
+  const floor = Math.max(state.lastWriteAt, state.startedAt);
+  return new Date(Math.max(rounded, Math.min(floor, at))).toISOString();
 }
 
 /**
@@ -148,10 +151,11 @@ interface Entry {
 // with its own copy of this module; one process must share one cache (and one "last write"),
 // or a write made by a server action would not invalidate what the API serves.
 const processWide = globalThis as typeof globalThis & {
-  __monitoringCache?: { entries: Map<string, Entry>; lastGood: Map<string, unknown>; lastWriteAt: number };
+  __monitoringCache?: { entries: Map<string, Entry>; lastGood: Map<string, unknown>; lastWriteAt: number; startedAt: number };
 };
-processWide.__monitoringCache ??= { entries: new Map(), lastGood: new Map(), lastWriteAt: 0 };
+processWide.__monitoringCache ??= { entries: new Map(), lastGood: new Map(), lastWriteAt: 0, startedAt: Date.now() };
 const state = processWide.__monitoringCache;
+state.startedAt ??= Date.now(); // an object left by an older copy of this module (development reloads)
 const entries = state.entries;
 const lastGood = state.lastGood;
 
