@@ -9,7 +9,7 @@ import GoogleProvider from "next-auth/providers/google";
 import { demoAccountsEnabled, getEnv } from "@/lib/env";
 import { SIGN_IN_FAILURES_TOTAL, SIGN_IN_LOCKOUTS_TOTAL, incCounter } from "@/lib/metrics/registry";
 import { redirectWithinOrigin } from "@/lib/security/callback-url";
-import { clientAddress, parseTrustedProxies, peerHookInstalled } from "@/lib/security/client-address";
+import { clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
 
 import { demoPasswords } from "./demo-accounts";
 
@@ -40,11 +40,11 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * The address a lockout is keyed on: the socket's, or what a trusted proxy saw
  * (lib/security/client-address.ts) — never a value the client wrote itself. Without the
- * socket-address hook (a server not started through instrumentation) the address is unknown and
+ * request gate (lib/security/request-gate.ts) the address is unknown and
  * every client shares one budget per username: a lockout too many, never a lockout too few.
  */
 function signInAddress(headers: Record<string, unknown> | undefined): string {
-  if (!peerHookInstalled()) return "unknown";
+  if (!passedGate(headers)) return "unknown";
   return clientAddress(headers, parseTrustedProxies(getEnv().TRUSTED_PROXIES)) ?? "unknown";
 }
 

@@ -11,7 +11,7 @@ let authorize: Authorize;
 
 beforeAll(async () => {
   process.env.NEXTAUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
-  (globalThis as { __completenessPeerHook?: boolean }).__completenessPeerHook = true;
+  (globalThis as { __completenessRequestGate?: string }).__completenessRequestGate = "gate-stamp";
   const { buildAuthOptions } = await import("./options");
   const provider = buildAuthOptions().providers.find((p) => p.type === "credentials") as unknown as { options: { authorize: Authorize } };
   authorize = provider.options.authorize;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterEach(() => vi.restoreAllMocks());
 
 /** What the server sees from a client at `socket` that wrote `sent` itself (or nothing). */
-const from = (socket: string, sent?: string) => ({ headers: { "x-forwarded-for": sent ? `${sent}, ${socket}` : socket } });
+const from = (socket: string, sent?: string) => ({ headers: { "x-forwarded-for": sent ? `${sent}, ${socket}` : socket, "x-completeness-gate": "gate-stamp" } });
 const attempt = (username: string, password: string, req: { headers: Record<string, string> }) =>
   authorize({ username, password }, req).then(
     (user) => (user ? "ok" : "wrong"),

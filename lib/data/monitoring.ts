@@ -86,6 +86,9 @@ export type ParsedMonitoringParams =
  * the contract's schema plus what a regex cannot check: a real calendar date (no 2024-02-30).
  * `now` is normalized to UTC with milliseconds.
  */
+const MIN_DATE = "2000-01-01";
+const MAX_DATE = "2100-12-31";
+
 export function parseMonitoringParams(raw: { as_of?: string | null; now?: string | null }): ParsedMonitoringParams {
   const input = {
     as_of: raw.as_of === null || raw.as_of === "" ? undefined : raw.as_of,
@@ -99,6 +102,9 @@ export function parseMonitoringParams(raw: { as_of?: string | null; now?: string
   }
   const { as_of, now } = parsed.data;
   if (as_of !== undefined && !isIsoDate(as_of)) return { ok: false, field: "as_of", error: "as_of must be a calendar date YYYY-MM-DD" };
+  // The pipeline's years only: date arithmetic on year 1 or 9999 fails in the warehouse (a 5xx
+  // for a client's mistake).
+  if (as_of !== undefined && (as_of < MIN_DATE || as_of > MAX_DATE)) return { ok: false, field: "as_of", error: `as_of must be between ${MIN_DATE} and ${MAX_DATE}` };
   let nowIso: string | undefined;
   if (now !== undefined) {
     try {
@@ -106,6 +112,7 @@ export function parseMonitoringParams(raw: { as_of?: string | null; now?: string
     } catch {
       return { ok: false, field: "now", error: "now must be an ISO 8601 timestamp" };
     }
+    if (nowIso.slice(0, 10) < MIN_DATE || nowIso.slice(0, 10) > MAX_DATE) return { ok: false, field: "now", error: `now must be between ${MIN_DATE} and ${MAX_DATE}` };
   }
   return { ok: true, params: { as_of, now: nowIso } };
 }

@@ -2,7 +2,7 @@ import "server-only";
 
 import { createHash, timingSafeEqual } from "node:crypto";
 
-import { type TrustedProxies, clientAddress, parseTrustedProxies, peerHookInstalled } from "@/lib/security/client-address";
+import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
 
 /**
  * The console's own metrics in the Prometheus text exposition format 0.0.4 (issue 6, item 3),
@@ -261,12 +261,12 @@ const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/i;
  * Whether a request came from this machine: the client's address — the socket's, or what a
  * trusted proxy saw (TRUSTED_PROXIES, lib/security/client-address.ts) — is a loopback address.
  * Neither a client-written X-Forwarded-For nor the Host header counts (a remote client can write
- * both). Without the socket-address hook nothing can be told apart, so nothing is loopback.
+ * both). Without the request gate (lib/security/request-gate.ts) nothing can be told apart, so nothing is loopback.
  * A reverse proxy on this machine makes every request look local: trust it (TRUSTED_PROXIES)
  * so the address it forwards is judged instead, or set METRICS_TOKEN.
  */
 export function isLoopbackRequest(request: Request, trust: TrustedProxies = parseTrustedProxies("0")): boolean {
-  if (!peerHookInstalled()) return false;
+  if (!passedGate(request.headers)) return false;
   const client = clientAddress(request.headers, trust);
   return client !== null && LOOPBACK_ADDRESS.test(client);
 }

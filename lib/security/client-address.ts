@@ -6,7 +6,7 @@ import { BlockList, isIP } from "node:net";
  * Next's route handlers do not expose the socket, and `next start` copies the socket's address
  * into `X-Forwarded-For` only when the request carries none — a client that sends its own
  * header replaces it. So the console appends the socket's address itself
- * (lib/security/peer-hook.ts, installed at start-up): the LAST entry of `X-Forwarded-For` is
+ * (lib/security/request-gate.ts, installed at start-up): the LAST entry of `X-Forwarded-For` is
  * always the address that opened the connection, and everything left of it was written by
  * whoever sent the request. `TRUSTED_PROXIES` says how much of that to believe:
  *
@@ -18,11 +18,22 @@ import { BlockList, isIP } from "node:net";
  */
 export type TrustedProxies = { kind: "count"; count: number } | { kind: "cidrs"; list: BlockList; text: string };
 
-/** Set once the socket-address hook is installed in this process (lib/security/peer-hook.ts). */
-export const PEER_HOOK_FLAG = "__completenessPeerHook";
+/**
+ * The request gate (lib/security/request-gate.ts) keeps a random value per process under this
+ * key and stamps every request it sees with it in this header, overwriting any a client sent.
+ */
+export const GATE_KEY = "__completenessRequestGate";
+export const GATE_HEADER = "x-completeness-gate";
 
-export function peerHookInstalled(): boolean {
-  return (globalThis as Record<string, unknown>)[PEER_HOOK_FLAG] === true;
+/**
+ * Whether this request went through the gate, so its last X-Forwarded-For entry is the socket's
+ * address. Not so for a server without it (tests, `next dev` before start-up finished): then
+ * nothing the headers say about the address can be believed.
+ */
+export function passedGate(headers: Headers | Record<string, unknown> | undefined): boolean {
+  const stamp = (globalThis as Record<string, unknown>)[GATE_KEY];
+  const value = headers instanceof Headers ? headers.get(GATE_HEADER) : headers?.[GATE_HEADER];
+  return typeof stamp === "string" && value === stamp;
 }
 
 /** `::ffff:10.0.0.1` is IPv4's 10.0.0.1 seen through an IPv6 socket. */

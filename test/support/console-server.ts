@@ -82,6 +82,8 @@ export interface StartOptions {
   /** Extra environment (API_TOKENS, CACHE_TTL_SECONDS, …); WAREHOUSE is always embedded. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The address to listen on (default 127.0.0.1); `0.0.0.0` to be reached from another address. */
+  listen?: string;
 }
 
 /** The build to serve: `.next`, or NEXT_DIST_DIR when a second build directory is in use. */
@@ -98,7 +100,7 @@ export async function startConsole(options: StartOptions): Promise<RunningConsol
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", options.listen ?? "127.0.0.1"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
