@@ -54,7 +54,10 @@ function raw(
       req.setHeader("content-length", String(options.slowBody.declared));
       req.write(options.slowBody.chunk); // the rest never comes
     } else {
-      if (options.body !== undefined) req.write(options.body);
+      if (options.body !== undefined) {
+        req.setHeader("content-length", String(Buffer.byteLength(options.body)));
+        req.write(options.body);
+      }
       req.end();
     }
   });

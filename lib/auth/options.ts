@@ -1,6 +1,6 @@
 import "server-only";
 
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -12,6 +12,7 @@ import { redirectWithinOrigin } from "@/lib/security/callback-url";
 import { clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
 
 import { demoPasswords } from "./demo-accounts";
+import { revokeSession } from "./revocation";
 
 import { SignInLimiter } from "./rate-limit";
 import { parseDomains, parseRoleMap, roleForEmail } from "./role-map";
@@ -100,6 +101,12 @@ export function buildAuthOptions(): NextAuthOptions {
     providers,
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: SESSION_MAX_MS / 1000 },
+    events: {
+      // Sign-out ends the session on the server too, not only in this browser.
+      async signOut({ token }) {
+        revokeSession(token?.sid);
+      },
+    },
     callbacks: {
       // Only the console's own origin, whatever next-auth was given (lib/security/callback-url.ts).
       async redirect(params) {
@@ -116,7 +123,8 @@ export function buildAuthOptions(): NextAuthOptions {
           const now = Date.now();
           const email = (profile as { email?: string } | undefined)?.email ?? user.email ?? null;
           const role = account?.provider === "google" && email ? roleForEmail(email, domains, roles) : (user as { role?: Role }).role;
-          return { ...token, name: user.name ?? email ?? "unknown", email, role: role ?? "viewer", loginAt: now, lastSeen: now };
+          // sid: the session's id, so sign-out can revoke this session (lib/auth/revocation.ts).
+          return { ...token, name: user.name ?? email ?? "unknown", email, role: role ?? "viewer", loginAt: now, lastSeen: now, sid: randomUUID() };
         }
         return token;
       },
