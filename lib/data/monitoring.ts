@@ -129,7 +129,8 @@ export function defaultNow(at: number = Date.now()): string {
   // not when the rounded `now` catches up with it. (Other replicas see it within the TTL.)
   // Never before this process started either: every write committed before a restart happened
   // before that instant, and the old process's last write time was lost with it.
-  const floor = Math.max(state.lastWriteAt, state.startedAt);
+  // (A clock before the start — a pinned past time — has no such floor.)
+  const floor = Math.max(state.lastWriteAt, state.startedAt <= at ? state.startedAt : 0);
   return new Date(Math.max(rounded, Math.min(floor, at))).toISOString();
 }
 
