@@ -38,6 +38,14 @@ describe("the database lock", () => {
     lock.release();
     expect(existsSync(lockPath(db.path))).toBe(false);
   });
+
+  it("is taken before the database exists, on a fresh clone without its directory", async () => {
+    db = await prepareDatabase();
+    const fresh = `${db.dir}/not-yet/console.duckdb`;
+    const lock = acquireDatabaseLock(fresh);
+    expect(existsSync(lockPath(fresh))).toBe(true);
+    lock.release();
+  });
 });
 
 describe("console writes", () => {

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Safety of the embedded database file against the demo builder, which replaces it by renaming a
@@ -56,6 +57,8 @@ export interface DatabaseLock {
 export function acquireDatabaseLock(dbPath: string, options: { pid?: number; allowHolder?: number } = {}): DatabaseLock {
   const pid = options.pid ?? process.pid;
   const file = lockPath(dbPath);
+  // On a fresh clone the directory does not exist yet: the lock comes before the database.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   for (let tries = 0; tries < 3; tries++) {
     try {
       writeFileSync(file, `${JSON.stringify({ pid, at: new Date().toISOString() })}\n`, { flag: "wx", mode: 0o600 });
