@@ -50,7 +50,8 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...base, GOOGLE_CLIENT_ID: "id" })).toThrow(/GOOGLE_CLIENT_SECRET is required/);
     expect(() => parseEnv({ ...base, GOOGLE_CLIENT_ID: "id", GOOGLE_CLIENT_SECRET: "s" })).toThrow(/AUTH_ALLOWED_DOMAINS is required/);
     // Demo accounts on BigQuery only when explicitly enabled.
-    expect(demoAccountsEnabled(parseEnv({ ...base, AUTH_DEMO_ACCOUNTS: "true" }))).toBe(true);
+    const ownPasswords = { DEMO_PASSWORD_VIEWER: "viewer-own-1", DEMO_PASSWORD_OPERATOR: "operator-own-1", DEMO_PASSWORD_ADMIN: "admin-own-1" };
+    expect(demoAccountsEnabled(parseEnv({ ...base, ...ownPasswords, AUTH_DEMO_ACCOUNTS: "true" }))).toBe(true);
     expect(demoAccountsEnabled(parseEnv({}))).toBe(true);
     expect(demoAccountsEnabled(parseEnv({ AUTH_DEMO_ACCOUNTS: "false" }))).toBe(false);
   });

@@ -10,6 +10,8 @@ import { z } from "zod";
 import { parseConfiguredTokens } from "./auth/token-format";
 import { parseProcessorSetting, parseReader, parseThreshold, knownNames } from "./completeness/deployment";
 import { resolveProcessorName } from "./completeness/processors";
+import { parseAllowedHosts } from "./security/allowed-hosts";
+import { parseTrustedProxies } from "./security/client-address";
 
 const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
 
@@ -26,16 +28,16 @@ const datasetName = (fallback: string) =>
       .default(fallback),
   );
 
-/** A per-processor setting (`VALUE` or `name=VALUE,…`), validated by `parse`. */
-const processorSetting = (parse: (raw: string) => unknown) =>
+/** A value checked by a parser that throws with a message saying what is wrong. */
+const parsedBy = (parse: (value: string) => unknown, fallback: string) =>
   z.preprocess(
     emptyToUndefined,
     z
       .string()
-      .default("")
+      .default(fallback)
       .superRefine((value, ctx) => {
         try {
-          parseProcessorSetting(value, parse);
+          parse(value);
         } catch (error) {
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
@@ -51,6 +53,8 @@ function parsePipelineNames(value: string): void {
     if (!known.includes(name as string)) throw new RangeError(`${name} is not a name of ${processor} (known: ${known.join(", ")})`);
   }
 }
+/** The demo accounts' built-in passwords: printed on the embedded demo's sign-in page. */
+export const DEFAULT_DEMO_PASSWORDS = { viewer: "viewer-demo", operator: "operator-demo", admin: "admin-demo" } as const;
 
 const baseSchema = z.object({
   WAREHOUSE: z.preprocess(emptyToUndefined, z.enum(["embedded", "bigquery"]).default("embedded")),
@@ -82,53 +86,28 @@ const baseSchema = z.object({
    * the original's (`ml_feature_store_v2`, `nba_analytics.upcoming_player_game_context`, the
    * bare names for the others): `processor=name,…`, each a name the console knows.
    */
-  PIPELINE_PROCESSOR_NAMES: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default("")
-      .superRefine((value, ctx) => {
-        try {
-          parsePipelineNames(value);
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-        }
-      }),
-  ),
+  PIPELINE_PROCESSOR_NAMES: parsedBy(parsePipelineNames, ""),
   /**
    * Which breaker reader each processor runs: `original` (the Python processors' read) or
    * `console` (this console's engine), for all (`original`) or per processor
    * (`*=original,ml_feature_store=console`). `auto` (the default): `console` on the embedded
    * console-profile demo, whose processors are this engine; `original` everywhere else.
    */
-  BREAKER_READERS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default("auto")
-      .superRefine((value, ctx) => {
-        if (value.trim() === "auto") return;
-        try {
-          parseProcessorSetting(value, parseReader);
-        } catch (error) {
-          ctx.addIssue({ code: "custom", message: (error as Error).message });
-        }
-      }),
-  ),
+  BREAKER_READERS: parsedBy((value) => value.trim() === "auto" || parseProcessorSetting(value, parseReader), "auto"),
   /**
    * The completeness threshold each processor's pipeline applies, in percent: one for all
    * (`90`) or per processor (`*=90,ml_feature_store=70`). The original code used 90 at first
    * and 70 later: set what yours runs, so "ready" and "safe to override" match its decisions.
    */
-  PIPELINE_THRESHOLDS: processorSetting(parseThreshold),
+  PIPELINE_THRESHOLDS: parsedBy((value) => parseProcessorSetting(value, parseThreshold), ""),
   /** Signs session cookies. `npm start` generates and keeps one for the embedded demo if unset. */
   NEXTAUTH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** Demo sign-in (viewer / operator / admin): on by default with the embedded warehouse only. */
   AUTH_DEMO_ACCOUNTS: z.preprocess(emptyToUndefined, z.enum(["auto", "true", "false"]).default("auto")),
-  DEMO_PASSWORD_VIEWER: z.preprocess(emptyToUndefined, z.string().min(8).default("viewer-demo")),
-  DEMO_PASSWORD_OPERATOR: z.preprocess(emptyToUndefined, z.string().min(8).default("operator-demo")),
-  DEMO_PASSWORD_ADMIN: z.preprocess(emptyToUndefined, z.string().min(8).default("admin-demo")),
+  DEMO_PASSWORD_VIEWER: z.preprocess(emptyToUndefined, z.string().min(8).default(DEFAULT_DEMO_PASSWORDS.viewer)),
+  DEMO_PASSWORD_OPERATOR: z.preprocess(emptyToUndefined, z.string().min(8).default(DEFAULT_DEMO_PASSWORDS.operator)),
+  DEMO_PASSWORD_ADMIN: z.preprocess(emptyToUndefined, z.string().min(8).default(DEFAULT_DEMO_PASSWORDS.admin)),
   /** Google sign-in (OIDC) for production. */
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -144,6 +123,17 @@ const baseSchema = z.object({
    * /metrics to loopback requests only, and a BigQuery console refuses every scrape.
    */
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(24, "must be at least 24 characters").optional()),
+  /**
+   * Which entries of X-Forwarded-For to believe (lib/security/client-address.ts): `0` (the
+   * default) none — the client is the socket's address; `N` — N proxies in front append the
+   * address they saw; or CIDRs of trusted proxies, `10.0.0.0/8,::1/128`.
+   */
+  TRUSTED_PROXIES: parsedBy(parseTrustedProxies, "0"),
+  /**
+   * Host names (with an optional port) the console answers to besides NEXTAUTH_URL's, comma-
+   * separated: `console.internal,10.0.0.5:3000`. Other Host headers are refused (DNS rebinding).
+   */
+  ALLOWED_HOSTS: parsedBy(parseAllowedHosts, ""),
   /**
    * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (lib/auth/token-format.ts).
    * For the first admin token; further tokens are created and revoked in the api_tokens table.
@@ -209,6 +199,16 @@ export function parseEnv(source: Record<string, string | undefined>): AppEnv {
   }
   if (env.WAREHOUSE === "bigquery" && !env.GOOGLE_CLIENT_ID && !demoAccountsEnabled(env)) {
     throw new ConfigError("GOOGLE_CLIENT_ID", "is required when WAREHOUSE=bigquery: nobody could sign in (demo accounts are off there)");
+  }
+  if (env.WAREHOUSE === "bigquery" && demoAccountsEnabled(env)) {
+    // The built-in passwords are printed in the README and on every demo's sign-in page.
+    const variables = { viewer: "DEMO_PASSWORD_VIEWER", operator: "DEMO_PASSWORD_OPERATOR", admin: "DEMO_PASSWORD_ADMIN" } as const;
+    for (const role of ["viewer", "operator", "admin"] as const) {
+      const variable = variables[role];
+      if (env[variable] === DEFAULT_DEMO_PASSWORDS[role]) {
+        throw new ConfigError(variable, "must be set to a password of your own when demo accounts are on with BigQuery (the built-in one is public)");
+      }
+    }
   }
   return env;
 }

@@ -139,7 +139,7 @@ describe("CSV", () => {
     expect(csvField("+1")).toBe("'+1");
     expect(csvField("-2+3")).toBe("'-2+3");
     expect(csvField("@SUM(A1)")).toBe("'@SUM(A1)");
-    expect(csvField("\tcmd")).toBe("'\tcmd");
+    expect(csvField("\tcmd")).toBe("\"'\tcmd\"");
     expect(csvField("a=b")).toBe("a=b");
     expect(csvField(-5)).toBe("-5");
   });
@@ -156,5 +156,20 @@ describe("CSV", () => {
       ],
     );
     expect(csv).toBe('entity,"completeness, %"\r\nlebronjames,80\r\n\'=cmd,\r\n');
+  });
+});
+
+describe("CSV cells read by a spreadsheet that splits on ; or TAB", () => {
+  it("quotes every field holding a separator, TAB or line break", () => {
+    expect(csvField("a;b")).toBe('"a;b"');
+    expect(csvField("a\tb")).toBe('"a\tb"');
+  });
+
+  it("neutralises a formula after any separator, TAB or line break, not only at the start", () => {
+    expect(csvField("fine;=HYPERLINK(\"http://x\")")).toBe('"fine;\'=HYPERLINK(""http://x"")"');
+    expect(csvField("a\t@SUM(A1)")).toBe("\"a\t'@SUM(A1)\"");
+    expect(csvField("a,+1+2")).toBe("\"a,'+1+2\"");
+    expect(csvField("a\n-2+3")).toBe("\"a\n'-2+3\"");
+    expect(csvField("a; -2")).toBe('"a; -2"');
   });
 });

@@ -173,12 +173,18 @@ export function formatCode(code: string | null | undefined): string {
 
 /** Cells a spreadsheet would evaluate as a formula start with one of these (OWASP CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A spreadsheet may split on `;` or TAB (European Excel) as well as `,`, so each piece after a
+ * separator or line break is a cell of its own: a formula character there is neutralised too.
+ */
+const FORMULA_AFTER_SEPARATOR = /([,;\t\r\n])([=+\-@])/g;
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 /**
- * One CSV field. Text starting with = + - @ (or a tab / carriage return) is prefixed with `'`
- * so a spreadsheet shows it instead of evaluating it; numbers are written as numbers (a
- * negative number is data, not a formula). Fields containing a comma, quote, CR or LF are
- * quoted, with quotes doubled.
+ * One CSV field. Text starting with = + - @ (or a tab / carriage return), or holding one of them
+ * right after a `,` `;` TAB or line break, gets a `'` before it so a spreadsheet shows it instead
+ * of evaluating it; numbers are written as numbers (a negative number is data, not a formula).
+ * Fields holding a comma, semicolon, TAB, quote, CR or LF are quoted, with quotes doubled.
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -188,8 +194,9 @@ export function csvField(value: unknown): string {
   else {
     text = typeof value === "string" ? value : JSON.stringify(value);
     if (FORMULA_START.test(text)) text = `'${text}`;
+    text = text.replace(FORMULA_AFTER_SEPARATOR, "$1'$2");
   }
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export interface CsvColumn<Row> {

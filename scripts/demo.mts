@@ -4,15 +4,18 @@
  * Only databases this tool built (they have a `.demo.json` beside them) are ever rebuilt.
  *
  * Builds into a temporary file and renames it into place, so an interrupted build never leaves
- * a half-filled database behind. Run it while the console is stopped: DuckDB lets one process
- * hold the file.
+ * a half-filled database behind. Refuses while another process holds the database's lock (a
+ * running console), and never replaces a database holding the console's own writes without
+ * `--force` (which keeps a copy first): lib/demo/db-lock.ts.
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
 
 import nextEnv from "@next/env";
 
 import { addDays, daysBetween } from "../lib/completeness/dates";
-import { buildDemoDatabase } from "../lib/demo/build";
+import { DEMO_OPERATORS, buildDemoDatabase } from "../lib/demo/build";
+import { countConsoleWrites } from "../lib/demo/console-writes";
+import { DatabaseLockedError, acquireDatabaseLock, keepCopy } from "../lib/demo/db-lock";
 import { metadataPath, readDemoMetadata, writeDemoMetadata } from "../lib/demo/metadata";
 import { planDemoSeason } from "../lib/demo/plan";
 import { getEnv } from "../lib/env";
@@ -46,6 +49,35 @@ if (!reason) {
   process.exit(0);
 }
 if (mode !== "rebuild" && existsSync(dbPath) && !readDemoMetadata(dbPath)) process.exit(0);
+
+// The lock and the console's writes (lib/demo/db-lock.ts). `npm start` holds the lock itself
+// and passes its pid.
+const force = process.argv.includes("--force");
+const heldBy = process.argv.indexOf("--lock-held-by");
+try {
+  const lock = acquireDatabaseLock(dbPath, { allowHolder: heldBy > 0 ? Number(process.argv[heldBy + 1]) : undefined });
+  process.on("exit", () => lock.release());
+} catch (error) {
+  if (!(error instanceof DatabaseLockedError)) throw error;
+  console.error(`[demo] not rebuilding: ${error.message}`);
+  process.exit(1);
+}
+if (existsSync(dbPath)) {
+  const writes = await countConsoleWrites(dbPath, Object.values(DEMO_OPERATORS).map((o) => o.actor)).catch((error: unknown) => {
+    console.error(`[demo] not rebuilding: ${dbPath} could not be opened (is a console using it?): ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+  if (writes > 0 && !force) {
+    const message = `${dbPath} holds ${writes} row(s) written through the console (overrides, resets, tokens)`;
+    if (mode !== "rebuild") {
+      console.warn(`[demo] ${message}: keeping it although its data is old (npm run demo:rebuild -- --force replaces it, keeping a copy).`);
+      process.exit(0);
+    }
+    console.error(`[demo] not rebuilding: ${message}. Run \`npm run demo:rebuild -- --force\` to replace it anyway (a copy is kept).`);
+    process.exit(1);
+  }
+  if (writes > 0) console.log(`[demo] ${writes} console-written row(s): kept a copy at ${keepCopy(dbPath)}`);
+}
 
 const plan = planDemoSeason(today);
 console.log(

@@ -8,6 +8,7 @@ import { join } from "node:path";
 
 import nextEnv from "@next/env";
 
+import { DatabaseLockedError, acquireDatabaseLock } from "../lib/demo/db-lock";
 import { ConfigError, getEnv } from "../lib/env";
 
 const root = join(import.meta.dirname, "..");
@@ -42,8 +43,22 @@ if (builtAt < sourcesAt) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// One console per embedded database: this process holds its lock while the server runs
+// (lib/demo/db-lock.ts), so a second `npm start` or a rebuild cannot replace the file under it.
+const embedded = getEnv().WAREHOUSE === "embedded";
+if (embedded) {
+  try {
+    const lock = acquireDatabaseLock(getEnv().EMBEDDED_DB_PATH);
+    process.on("exit", () => lock.release());
+  } catch (error) {
+    if (!(error instanceof DatabaseLockedError)) throw error;
+    console.error(`[start] ${error.message}`);
+    process.exit(1);
+  }
+}
+
 // The embedded database: created with the simulated season on first start, rebuilt when stale.
-const demo = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure"], { cwd: root, stdio: "inherit" });
+const demo = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", "--lock-held-by", String(process.pid)], { cwd: root, stdio: "inherit" });
 if (demo.status !== 0) process.exit(demo.status ?? 1);
 
 const port = process.argv[2] ?? "3000";

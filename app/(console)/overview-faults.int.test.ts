@@ -42,6 +42,10 @@ beforeAll(async () => {
       BIGQUERY_API_ENDPOINT: fake.url,
       BIGQUERY_JOB_TIMEOUT_MS: String(TIMEOUT_MS),
       AUTH_DEMO_ACCOUNTS: "true",
+      // The built-in demo passwords are public: BigQuery with demo accounts needs its own.
+      DEMO_PASSWORD_VIEWER: "viewer-faults-test",
+      DEMO_PASSWORD_OPERATOR: "operator-faults-test",
+      DEMO_PASSWORD_ADMIN: "admin-faults-test",
       CACHE_TTL_SECONDS: "0",
     },
   });

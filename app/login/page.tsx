@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { demoAccounts } from "@/lib/auth/options";
+import { demoPasswordsToShow } from "@/lib/auth/demo-accounts";
 import { getSessionActor } from "@/lib/auth/session";
 import { demoAccountsEnabled, getEnv } from "@/lib/env";
+
+import { safeCallbackPath } from "@/lib/security/callback-url";
 
 import { SignInForm } from "./sign-in-form";
 
@@ -17,17 +19,14 @@ const ERRORS: Record<string, string> = {
   SessionExpired: "Your session ended (8 hours, or 30 minutes without activity). Sign in again.",
 };
 
-/** Only same-site paths are followed after sign-in (never an absolute URL: open redirect). */
-function safeCallback(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only same-origin paths are followed after sign-in (lib/security/callback-url.ts).
+  const callbackUrl = safeCallbackPath(params.callbackUrl);
   if (await getSessionActor()) redirect(callbackUrl);
   const env = getEnv();
-  const demo = demoAccountsEnabled(env) ? demoAccounts() : null;
+  const demoOn = demoAccountsEnabled(env);
+  const demo = demoPasswordsToShow(env);
   const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
   return (
     <main id="main" className="login">
@@ -38,7 +37,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           ✕ {error}
         </p>
       )}
-      <SignInForm callbackUrl={callbackUrl} demo={Boolean(demo)} google={Boolean(env.GOOGLE_CLIENT_ID)} />
+      <SignInForm callbackUrl={callbackUrl} demo={demoOn} google={Boolean(env.GOOGLE_CLIENT_ID)} />
       {demo && (
         <section className="panel" aria-labelledby="demo-accounts">
           <h2 id="demo-accounts">Demo accounts</h2>

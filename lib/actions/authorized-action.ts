@@ -18,7 +18,7 @@ import { WarehouseError } from "@/lib/warehouse/types";
  */
 export type ActionError = {
   ok: false;
-  code: "unauthorized" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "failed";
+  code: "unauthorized" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "reused" | "failed";
   error: string;
   fieldErrors?: Record<string, string[]>;
 };
@@ -31,6 +31,8 @@ export const HTTP_STATUS: Record<ActionError["code"], number> = {
   not_found: 404,
   conflict: 409,
   stale: 409,
+  // The request id names another request: the client's mistake, and nothing was written.
+  reused: 422,
   failed: 500,
 };
 
@@ -51,7 +53,8 @@ export function invalid(error: z.ZodError): ActionError {
 
 export function fromOutcome<T>(outcome: WriteOutcome<T>): ActionResult<T> {
   if (outcome.ok) return outcome;
-  const code = outcome.error === "forbidden" ? "forbidden" : outcome.error === "conflict" ? "conflict" : "stale";
+  const code = outcome.error === "forbidden" ? "forbidden" : outcome.error === "conflict" ? "conflict" : outcome.error === "reused" ? "reused" : "stale";
+  if (code === "reused") return { ok: false, code, error: outcome.message, fieldErrors: { request_id: [outcome.message] } };
   return { ok: false, code, error: outcome.message };
 }
 

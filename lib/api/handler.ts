@@ -3,7 +3,7 @@ import "server-only";
 import { type ActionResult, HTTP_STATUS } from "@/lib/actions/authorized-action";
 import { actorOfToken, bearerToken } from "@/lib/auth/api-tokens";
 import { type Actor, sessionActorOf } from "@/lib/auth/session";
-import { getEnv } from "@/lib/env";
+import { isOwnOrigin } from "@/lib/security/request-policy";
 
 /**
  * The opening every JSON write route shares (STYLE principle 11): who is asking, a CSRF check
@@ -24,15 +24,9 @@ export function isForeignOrigin(request: Request): boolean {
   if (request.headers.get("sec-fetch-site") === "cross-site") return true;
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  const configured = getEnv().NEXTAUTH_URL;
-  const own = new Set([new URL(request.url).origin]);
-  if (configured) own.add(new URL(configured).origin);
-  const host = request.headers.get("host");
-  if (host) {
-    own.add(`http://${host}`);
-    own.add(`https://${host}`);
-  }
-  return !own.has(origin);
+  // An allowed host (NEXTAUTH_URL, ALLOWED_HOSTS, the demo's loopback names), and the one the
+  // request went to: a DNS-rebinding page's Origin equals its Host, but its name is not allowed.
+  return !isOwnOrigin(origin, request.headers.get("host") ?? new URL(request.url).host);
 }
 
 /**

@@ -1,12 +1,18 @@
 import "server-only";
 
-import { timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GoogleProvider from "next-auth/providers/google";
 
 import { demoAccountsEnabled, getEnv } from "@/lib/env";
+import { SIGN_IN_FAILURES_TOTAL, SIGN_IN_LOCKOUTS_TOTAL, incCounter } from "@/lib/metrics/registry";
+import { redirectWithinOrigin } from "@/lib/security/callback-url";
+import { clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
+
+import { demoPasswords } from "./demo-accounts";
+import { revokeSession } from "./revocation";
 
 import { SignInLimiter } from "./rate-limit";
 import { parseDomains, parseRoleMap, roleForEmail } from "./role-map";
@@ -32,14 +38,26 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function demoAccounts(): Record<Role, string> {
-  const env = getEnv();
-  return { viewer: env.DEMO_PASSWORD_VIEWER, operator: env.DEMO_PASSWORD_OPERATOR, admin: env.DEMO_PASSWORD_ADMIN };
+/**
+ * The address a lockout is keyed on: the socket's, or what a trusted proxy saw
+ * (lib/security/client-address.ts) — never a value the client wrote itself. Without the
+ * request gate (lib/security/request-gate.ts) the address is unknown and
+ * every client shares one budget per username: a lockout too many, never a lockout too few.
+ */
+function signInAddress(headers: Record<string, unknown> | undefined): string {
+  if (!passedGate(headers)) return "unknown";
+  return clientAddress(headers, parseTrustedProxies(getEnv().TRUSTED_PROXIES)) ?? "unknown";
 }
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  return typeof forwarded === "string" ? (forwarded.split(",")[0]?.trim() ?? "unknown") : "local";
+/** A username in logs: hashed, so the log does not collect what people type (often a password). */
+function usernameHash(username: string): string {
+  return createHash("sha256").update(username).digest("hex").slice(0, 16);
+}
+
+/** One structured line per refused sign-in: no password, the username hashed. */
+function logSignIn(event: "sign_in_failed" | "sign_in_locked", username: string, client: string): void {
+  incCounter(event === "sign_in_failed" ? SIGN_IN_FAILURES_TOTAL : SIGN_IN_LOCKOUTS_TOTAL, {});
+  console.warn(`[auth] ${JSON.stringify({ event, provider: "demo", username_sha256: usernameHash(username), client, at: new Date().toISOString() })}`);
 }
 
 export function buildAuthOptions(): NextAuthOptions {
@@ -53,12 +71,17 @@ export function buildAuthOptions(): NextAuthOptions {
         credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
           const username = String(credentials?.username ?? "").trim().toLowerCase();
-          const key = `${username}|${clientAddress(req?.headers)}`;
+          const client = signInAddress(req?.headers);
+          const key = `${username}|${client}`;
           // Locked: refuse whatever the password, so guessing gains nothing.
-          if (limiter.isLocked(key)) throw new Error("TooManyAttempts");
-          const expected = isRole(username) ? demoAccounts()[username] : undefined;
+          if (limiter.isLocked(key)) {
+            logSignIn("sign_in_locked", username, client);
+            throw new Error("TooManyAttempts");
+          }
+          const expected = isRole(username) ? demoPasswords(env)[username] : undefined;
           if (!expected || !sameSecret(String(credentials?.password ?? ""), expected)) {
             limiter.recordFailure(key);
+            logSignIn("sign_in_failed", username, client);
             return null;
           }
           limiter.recordSuccess(key);
@@ -78,7 +101,17 @@ export function buildAuthOptions(): NextAuthOptions {
     providers,
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: SESSION_MAX_MS / 1000 },
+    events: {
+      // Sign-out ends the session on the server too, not only in this browser.
+      async signOut({ token }) {
+        revokeSession(token?.sid);
+      },
+    },
     callbacks: {
+      // Only the console's own origin, whatever next-auth was given (lib/security/callback-url.ts).
+      async redirect(params) {
+        return redirectWithinOrigin(params);
+      },
       async signIn({ account, profile, user }) {
         if (account?.provider !== "google") return Boolean(user);
         const email = (profile as { email?: string; email_verified?: boolean } | undefined)?.email;
@@ -90,7 +123,8 @@ export function buildAuthOptions(): NextAuthOptions {
           const now = Date.now();
           const email = (profile as { email?: string } | undefined)?.email ?? user.email ?? null;
           const role = account?.provider === "google" && email ? roleForEmail(email, domains, roles) : (user as { role?: Role }).role;
-          return { ...token, name: user.name ?? email ?? "unknown", email, role: role ?? "viewer", loginAt: now, lastSeen: now };
+          // sid: the session's id, so sign-out can revoke this session (lib/auth/revocation.ts).
+          return { ...token, name: user.name ?? email ?? "unknown", email, role: role ?? "viewer", loginAt: now, lastSeen: now, sid: randomUUID() };
         }
         return token;
       },

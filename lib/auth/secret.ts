@@ -21,7 +21,7 @@ export function authSecret(): string {
   try {
     cached = readFileSync(/* turbopackIgnore: true */ file, "utf8").trim();
   } catch {
-    mkdirSync(/* turbopackIgnore: true */ dirname(file), { recursive: true });
+    mkdirSync(/* turbopackIgnore: true */ dirname(file), { recursive: true, mode: 0o700 });
     try {
       // `wx`: if two processes race, one creates it and the other reads the winner's.
       writeFileSync(/* turbopackIgnore: true */ file, randomBytes(32).toString("base64url"), { flag: "wx", mode: 0o600 });

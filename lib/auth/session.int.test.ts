@@ -2,6 +2,8 @@
  * Session cookies as the server reads them: a live session is an actor; one idle for more than
  * 30 minutes, older than 8 hours, tampered with, or carrying no role is anonymous.
  */
+import { randomUUID } from "node:crypto";
+
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 
@@ -11,7 +13,8 @@ import { SESSION_IDLE_MS, SESSION_MAX_MS, sessionExpired } from "./session-polic
 
 const now = Date.UTC(2026, 10, 26, 12);
 const jar = (value: string) => (name: string) => (name === "next-auth.session-token" ? value : undefined);
-const token = (fields: Record<string, unknown>) => encode({ token: fields, secret: authSecret() });
+// Every session has an id since sign-out revokes by it (lib/auth/revocation.ts).
+const token = (fields: Record<string, unknown>) => encode({ token: { sid: randomUUID(), ...fields }, secret: authSecret() });
 
 describe("session lifetime", () => {
   it("ends after 30 minutes idle and after 8 hours in any case", () => {

@@ -3,6 +3,7 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 
+import { sessionUsable } from "./revocation";
 import { authSecret } from "./secret";
 import { hasRole, isRole, type Role } from "./roles";
 import { type SessionClock, sessionExpired } from "./session-policy";
@@ -51,6 +52,8 @@ export async function actorFromCookies(get: (name: string) => string | undefined
     if (!raw) continue;
     const token = await decode({ token: raw, secret: authSecret() }).catch(() => null);
     if (!token || sessionExpired(token as SessionClock, now) || !isRole(token.role) || !token.name) return null;
+    // Signed out (or issued without a session id, so it could never be revoked).
+    if (!sessionUsable(token.sid, now)) return null;
     return { name: String(token.name), role: token.role, via: "session" };
   }
   return null;

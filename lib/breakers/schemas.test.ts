@@ -36,3 +36,22 @@ describe("dates in write inputs", () => {
     expect(parsed.error?.issues.map((i) => i.path.join("."))).toContain("date_to");
   });
 });
+
+describe("reasons that could lie to the reader", () => {
+  const base = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-01-10", reason_code: "other", request_id: "req-12345678" };
+
+  it("strips bidi overrides and control characters before storing", () => {
+    const parsed = overrideInput.parse({ ...base, reason: "checked the\u202E backfill\u0000 rows\u200F today" });
+    expect(parsed.reason).toBe("checked the backfill rows today");
+  });
+
+  it("says so when the reason becomes too short once they are stripped", () => {
+    const result = overrideInput.safeParse({ ...base, reason: "ok\u202E\u202E\u202E\u202E\u202E\u202E\u202E\u202E\u202E" });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.message).toMatch(/control or direction-override characters were removed/);
+  });
+
+  it("keeps ordinary text, accents and emoji", () => {
+    expect(overrideInput.parse({ ...base, reason: "Vérifié le backfill ✅ — OK" }).reason).toBe("Vérifié le backfill ✅ — OK");
+  });
+});

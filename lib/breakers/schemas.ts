@@ -53,11 +53,38 @@ export const entityField = z
   .string()
   .regex(ENTITY_PATTERN, "must be a player_lookup (lebronjames), a team tricode (LAL) or a team-game key (LAL_2024-12-15)");
 
+/**
+ * Characters that change how text reads without being seen: C0/C1 controls (NUL included; TAB
+ * and line breaks become spaces) and the bidi embeddings, overrides, isolates and marks
+ * (U+202E shows "txt.exe" as "exe.txt"). Stripped at validation, so no reason is stored with
+ * them and every page, CSV and log shows what was typed.
+ */
+const INVISIBLE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const WHITESPACE_CONTROL = /[\t\n\r]/g;
+
+export function stripControlCharacters(value: string): string {
+  return value.replace(WHITESPACE_CONTROL, " ").replace(INVISIBLE_CONTROL, "").replace(/ {2,}/g, " ");
+}
+
 export const reasonField = z
   .string()
-  .trim()
-  .min(10, "must be at least 10 characters: say what you checked")
-  .max(500, "must be at most 500 characters");
+  .max(2000, "must be at most 500 characters")
+  .transform((raw, ctx) => {
+    const value = stripControlCharacters(raw).trim();
+    const stripped = value.length !== raw.trim().length && stripControlCharacters(raw.trim()) !== raw.trim();
+    if (value.length < 10) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be at least 10 characters: say what you checked${stripped ? " (control or direction-override characters were removed)" : ""}`,
+      });
+      return z.NEVER;
+    }
+    if (value.length > 500) {
+      ctx.addIssue({ code: "custom", message: "must be at most 500 characters" });
+      return z.NEVER;
+    }
+    return value;
+  });
 
 /** The client's idempotency key: a retried or double-clicked request carries the same one. */
 export const requestIdField = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");

@@ -86,6 +86,9 @@ export type ParsedMonitoringParams =
  * the contract's schema plus what a regex cannot check: a real calendar date (no 2024-02-30).
  * `now` is normalized to UTC with milliseconds.
  */
+const MIN_DATE = "2000-01-01";
+const MAX_DATE = "2100-12-31";
+
 export function parseMonitoringParams(raw: { as_of?: string | null; now?: string | null }): ParsedMonitoringParams {
   const input = {
     as_of: raw.as_of === null || raw.as_of === "" ? undefined : raw.as_of,
@@ -99,6 +102,9 @@ export function parseMonitoringParams(raw: { as_of?: string | null; now?: string
   }
   const { as_of, now } = parsed.data;
   if (as_of !== undefined && !isIsoDate(as_of)) return { ok: false, field: "as_of", error: "as_of must be a calendar date YYYY-MM-DD" };
+  // The pipeline's years only: date arithmetic on year 1 or 9999 fails in the warehouse (a 5xx
+  // for a client's mistake).
+  if (as_of !== undefined && (as_of < MIN_DATE || as_of > MAX_DATE)) return { ok: false, field: "as_of", error: `as_of must be between ${MIN_DATE} and ${MAX_DATE}` };
   let nowIso: string | undefined;
   if (now !== undefined) {
     try {
@@ -106,6 +112,7 @@ export function parseMonitoringParams(raw: { as_of?: string | null; now?: string
     } catch {
       return { ok: false, field: "now", error: "now must be an ISO 8601 timestamp" };
     }
+    if (nowIso.slice(0, 10) < MIN_DATE || nowIso.slice(0, 10) > MAX_DATE) return { ok: false, field: "now", error: `now must be between ${MIN_DATE} and ${MAX_DATE}` };
   }
   return { ok: true, params: { as_of, now: nowIso } };
 }
@@ -120,7 +127,11 @@ export function defaultNow(at: number = Date.now()): string {
   const rounded = ttl > 0 ? at - (at % ttl) : at;
   // Never before this process's last write: an override must leave "active breakers" at once,
   // not when the rounded `now` catches up with it. (Other replicas see it within the TTL.)
-  return new Date(Math.max(rounded, Math.min(state.lastWriteAt, at))).toISOString();
+  // Never before this process started either: every write committed before a restart happened
+  // before that instant, and the old process's last write time was lost with it.
+  // (A clock before the start — a pinned past time — has no such floor.)
+  const floor = Math.max(state.lastWriteAt, state.startedAt <= at ? state.startedAt : 0);
+  return new Date(Math.max(rounded, Math.min(floor, at))).toISOString();
 }
 
 /**
@@ -148,10 +159,11 @@ interface Entry {
 // with its own copy of this module; one process must share one cache (and one "last write"),
 // or a write made by a server action would not invalidate what the API serves.
 const processWide = globalThis as typeof globalThis & {
-  __monitoringCache?: { entries: Map<string, Entry>; lastGood: Map<string, unknown>; lastWriteAt: number };
+  __monitoringCache?: { entries: Map<string, Entry>; lastGood: Map<string, unknown>; lastWriteAt: number; startedAt: number };
 };
-processWide.__monitoringCache ??= { entries: new Map(), lastGood: new Map(), lastWriteAt: 0 };
+processWide.__monitoringCache ??= { entries: new Map(), lastGood: new Map(), lastWriteAt: 0, startedAt: Date.now() };
 const state = processWide.__monitoringCache;
+state.startedAt ??= Date.now(); // an object left by an older copy of this module (development reloads)
 const entries = state.entries;
 const lastGood = state.lastGood;
 

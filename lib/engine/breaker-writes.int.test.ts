@@ -175,7 +175,7 @@ describe("override", () => {
     ]);
   });
 
-  it("a repeated request id writes nothing and answers replay (even later, even as another actor)", async () => {
+  it("a repeated request id writes nothing and answers replay (even later); as another actor it is refused", async () => {
     const k = key("lebron");
     await tripKey(k);
     expect(await overrideBreaker(wh, k, request())).toMatchObject({ ok: true, replay: false });
@@ -183,8 +183,10 @@ describe("override", () => {
     const again = await overrideBreaker(wh, k, request());
     expect(again).toMatchObject({ ok: true, replay: true });
     if (again.ok) expect(again.data.change.after.status).toBe("closed");
-    const later = await overrideBreaker(wh, k, request({ now: "2024-12-15T09:00:00.000Z", actor: "bob" }));
+    const later = await overrideBreaker(wh, k, request({ now: "2024-12-15T09:00:00.000Z" }));
     expect(later).toMatchObject({ ok: true, replay: true });
+    // A request id names one request: another actor sending it is not a retry of it.
+    expect(await overrideBreaker(wh, k, request({ actor: "bob" }))).toMatchObject({ ok: false, error: "reused" });
     expect(await counts()).toEqual(after1);
     expect(after1).toEqual({ attempts: 4, audit: 1 });
   });

@@ -14,7 +14,7 @@ import {
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant } from "@/lib/completeness/dates";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
-import { type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
+import { type AuditRequestRow, type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
 import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
 import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
 
@@ -25,7 +25,10 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  * Every write:
  * - reads the current rows of its keys and derives their state (never trusts the client's view);
  * - is idempotent by `requestId`: a request already applied (found in the audit log, which
- *   outlives a reset's deletions) is answered as a replay and writes nothing;
+ *   outlives a reset's deletions) is answered as a replay and writes nothing. A request id names
+ *   ONE request: the audit record keeps a fingerprint (SHA-256 of actor, action and normalized
+ *   body), and the same id with another fingerprint is refused as `reused`, never answered with
+ *   the other request's result;
  * - is checked against the current state: overriding a key that is not active is a conflict
  *   naming who changed it and when, never a silent no-op;
  * - appends its breaker rows and ONE audit record in one transaction, guarded by
@@ -52,7 +55,8 @@ export interface WriteRequest {
 export type WriteError =
   | { ok: false; error: "forbidden"; message: string }
   | { ok: false; error: "conflict"; message: string; keys: KeyChange[] }
-  | { ok: false; error: "stale"; message: string };
+  | { ok: false; error: "stale"; message: string }
+  | { ok: false; error: "reused"; message: string };
 
 export type WriteOutcome<T> = { ok: true; replay: boolean; data: T } | WriteError;
 
@@ -75,7 +79,7 @@ const REPLAY_WINDOW_DAYS = 7;
 const EPOCH = "1970-01-01T00:00:00.000Z";
 const MAX_TRIES = 3;
 
-export const AUDIT_COLUMNS: Record<keyof AuditRow, ColumnType> = {
+export const AUDIT_COLUMNS: Record<keyof AuditRequestRow, ColumnType> = {
   audit_id: "STRING",
   action: "STRING",
   actor: "STRING",
@@ -86,7 +90,21 @@ export const AUDIT_COLUMNS: Record<keyof AuditRow, ColumnType> = {
   key_count: "INT64",
   keys_json: "STRING",
   created_at: "TIMESTAMP",
+  request_fingerprint: "STRING",
 };
+
+type WriteAction = "override" | "bulk_override" | "reset";
+
+/**
+ * What a request id stands for: who, which write, and the body as the write understood it
+ * (keys sorted, the reason as stored). Two sends of the same request give the same value.
+ */
+export function requestFingerprint(action: WriteAction, req: WriteRequest, body: Record<string, unknown>): string {
+  const canonical = JSON.stringify([action, req.actor, req.role, req.reasonCode, req.reason, body]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+const sortedKeys = (keys: readonly BreakerKeyRef[]) => keys.map(keyString).sort();
 
 const { created_at: _default, ...ATTEMPT_WRITE_COLUMNS } = ATTEMPT_COLUMNS; // created_at: the table default
 
@@ -158,7 +176,7 @@ function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: str
   return { sql: keysUnchanged.sql(), params: keysUnchanged.params.parse(params), types: keysUnchanged.types };
 }
 
-async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditRow | undefined> {
+async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditRequestRow | undefined> {
   const rows = await auditByRequest.run(wh, {
     request_id: req.requestId,
     audit_since: addDaysToInstant(req.now, -REPLAY_WINDOW_DAYS),
@@ -166,7 +184,21 @@ async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditRow | 
   return rows[0];
 }
 
-function auditStatement(action: "override" | "bulk_override" | "reset", req: WriteRequest, changes: KeyChange[]): Statement {
+/** Whether the recorded request is this one (older rows without a fingerprint: same actor and action). */
+function sameRequest(audit: AuditRequestRow, action: WriteAction, req: WriteRequest, fingerprint: string): boolean {
+  if (audit.request_fingerprint === null) return audit.action === action && audit.actor === req.actor;
+  return audit.request_fingerprint === fingerprint;
+}
+
+function reused(req: WriteRequest): WriteError {
+  return {
+    ok: false,
+    error: "reused",
+    message: `request_id "${req.requestId}" was already used for a different request (another body, actor or action); send a new request_id`,
+  };
+}
+
+function auditStatement(action: WriteAction, req: WriteRequest, changes: KeyChange[], fingerprint: string): Statement {
   return {
     insert: "nba_orchestration.breaker_audit_log",
     columns: AUDIT_COLUMNS,
@@ -182,6 +214,7 @@ function auditStatement(action: "override" | "bulk_override" | "reset", req: Wri
         key_count: changes.length,
         keys_json: JSON.stringify(changes),
         created_at: req.now,
+        request_fingerprint: fingerprint,
       },
     ],
   };
@@ -211,7 +244,9 @@ function conflictMessage(k: KeySnapshot): string {
   return `${name} is not active (${s.status.replace("_", " ")}${s.lastAttemptAt ? `, last attempt ${s.lastAttemptAt}` : ""})`;
 }
 
-function replayOf<T>(audit: AuditRow, data: (changes: KeyChange[]) => T): WriteOutcome<T> {
+/** The earlier application of this request id: its result as a replay, or `reused` when it was another request. */
+function replayOf<T>(audit: AuditRow | AuditRequestRow, data: (changes: KeyChange[]) => T, check?: { action: WriteAction; req: WriteRequest; fingerprint: string }): WriteOutcome<T> {
+  if (check && !sameRequest(audit as AuditRequestRow, check.action, check.req, check.fingerprint)) return reused(check.req);
   return { ok: true, replay: true, data: data(JSON.parse(audit.keys_json) as KeyChange[]) };
 }
 
@@ -244,10 +279,12 @@ export interface OverrideResult {
 /** Override one active breaker now (operator or admin). */
 export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: WriteRequest): Promise<WriteOutcome<OverrideResult>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
+  const fingerprint = requestFingerprint("override", req, { keys: sortedKeys([key]) });
+  const check = { action: "override" as const, req, fingerprint };
   const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]! });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, fromAudit);
+    if (replay) return replayOf(replay, fromAudit, check);
     const snapshot = await readKeys(wh, [key], req.now);
     const k = snapshot.keys[0]!;
     const write = overrideRow(k.state, { ...req, reasonCode: req.reasonCode ?? "other" });
@@ -259,12 +296,12 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
       // The same request committed between our replay check and our read (its row and audit
       // record commit together): answer with what it wrote, as any replay does.
       const original = await findReplay(wh, req);
-      if (original) return replayOf(original, fromAudit);
+      if (original) return replayOf(original, fromAudit, check);
       return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) } } };
     }
     const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) };
-    const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change])], guardFor(snapshot, req), "override_breaker");
+    const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
     return done === "retry" ? "retry" : { ok: true, replay: false, data: { change } };
   });
 }
@@ -329,16 +366,18 @@ export async function applyBulkOverride(
 ): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string }>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
   const unique = dedupeKeys(keys);
+  const fingerprint = requestFingerprint("bulk_override", req, { keys: sortedKeys(unique), token });
+  const check = { action: "bulk_override" as const, req, fingerprint };
   const fromAudit = (changes: KeyChange[]) => ({ changes, batchId: req.requestId });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, fromAudit);
+    if (replay) return replayOf(replay, fromAudit, check);
     if (unique.length === 0) return { ok: false, error: "stale", message: "The preview selected no keys; nothing to apply" };
     const snapshot = await readKeys(wh, unique, req.now);
     const { preview, rows } = planBulk(snapshot, { ...req, batchId: req.requestId });
     if (preview.token !== token || rows.length === 0) {
       const original = await findReplay(wh, req); // the same request committed since our replay check
-      if (original) return replayOf(original, fromAudit);
+      if (original) return replayOf(original, fromAudit, check);
       return {
         ok: false,
         error: "stale",
@@ -347,11 +386,15 @@ export async function applyBulkOverride(
     }
     const done = await commit(
       wh,
-      [attemptInsert(rows, req.role), auditStatement("bulk_override", req, preview.changes)],
+      [attemptInsert(rows, req.role), auditStatement("bulk_override", req, preview.changes, fingerprint)],
       guardFor(snapshot, req),
       "bulk_override_breakers",
     );
     if (done === "retry") {
+      // The guard failed: either this same request committed meanwhile (a concurrent identical
+      // send — answer its result) or the keys changed (stale).
+      const original = await findReplay(wh, req);
+      if (original) return replayOf(original, fromAudit, check);
       return { ok: false, error: "stale", message: "The breakers changed while the override was applied; nothing was written. Preview again." };
     }
     return { ok: true, replay: false, data: { changes: preview.changes, batchId: req.requestId } };
@@ -368,10 +411,12 @@ export async function resetBreaker(
   req: WriteRequest,
 ): Promise<WriteOutcome<{ change: KeyChange; rowsRemoved: number }>> {
   if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
+  const fingerprint = requestFingerprint("reset", req, { keys: sortedKeys([key]) });
+  const check = { action: "reset" as const, req, fingerprint };
   const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, fromAudit);
+    if (replay) return replayOf(replay, fromAudit, check);
     const snapshot = await readKeys(wh, [key], req.now);
     const k = snapshot.keys[0]!;
     const write = resetRows(k.state, req);
@@ -382,7 +427,7 @@ export async function resetBreaker(
     }
     if (write.replay) {
       const original = await findReplay(wh, req); // the same request committed since our replay check
-      if (original) return replayOf(original, fromAudit);
+      if (original) return replayOf(original, fromAudit, check);
       return { ok: false, error: "stale", message: "This request was already applied" };
     }
     const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
@@ -395,7 +440,7 @@ export async function resetBreaker(
     };
     const done = await commit(
       wh,
-      [remove, attemptInsert([row], req.role), auditStatement("reset", req, [change])],
+      [remove, attemptInsert([row], req.role), auditStatement("reset", req, [change], fingerprint)],
       guardFor(snapshot, req),
       "reset_breaker",
     );

@@ -46,7 +46,8 @@ describe("format", () => {
       expect(out).toContain(`# HELP ${m.name} `);
       expect(out).toContain(`# TYPE ${m.name} ${m.type}\n`);
     }
-    expect(out.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual([]);
+    // Only the unlabelled sign-in counters have a sample (0) before their first event.
+    expect(out.split("\n").filter((l) => l && !l.startsWith("#"))).toEqual(["completeness_console_sign_in_failures_total 0", "completeness_console_sign_in_lockouts_total 0"]);
   });
 
   it("counts counters per label set", () => {
@@ -127,17 +128,25 @@ describe("who may scrape", () => {
     expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 401 });
   });
 
-  it("without METRICS_TOKEN: loopback requests to the embedded console only", () => {
+  it("without METRICS_TOKEN: loopback requests to the embedded console only, judged by the socket", () => {
+    (globalThis as { __completenessRequestGate?: string }).__completenessRequestGate = "gate-stamp";
     const env = { WAREHOUSE: "embedded" as const };
-    expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), env)).toEqual({ ok: true });
-    expect(authorizeScrape(req({ "x-forwarded-for": "::1", host: "[::1]:3000" }), env)).toEqual({ ok: true });
-    expect(authorizeScrape(req({ "x-forwarded-for": "::ffff:127.0.0.1", host: "127.0.0.1:3000" }), env)).toEqual({ ok: true });
-    expect(authorizeScrape(req({}), env)).toMatchObject({ ok: false, status: 403 });
-    expect(authorizeScrape(req({ "x-forwarded-for": "10.0.0.5", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 403 });
-    expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1, 203.0.113.9", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 403 });
-    expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1", host: "console.example.com" }), env)).toMatchObject({ ok: false, status: 403 });
-    expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1", host: "localhost:3000", "x-real-ip": "203.0.113.9" }), env)).toMatchObject({ ok: false, status: 403 });
-    expect(authorizeScrape(req({ "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), { WAREHOUSE: "bigquery" })).toMatchObject({ ok: false, status: 403 });
+    // X-Forwarded-For as the server holds it: whatever the client wrote, then the socket's address.
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), env)).toEqual({ ok: true });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "::1", host: "[::1]:3000" }), env)).toEqual({ ok: true });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "::ffff:127.0.0.1", host: "127.0.0.1:3000" }), env)).toEqual({ ok: true });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp" }), env)).toMatchObject({ ok: false, status: 403 });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "10.0.0.5", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 403 });
+    // A remote client writing a loopback address and Host is still remote.
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "127.0.0.1, 203.0.113.9", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 403 });
+    // Behind one trusted proxy on this machine, the address it saw is judged.
+    const proxied = { ...env, TRUSTED_PROXIES: "1" };
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "203.0.113.9, 127.0.0.1" }), proxied)).toMatchObject({ ok: false, status: 403 });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "127.0.0.1, 127.0.0.1" }), proxied)).toEqual({ ok: true });
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), { WAREHOUSE: "bigquery" })).toMatchObject({ ok: false, status: 403 });
+    // Without the socket-address hook nothing can be told apart: nothing is loopback.
+    (globalThis as { __completenessRequestGate?: string }).__completenessRequestGate = "another-stamp";
+    expect(authorizeScrape(req({ "x-completeness-gate": "gate-stamp", "x-forwarded-for": "127.0.0.1", host: "localhost:3000" }), env)).toMatchObject({ ok: false, status: 403 });
   });
 
   it("compares tokens in constant time, by value", () => {

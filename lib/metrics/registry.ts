@@ -2,6 +2,8 @@ import "server-only";
 
 import { createHash, timingSafeEqual } from "node:crypto";
 
+import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
+
 /**
  * The console's own metrics in the Prometheus text exposition format 0.0.4 (issue 6, item 3),
  * without a client library: `# HELP`, `# TYPE`, then `name{label="value"} number` lines.
@@ -45,7 +47,17 @@ export const HTTP_REQUEST_DURATION = def("completeness_console_http_request_dura
 export const WAREHOUSE_QUERIES_TOTAL = def("completeness_console_warehouse_queries_total", "counter", "Warehouse calls (query, execute, transaction, insert) by label and outcome");
 export const WAREHOUSE_QUERY_DURATION = def("completeness_console_warehouse_query_duration_seconds", "histogram", "Time of a warehouse call, by label");
 
-export const COUNTERS_AND_HISTOGRAMS = [HTTP_REQUESTS_TOTAL, HTTP_REQUEST_DURATION, WAREHOUSE_QUERIES_TOTAL, WAREHOUSE_QUERY_DURATION] as const;
+export const SIGN_IN_FAILURES_TOTAL = def("completeness_console_sign_in_failures_total", "counter", "Demo-account sign-ins refused for a wrong username or password (a locked attempt counts as a lockout instead)");
+export const SIGN_IN_LOCKOUTS_TOTAL = def("completeness_console_sign_in_lockouts_total", "counter", "Demo-account sign-ins refused because the username is locked for the client's address");
+
+export const COUNTERS_AND_HISTOGRAMS = [
+  HTTP_REQUESTS_TOTAL,
+  HTTP_REQUEST_DURATION,
+  WAREHOUSE_QUERIES_TOTAL,
+  WAREHOUSE_QUERY_DURATION,
+  SIGN_IN_FAILURES_TOTAL,
+  SIGN_IN_LOCKOUTS_TOTAL,
+] as const;
 
 /** Every metric family GET /metrics exposes, in exposition order. */
 export const METRIC_FAMILIES: readonly MetricDef[] = [...Object.values(GAUGES), ...COUNTERS_AND_HISTOGRAMS];
@@ -153,8 +165,12 @@ export function resetMetrics(): void {
   registry.histograms.clear();
 }
 
+/** Counters without labels are always exposed (0 before the first event), so rate() sees the start. */
+const UNLABELLED_COUNTERS = new Set([SIGN_IN_FAILURES_TOTAL.name, SIGN_IN_LOCKOUTS_TOTAL.name]);
+
 function counterSamples(metric: MetricDef): Sample[] {
-  return [...(registry.counters.get(metric.name)?.values() ?? [])].map((s) => ({ labels: s.labels, value: s.value }));
+  const samples = [...(registry.counters.get(metric.name)?.values() ?? [])].map((s) => ({ labels: s.labels, value: s.value }));
+  return samples.length === 0 && UNLABELLED_COUNTERS.has(metric.name) ? [{ value: 0 }] : samples;
 }
 
 function histogramSamples(metric: MetricDef): Sample[] {
@@ -239,22 +255,20 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
-const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d+)?$/i;
+const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1)$/i;
 
 /**
- * Whether a request came from this machine, as far as a route handler can tell: Next's server
- * sets `X-Forwarded-For` to the socket's address when the request carries none, so it must be
- * exactly one loopback address, and the Host must be a loopback name too (a reverse proxy on
- * the same machine forwards the public host name, or appends the client to X-Forwarded-For).
- * Headers can be forged by a client that reaches the port directly: this is a convenience for
- * a local demo, not a control — set METRICS_TOKEN wherever the port is reachable.
+ * Whether a request came from this machine: the client's address — the socket's, or what a
+ * trusted proxy saw (TRUSTED_PROXIES, lib/security/client-address.ts) — is a loopback address.
+ * Neither a client-written X-Forwarded-For nor the Host header counts (a remote client can write
+ * both). Without the request gate (lib/security/request-gate.ts) nothing can be told apart, so nothing is loopback.
+ * A reverse proxy on this machine makes every request look local: trust it (TRUSTED_PROXIES)
+ * so the address it forwards is judged instead, or set METRICS_TOKEN.
  */
-export function isLoopbackRequest(request: Request): boolean {
-  const forwardedFor = request.headers.get("x-forwarded-for");
-  if (forwardedFor === null || forwardedFor.includes(",") || !LOOPBACK_ADDRESS.test(forwardedFor.trim())) return false;
-  if (request.headers.get("forwarded") !== null || request.headers.get("x-real-ip") !== null) return false;
-  return LOOPBACK_HOST.test(request.headers.get("host") ?? new URL(request.url).host);
+export function isLoopbackRequest(request: Request, trust: TrustedProxies = parseTrustedProxies("0")): boolean {
+  if (!passedGate(request.headers)) return false;
+  const client = clientAddress(request.headers, trust);
+  return client !== null && LOOPBACK_ADDRESS.test(client);
 }
 
 /**
@@ -263,13 +277,13 @@ export function isLoopbackRequest(request: Request): boolean {
  * - unset, embedded warehouse: loopback requests only (see isLoopbackRequest), else 403.
  * - unset, BigQuery (production): refused (403) — a production scrape needs the token.
  */
-export function authorizeScrape(request: Request, env: { METRICS_TOKEN?: string; WAREHOUSE: "embedded" | "bigquery" }): ScrapeAccess {
+export function authorizeScrape(request: Request, env: { METRICS_TOKEN?: string; WAREHOUSE: "embedded" | "bigquery"; TRUSTED_PROXIES?: string }): ScrapeAccess {
   if (env.METRICS_TOKEN) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.get("authorization") ?? "");
     if (match && constantTimeEqual(match[1]!, env.METRICS_TOKEN)) return { ok: true };
     return { ok: false, status: 401, error: "Send Authorization: Bearer <METRICS_TOKEN>" };
   }
   if (env.WAREHOUSE !== "embedded") return { ok: false, status: 403, error: "Set METRICS_TOKEN to scrape the metrics" };
-  if (!isLoopbackRequest(request)) return { ok: false, status: 403, error: "Without METRICS_TOKEN the metrics are served to this machine only" };
+  if (!isLoopbackRequest(request, parseTrustedProxies(env.TRUSTED_PROXIES ?? "0"))) return { ok: false, status: 403, error: "Without METRICS_TOKEN the metrics are served to this machine only" };
   return { ok: true };
 }

@@ -88,12 +88,16 @@ export const auditRow = z.object({
 });
 export type AuditRow = z.infer<typeof auditRow>;
 
+/** An audit row with the fingerprint of the request it recorded (NULL on rows written before it). */
+export const auditRequestRow = auditRow.extend({ request_fingerprint: z.string().nullable() });
+export type AuditRequestRow = z.infer<typeof auditRequestRow>;
+
 export const auditByRequest = defineQuery({
   name: "audit_by_request",
   file: "breakers/audit_by_request.sql",
   params: z.object({ request_id: z.string().min(1), audit_since: ts }),
   types: { request_id: "STRING", audit_since: "TIMESTAMP" },
-  row: auditRow,
+  row: auditRequestRow,
 });
 
 /** A reset's DELETE; used as a statement of the reset's transaction. */

@@ -1,10 +1,13 @@
 import { decode, encode } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
+import { sessionUsable } from "@/lib/auth/revocation";
 import { authSecret } from "@/lib/auth/secret";
 import { SESSION_MAX_MS, SESSION_TOUCH_MS, type SessionClock, sessionExpired } from "@/lib/auth/session-policy";
 
+import { isAllowedHost } from "./allowed-hosts";
 import { contentSecurityPolicy, isPublicPath, securityHeaders } from "./headers";
+import { ALLOWED_METHODS, currentHostPolicy, isOwnOrigin } from "./request-policy";
 
 /**
  * The proxy (Next 16's middleware) on every request:
@@ -15,6 +18,9 @@ import { contentSecurityPolicy, isPublicPath, securityHeaders } from "./headers"
  *   redirected — they answer 401 themselves, also for API tokens the proxy cannot know;
  * - the session's idle window slides: the cookie is re-issued with a new `lastSeen` (at most
  *   once a minute), so 30 minutes without a request end the session; 8 hours end it anyway.
+ * Before any of that, requests nothing should handle are refused, with the security headers and
+ * JSON under /api: another Host (421, DNS rebinding), a method the console does not serve (405),
+ * a path whose percent-encoding is broken (400), a server action posted from another origin (403).
  */
 const COOKIE = "next-auth.session-token";
 const SECURE_COOKIE = "__Secure-next-auth.session-token";
@@ -23,8 +29,44 @@ function isHttps(req: NextRequest): boolean {
   return req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
 }
 
+function refusal(req: NextRequest, status: number, error: string, headers: Record<string, string> = {}): NextResponse {
+  const api = req.nextUrl.pathname.startsWith("/api/");
+  const response = api
+    ? NextResponse.json({ ok: false, code: status === 403 ? "forbidden" : "invalid", error }, { status, headers })
+    : new NextResponse(`${error}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
+/** A request the console must not handle, as the response that says why; null when it may go on. */
+function refuse(req: NextRequest): NextResponse | null {
+  if (!(ALLOWED_METHODS as readonly string[]).includes(req.method.toUpperCase())) {
+    return refusal(req, 405, `Method ${req.method} is not allowed`, { Allow: ALLOWED_METHODS.join(", ") });
+  }
+  if (!isAllowedHost(req.headers.get("host"), currentHostPolicy())) {
+    return refusal(req, 421, "This console does not answer to that host name");
+  }
+  try {
+    decodeURIComponent(req.nextUrl.pathname);
+  } catch {
+    return refusal(req, 400, "The path is not valid percent-encoded UTF-8");
+  }
+  // Next checks a server action's Origin itself, but answers a mismatch with a 500.
+  const origin = req.headers.get("origin");
+  if (req.method === "POST" && req.headers.has("next-action") && (!origin || !isOwnOrigin(origin, req.headers.get("host")))) {
+    return refusal(req, 403, "Cross-site request refused");
+  }
+  return null;
+}
+
 export async function handleRequest(req: NextRequest, options: { dev: boolean }): Promise<NextResponse> {
   const https = isHttps(req);
+  const refused = refuse(req);
+  if (refused) {
+    const strict = "default-src 'none'; frame-ancestors 'none'";
+    for (const [name, value] of Object.entries(securityHeaders(strict, https))) refused.headers.set(name, value);
+    return refused;
+  }
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, { dev: options.dev, https });
   const requestHeaders = new Headers(req.headers);
@@ -37,7 +79,7 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean })
   const secret = authSecret();
   const token = raw ? await decode({ token: raw, secret }).catch(() => null) : null;
   const now = Date.now();
-  const live = token && !sessionExpired(token as SessionClock, now) ? token : null;
+  const live = token && !sessionExpired(token as SessionClock, now) && sessionUsable(token.sid, now) ? token : null;
 
   let response: NextResponse;
   if (!live && !isPublicPath(pathname) && !pathname.startsWith("/api/")) {

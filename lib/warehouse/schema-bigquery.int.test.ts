@@ -64,7 +64,7 @@ const IDEMPOTENT = /CREATE TABLE IF NOT EXISTS|ADD COLUMN IF NOT EXISTS|WHERE NO
 const codeOf = (q: string) => q.replace(/--.*$/gm, "").trim(); // comments keep the logical names
 
 describe("applying the schema to a project that runs the original", () => {
-  it("creates the console's three tables and the lock's row, adds the console's columns to reprocess_attempts, and changes nothing else", async () => {
+  it("creates the console's three tables and the lock's row, adds the console's columns to its audit log and reprocess_attempts, and changes nothing else", async () => {
     answerTables(ORIGINAL_TABLES);
     const steps = await applyBigQuerySchema(warehouse());
 
@@ -73,14 +73,15 @@ describe("applying the schema to a project that runs the original", () => {
     expect(creates).toEqual(["ops_orch.api_tokens", "ops_orch.breaker_audit_log", "ops_orch.console_write_lock"]);
     expect(sent.filter((q) => q.startsWith("INSERT INTO ops_orch.console_write_lock"))).toHaveLength(1);
     const added = sent.filter((q) => /ADD COLUMN/.test(q)).map((q) => /ALTER TABLE (\S+) ADD COLUMN IF NOT EXISTS (\w+)/.exec(q)!.slice(1).join(" "));
-    expect(added).toEqual(
-      ["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
-    );
+    expect(added).toEqual([
+      "ops_orch.breaker_audit_log request_fingerprint",
+      ...["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
+    ]);
     // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
     expect(sent.join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
     expect(sent.filter((q) => /SET OPTIONS/.test(q))).toHaveLength(3); // the console tables' descriptions
     expect(sent.length).toBe(steps.filter((s) => s.run).length);
-    expect(sent).toHaveLength(15);
+    expect(sent).toHaveLength(16);
     expect(steps.filter((s) => !s.run).map((s) => s.why)).toContain("exists: its options are left as they are");
     expect(steps.some((s) => s.missing)).toBe(false);
     // Logical dataset names become the configured ones, including in the existence checks.
@@ -92,7 +93,7 @@ describe("applying the schema to a project that runs the original", () => {
     answerTables(loadSchemaFiles().map((f) => f.file.slice(0, -".sql".length)));
     await applyBigQuerySchema(warehouse());
     const sent = applied().map(codeOf);
-    expect(sent).toHaveLength(15);
+    expect(sent).toHaveLength(16);
     for (const q of sent) expect(q).toMatch(IDEMPOTENT);
   });
 
@@ -112,7 +113,7 @@ describe("applying the schema to a project that runs the original", () => {
     const steps = await applyBigQuerySchema(warehouse(), { dryRun: true });
     expect(applied()).toEqual([]);
     expect(fake.queryCalls()).toHaveLength(5); // one INFORMATION_SCHEMA read per dataset
-    expect(steps.filter((s) => s.run)).toHaveLength(15);
+    expect(steps.filter((s) => s.run)).toHaveLength(16);
   });
 
   it("stops at the first failing statement, naming its file, and runs nothing after it", async () => {
@@ -164,7 +165,7 @@ describe("npm run schema:apply", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("would run nba_orchestration.console_write_lock.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.console_write_lock (");
     expect(stdout).toMatch(/skipped\s+nba_orchestration\.reprocess_attempts\.sql: ALTER TABLE nba_orchestration\.reprocess_attempts SET OPTIONS \(partition_expiration_days = 365\);?\s+\(exists: its options are left as they are\)/);
-    expect(stdout).toMatch(/dry run: would run 15 statement\(s\) in project fault-project; \d+ skipped/);
+    expect(stdout).toMatch(/dry run: would run 16 statement\(s\) in project fault-project; \d+ skipped/);
     expect(stdout).not.toContain("warning");
     expect(applied()).toEqual([]);
   }, 60_000);

@@ -72,6 +72,7 @@ const AUDIT_LOG: Col[] = [
   ["key_count", "INT64"],
   ["keys_json", "STRING"],
   ["created_at", "TIMESTAMP"],
+  ["request_fingerprint", "STRING"],
 ];
 
 const API_TOKENS: Col[] = [
@@ -268,9 +269,9 @@ describe("embedded schema from sql/schema", () => {
     expect(cols.find((c) => c.column_name === "created_at")?.column_default).toBe("current_timestamp");
   });
 
-  it("requires every audit column except reason_code", async () => {
+  it("requires every audit column except reason_code and request_fingerprint (NULL on older rows)", async () => {
     const cols = (await columns()).filter((c) => c.table === "nba_orchestration.breaker_audit_log");
-    expect(cols.filter((c) => c.is_nullable === "YES").map((c) => c.column_name)).toEqual(["reason_code"]);
+    expect(cols.filter((c) => c.is_nullable === "YES").map((c) => c.column_name)).toEqual(["reason_code", "request_fingerprint"]);
   });
 
   it("fills created_at when an insert leaves it out", async () => {

@@ -12,7 +12,8 @@ SELECT
   reason,
   key_count,
   keys_json,
-  created_at
+  created_at,
+  request_fingerprint
 FROM nba_orchestration.breaker_audit_log
 WHERE created_at >= @audit_since
   AND request_id = @request_id

@@ -18,10 +18,15 @@ CREATE TABLE IF NOT EXISTS nba_orchestration.breaker_audit_log (
   reason STRING NOT NULL,       -- the operator's free-text reason (required for every write)
   key_count INT64 NOT NULL,     -- number of breaker keys the write affected
   keys_json STRING NOT NULL,    -- JSON array of the keys with their before -> after state
-  created_at TIMESTAMP NOT NULL -- when the write was applied (UTC instant)
+  created_at TIMESTAMP NOT NULL, -- when the write was applied (UTC instant)
+  request_fingerprint STRING    -- SHA-256 of actor, action and normalized body: the request this request_id names
 )
 PARTITION BY DATE(created_at)
 CLUSTER BY action, actor;
+
+-- request_fingerprint on a table created before it existed (NULL on those older rows: a request id
+-- found there is matched on actor and action only).
+ALTER TABLE nba_orchestration.breaker_audit_log ADD COLUMN IF NOT EXISTS request_fingerprint STRING;
 
 -- In a separate statement: the offline validator rejects OPTIONS after CLUSTER BY (see
 -- nba_orchestration.reprocess_attempts.sql). Same effect in BigQuery.

@@ -84,6 +84,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** `healthy` (default): until /api/health answers below 500; `listening`: until it answers at all. */
   waitFor?: "healthy" | "listening";
+  /** The address to listen on (default 127.0.0.1); `0.0.0.0` to be reached from another address. */
+  listen?: string;
 }
 
 /** The build to serve: `.next`, or NEXT_DIST_DIR when a second build directory is in use. */
@@ -100,7 +102,7 @@ export async function startConsole(options: StartOptions): Promise<RunningConsol
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", options.listen ?? "127.0.0.1"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 import { encode } from "next-auth/jwt";
 
 import { authSecret } from "@/lib/auth/secret";
@@ -5,7 +7,7 @@ import type { Role } from "@/lib/auth/roles";
 
 /** A session cookie as next-auth would issue it after signing in as a demo account. */
 export async function sessionCookie(role: Role, name: string = role, at = Date.now(), secret = authSecret()): Promise<string> {
-  const token = await encode({ token: { name, role, loginAt: at, lastSeen: at }, secret });
+  const token = await encode({ token: { name, role, loginAt: at, lastSeen: at, sid: randomUUID() }, secret });
   return `next-auth.session-token=${token}`;
 }
 

@@ -42,6 +42,8 @@ import { sessionCookie } from "@/test/support/session";
 const SEED = Number(process.env.FC_SEED ?? 20_260_707);
 const RUNS = Math.max(1_000, Number(process.env.HOSTILE_RUNS ?? 1_000));
 const ORIGIN = "http://console.test";
+// The test requests go to this host name: allowed like a configured public name would be.
+process.env.ALLOWED_HOSTS = "console.test";
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 let wh: Warehouse;
 let tables: string[] = [];

@@ -15,6 +15,8 @@ import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from
 import { sessionCookie } from "@/test/support/session";
 
 const ORIGIN = "http://console.test";
+// The test requests go to this host name: allowed like a configured public name would be.
+process.env.ALLOWED_HOSTS = "console.test";
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 let wh: Warehouse;
 

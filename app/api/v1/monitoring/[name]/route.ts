@@ -10,7 +10,7 @@ import { WarehouseError } from "@/lib/warehouse";
  * query as JSON, `{ as_of, now, rows }` with exactly the contract's row fields
  * (lib/monitoring/schemas.ts). Polled by the console and called by the CLI and automation.
  *
- * - 404 `{ error, field: "name" }` for an unknown query name; 400 `{ error, field }` naming
+ * - 401 first when nobody is signed in; then 404 `{ error, field: "name" }` for an unknown query name; 400 `{ error, field }` naming
  *   `as_of` or `now` when one is malformed; 503 `{ error }` with a safe message when the
  *   warehouse fails and no earlier result exists.
  * - The data layer caches per query and parameters; the response itself is `private, no-store`
@@ -30,13 +30,14 @@ function json(body: unknown, status: number, headers: Record<string, string> = {
 export const GET = withHttpMetrics("/api/v1/monitoring/[name]", monitoringRoute);
 
 async function monitoringRoute(request: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
+  // Who is asking, before anything is said: 401 anonymous, even about names (the data layer
+  // checks the role too).
+  const auth = await authenticate(request);
+  if (!auth.ok) return auth.response;
   const { name } = await params;
   if (!isMonitoringQueryName(name)) {
     return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
   }
-  // Who is asking, before anything is read: 401 anonymous (the data layer checks the role too).
-  const auth = await authenticate(request);
-  if (!auth.ok) return auth.response;
   const { actor } = auth;
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });

@@ -1,0 +1,70 @@
+/**
+ * The demo builder must not replace a database another console is using, nor one holding writes
+ * the console made: a lock file with a live pid refuses; console writes need --force and leave
+ * a copy.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+
+import { afterEach, describe, expect, it } from "vitest";
+
+import { type TempDatabase, prepareDatabase } from "@/test/support/console-server";
+import { attemptRow, insertAttempts } from "@/test/support/fixtures";
+
+import { DEMO_OPERATORS } from "./build";
+import { countConsoleWrites } from "./console-writes";
+import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockPath } from "./db-lock";
+
+const DEMO_ACTORS = Object.values(DEMO_OPERATORS).map((o) => o.actor);
+let db: TempDatabase | undefined;
+afterEach(() => db?.remove());
+
+describe("the database lock", () => {
+  it("refuses while another live process holds it, and takes over a dead owner's", async () => {
+    db = await prepareDatabase();
+    const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    try {
+      writeFileSync(lockPath(db.path), JSON.stringify({ pid: other.pid }));
+      expect(() => acquireDatabaseLock(db!.path)).toThrow(DatabaseLockedError);
+      expect(() => acquireDatabaseLock(db!.path)).toThrow(new RegExp(`pid ${other.pid}`));
+      // The npm start that runs the builder holds it for it.
+      expect(() => acquireDatabaseLock(db!.path, { allowHolder: other.pid })).not.toThrow();
+    } finally {
+      other.kill();
+      await new Promise((r) => other.once("exit", r));
+    }
+    const lock = acquireDatabaseLock(db.path); // the owner is gone: stale
+    expect(JSON.parse(readFileSync(lockPath(db.path), "utf8")).pid).toBe(process.pid);
+    lock.release();
+    expect(existsSync(lockPath(db.path))).toBe(false);
+  });
+
+  it("is taken before the database exists, on a fresh clone without its directory", async () => {
+    db = await prepareDatabase();
+    const fresh = `${db.dir}/not-yet/console.duckdb`;
+    const lock = acquireDatabaseLock(fresh);
+    expect(existsSync(lockPath(fresh))).toBe(true);
+    lock.release();
+  });
+});
+
+describe("console writes", () => {
+  it("counts rows the console wrote, not the demo's own operators' or the processors'", async () => {
+    db = await prepareDatabase(async (wh) => {
+      await insertAttempts(wh, [
+        attemptRow({ processor_name: "player_daily_cache", entity_id: "a", analysis_date: "2026-01-01", attempt_number: 1, attempted_at: "2026-01-02T00:00:00Z", event_type: "failure" }),
+        attemptRow({ processor_name: "player_daily_cache", entity_id: "a", analysis_date: "2026-01-01", attempt_number: 2, attempted_at: "2026-01-03T00:00:00Z", event_type: "override", actor: "maria.ops" }),
+      ]);
+    });
+    expect(await countConsoleWrites(db.path, DEMO_ACTORS)).toBe(0);
+    db.remove();
+    db = await prepareDatabase(async (wh) => {
+      await insertAttempts(wh, [
+        attemptRow({ processor_name: "player_daily_cache", entity_id: "a", analysis_date: "2026-01-01", attempt_number: 2, attempted_at: "2026-01-03T00:00:00Z", event_type: "override", actor: "operator" }),
+      ]);
+    });
+    expect(await countConsoleWrites(db.path, DEMO_ACTORS)).toBe(1);
+    const copy = keepCopy(db.path, "test");
+    expect(existsSync(copy)).toBe(true);
+  });
+});

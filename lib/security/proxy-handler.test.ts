@@ -1,0 +1,66 @@
+/**
+ * The proxy's refusals: every bad request is a 4xx with the security headers, decided before
+ * any page or route runs.
+ */
+import { hostname } from "node:os";
+
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it } from "vitest";
+
+let handleRequest: typeof import("./proxy-handler").handleRequest;
+
+beforeAll(async () => {
+  process.env.NEXTAUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  process.env.NEXTAUTH_URL = "http://localhost:3000";
+  ({ handleRequest } = await import("./proxy-handler"));
+});
+
+const run = (url: string, init: { method?: string; headers?: Record<string, string> } = {}) =>
+  handleRequest(new NextRequest(url, { method: init.method ?? "GET", headers: { host: new URL(url).host, ...init.headers } }), { dev: false });
+
+function expectSecurityHeaders(res: Response) {
+  expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  expect(res.headers.get("x-frame-options")).toBe("DENY");
+}
+
+describe("hosts", () => {
+  it("refuses a Host that is not the console's (a DNS-rebinding page) with 421", async () => {
+    const res = await run("http://rebind.attacker.example:3000/api/v1/audit", { headers: { origin: "http://rebind.attacker.example:3000" } });
+    expect(res.status).toBe(421);
+    expectSecurityHeaders(res);
+  });
+
+  it("accepts NEXTAUTH_URL's host, and this machine's loopback names and host name on the embedded demo", async () => {
+    for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", `${hostname()}:3000`]) {
+      const res = await run(`http://${host}/login`);
+      expect(res.status, host).toBeLessThan(400);
+    }
+  });
+});
+
+describe("methods and malformed requests", () => {
+  // TRACE cannot even be built as a fetch Request: the request gate answers it (request-gate.test.ts).
+  it.each(["PUT", "PATCH", "DELETE", "PROPFIND"])("answers %s with 405 and Allow", async (method) => {
+    const res = await run("http://localhost:3000/", { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, POST");
+    expectSecurityHeaders(res);
+  });
+
+  it("answers a path with broken percent-encoding with 400 JSON under /api", async () => {
+    const res = await run("http://localhost:3000/api/v1/entities/%E0%A4%A");
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectSecurityHeaders(res);
+  });
+
+  it("refuses a server action posted from another origin with 403", async () => {
+    const res = await run("http://localhost:3000/breakers", {
+      method: "POST",
+      headers: { origin: "http://evil.example", "next-action": "0123abcd", "content-type": "text/plain" },
+    });
+    expect(res.status).toBe(403);
+    expectSecurityHeaders(res);
+  });
+});
