@@ -200,8 +200,21 @@ export interface Decision {
   processes: boolean;
   /** A failed attempt to record (nextAttemptRow with ok: false). Never in bootstrap. */
   countsAsFailure: boolean;
-  /** is_production_ready: own ready AND cascade ready (bootstrap does not make data ready). */
+  /**
+   * The data is ready: own ready AND cascade ready (bootstrap does not make data ready). What a
+   * live recheck reports; the output row's is_production_ready is `writtenProductionReady`.
+   */
   productionReady: boolean;
+}
+
+/**
+ * `is_production_ready` as written to the output row: the data is ready AND the processor
+ * processed the key. A key skipped because its breaker is active was not processed, whatever its
+ * data now holds: writing it as ready would let downstream processors (which read this flag as
+ * their upstream's readiness) and the readiness figures count a row nobody produced.
+ */
+export function writtenProductionReady(decision: Pick<Decision, "processes" | "productionReady">): boolean {
+  return decision.processes && decision.productionReady;
 }
 
 /**

@@ -7,6 +7,7 @@
  * Tripped keys are made either by inserting the rows a processor writes (failure, failure,
  * trip) or, where the engine's reaction matters, by running the engine three times.
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
@@ -93,6 +94,7 @@ const request = (fields: Partial<WriteRequest> = {}): WriteRequest => ({
   reason: "Box scores were backfilled",
   requestId: "req-1",
   now: NOW,
+  deployment: CONSOLE_DEPLOYMENT,
   ...fields,
 });
 
@@ -278,7 +280,7 @@ describe("override", () => {
     // Bulk and reset keep it verbatim too.
     const k2 = key("reaves");
     await tripKey(k2);
-    const preview = await previewBulkOverride(wh, [k2], NOW);
+    const preview = await previewBulkOverride(wh, [k2], NOW, CONSOLE_DEPLOYMENT);
     expect(await applyBulkOverride(wh, [k2], preview.token, request({ reason, requestId: "req-bulk" }))).toMatchObject({ ok: true });
     expect(String((await rowsOf(k2)).at(-1)!.notes).endsWith(`Reason: ${reason}`)).toBe(true);
     expect(await resetBreaker(wh, k2, request({ reason, role: "admin", requestId: "req-reset" }))).toMatchObject({ ok: true });
@@ -311,7 +313,7 @@ describe("an override really unblocks the processor", () => {
 
   it("after three failed runs and an override, the next run processes the key instead of skipping it", async () => {
     const run = (now: string) =>
-      runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["k_fixed", "k_still"], now });
+      runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["k_fixed", "k_still"], now });
     for (const now of ["2024-12-11T10:00:00.000Z", "2024-12-12T10:00:00.000Z", TRIP_AT]) await run(now);
     expect((await stateOf(key("k_fixed"))).status).toBe("active");
     const blocked = await run(NOW);
@@ -365,7 +367,7 @@ describe("bulk override", () => {
   });
 
   it("preview lists exactly the active keys with before → after, and skips the others with why", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     expect(preview.changes.map((c) => `${c.processor}|${c.entity_id}|${c.analysis_date}`).sort()).toEqual(
       active.map((k) => `${k.processor}|${k.entity_id}|${k.analysis_date}`).sort(),
     );
@@ -380,7 +382,7 @@ describe("bulk override", () => {
   });
 
   it("apply with the token writes every previewed row and one audit record with key_count = preview count", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     const before = await counts();
     const result = await applyBulkOverride(wh, all, preview.token, request({ requestId: "bulk-1" }));
     expect(result).toMatchObject({ ok: true, replay: false });
@@ -402,7 +404,7 @@ describe("bulk override", () => {
   });
 
   it("apply after a key changed since the preview is stale and writes nothing", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     await overrideBreaker(wh, active[1]!, request({ requestId: "single", actor: "dave" }));
     const before = await counts();
     const result = await applyBulkOverride(wh, all, preview.token, request({ requestId: "bulk-2" }));
@@ -414,7 +416,7 @@ describe("bulk override", () => {
   });
 
   it("a transaction that fails part-way (the audit insert violates NOT NULL) leaves nothing written", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     const before = await counts();
     // A proxy that breaks the 2nd statement of the write (the audit insert): the attempt rows
     // were already appended inside the transaction when it fails.
@@ -482,7 +484,7 @@ describe("reset", () => {
     );
     expect(left).toHaveLength(1);
     expect(left[0]).toMatchObject({
-      processor_name: "ml_feature_store", // canonical, never the alias
+      processor_name: "ml_feature_store_v2", // the name the deployment's pipeline reads, whatever names the deleted rows had
       attempt_number: 0,
       skip_reason: "RESET",
       event_type: "reset",

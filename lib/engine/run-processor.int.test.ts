@@ -13,6 +13,7 @@
  *   L7d = [12-04, 12-10] = d22, d23, d24 (3 games)   L14d = [11-27, 12-10] = d18..d24 (7 games)
  * On D, LAL plays at BOS (d25 % 3 = 1) and GSW hosts MIA: the cascade's opponents.
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { addDays } from "@/lib/completeness/dates";
@@ -102,7 +103,7 @@ describe("decisions and output rows", () => {
 
   it("PSZA on D: process, 9/10 = 90.0 is ready, 8/10 skips, a rookie has no games expected", async () => {
     const now = at(D);
-    const run = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_nine", "p_eight", "rookie"], now, runId: "run-1" });
+    const run = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_nine", "p_eight", "rookie"], now, runId: "run-1" });
     expect(run.writes).toBe(1);
     expect(Object.fromEntries(run.outcomes.map((o) => [o.entity, o.decision.action]))).toEqual({
       p_full: "process",
@@ -191,7 +192,7 @@ describe("decisions and output rows", () => {
     // 2024-11-08 is day 17 after 2024-10-22. p_early lost 10-26: L10 = d0..d8 (9 games) → 8/9.
     const early = "2024-11-08";
     const now1 = at(early);
-    const r1 = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: early, entities: ["p_early"], now: now1 });
+    const r1 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: early, entities: ["p_early"], now: now1 });
     expect(r1.outcomes[0]!.decision.action).toBe("process_bootstrap");
     expect((await outputsAt("player_shot_zone_analysis", now1)).get("p_early")).toMatchObject({
       expected_games_count: 9,
@@ -205,7 +206,7 @@ describe("decisions and output rows", () => {
     });
     // An explicit backfill run on D (day 50): bootstrap too.
     const now2 = at(D, "11:00:00.000");
-    const r2 = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now: now2, backfill: true });
+    const r2 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now: now2, backfill: true });
     expect(r2.outcomes[0]!.decision.action).toBe("process_bootstrap");
     expect((await outputsAt("player_shot_zone_analysis", now2)).get("p_eight")).toMatchObject({
       completeness_percentage: 80,
@@ -226,6 +227,7 @@ describe("decisions and output rows", () => {
     // a value like 89.96 cannot occur: it needs ≥ 200 expected games, and windows hold ≤ 30.)
     const now1 = at(D);
     const r1 = await runProcessor(wh, {
+      deployment: CONSOLE_DEPLOYMENT,
       processor: "player_daily_cache",
       date: D,
       entities: ["p_multi", "p_full", "rookie"],
@@ -278,7 +280,7 @@ describe("decisions and output rows", () => {
     // A threshold of 66.6: every window passes → processed, and since the key had one failure
     // a `success` row closes the streak.
     const now2 = at(D, "12:00:00.000");
-    const r2 = await runProcessor(wh, { processor: "player_daily_cache", date: D, entities: ["p_multi"], now: now2, thresholds: { player_daily_cache: 66.6 } });
+    const r2 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_daily_cache", date: D, entities: ["p_multi"], now: now2, thresholds: { player_daily_cache: 66.6 } });
     expect(r2.outcomes[0]!.decision).toMatchObject({ action: "process", reason: "processed_successfully" });
     expect((await outputsAt("player_daily_cache", now2)).get("p_multi")).toMatchObject({
       l7d_completeness_pct: 66.7,
@@ -290,10 +292,10 @@ describe("decisions and output rows", () => {
   });
 
   it("every processing_decision_reason written comes from the fixed set", async () => {
-    await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "rookie", "p_multi"], now: at(D) });
-    await runProcessor(wh, { processor: "player_daily_cache", date: D, entities: ["p_full", "p_multi", "rookie"], now: at(D) });
-    await runProcessor(wh, { processor: "team_defense_zone_analysis", date: D, entities: TEAMS, now: at(D) });
-    await runProcessor(wh, { processor: "upcoming_team_game_context", date: D, entities: TEAMS.map((t) => `${t}_${D}`), now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "rookie", "p_multi"], now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_daily_cache", date: D, entities: ["p_full", "p_multi", "rookie"], now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "team_defense_zone_analysis", date: D, entities: TEAMS, now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "upcoming_team_game_context", date: D, entities: TEAMS.map((t) => `${t}_${D}`), now: at(D) });
     for (const table of OUTPUT_TABLES) {
       const rows = await wh.query<{ r: string | null }>(`SELECT DISTINCT processing_decision_reason AS r FROM ${table}`);
       for (const { r } of rows) expect(PROCESSING_DECISION_REASONS).toContain(r);
@@ -314,7 +316,7 @@ describe("circuit breaker over repeated runs", () => {
   });
 
   const run = (now: string) =>
-    runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "p_eight2"], now, runId: `run@${now}` });
+    runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "p_eight2"], now, runId: `run@${now}` });
   const T1 = at(D);
   const T2 = at(addDays(D, 1));
   const T3 = at(addDays(D, 2));
@@ -447,6 +449,7 @@ describe("cascade (player_composite_factors)", () => {
     // LAL's, GSW's are MIA's, MIA's are GSW's.
     const now = at(D);
     const r = await runProcessor(wh, {
+      deployment: CONSOLE_DEPLOYMENT,
       processor: "player_composite_factors",
       date: D,
       entities: ["c_ready", "c_nopsza", "c_ownbad", "b_player", "g_player", "m_player"],
@@ -497,7 +500,7 @@ describe("cascade (player_composite_factors)", () => {
       [{ game_date: D, player_lookup: "debut", team_abbr: "LAL", opponent_team_abbr: "BOS", processed_at: t, is_production_ready: true }],
     );
     // LAL plays at BOS on D; BOS's TDZA and BOS_2024-12-11 UTGC rows are ready (see above).
-    const r = await evaluateProcessorRun(wh, { processor: "player_composite_factors", date: D, entities: ["debut"], now: at(D, "11:00:00.000") });
+    const r = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_composite_factors", date: D, entities: ["debut"], now: at(D, "11:00:00.000") });
     expect(r.outcomes[0]!.cascade).toMatchObject({ ready: true, notReady: [] });
     expect(r.outcomes[0]!.decision.action).toBe("process_no_games_expected");
   });
@@ -506,7 +509,7 @@ describe("cascade (player_composite_factors)", () => {
     await wh.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, [
       { analysis_date: D, player_lookup: "c_ready", processed_at: at(D, "09:00:00.000"), is_production_ready: false },
     ]);
-    const r = await evaluateProcessorRun(wh, { processor: "player_composite_factors", date: D, entities: ["c_ready"], now: at(D, "11:00:00.000") });
+    const r = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_composite_factors", date: D, entities: ["c_ready"], now: at(D, "11:00:00.000") });
     expect(r.outcomes[0]!.decision.action).toBe("skip_upstream_not_ready");
     expect(r.outcomes[0]!.cascade.notReady).toEqual(["player_shot_zone_analysis"]);
   });
@@ -534,7 +537,7 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     const t = `${RUN_DATE}T05:00:00.000Z`;
     await big.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, players.map((p) => ({ analysis_date: RUN_DATE, player_lookup: p, processed_at: t, is_production_ready: true })));
     await big.insert("nba_precompute.team_defense_zone_analysis", TDZA_T, TEAMS30.map((x) => ({ analysis_date: RUN_DATE, team_abbr: x, processed_at: t, is_production_ready: true })));
-    await runProcessor(big, { processor: "player_shot_zone_analysis", date: RUN_DATE, entities: players.slice(0, 20), now: morningAfter(RUN_DATE), thresholds: { player_shot_zone_analysis: 101 } });
+    await runProcessor(big, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: RUN_DATE, entities: players.slice(0, 20), now: morningAfter(RUN_DATE), thresholds: { player_shot_zone_analysis: 101 } });
   });
 
   afterAll(async () => {
@@ -548,10 +551,10 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     ["upcoming_player_game_context", 3], // + games on the date (it records each player's opponent)
   ] as const)("%s: the same %i reads for 10 and for 450 players, and one write", async (processor, reads) => {
     const counted = countingWarehouse(big);
-    const few = await evaluateProcessorRun(counted.wh, { processor, date: RUN_DATE, entities: players.slice(0, 10), now: at(RUN_DATE) });
+    const few = await evaluateProcessorRun(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players.slice(0, 10), now: at(RUN_DATE) });
     const fewCalls = { ...counted.counts };
     counted.reset();
-    const many = await evaluateProcessorRun(counted.wh, { processor, date: RUN_DATE, entities: players, now: at(RUN_DATE) });
+    const many = await evaluateProcessorRun(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players, now: at(RUN_DATE) });
     const manyCalls = { ...counted.counts };
     expect(many.outcomes).toHaveLength(450);
     expect(manyCalls).toEqual(fewCalls);
@@ -562,7 +565,7 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     expect(many.outcomes.every((o) => o.windows.find((w) => w.id === "l10")?.expected === 10)).toBe(true);
 
     counted.reset();
-    const written = await runProcessor(counted.wh, { processor, date: RUN_DATE, entities: players, now: at(RUN_DATE, "11:00:00.000") });
+    const written = await runProcessor(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players, now: at(RUN_DATE, "11:00:00.000") });
     expect(written.writes).toBe(1);
     expect(counted.counts).toEqual({ query: reads, execute: 0, transaction: 1, insert: 0 });
     expect(totalCalls(counted.counts)).toBe(reads + 1);
