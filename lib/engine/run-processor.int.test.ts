@@ -13,10 +13,10 @@
  *   L7d = [12-04, 12-10] = d22, d23, d24 (3 games)   L14d = [11-27, 12-10] = d18..d24 (7 games)
  * On D, LAL plays at BOS (d25 % 3 = 1) and GSW hosts MIA: the cascade's opponents.
  */
-import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { addDays } from "@/lib/completeness/dates";
+import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT, ORIGINAL_DEPLOYMENT, buildDeployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { PROCESSING_DECISION_REASONS } from "@/lib/completeness/readiness";
 import { evaluateProcessorRun, runProcessor } from "@/lib/engine/run-processor";
@@ -309,6 +309,73 @@ describe("decisions and output rows", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe("the deployment: the pipeline's name and threshold", () => {
+  beforeEach(async () => {
+    await clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]);
+  });
+
+  it("the threshold comes from the deployment: 8/10 = 80% is ready at a pipeline threshold of 70, not at 90", async () => {
+    const at70 = buildDeployment({ readers: "console", thresholds: { player_shot_zone_analysis: 70 } });
+    const now = at(D);
+    const r70 = await runProcessor(wh, { deployment: at70, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now });
+    expect(r70.outcomes[0]!.own).toMatchObject({ ready: true, threshold: 70 });
+    expect(r70.outcomes[0]!.decision).toMatchObject({ action: "process", reason: "processed_successfully" });
+    expect((await outputsAt("player_shot_zone_analysis", now)).get("p_eight")).toMatchObject({ completeness_percentage: 80, is_production_ready: true });
+    expect(await attemptsOf("player_shot_zone_analysis", "p_eight")).toEqual([]);
+
+    const r90 = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now });
+    expect(r90.outcomes[0]!.decision).toMatchObject({ action: "skip_incomplete" });
+    // A what-if threshold still takes precedence over the deployment's.
+    const whatIf = await evaluateProcessorRun(wh, { deployment: at70, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now, thresholds: { player_shot_zone_analysis: 85 } });
+    expect(whatIf.outcomes[0]!.own).toMatchObject({ ready: false, threshold: 85 });
+  });
+
+  it("attempt rows carry the name the deployment's pipeline reads; the key's rows are read under any alias", async () => {
+    const run = (now: string) =>
+      runProcessor(wh, { deployment: ORIGINAL_DEPLOYMENT, processor: "ml_feature_store", date: D, entities: ["p_eight"], now });
+    // An older failure under the canonical name (written before the deployment named the pipeline's).
+    await wh.insert(
+      "nba_orchestration.reprocess_attempts",
+      { processor_name: "STRING", entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", attempted_at: "TIMESTAMP", skip_reason: "STRING", circuit_breaker_tripped: "BOOL" },
+      [{ processor_name: "ml_feature_store", entity_id: "p_eight", analysis_date: D, attempt_number: 1, attempted_at: at(addDays(D, -1)), skip_reason: "incomplete_upstream_data", circuit_breaker_tripped: false }],
+    );
+    const second = await run(at(D));
+    expect(second.outcomes[0]!.decision).toMatchObject({ action: "skip_incomplete" });
+    expect(second.outcomes[0]!.attempt).toMatchObject({ processor_name: "ml_feature_store_v2", attempt_number: 2, event_type: "failure" });
+    const third = await run(at(addDays(D, 1)));
+    expect(third.outcomes[0]!.attempt).toMatchObject({ processor_name: "ml_feature_store_v2", attempt_number: 3, event_type: "trip" });
+    expect((await attemptsOf("ml_feature_store_v2" as ProcessorName, "p_eight")).map((r) => r.attempt_number)).toEqual([2, 3]);
+  });
+
+  it("a key skipped because its breaker is active is written not production ready, even when its data is complete", async () => {
+    // p_full's data is complete; its breaker tripped yesterday (under the pipeline's name).
+    const tripAt = at(addDays(D, -1));
+    const base = { processor_name: "player_shot_zone_analysis", entity_id: "p_full", analysis_date: D, completeness_pct: 50, skip_reason: "incomplete_upstream_data", manual_override_applied: false };
+    await wh.insert(
+      "nba_orchestration.reprocess_attempts",
+      { processor_name: "STRING", entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", attempted_at: "TIMESTAMP", completeness_pct: "FLOAT64", skip_reason: "STRING", circuit_breaker_tripped: "BOOL", circuit_breaker_until: "TIMESTAMP", manual_override_applied: "BOOL" },
+      [1, 2, 3].map((n) => ({
+        ...base,
+        attempt_number: n,
+        attempted_at: addDaysToInstant(tripAt, n - 3),
+        circuit_breaker_tripped: n === 3,
+        circuit_breaker_until: n === 3 ? addDaysToInstant(tripAt, 7) : null,
+      })),
+    );
+    const now = at(D);
+    const r = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full"], now });
+    // The data is ready (what a live recheck reports) ...
+    expect(r.outcomes[0]!.decision).toMatchObject({ action: "skip_breaker_active", productionReady: true, processes: false });
+    // ... but the processor did not process the key: the row says not ready.
+    expect((await outputsAt("player_shot_zone_analysis", now)).get("p_full")).toMatchObject({
+      processing_decision_reason: "skipped_circuit_breaker_active",
+      completeness_percentage: 100,
+      is_production_ready: false,
+      circuit_breaker_active: true,
+    });
+  });
+});
 
 describe("circuit breaker over repeated runs", () => {
   beforeAll(async () => {
