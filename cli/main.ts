@@ -1,5 +1,5 @@
 /**
- * `npx completeness …`: the five original helper scripts' jobs (reference §5) over the console's
+ * `npx completeness …`: the five original helper scripts' jobs over the console's
  * API, plus the admins' token commands. Commands, flags and exit codes: docs/cli.md.
  *
  * Exit codes: 0 ok · 1 refused or cancelled · 2 bad usage (unknown flag, bad value) · 3 server

@@ -1,6 +1,6 @@
 /**
  * Circuit-breaker state, derived from a key's rows in `nba_orchestration.reprocess_attempts`
- * (SPEC §2.4, corrected rules). Client-safe, pure: callers read the rows, call these functions
+ * (the corrected rules). Client-safe, pure: callers read the rows, call these functions
  * and append what they return. Rows are never edited in place: history is the state.
  *
  * A key is (processor_name, entity_id, analysis_date). Its rows are taken in attempt order —

@@ -24,7 +24,10 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  * functions shared by the console's actions, the JSON API, the CLI and the demo simulator.
  *
  * Every write:
- * - reads the current rows of its keys and derives their state (never trusts the client's view);
+ * - reads the current rows of its keys and derives their state at `now` (never trusts the
+ *   client's view; rows stamped after `now` do not decide it, as in the active list);
+ * - writes under the name the deployment's pipeline reads for the processor, and says what an
+ *   override really does for that processor's breaker reader (`consequence`);
  * - is idempotent by `requestId`: a request already applied (found in the audit log, which
  *   outlives a reset's deletions) is answered as a replay and writes nothing;
  * - is checked against the current state: overriding a key that is not active is a conflict

@@ -40,7 +40,7 @@ import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 /**
  * A processor run in one call: for a processor, a date and its entities, read completeness and
  * breaker state in batch, decide per entity, and return the output rows and attempt rows to
- * write — the whole decision flow of the original (reference §3.7) with its defects fixed.
+ * write — the whole decision flow of the original with its defects fixed.
  *
  * Queries per run are constant in the number of entities (the original made one breaker query
  * per entity, plus a SELECT and an INSERT per skipped one):
