@@ -13,7 +13,7 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
-import { type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
+import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
 import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
@@ -169,15 +169,16 @@ function storedKey(key: BreakerKeyRef, deployment: Deployment) {
  * its processors.
  */
 export function consequenceOf(deployment: Deployment, processors: Iterable<ProcessorName>): string {
-  const byReader = new Map<string, ProcessorName[]>();
+  const byReader = new Map<BreakerReader, ProcessorName[]>();
   for (const p of new Set(processors)) {
     const reader = deployment[p].reader;
     byReader.set(reader, [...(byReader.get(reader) ?? []), p]);
   }
-  if (byReader.size <= 1) return overrideConsequence([...byReader.keys()][0] === "console" ? "console" : "original");
-  return [...byReader]
-    .map(([reader, names]) => `${names.sort().join(", ")}: ${overrideConsequence(reader === "console" ? "console" : "original")}`)
-    .join(" ");
+  const readers = [...byReader.keys()];
+  // No processor named (an empty selection): the sentence of the readers the deployment has.
+  if (readers.length === 0) return consequenceOf(deployment, Object.keys(deployment) as ProcessorName[]);
+  if (readers.length === 1) return overrideConsequence(readers[0]!);
+  return [...byReader].map(([reader, names]) => `${names.sort().join(", ")}: ${overrideConsequence(reader)}`).join(" ");
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   type BreakerKeyRef,
   type WriteRequest,
   applyBulkOverride,
+  consequenceOf,
   overrideBreaker,
   previewBulkOverride,
   readKeys,
@@ -271,5 +272,12 @@ describe("the name written is the deployment's", () => {
     const result = await overrideBreaker(wh, key, request(at(3), { deployment }));
     expect(result.ok && result.data.consequence).toMatch(/^Fresh start: .*three more consecutive failures/);
     expect(result).toMatchObject({ ok: true, data: { change: { after: { status: "closed", consecutiveFailures: 0 } } } });
+  });
+
+  it("with readers that differ by processor, the consequence names each sentence's processors", () => {
+    const mixed = buildDeployment({ readers: { team_defense_zone_analysis: "console" } });
+    const text = consequenceOf(mixed, ["ml_feature_store", "team_defense_zone_analysis", "ml_feature_store"]);
+    expect(text).toMatch(/^ml_feature_store: One retry: .*team_defense_zone_analysis: Fresh start: /);
+    expect(consequenceOf(mixed, ["ml_feature_store"])).toMatch(/^One retry: /);
   });
 });
