@@ -8,6 +8,7 @@
  * query per entity; the count must not grow with the entities.
  */
 import { addDays } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { insertUpstream } from "@/lib/demo/build";
 import { planDemoSeason } from "@/lib/demo/plan";
@@ -79,6 +80,7 @@ export async function measureProcessorRuns(today: string, runs: number): Promise
             now: `${addDays(date, 1)}T04:00:00.000Z`,
             calendar: plan.calendar,
             runId: `bench-${processor}-${n}-${i}`,
+            deployment: CONSOLE_DEPLOYMENT,
           });
           if (i > 0) times.push(performance.now() - started); // the first run warms up
           queries = counts.query;

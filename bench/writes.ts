@@ -14,6 +14,7 @@ import { copyFileSync, rmSync } from "node:fs";
 
 import { type AttemptRow, deriveBreakerState, nextAttemptRow, withKey } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { type BreakerKeyRef, applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
@@ -71,10 +72,10 @@ async function measureSet(wh: Warehouse, keys: BreakerKeyRef[], now: string, tag
   const entities = [...new Set(keys.map((k) => k.entity_id))];
   const dates = keys.map((k) => k.analysis_date).sort();
   const select = await timed(() =>
-    selectActiveKeys(wh, { date_from: dates[0]!, date_to: dates.at(-1)!, processors: ["player_daily_cache"], entities }, now),
+    selectActiveKeys(wh, { date_from: dates[0]!, date_to: dates.at(-1)!, processors: ["player_daily_cache"], entities }, now, CONSOLE_DEPLOYMENT),
   );
   if (select.value.length !== keys.length) throw new Error(`selection found ${select.value.length} of ${keys.length} keys`);
-  const preview = await timed(() => previewBulkOverride(wh, select.value, now));
+  const preview = await timed(() => previewBulkOverride(wh, select.value, now, CONSOLE_DEPLOYMENT));
   if (preview.value.changes.length !== keys.length) throw new Error(`preview: ${preview.value.changes.length} changes for ${keys.length} keys`);
   const apply = await timed(() =>
     applyBulkOverride(wh, select.value, preview.value.token, {
@@ -84,6 +85,7 @@ async function measureSet(wh: Warehouse, keys: BreakerKeyRef[], now: string, tag
       reason: "benchmark bulk override",
       requestId: `bench-bulk-${tag}`,
       now,
+      deployment: CONSOLE_DEPLOYMENT,
     }),
   );
   if (!apply.value.ok) throw new Error(`apply failed: ${JSON.stringify(apply.value).slice(0, 300)}`);

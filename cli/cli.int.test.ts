@@ -33,7 +33,8 @@ beforeAll(async () => {
   data.writeCalendar(db.path);
   server = await startConsole({
     dbPath: db.path,
-    env: { API_TOKENS: configEntry({ name: "ci-admin", role: "admin", sha256: hashToken(ADMIN) }), CACHE_TTL_SECONDS: "0" },
+    // Beside the original pipeline (the production setting): its processors read the breakers.
+    env: { API_TOKENS: configEntry({ name: "ci-admin", role: "admin", sha256: hashToken(ADMIN) }), CACHE_TTL_SECONDS: "0", BREAKER_READERS: "original" },
   });
 }, 180_000);
 
@@ -205,6 +206,7 @@ describe("override", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Key: ${PSZA} / lebronjames / ${D}`);
     expect(run.stdout).toContain("an override is safe");
+    expect(run.stdout).toMatch(/What an override does here: One retry: .*if that run still fails, the breaker trips again for 7 days/);
     expect(run.stdout).toContain("Dry run");
     expect(await counts()).toEqual(before);
   });
@@ -235,6 +237,7 @@ describe("override", () => {
     const run = await cli(["override", ...key, "--request-id", "cli-test-override-1"], { token: tokens.operator, answers: ["yes"] });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Override applied and audited");
+    expect(run.stdout).toMatch(/^One retry: .*the breaker trips again for 7 days/m);
     expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
     expect(await activeKeys()).not.toContain(`${PSZA}|lebronjames|${D}`);
     const audit = await api<{ rows: { actor: string; action: string }[] }>("/api/v1/audit?action=override");
@@ -262,6 +265,7 @@ describe("bulk-override", () => {
     expect(run.stdout).toContain("Impact preview");
     expect(run.stdout).toMatch(/player_shot_zone_analysis\s+2\s+2/);
     expect(run.stdout).toContain("Total: 2 active breakers");
+    expect(run.stdout).toMatch(/What the override gives these processors: One retry: /);
     expect(await counts()).toEqual(before);
   });
 
@@ -271,7 +275,8 @@ describe("bulk-override", () => {
     );
     const run = await cli(["bulk-override", ...filter, "--json"], { token: tokens.operator, answers: ["yes"] });
     expect(run.code, run.stderr).toBe(0);
-    const applied = json<{ changes: { entity_id: string; analysis_date: string }[] }>(run);
+    const applied = json<{ changes: { entity_id: string; analysis_date: string }[]; consequence: string }>(run);
+    expect(applied.consequence).toMatch(/^One retry: /);
     const keys = (cs: { entity_id: string; analysis_date: string }[]) => cs.map((c) => `${c.entity_id}|${c.analysis_date}`).sort();
     expect(keys(applied.changes)).toEqual(keys(preview.preview.changes));
     expect(await activeKeys()).toEqual([`${PSZA}|stephencurry|${D}`]);

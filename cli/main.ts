@@ -1,5 +1,5 @@
 /**
- * `npx completeness …`: the five original helper scripts' jobs (reference §5) over the console's
+ * `npx completeness …`: the five original helper scripts' jobs over the console's
  * API, plus the admins' token commands. Commands, flags and exit codes: docs/cli.md.
  *
  * Exit codes: 0 ok · 1 refused or cancelled · 2 bad usage (unknown flag, bad value) · 3 server
@@ -181,15 +181,21 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
       });
       const { section } = await entitySection(ctx, input.entity_id, input.analysis_date, input.processor);
       const key = { processor: input.processor, entity_id: section.entityId, analysis_date: input.analysis_date };
-      if (!ctx.json) ctx.out(renderKeyState(key, section));
+      if (!ctx.json) ctx.out(`${renderKeyState(key, section)}What an override does here: ${section.overrideConsequence}\n`);
       if (opts.dryRun) {
-        ctx.result("Dry run: nothing was changed. Without --dry-run this appends one override row and one audit record.", { dry_run: true, key, section });
+        ctx.result("Dry run: nothing was changed. Without --dry-run this appends one override row and one audit record.", {
+          dry_run: true,
+          key,
+          section,
+          consequence: section.overrideConsequence,
+        });
         return;
       }
       await confirm(ctx, `Apply a manual override to ${key.processor} / ${key.entity_id} / ${key.analysis_date}?`, "yes", "--yes", Boolean(opts.yes));
-      const body = await ctx.api().post<{ replay: boolean; change: unknown }>("/api/v1/breakers/override", { ...input, entity_id: key.entity_id });
+      const body = await ctx.api().post<{ replay: boolean; change: unknown; consequence: string }>("/api/v1/breakers/override", { ...input, entity_id: key.entity_id });
       ctx.result(
         `${body.replay ? "Already applied by this request id (nothing new written)." : "Override applied and audited."}\n` +
+          `${body.consequence}\n` +
           "It does not reprocess the entity: the processor's next run retries it (or trigger that run now).",
         body,
       );
@@ -242,7 +248,7 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
           return;
         }
         await confirm(ctx, `⚠  Override these ${preview.changes.length} breakers?`, "yes", "--yes", Boolean(opts.yes));
-        const body = await ctx.api().post<{ replay: boolean; changes: unknown[]; batchId: string }>("/api/v1/breakers/bulk-override", {
+        const body = await ctx.api().post<{ replay: boolean; changes: unknown[]; batchId: string; consequence: string }>("/api/v1/breakers/bulk-override", {
           filter,
           token: preview.token,
           reason_code: opts.reasonCode,
@@ -251,6 +257,7 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
         });
         ctx.result(
           `${body.replay ? "Already applied by this request id (nothing new written):" : "Applied:"} ${body.changes.length} breakers overridden (batch ${body.batchId}).\n` +
+            `${body.consequence}\n` +
             "Nothing is reprocessed automatically: trigger the processors for the date range.",
           body,
         );

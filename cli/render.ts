@@ -225,5 +225,6 @@ export function renderBulkPreview(preview: BulkPreviewBody): string {
       preview.changes.slice(0, 10).map((c) => [c.processor, c.entity_id, c.analysis_date, c.before.status, c.before.until, c.after.status]),
     ),
   );
+  lines.push("", `What the override gives these processors: ${preview.consequence}`);
   return lines.join("\n") + "\n";
 }

@@ -153,13 +153,18 @@ export function BulkOverride({
           )}
           {preview.data.skipped.length > 0 && <p className="muted">{preview.data.skipped.length} selected keys are not active and will not change.</p>}
           {preview.data.changes.length > 0 && (
+            <p className="form-warning" data-testid="bulk-consequence">
+              What the override gives these processors: {preview.data.consequence}
+            </p>
+          )}
+          {preview.data.changes.length > 0 && (
             <form
               onSubmit={(e) => {
                 e.preventDefault();
                 start(async () => {
                   const r = await applyBulkOverrideForm({ filter: preview.filter, token: preview.data.token, reason_code: reasonCode, reason, request_id: requestId });
                   if (r.ok) {
-                    setMessage({ ok: true, text: `✓ ${r.replay ? "Already applied" : "Applied"}: ${r.data.changes.length} breakers overridden.` });
+                    setMessage({ ok: true, text: `✓ ${r.replay ? "Already applied" : "Applied"}: ${r.data.changes.length} breakers overridden. ${r.data.consequence}` });
                     setPreview(null);
                   } else setMessage({ ok: false, text: `✕ ${r.error}` });
                 });

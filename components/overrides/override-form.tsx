@@ -1,8 +1,8 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 
-import { overrideBreakerForm } from "@/lib/actions/forms";
+import { describeOverrideForm, overrideBreakerForm } from "@/lib/actions/forms";
 import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
 
 import { useRequestId } from "./request-id";
@@ -15,6 +15,27 @@ export interface OverrideTarget {
   status: string;
   until: string | null;
   attempts: number;
+  /**
+   * What the override really does for the processor's breaker reader (overrideConsequence), when
+   * the server page knows it; otherwise the form asks the server for it.
+   */
+  consequence?: string;
+}
+
+/** The consequence sentence of an override of `target`: given, or asked of the server once. */
+function useConsequence(target: OverrideTarget): string | null {
+  const [asked, setAsked] = useState<string | null>(null);
+  useEffect(() => {
+    if (target.consequence !== undefined) return;
+    let live = true;
+    void describeOverrideForm({ processor: target.processor }).then((r) => {
+      if (live) setAsked(r.ok ? r.data.consequence : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [target.processor, target.consequence]);
+  return target.consequence ?? asked;
 }
 
 type Result = Awaited<ReturnType<typeof overrideBreakerForm>>;
@@ -26,6 +47,7 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
   const [reason, setReason] = useState("");
   const [result, setResult] = useState<Result | null>(null);
   const [pending, start] = useTransition();
+  const consequence = useConsequence(target);
   const length = reason.trim().length;
   const fieldError = (field: string) => (result && !result.ok ? result.fieldErrors?.[field]?.[0] : undefined);
 
@@ -48,8 +70,10 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
         </strong>
         <br />
         Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
-        {target.until ? `, blocked until ${target.until.replace("T", " ").slice(0, 16)} UTC` : ""}. After the override: not blocked; the
-        processor retries it on its next run and the failure count starts again.
+        {target.until ? `, blocked until ${target.until.replace("T", " ").slice(0, 16)} UTC` : ""}. After the override: not blocked.
+      </p>
+      <p className="form-warning" data-testid="override-consequence">
+        {consequence ?? "Reading what an override does for this processor…"}
       </p>
       <p>
         <label htmlFor={`reason-code-${requestId}`}>Reason</label>
@@ -86,7 +110,7 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
           {result.ok
             ? result.replay
               ? "✓ Already applied (this request was recorded before)."
-              : "✓ Overridden. The breaker is no longer active."
+              : `✓ Overridden. The breaker is no longer active. ${result.data.consequence}`
             : `✕ ${result.error}`}
         </p>
       )}

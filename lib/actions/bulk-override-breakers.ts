@@ -3,6 +3,8 @@ import "server-only";
 import { z } from "zod";
 
 import { bulkApplyInput, bulkFilter, type BulkFilter } from "@/lib/breakers/schemas";
+import type { Deployment } from "@/lib/completeness/deployment";
+import { getDeployment } from "@/lib/data/deployment";
 import { type BulkPreview, applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { getWarehouse } from "@/lib/warehouse";
@@ -13,10 +15,11 @@ import { defineAction, fromOutcome } from "./authorized-action";
  * Bulk override in two steps. Preview: the filter selects active keys; the answer lists exactly
  * those keys with before → after and a token bound to the set and each key's state. Apply:
  * the server selects again with the same filter, recomputes the token, and writes all of the
- * keys or none — refused if anything changed since the preview (re-preview).
+ * keys or none — refused if anything changed since the preview (re-preview). Both answers carry
+ * `consequence`: what the override really does for the selected processors' breaker readers.
  */
-async function select(filter: BulkFilter, now: string) {
-  return selectActiveKeys(getWarehouse(), filter, now);
+async function select(filter: BulkFilter, now: string, deployment: Deployment) {
+  return selectActiveKeys(getWarehouse(), filter, now, deployment);
 }
 
 export const previewBulkOverrideAction = defineAction({
@@ -25,7 +28,8 @@ export const previewBulkOverrideAction = defineAction({
   input: bulkFilter,
   run: async (filter): Promise<{ ok: true; replay: false; data: BulkPreview }> => {
     const now = new Date().toISOString();
-    return { ok: true, replay: false, data: await previewBulkOverride(getWarehouse(), await select(filter, now), now) };
+    const deployment = getDeployment();
+    return { ok: true, replay: false, data: await previewBulkOverride(getWarehouse(), await select(filter, now, deployment), now, deployment) };
   },
 });
 
@@ -36,7 +40,8 @@ export const applyBulkOverrideAction = defineAction({
   revalidate: ["/", "/breakers", "/audit"],
   run: async (input, actor) => {
     const now = new Date().toISOString();
-    const keys = await select(input.filter, now);
+    const deployment = getDeployment();
+    const keys = await select(input.filter, now, deployment);
     return fromOutcome(
       await applyBulkOverride(getWarehouse(), keys, input.token, {
         actor: actor.name,
@@ -45,6 +50,7 @@ export const applyBulkOverrideAction = defineAction({
         reason: input.reason,
         requestId: input.request_id,
         now,
+        deployment,
       }),
     );
   },

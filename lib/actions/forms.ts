@@ -6,8 +6,13 @@
  * the zod schema, the guarded engine write, the audit record. Nothing here trusts the form.
  */
 import { applyBulkOverrideAction, previewBulkOverrideAction } from "./bulk-override-breakers";
+import { describeOverride } from "./describe-override";
 import { overrideBreaker } from "./override-breaker";
 import { resetBreaker } from "./reset-breaker";
+
+export async function describeOverrideForm(input: unknown) {
+  return describeOverride(input);
+}
 
 export async function overrideBreakerForm(input: unknown) {
   return overrideBreaker(input);

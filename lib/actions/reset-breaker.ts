@@ -1,6 +1,7 @@
 import "server-only";
 
 import { resetInput } from "@/lib/breakers/schemas";
+import { getDeployment } from "@/lib/data/deployment";
 import { resetBreaker as resetInEngine } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
 
@@ -17,7 +18,7 @@ export const resetBreaker = defineAction({
       await resetInEngine(
         getWarehouse(),
         { processor: input.processor, entity_id: input.entity_id, analysis_date: input.analysis_date },
-        { actor: actor.name, role: actor.role, reasonCode: null, reason: input.reason, requestId: input.request_id, now: new Date().toISOString() },
+        { actor: actor.name, role: actor.role, reasonCode: null, reason: input.reason, requestId: input.request_id, now: new Date().toISOString(), deployment: getDeployment() },
       ),
     ),
 });

@@ -419,3 +419,40 @@ describe("properties", () => {
     );
   });
 });
+
+describe("the state at now, at the stored precision", () => {
+  it("rows attempted after now do not decide the state at now; the next attempt still numbers above them", () => {
+    const tripped = failTimes(3); // trips at 2 h, until 2 h + 7 days
+    const future = withKey(KEY, {
+      attempt_number: 4,
+      attempted_at: at(10 * HOUR),
+      completeness_pct: 100,
+      skip_reason: null,
+      circuit_breaker_tripped: false,
+      circuit_breaker_until: null,
+      manual_override_applied: false,
+      notes: null,
+      event_type: "override",
+    });
+    const rows = [...tripped, future];
+    // At 5 h the override (stamped 10 h) has not happened: active, as the active list says.
+    expect(deriveBreakerState(rows, at(5 * HOUR))).toMatchObject({ status: "active", nextAttemptNumber: 5, rowCount: 4, lastEvent: "trip" });
+    // From 10 h on it has.
+    expect(deriveBreakerState(rows, at(10 * HOUR))).toMatchObject({ status: "closed", lastEvent: "override" });
+    // An override at 5 h is allowed and numbers above every stored row.
+    const write = override(rows, at(5 * HOUR));
+    expect(write).toMatchObject({ ok: true, replay: false, row: { attempt_number: 5 } });
+  });
+
+  it("compares instants in microseconds: an until 0.4 ms after now is still active, rows in one millisecond keep their order", () => {
+    const base = { ...KEY, completeness_pct: 70, skip_reason: "incomplete_upstream_data", manual_override_applied: false, notes: null };
+    const trip: BreakerRowInput = { ...base, attempt_number: 3, attempted_at: "2024-11-11T06:00:00.000100Z", circuit_breaker_tripped: true, circuit_breaker_until: "2024-11-18T06:00:00.000400Z" };
+    expect(deriveBreakerState([trip], "2024-11-18T06:00:00.000Z")).toMatchObject({ status: "active", until: "2024-11-18T06:00:00.000400Z", msUntilRetry: 1 });
+    expect(deriveBreakerState([trip], "2024-11-18T06:00:00.000400Z").status).toBe("half_open");
+    // Two rows with the same attempt number within one millisecond: ordered by the microseconds.
+    const a: BreakerRowInput = { ...base, attempt_number: 1, attempted_at: "2024-11-11T06:00:00.000900Z", circuit_breaker_tripped: false, circuit_breaker_until: null, skip_reason: null };
+    const b: BreakerRowInput = { ...base, attempt_number: 1, attempted_at: "2024-11-11T06:00:00.000200Z", circuit_breaker_tripped: false, circuit_breaker_until: null };
+    expect(sortAttempts([a, b])).toEqual([b, a]);
+    expect(deriveBreakerState([a, b], "2024-11-12T00:00:00.000Z")).toMatchObject({ lastAttemptAt: "2024-11-11T06:00:00.000900Z", lastEvent: "success" });
+  });
+});

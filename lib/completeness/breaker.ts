@@ -1,6 +1,6 @@
 /**
  * Circuit-breaker state, derived from a key's rows in `nba_orchestration.reprocess_attempts`
- * (SPEC §2.4, corrected rules). Client-safe, pure: callers read the rows, call these functions
+ * (the corrected rules). Client-safe, pure: callers read the rows, call these functions
  * and append what they return. Rows are never edited in place: history is the state.
  *
  * A key is (processor_name, entity_id, analysis_date). Its rows are taken in attempt order —
@@ -35,7 +35,7 @@
  *       documented meaning; the original never wrote such rows)
  *   anything else                                                     → failure
  */
-import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMs, toIsoInstant } from "./dates";
+import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
 
 export const BREAKER_COOLDOWN_DAYS = 7;
 /** The 3rd consecutive failure since the last override/reset/success trips the breaker. */
@@ -145,7 +145,9 @@ function contentKey(row: BreakerRowInput): string {
 export function sortAttempts<T extends BreakerRowInput>(rows: readonly T[]): T[] {
   // The content key (a sort and a JSON string per row) only breaks exact ties, which are rare:
   // computed on first need, not for every row (it dominated bulk previews of 10k keys).
-  const keyed: { row: T; at: number; content?: string }[] = rows.map((row) => ({ row, at: instantMs(row.attempted_at) }));
+  // Instants compare in microseconds, the precision stored: the pipeline can write two rows of
+  // a key within one millisecond.
+  const keyed: { row: T; at: number; content?: string }[] = rows.map((row) => ({ row, at: instantMicros(row.attempted_at) }));
   const content = (k: (typeof keyed)[number]) => (k.content ??= contentKey(k.row));
   keyed.sort((a, b) => {
     const byOrder = a.row.attempt_number - b.row.attempt_number || a.at - b.at;
@@ -194,7 +196,7 @@ function recordAttempt(acc: Acc, row: BreakerRowInput, at: string): void {
 
 function apply(acc: Acc, row: BreakerRowInput): Acc {
   const event = eventOf(row);
-  const at = toIsoInstant(row.attempted_at);
+  const at = toPreciseInstant(row.attempted_at);
   if (event === "reset") {
     return { ...freshAcc(), lastEvent: event, lastReset: { actor: row.actor ?? null, at, rowsRemoved: row.rows_removed ?? null } };
   }
@@ -223,7 +225,7 @@ function apply(acc: Acc, row: BreakerRowInput): Acc {
       acc.trip = {
         at,
         until: row.circuit_breaker_until
-          ? toIsoInstant(row.circuit_breaker_until)
+          ? toPreciseInstant(row.circuit_breaker_until)
           : addDaysToInstant(at, BREAKER_COOLDOWN_DAYS),
         legacyOverride: !row.event_type && row.manual_override_applied === true,
       };
@@ -232,14 +234,24 @@ function apply(acc: Acc, row: BreakerRowInput): Acc {
   return acc;
 }
 
-/** The breaker state of one key at `now`, from all of that key's rows in any order. */
+/**
+ * The breaker state of one key at `now`, from that key's rows in any order.
+ *
+ * The state at `now` is decided by the rows attempted at or before `now`; a row stamped later
+ * (a run clocked ahead, a demo built before its night's runs) has not happened yet at `now`.
+ * Every reader of the state — the active list, the entity page, the writes — decides from the
+ * same rows, so a key listed as active can be overridden. Counting columns that describe the
+ * stored rows themselves (rowCount, nextAttemptNumber, requestIds) take every row: a reset
+ * deletes all of them, and an appended row must number above all of them to be the latest one a
+ * reader ordering by attempt_number sees.
+ */
 export function deriveBreakerState(rows: readonly BreakerRowInput[], now: Date | string): BreakerState {
-  const nowMs = instantMs(now);
-  const acc = sortAttempts(rows).reduce(apply, freshAcc());
-  const untilMs = acc.trip ? instantMs(acc.trip.until) : null;
+  const nowUs = instantMicros(now);
+  const acc = sortAttempts(rows.filter((r) => instantMicros(r.attempted_at) <= nowUs)).reduce(apply, freshAcc());
+  const untilUs = acc.trip ? instantMicros(acc.trip.until) : null;
   // Invariant: at now == until the cooldown is over (half-open), never active.
   const status: BreakerStatus =
-    untilMs !== null ? (nowMs < untilMs ? "active" : "half_open") : acc.consecutiveFailures > 0 ? "failing" : "closed";
+    untilUs !== null ? (nowUs < untilUs ? "active" : "half_open") : acc.consecutiveFailures > 0 ? "failing" : "closed";
   const requestIds = [...new Set(rows.flatMap((r) => (r.request_id ? [r.request_id] : [])))].sort();
   return {
     status,
@@ -255,7 +267,8 @@ export function deriveBreakerState(rows: readonly BreakerRowInput[], now: Date |
     lastEvent: acc.lastEvent,
     trippedAt: acc.trip?.at ?? null,
     until: acc.trip?.until ?? null,
-    msUntilRetry: status === "active" && untilMs !== null ? untilMs - nowMs : 0,
+    // Rounded up: an active breaker never shows 0 ms left.
+    msUntilRetry: status === "active" && untilUs !== null ? Math.ceil((untilUs - nowUs) / 1000) : 0,
     lastOverride: acc.lastOverride,
     lastReset: acc.lastReset,
     legacyOverrideOnTrip: acc.trip?.legacyOverride ?? false,

@@ -13,6 +13,9 @@ import {
   monthOf,
   toEpochDay,
   toIsoInstant,
+  instantMicros,
+  isoFromMicros,
+  toPreciseInstant,
 } from "./dates";
 
 describe("calendar dates", () => {
@@ -79,5 +82,31 @@ describe("instants", () => {
     expect(addDaysToInstant("2024-11-01T10:00:00Z", 7)).toBe("2024-11-08T10:00:00.000Z");
     expect(toIsoInstant("2024-11-01 10:00:00")).toBe("2024-11-01T10:00:00.000Z");
     expect(formatUtcForNotes("2024-11-01T10:00:00.123Z")).toBe("2024-11-01 10:00:00 UTC");
+  });
+
+  it("keeps microseconds: parses them, prints them, and adds days without losing them", () => {
+    const us = Date.UTC(2024, 10, 1, 10) * 1000 + 123_456;
+    expect(instantMicros("2024-11-01T10:00:00.123456Z")).toBe(us);
+    expect(instantMicros("2024-11-01T10:00:00.123456789Z")).toBe(us); // beyond µs: dropped
+    expect(instantMicros("2024-11-01 10:00:00.123456+00")).toBe(us);
+    expect(instantMicros("2024-11-01T10:00:00.1Z")).toBe(Date.UTC(2024, 10, 1, 10) * 1000 + 100_000);
+    expect(isoFromMicros(us)).toBe("2024-11-01T10:00:00.123456Z");
+    expect(isoFromMicros(BigInt(us))).toBe("2024-11-01T10:00:00.123456Z");
+    expect(isoFromMicros(Date.UTC(2024, 10, 1, 10) * 1000 + 5)).toBe("2024-11-01T10:00:00.000005Z");
+    // A whole millisecond prints as every instant the console writes.
+    expect(isoFromMicros(Date.UTC(2024, 10, 1, 10) * 1000 + 123_000)).toBe("2024-11-01T10:00:00.123Z");
+    expect(isoFromMicros(-1)).toBe("1969-12-31T23:59:59.999999Z");
+    expect(toPreciseInstant("2024-11-01T12:00:00.000001+02:00")).toBe("2024-11-01T10:00:00.000001Z");
+    expect(addDaysToInstant("2024-11-01T10:00:00.123456Z", 7)).toBe("2024-11-08T10:00:00.123456Z");
+    // Milliseconds cut, never rounded up.
+    expect(instantMs("2024-12-31T23:59:59.999999Z")).toBe(Date.UTC(2024, 11, 31, 23, 59, 59, 999));
+  });
+
+  it("round-trips any microsecond instant through text", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000_000 }), (us) => {
+        expect(instantMicros(isoFromMicros(us))).toBe(us);
+      }),
+    );
   });
 });

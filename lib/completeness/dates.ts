@@ -89,9 +89,47 @@ export function instantMs(value: Date | string): number {
   let zone = m[3] ?? "Z";
   if (/^[+-]\d{2}$/.test(zone)) zone = `${zone}:00`;
   else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const ms = Date.parse(`${m[1]}T${m[2]}${zone.toUpperCase()}`);
+  // Digits beyond the millisecond are cut here, explicitly: Date.parse's handling of them is
+  // the engine's choice. instantMicros adds them back.
+  const ms = Date.parse(`${m[1]}T${m[2]!.replace(/(\.\d{3})\d+$/, "$1")}${zone.toUpperCase()}`);
   if (Number.isNaN(ms)) throw new RangeError(`Not an ISO timestamp: ${JSON.stringify(value)}`);
   return ms;
+}
+
+const MICROS_PER_MS = 1000;
+
+/**
+ * Microseconds since the epoch of an instant: the precision both warehouses store (BigQuery's
+ * TIMESTAMP, DuckDB's TIMESTAMPTZ) and the pipeline writes (CURRENT_TIMESTAMP()). Comparisons
+ * of stored instants go through this, never through milliseconds: two rows written in the same
+ * millisecond are still ordered, and an instant read back compares equal to what is stored.
+ * Digits beyond the microsecond are dropped. Exact as a number until the year 2255.
+ */
+export function instantMicros(value: Date | string): number {
+  const ms = instantMs(value);
+  if (value instanceof Date) return ms * MICROS_PER_MS;
+  const fraction = /\.(\d+)/.exec(ISO_INSTANT.exec(value.trim())![2]!)?.[1] ?? "";
+  return ms * MICROS_PER_MS + Number(fraction.slice(3, 6).padEnd(3, "0"));
+}
+
+/**
+ * The canonical text of an instant given in microseconds since the epoch:
+ * "YYYY-MM-DDTHH:mm:ss.sssZ" when it is a whole millisecond (every instant the console writes),
+ * else "YYYY-MM-DDTHH:mm:ss.ssssssZ" — what the warehouse adapters return, so a value read back
+ * and passed again as a parameter is the very instant stored.
+ */
+export function isoFromMicros(micros: number | bigint): string {
+  const us = BigInt(micros);
+  let ms = us / 1000n;
+  if (ms * 1000n > us) ms -= 1n; // floor, for instants before the epoch
+  const sub = us - ms * 1000n;
+  const base = new Date(Number(ms)).toISOString();
+  return sub === 0n ? base : `${base.slice(0, -1)}${sub.toString().padStart(3, "0")}Z`;
+}
+
+/** An instant in canonical text, keeping microseconds (toIsoInstant keeps milliseconds). */
+export function toPreciseInstant(value: Date | string): string {
+  return isoFromMicros(instantMicros(value));
 }
 
 /** Canonical form of an instant: "YYYY-MM-DDTHH:mm:ss.sssZ" (what the warehouse adapters return). */
@@ -102,7 +140,7 @@ export function toIsoInstant(value: Date | string | number): string {
 
 /** The instant `days` whole days (of 24 h; UTC has no DST) after `value`, as an ISO string. */
 export function addDaysToInstant(value: Date | string, days: number): string {
-  return toIsoInstant(instantMs(value) + days * MS_PER_DAY);
+  return isoFromMicros(instantMicros(value) + days * MS_PER_DAY * MICROS_PER_MS);
 }
 
 /** "YYYY-MM-DD HH:MM:SS UTC", the format the original scripts wrote into `notes`. */

@@ -14,6 +14,7 @@ import {
   ownReadiness,
   thresholdFor,
   windowColumnValues,
+  writtenProductionReady,
 } from "./readiness";
 import { type WindowResult, completenessPct, roundPct } from "./windows";
 
@@ -129,6 +130,18 @@ describe("cascade readiness", () => {
       team_defense_zone_analysis: true,
     });
     expect(dataQualityIssues(own, cascade)).toEqual(["missing_game_2024-11-05", "upstream_player_composite_factors_incomplete"]);
+  });
+});
+
+describe("is_production_ready as written", () => {
+  it("a key skipped for its active breaker is written not ready, whatever its data; processed keys carry their readiness", () => {
+    const base = { own: { ready: true, noGamesExpected: false }, cascade: { ready: true }, multiWindow: false, bootstrap: false };
+    const skipped = decide({ ...base, breaker: { status: "active", lastEvent: "trip" } });
+    expect(skipped).toMatchObject({ action: "skip_breaker_active", productionReady: true });
+    expect(writtenProductionReady(skipped)).toBe(false);
+    expect(writtenProductionReady(decide({ ...base, breaker: { status: "closed", lastEvent: null } }))).toBe(true);
+    expect(writtenProductionReady(decide({ ...base, own: { ready: false, noGamesExpected: false }, bootstrap: true, breaker: { status: "closed", lastEvent: null } }))).toBe(false);
+    expect(writtenProductionReady(decide({ ...base, own: { ready: false, noGamesExpected: false }, breaker: { status: "failing", lastEvent: "failure" } }))).toBe(false);
   });
 });
 

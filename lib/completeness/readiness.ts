@@ -1,5 +1,5 @@
 /**
- * Production readiness and the per-entity processing decision (SPEC §2.3, corrected).
+ * Production readiness and the per-entity processing decision (corrected rules).
  * Client-safe, pure.
  *
  * Invariants:
@@ -29,7 +29,7 @@ export function thresholdFor(processor: ProcessorName | ProcessorDef, overrides:
 // Vocabulary
 
 /**
- * `processing_decision_reason`, the fixed set (SPEC §2.3). One value per decision:
+ * `processing_decision_reason`, the fixed set. One value per decision:
  * - processed_successfully: own windows and upstream processors ready.
  * - processed_no_games_expected: ready only because no window expected any game (a rookie
  *   before his debut, a team during a long break), upstream ready.
@@ -40,7 +40,7 @@ export function thresholdFor(processor: ProcessorName | ProcessorDef, overrides:
  * - skipped_circuit_breaker_active: not attempted, the key's breaker is active.
  * - skipped_incomplete_upstream_data: own completeness below threshold on some window.
  * - skipped_incomplete_upstream_dependencies: own data ready, an upstream processor not.
- * The original wrote only 'processed_successfully' and 'early_season_placeholder' (defect 14);
+ * The original wrote only 'processed_successfully' and 'early_season_placeholder';
  * LEGACY_DECISION_REASONS lists what old rows may hold.
  */
 export const PROCESSING_DECISION_REASONS = [
@@ -83,8 +83,8 @@ export function normalizeSkipReason(raw: string): string {
 }
 
 /**
- * The original's `data_quality_issues` strings for a not-ready upstream processor (reference
- * §2.3). ml_feature_store is nobody's upstream; it gets the same pattern for completeness.
+ * The original's `data_quality_issues` strings for a not-ready upstream processor (its schema
+ * docs). ml_feature_store is nobody's upstream; it gets the same pattern for completeness.
  */
 export const UPSTREAM_ISSUES: Readonly<Record<ProcessorName, string>> = {
   player_shot_zone_analysis: "upstream_player_shot_zone_incomplete",
@@ -200,8 +200,21 @@ export interface Decision {
   processes: boolean;
   /** A failed attempt to record (nextAttemptRow with ok: false). Never in bootstrap. */
   countsAsFailure: boolean;
-  /** is_production_ready: own ready AND cascade ready (bootstrap does not make data ready). */
+  /**
+   * The data is ready: own ready AND cascade ready (bootstrap does not make data ready). What a
+   * live recheck reports; the output row's is_production_ready is `writtenProductionReady`.
+   */
   productionReady: boolean;
+}
+
+/**
+ * `is_production_ready` as written to the output row: the data is ready AND the processor
+ * processed the key. A key skipped because its breaker is active was not processed, whatever its
+ * data now holds: writing it as ready would let downstream processors (which read this flag as
+ * their upstream's readiness) and the readiness figures count a row nobody produced.
+ */
+export function writtenProductionReady(decision: Pick<Decision, "processes" | "productionReady">): boolean {
+  return decision.processes && decision.productionReady;
 }
 
 /**
@@ -263,7 +276,7 @@ export interface WindowColumnValue {
 
 /**
  * Values of the multi-window columns. One meaning everywhere (the original wrote ≥ 90% in PDC
- * but actual ≥ expected in UPGC/UTGC, defect 13): `l<N>_is_complete` = that window is ready,
+ * but actual ≥ expected in UPGC/UTGC): `l<N>_is_complete` = that window is ready,
  * as the schema comments say, and `all_windows_complete` = every window is.
  */
 export function windowColumnValues(

@@ -19,6 +19,7 @@
  *   pdnp    did not play d20 (team box score present): 10/10, the DNP listed
  *   rookie   no game at all: no games expected
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // The data layer reads the signed-in session of the request: a viewer here.
@@ -76,7 +77,7 @@ let wh: Warehouse;
 const opts = (now: string, warehouse?: Warehouse) => ({ warehouse: warehouse ?? wh, now, calendar: DEFAULT_SEASON_CALENDAR });
 
 async function run(processor: ProcessorName, entities: string[], now: string, date = D) {
-  return runProcessor(wh, { processor, date, entities, now, calendar: DEFAULT_SEASON_CALENDAR, runId: `test-${now}` });
+  return runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor, date, entities, now, calendar: DEFAULT_SEASON_CALENDAR, runId: `test-${now}` });
 }
 
 function found(detail: EntityDetail): EntityFound {
@@ -175,6 +176,7 @@ describe("a late box score: stored incomplete, live complete, override safe", ()
     const overridden = await overrideBreaker(wh, key, {
       actor: "ops.test",
       role: "operator",
+      deployment: CONSOLE_DEPLOYMENT,
       reasonCode: "data_now_available",
       reason: "Late box score arrived",
       requestId: "entity-test-override",
@@ -225,6 +227,7 @@ describe("lost rows: still missing, named, not safe", () => {
     const reset = await resetBreaker(wh, key, {
       actor: "admin.test",
       role: "admin",
+      deployment: CONSOLE_DEPLOYMENT,
       reasonCode: null,
       reason: "Clearing after a schedule fix",
       requestId: "entity-test-reset",

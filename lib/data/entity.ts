@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
+import { overrideConsequence } from "@/lib/completeness/deployment";
 import { type IsoDate, addDays, daysBetween, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
@@ -25,6 +26,7 @@ import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { getSeasonCalendar } from "./calendar";
+import { getDeployment } from "./deployment";
 
 // The id rules are client-safe (the CLI validates with them too); re-exported for the page.
 export { KIND_LABELS, normalizePlayerLookup, parseEntityId, type ParsedEntity, suggestEntityId } from "@/lib/entities/ids";
@@ -228,6 +230,8 @@ export interface ProcessorSection {
   /** Null when the live recheck failed. */
   verdict: Verdict | null;
   breaker: Part<BreakerTimeline>;
+  /** What an override of this key really does, for the breaker reader the processor runs. */
+  overrideConsequence: string;
 }
 
 export interface EntityDates {
@@ -674,6 +678,7 @@ async function section(
   calendar: SeasonCalendar,
 ): Promise<ProcessorSection> {
   const entityId = keyEntityFor(def, lookup, date);
+  const deployment = getDeployment();
   const live = await attempt(`The live recheck of ${def.short}`, async () => {
     const run = await evaluateProcessorRun(wh, {
       processor: def.name,
@@ -682,6 +687,7 @@ async function section(
       now: readAt,
       observedAt: readAt,
       calendar,
+      deployment,
     });
     const outcome = run.outcomes[0];
     if (!outcome) throw new RangeError(`the engine returned no evaluation for ${entityId}`);
@@ -707,6 +713,7 @@ async function section(
     live,
     verdict: null,
     breaker: { ok: false, message: "Not read yet" },
+    overrideConsequence: overrideConsequence(deployment[def.name].reader),
   };
 }
 

@@ -3,6 +3,7 @@ import "server-only";
 import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { type ProcessorRun, runProcessor } from "@/lib/engine/run-processor";
 import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
@@ -213,9 +214,9 @@ export async function buildDemoDatabase(
           const entities = entitiesFor(season, processor, date, playing);
           // The orchestrator knows tonight's rosters (the props feed): the team of each player.
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
-          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams }), now);
+          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT }), now);
           for (const [retryDate, retryEntities] of queue.take(processor, now, date)) {
-            const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry` };
+            const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry`, deployment: CONSOLE_DEPLOYMENT };
             record(await runProcessor(wh, opts), now);
           }
         }),
@@ -246,7 +247,7 @@ function operatorScript(season: SimulatedSeason) {
     const done: string[] = [];
     if (date === bulkDay && december) {
       const keys = await activeKeys(wh, december.from, date, morning);
-      const preview = await previewBulkOverride(wh, keys, morning);
+      const preview = await previewBulkOverride(wh, keys, morning, CONSOLE_DEPLOYMENT);
       if (preview.changes.length) {
         const result = await applyBulkOverride(wh, keys, preview.token, {
           ...DEMO_OPERATORS.bulk,
@@ -254,6 +255,7 @@ function operatorScript(season: SimulatedSeason) {
           reason: `Box-score scraper outage ${december.from}..${december.to} backfilled; data verified complete`,
           requestId: `demo-bulk-${date}`,
           now: morning,
+          deployment: CONSOLE_DEPLOYMENT,
         });
         if (result.ok) {
           for (const c of result.data.changes) queue.add({ processor: c.processor, date: c.analysis_date, entity: c.entity_id, dueAt: morning });
@@ -270,6 +272,7 @@ function operatorScript(season: SimulatedSeason) {
           reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
           requestId: `demo-single-${date}`,
           now: morning,
+          deployment: CONSOLE_DEPLOYMENT,
         });
         if (result.ok) {
           queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
@@ -286,6 +289,7 @@ function operatorScript(season: SimulatedSeason) {
           reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
           requestId: `demo-reset-${date}`,
           now: morning,
+          deployment: CONSOLE_DEPLOYMENT,
         });
         if (result.ok) {
           queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });

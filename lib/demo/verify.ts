@@ -1,7 +1,7 @@
 import "server-only";
 
 import { type BreakerRowInput, deriveBreakerState, eventOf, sortAttempts } from "@/lib/completeness/breaker";
-import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, daysBetween, instantMicros } from "@/lib/completeness/dates";
 import { PROCESSORS, resolveProcessorName } from "@/lib/completeness/processors";
 import { attemptRow } from "@/lib/queries/breakers";
 import { processorOutputsSql } from "@/lib/queries/processor-outputs";
@@ -76,7 +76,8 @@ export async function verifyDemoDatabase(wh: Warehouse, plan: DemoPlan, now: str
     if (state.status === "active") {
       active++;
       let streak = 0;
-      for (const r of sortAttempts(keyRows)) {
+      // The state at `now` is decided by the rows attempted at or before it (deriveBreakerState).
+      for (const r of sortAttempts(keyRows.filter((row) => instantMicros(row.attempted_at) <= instantMicros(now)))) {
         const e = eventOf(r);
         if (e === "failure" || e === "trip") streak++;
         else streak = 0;

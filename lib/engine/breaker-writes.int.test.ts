@@ -9,7 +9,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { addDaysToInstant } from "@/lib/completeness/dates";
+import { addDaysToInstant, instantMicros, isoFromMicros } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
+import { activeBreakers } from "@/lib/queries/monitoring";
 import type { ProcessorName } from "@/lib/completeness/processors";
 import {
   type BreakerKeyRef,
@@ -93,6 +95,7 @@ const request = (fields: Partial<WriteRequest> = {}): WriteRequest => ({
   reason: "Box scores were backfilled",
   requestId: "req-1",
   now: NOW,
+  deployment: CONSOLE_DEPLOYMENT,
   ...fields,
 });
 
@@ -280,7 +283,7 @@ describe("override", () => {
     // Bulk and reset keep it verbatim too.
     const k2 = key("reaves");
     await tripKey(k2);
-    const preview = await previewBulkOverride(wh, [k2], NOW);
+    const preview = await previewBulkOverride(wh, [k2], NOW, CONSOLE_DEPLOYMENT);
     expect(await applyBulkOverride(wh, [k2], preview.token, request({ reason, requestId: "req-bulk" }))).toMatchObject({ ok: true });
     expect(String((await rowsOf(k2)).at(-1)!.notes).endsWith(`Reason: ${reason}`)).toBe(true);
     expect(await resetBreaker(wh, k2, request({ reason, role: "admin", requestId: "req-reset" }))).toMatchObject({ ok: true });
@@ -313,7 +316,7 @@ describe("an override really unblocks the processor", () => {
 
   it("after three failed runs and an override, the next run processes the key instead of skipping it", async () => {
     const run = (now: string) =>
-      runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["k_fixed", "k_still"], now });
+      runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["k_fixed", "k_still"], now });
     for (const now of ["2024-12-11T10:00:00.000Z", "2024-12-12T10:00:00.000Z", TRIP_AT]) await run(now);
     expect((await stateOf(key("k_fixed"))).status).toBe("active");
     const blocked = await run(NOW);
@@ -367,7 +370,7 @@ describe("bulk override", () => {
   });
 
   it("preview lists exactly the active keys with before → after, and skips the others with why", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     expect(preview.changes.map((c) => `${c.processor}|${c.entity_id}|${c.analysis_date}`).sort()).toEqual(
       active.map((k) => `${k.processor}|${k.entity_id}|${k.analysis_date}`).sort(),
     );
@@ -382,7 +385,7 @@ describe("bulk override", () => {
   });
 
   it("apply with the token writes every previewed row and one audit record with key_count = preview count", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     const before = await counts();
     const result = await applyBulkOverride(wh, all, preview.token, request({ requestId: "bulk-1" }));
     expect(result).toMatchObject({ ok: true, replay: false });
@@ -404,7 +407,7 @@ describe("bulk override", () => {
   });
 
   it("apply after a key changed since the preview is stale and writes nothing", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     await overrideBreaker(wh, active[1]!, request({ requestId: "single", actor: "dave" }));
     const before = await counts();
     const result = await applyBulkOverride(wh, all, preview.token, request({ requestId: "bulk-2" }));
@@ -416,7 +419,7 @@ describe("bulk override", () => {
   });
 
   it("a transaction that fails part-way (the audit insert violates NOT NULL) leaves nothing written", async () => {
-    const preview = await previewBulkOverride(wh, all, NOW);
+    const preview = await previewBulkOverride(wh, all, NOW, CONSOLE_DEPLOYMENT);
     const before = await counts();
     // A proxy that breaks the 2nd statement of the write (the audit insert): the attempt rows
     // were already appended inside the transaction when it fails.
@@ -484,7 +487,7 @@ describe("reset", () => {
     );
     expect(left).toHaveLength(1);
     expect(left[0]).toMatchObject({
-      processor_name: "ml_feature_store", // canonical, never the alias
+      processor_name: "ml_feature_store_v2", // the name the deployment's pipeline reads, whatever names the deleted rows had
       attempt_number: 0,
       skip_reason: "RESET",
       event_type: "reset",
@@ -520,5 +523,115 @@ describe("reset", () => {
     expect(await resetBreaker(wh, k, request({ role: "viewer", requestId: "reset-v" }))).toMatchObject({ ok: false, error: "forbidden" });
     expect(await counts()).toEqual(before);
     expect((await stateOf(k)).status).toBe("active");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("values as the pipeline wrote them", () => {
+  /** The pipeline's rows: microsecond instants, until a few ms before attempted_at + 7 days, ≈200%. */
+  async function pipelineTrip(k: BreakerKeyRef, name = k.processor): Promise<void> {
+    const t = (hours: number) => isoFromMicros(instantMicros(TRIP_AT) + hours * 3_600_000_000 + 417_293);
+    const base = { processor_name: name, entity_id: k.entity_id, analysis_date: k.analysis_date, completeness_pct: 213.3 };
+    await insertAttempts(wh, [
+      attemptRow({ ...base, attempt_number: 1, attempted_at: t(-48) }),
+      attemptRow({ ...base, attempt_number: 2, attempted_at: t(-24) }),
+      attemptRow({
+        ...base,
+        attempt_number: 3,
+        attempted_at: t(0),
+        circuit_breaker_tripped: true,
+        // The Python clock read before the INSERT's CURRENT_TIMESTAMP(): 3.781 ms earlier.
+        circuit_breaker_until: isoFromMicros(instantMicros(addDaysToInstant(t(0), 7)) - 3781),
+      }),
+    ]);
+  }
+
+  it("rows stored with microseconds are read back with them, exactly as stored", async () => {
+    const k = key("wemby");
+    await pipelineTrip(k);
+    const rows = await rowsOf(k);
+    expect(rows.at(-1)!.attempted_at).toBe("2024-12-13T10:00:00.417293Z");
+    expect(rows.at(-1)!.circuit_breaker_until).toBe("2024-12-20T10:00:00.413512Z");
+    const [same] = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${ATTEMPTS} WHERE attempted_at = @at`, {
+      params: { at: rows.at(-1)!.attempted_at as string },
+      types: { at: "TIMESTAMP" },
+    });
+    expect(same!.n).toBe(1);
+  });
+
+  it("a key the pipeline wrote (microseconds, completeness over 100%) can be overridden, bulk-overridden and reset", async () => {
+    const [a, b, c] = [key("wemby"), key("chet"), key("paolo")];
+    for (const k of [a, b, c]) await pipelineTrip(k);
+    for (const k of [a, b, c]) expect(await stateOf(k)).toMatchObject({ status: "active", until: "2024-12-20T10:00:00.413512Z", lastCompletenessPct: 213.3 });
+
+    expect(await overrideBreaker(wh, a, request({ requestId: "us-override" }))).toMatchObject({ ok: true, replay: false });
+    const preview = await previewBulkOverride(wh, [b], NOW, CONSOLE_DEPLOYMENT);
+    expect(preview.changes).toHaveLength(1);
+    expect(await applyBulkOverride(wh, [b], preview.token, request({ requestId: "us-bulk" }))).toMatchObject({ ok: true, replay: false });
+    expect(await resetBreaker(wh, c, request({ role: "admin", requestId: "us-reset" }))).toMatchObject({ ok: true, replay: false, data: { rowsRemoved: 3 } });
+
+    expect((await stateOf(a)).status).toBe("closed");
+    expect((await stateOf(b)).status).toBe("closed");
+    expect((await rowsOf(a)).at(-1)).toMatchObject({ event_type: "override", completeness_pct: 213.3 });
+    expect(await rowsOf(c)).toHaveLength(1);
+  });
+});
+
+describe("one notion of now: a key the active list shows can be overridden", () => {
+  it("rows attempted after now are ignored by the state, as by the active list; the override numbers above them", async () => {
+    const k = key("jokic");
+    await tripKey(k); // tripped at TRIP_AT, before NOW
+    // That night's run, stamped after NOW (a clock ahead, a demo built before its runs): a recovery.
+    const later = addDaysToInstant(NOW, 0.1);
+    await insertAttempts(wh, [
+      attemptRow({ processor_name: k.processor, entity_id: k.entity_id, analysis_date: D, attempt_number: 4, attempted_at: later, skip_reason: null, event_type: "recovery" }),
+    ]);
+    const listed = await activeBreakers.run(wh, { date_from: D, date_to: D, now: NOW });
+    expect(listed.map((r) => r.entity_id)).toEqual(["jokic"]);
+    expect(await stateOf(k)).toMatchObject({ status: "active", nextAttemptNumber: 5, rowCount: 4 });
+
+    const result = await overrideBreaker(wh, k, request({ requestId: "now-1" }));
+    expect(result).toMatchObject({ ok: true, replay: false, data: { change: { before: { status: "active" }, after: { status: "closed" } } } });
+    expect((await rowsOf(k)).map((r) => [r.attempt_number, r.event_type])).toEqual([
+      [1, "failure"],
+      [2, "failure"],
+      [3, "trip"],
+      [4, "recovery"],
+      [5, "override"],
+    ]);
+  });
+
+  it("the guard still sees a concurrent row stamped after now: the write re-reads and numbers above it", async () => {
+    const k = key("embiid");
+    await tripKey(k);
+    let injected = false;
+    const racing: Warehouse = {
+      kind: wh.kind,
+      query: (sql, o) => wh.query(sql, o),
+      execute: (sql, o) => wh.execute(sql, o),
+      insert: (t, c, r) => wh.insert(t, c, r),
+      close: () => wh.close(),
+      transaction: async (statements, options) => {
+        if (!injected) {
+          injected = true; // another writer commits a row stamped an hour after our now
+          await insertAttempts(wh, [
+            attemptRow({ processor_name: k.processor, entity_id: k.entity_id, analysis_date: D, attempt_number: 4, attempted_at: addDaysToInstant(NOW, 1 / 24), event_type: "trip", circuit_breaker_tripped: true, circuit_breaker_until: addDaysToInstant(NOW, 7) }),
+          ]);
+        }
+        return wh.transaction(statements, options);
+      },
+    };
+    const result = await overrideBreaker(racing, k, request({ requestId: "now-2" }));
+    expect(result).toMatchObject({ ok: true, replay: false });
+    const rows = await rowsOf(k);
+    expect(rows.map((r) => [r.attempt_number, r.event_type])).toEqual([
+      [1, "failure"],
+      [2, "failure"],
+      [3, "trip"],
+      [4, "trip"],
+      [5, "override"],
+    ]);
+    expect(await countRows(wh, AUDIT)).toBe(1);
   });
 });

@@ -12,7 +12,8 @@ import {
   resetRows,
   withKey,
 } from "@/lib/completeness/breaker";
-import { type IsoDate, addDaysToInstant } from "@/lib/completeness/dates";
+import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
+import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type AuditRequestRow, type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
 import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
@@ -23,7 +24,10 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  * functions shared by the console's actions, the JSON API, the CLI and the demo simulator.
  *
  * Every write:
- * - reads the current rows of its keys and derives their state (never trusts the client's view);
+ * - reads the current rows of its keys and derives their state at `now` (never trusts the
+ *   client's view; rows stamped after `now` do not decide it, as in the active list);
+ * - writes under the name the deployment's pipeline reads for the processor, and says what an
+ *   override really does for that processor's breaker reader (`consequence`);
  * - is idempotent by `requestId`: a request already applied (found in the audit log, which
  *   outlives a reset's deletions) is answered as a replay and writes nothing. A request id names
  *   ONE request: the audit record keeps a fingerprint (SHA-256 of actor, action and normalized
@@ -50,6 +54,12 @@ export interface WriteRequest {
   reason: string;
   requestId: string;
   now: string;
+  /**
+   * The deployment in force: operator rows carry its pipeline name for the key's processor (the
+   * name that processor's breaker reader looks up), and what an override will really do
+   * (`consequence`) follows its breaker reader.
+   */
+  deployment: Deployment;
 }
 
 export type WriteError =
@@ -160,8 +170,47 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
     }),
     filter,
     rowCount: rows.length,
-    lastAttemptAt: rows.reduce((max, r) => (r.attempted_at > max ? r.attempted_at : max), EPOCH),
+    // The latest instant exactly as stored (microseconds from the pipeline), compared as an
+    // instant: the guard compares MAX(attempted_at) with it at the warehouse's precision.
+    lastAttemptAt: rows.reduce((max, r) => (instantMicros(r.attempted_at) > instantMicros(max) ? r.attempted_at : max), EPOCH),
   };
+}
+
+/** A key as `reprocess_attempts` stores it: under the name the deployment's pipeline reads. */
+function storedKey(key: BreakerKeyRef, deployment: Deployment) {
+  return { processor_name: deployment[key.processor].pipelineName, entity_id: key.entity_id, analysis_date: key.analysis_date };
+}
+
+/**
+ * What an override of these processors' keys will really do, in the words of
+ * `overrideConsequence` for each breaker reader in use; with mixed readers, each sentence names
+ * its processors.
+ */
+export function consequenceOf(deployment: Deployment, processors: Iterable<ProcessorName>): string {
+  const byReader = new Map<BreakerReader, ProcessorName[]>();
+  for (const p of new Set(processors)) {
+    const reader = deployment[p].reader;
+    byReader.set(reader, [...(byReader.get(reader) ?? []), p]);
+  }
+  const readers = [...byReader.keys()];
+  // No processor named (an empty selection): the sentence of the readers the deployment has.
+  if (readers.length === 0) return consequenceOf(deployment, Object.keys(deployment) as ProcessorName[]);
+  if (readers.length === 1) return overrideConsequence(readers[0]!);
+  return [...byReader].map(([reader, names]) => `${names.sort().join(", ")}: ${overrideConsequence(reader)}`).join(" ");
+}
+
+/**
+ * An override row for a processor read by the original pipeline must be one its read honours:
+ * that read takes the key's row with the highest attempt_number and skips the key when it is
+ * tripped. Checked on every row before it is written (all the key's rows, later-stamped ones
+ * included), so an override can never be written that the processor would not see.
+ */
+function assertHonoured(row: AttemptRow, rows: readonly BreakerRowInput[], deployment: Deployment, processor: ProcessorName): void {
+  if (deployment[processor].reader !== "original") return;
+  const highest = Math.max(0, ...rows.map((r) => r.attempt_number));
+  if (row.circuit_breaker_tripped || row.attempt_number <= highest) {
+    throw new Error(`override row for ${processor}/${row.entity_id}/${row.analysis_date} would not be the latest untripped row (attempt ${row.attempt_number}, highest ${highest})`);
+  }
 }
 
 function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: string } {
@@ -274,6 +323,8 @@ async function commit(wh: Warehouse, statements: Statement[], guard: Statement &
 
 export interface OverrideResult {
   change: KeyChange;
+  /** What the override really does for this processor's breaker reader. */
+  consequence: string;
 }
 
 /** Override one active breaker now (operator or admin). */
@@ -281,7 +332,8 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
   const fingerprint = requestFingerprint("override", req, { keys: sortedKeys([key]) });
   const check = { action: "override" as const, req, fingerprint };
-  const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]! });
+  const consequence = consequenceOf(req.deployment, [key.processor]);
+  const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, consequence });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
     if (replay) return replayOf(replay, fromAudit, check);
@@ -297,12 +349,13 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
       // record commit together): answer with what it wrote, as any replay does.
       const original = await findReplay(wh, req);
       if (original) return replayOf(original, fromAudit, check);
-      return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) } } };
+      return { ok: true, replay: true, data: { change: { ...key, before: summarize(k.state), after: summarize(k.state) }, consequence } };
     }
-    const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
+    const row = withKey(storedKey(key, req.deployment), write.row);
+    assertHonoured(row, k.rows, req.deployment, key.processor);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) };
     const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
-    return done === "retry" ? "retry" : { ok: true, replay: false, data: { change } };
+    return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, consequence } };
   });
 }
 
@@ -313,6 +366,8 @@ export interface BulkPreview {
   skipped: { key: BreakerKeyRef; reason: string }[];
   /** Binds an apply to exactly this set in exactly these states. */
   token: string;
+  /** What the override will really do for the keys' processors (their breaker readers). */
+  consequence: string;
 }
 
 /** sha256 over the keys to change and the state each was in: any change gives another token. */
@@ -334,11 +389,13 @@ function planBulk(snapshot: Snapshot, req: WriteRequest & { batchId: string }): 
       skipped.push({ key: k.key, reason: write.ok ? "already overridden by this request" : conflictMessage(k) });
       continue;
     }
-    const row = withKey({ processor_name: k.key.processor, entity_id: k.key.entity_id, analysis_date: k.key.analysis_date }, write.row);
+    const row = withKey(storedKey(k.key, req.deployment), write.row);
+    assertHonoured(row, k.rows, req.deployment, k.key.processor);
     rows.push(row);
     changes.push({ ...k.key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) });
   }
-  return { preview: { changes, skipped, token: previewToken(changes) }, rows };
+  const consequence = consequenceOf(req.deployment, (changes.length ? changes : snapshot.keys.map((k) => k.key)).map((c) => c.processor));
+  return { preview: { changes, skipped, token: previewToken(changes), consequence }, rows };
 }
 
 function dedupeKeys(keys: readonly BreakerKeyRef[]): BreakerKeyRef[] {
@@ -346,11 +403,11 @@ function dedupeKeys(keys: readonly BreakerKeyRef[]): BreakerKeyRef[] {
 }
 
 /** What a bulk override of these keys would do now. Reads only. */
-export async function previewBulkOverride(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<BulkPreview> {
+export async function previewBulkOverride(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string, deployment: Deployment): Promise<BulkPreview> {
   const unique = dedupeKeys(keys);
-  if (unique.length === 0) return { changes: [], skipped: [], token: previewToken([]) };
+  if (unique.length === 0) return { changes: [], skipped: [], token: previewToken([]), consequence: consequenceOf(deployment, []) };
   const snapshot = await readKeys(wh, unique, now);
-  const probe = { actor: "preview", role: "operator" as const, reasonCode: null, reason: "preview", requestId: "preview", now, batchId: "preview" };
+  const probe = { actor: "preview", role: "operator" as const, reasonCode: null, reason: "preview", requestId: "preview", now, batchId: "preview", deployment };
   return planBulk(snapshot, probe).preview;
 }
 
@@ -363,12 +420,12 @@ export async function applyBulkOverride(
   keys: readonly BreakerKeyRef[],
   token: string,
   req: WriteRequest,
-): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string }>> {
+): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string; consequence: string }>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
   const unique = dedupeKeys(keys);
   const fingerprint = requestFingerprint("bulk_override", req, { keys: sortedKeys(unique), token });
   const check = { action: "bulk_override" as const, req, fingerprint };
-  const fromAudit = (changes: KeyChange[]) => ({ changes, batchId: req.requestId });
+  const fromAudit = (changes: KeyChange[]) => ({ changes, batchId: req.requestId, consequence: consequenceOf(req.deployment, changes.map((c) => c.processor)) });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
     if (replay) return replayOf(replay, fromAudit, check);
@@ -397,7 +454,7 @@ export async function applyBulkOverride(
       if (original) return replayOf(original, fromAudit, check);
       return { ok: false, error: "stale", message: "The breakers changed while the override was applied; nothing was written. Preview again." };
     }
-    return { ok: true, replay: false, data: { changes: preview.changes, batchId: req.requestId } };
+    return { ok: true, replay: false, data: { changes: preview.changes, batchId: req.requestId, consequence: preview.consequence } };
   });
 }
 
@@ -430,7 +487,9 @@ export async function resetBreaker(
       if (original) return replayOf(original, fromAudit, check);
       return { ok: false, error: "stale", message: "This request was already applied" };
     }
-    const row = withKey({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date }, write.row);
+    // The RESET row under the pipeline's name: its reader then sees attempt 0, untripped, as the
+    // key's latest row and numbers its next failure 1.
+    const row = withKey(storedKey(key, req.deployment), write.row);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], req.now)) };
     const def = getProcessor(key.processor);
     const remove: Statement = {

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { type IsoDate } from "@/lib/completeness/dates";
+import type { Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { trippedKeys } from "@/lib/queries/breakers";
@@ -29,6 +30,8 @@ export async function selectActiveKeys(
   wh: Warehouse,
   filter: SelectionFilter,
   now: string,
+  /** The deployment whose thresholds the live recheck applies (`only_recovered`). */
+  deployment: Deployment,
   calendar?: SeasonCalendar,
 ): Promise<BreakerKeyRef[]> {
   const tripped = await trippedKeys.run(wh, { date_from: filter.date_from, date_to: filter.date_to });
@@ -64,6 +67,7 @@ export async function selectActiveKeys(
         entities: group.map((k) => k.key.entity_id),
         now,
         observedAt: now,
+        deployment,
         calendar,
       });
       for (const o of run.outcomes) if (o.own.ready) recovered.add(`${processor}|${o.entity}|${analysis_date}`);

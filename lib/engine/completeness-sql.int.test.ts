@@ -26,6 +26,7 @@
  * so he played against LAL before joining it, LAL from 11-17). Team defense rows: LAL's of 10-28 and 11-15 never arrived; BOS's of 11-25
  * (0022400036) arrived late, 2024-12-02 10:00Z.
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { seasonStartFor } from "@/lib/completeness/calendar";
@@ -289,7 +290,7 @@ describe("window SQL + windowsFromGames agree with the reference computeBatch", 
       const date = "2024-11-30";
       const now = `${date}T12:00:00.000Z`;
       const entities = entitiesFor(p, date);
-      const run = await evaluateProcessorRun(wh, { processor: p, date, entities, now });
+      const run = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: p, date, entities, now });
       const sql = await viaSql(p, date, entities, now);
       for (const o of run.outcomes) expect(o.windows.map(comparable)).toEqual(sql.get(o.entity)!.windows.map(comparable));
     }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import {
   type BreakerKeyRef,
   type WriteRequest,
@@ -52,6 +53,7 @@ const req = (fields: Partial<WriteRequest> = {}): WriteRequest => ({
   reason: "Box scores were backfilled",
   requestId: "req-shared-1",
   now: NOW,
+  deployment: CONSOLE_DEPLOYMENT,
   ...fields,
 });
 
@@ -94,7 +96,7 @@ describe("ten identical bulk applies at once", () => {
   it("all answer the original result, and one write happened", async () => {
     const keys = ["lebronjames", "stephencurry", "nikolajokic"].map(key);
     for (const k of keys) await trip(k);
-    const preview = await previewBulkOverride(wh, keys, NOW);
+    const preview = await previewBulkOverride(wh, keys, NOW, CONSOLE_DEPLOYMENT);
     const results = await Promise.all(Array.from({ length: 10 }, () => applyBulkOverride(wh, keys, preview.token, req({ requestId: "bulk-req-1" }))));
     expect(results.map((r) => r.ok)).toEqual(Array(10).fill(true));
     expect(results.filter((r) => r.ok && !r.replay)).toHaveLength(1);

@@ -15,7 +15,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { addDays } from "@/lib/completeness/dates";
+import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT, ORIGINAL_DEPLOYMENT, buildDeployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { PROCESSING_DECISION_REASONS } from "@/lib/completeness/readiness";
 import { evaluateProcessorRun, runProcessor } from "@/lib/engine/run-processor";
@@ -102,7 +103,7 @@ describe("decisions and output rows", () => {
 
   it("PSZA on D: process, 9/10 = 90.0 is ready, 8/10 skips, a rookie has no games expected", async () => {
     const now = at(D);
-    const run = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_nine", "p_eight", "rookie"], now, runId: "run-1" });
+    const run = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_nine", "p_eight", "rookie"], now, runId: "run-1" });
     expect(run.writes).toBe(1);
     expect(Object.fromEntries(run.outcomes.map((o) => [o.entity, o.decision.action]))).toEqual({
       p_full: "process",
@@ -191,7 +192,7 @@ describe("decisions and output rows", () => {
     // 2024-11-08 is day 17 after 2024-10-22. p_early lost 10-26: L10 = d0..d8 (9 games) → 8/9.
     const early = "2024-11-08";
     const now1 = at(early);
-    const r1 = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: early, entities: ["p_early"], now: now1 });
+    const r1 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: early, entities: ["p_early"], now: now1 });
     expect(r1.outcomes[0]!.decision.action).toBe("process_bootstrap");
     expect((await outputsAt("player_shot_zone_analysis", now1)).get("p_early")).toMatchObject({
       expected_games_count: 9,
@@ -205,7 +206,7 @@ describe("decisions and output rows", () => {
     });
     // An explicit backfill run on D (day 50): bootstrap too.
     const now2 = at(D, "11:00:00.000");
-    const r2 = await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now: now2, backfill: true });
+    const r2 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now: now2, backfill: true });
     expect(r2.outcomes[0]!.decision.action).toBe("process_bootstrap");
     expect((await outputsAt("player_shot_zone_analysis", now2)).get("p_eight")).toMatchObject({
       completeness_percentage: 80,
@@ -226,6 +227,7 @@ describe("decisions and output rows", () => {
     // a value like 89.96 cannot occur: it needs ≥ 200 expected games, and windows hold ≤ 30.)
     const now1 = at(D);
     const r1 = await runProcessor(wh, {
+      deployment: CONSOLE_DEPLOYMENT,
       processor: "player_daily_cache",
       date: D,
       entities: ["p_multi", "p_full", "rookie"],
@@ -278,7 +280,7 @@ describe("decisions and output rows", () => {
     // A threshold of 66.6: every window passes → processed, and since the key had one failure
     // a `success` row closes the streak.
     const now2 = at(D, "12:00:00.000");
-    const r2 = await runProcessor(wh, { processor: "player_daily_cache", date: D, entities: ["p_multi"], now: now2, thresholds: { player_daily_cache: 66.6 } });
+    const r2 = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_daily_cache", date: D, entities: ["p_multi"], now: now2, thresholds: { player_daily_cache: 66.6 } });
     expect(r2.outcomes[0]!.decision).toMatchObject({ action: "process", reason: "processed_successfully" });
     expect((await outputsAt("player_daily_cache", now2)).get("p_multi")).toMatchObject({
       l7d_completeness_pct: 66.7,
@@ -290,10 +292,10 @@ describe("decisions and output rows", () => {
   });
 
   it("every processing_decision_reason written comes from the fixed set", async () => {
-    await runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "rookie", "p_multi"], now: at(D) });
-    await runProcessor(wh, { processor: "player_daily_cache", date: D, entities: ["p_full", "p_multi", "rookie"], now: at(D) });
-    await runProcessor(wh, { processor: "team_defense_zone_analysis", date: D, entities: TEAMS, now: at(D) });
-    await runProcessor(wh, { processor: "upcoming_team_game_context", date: D, entities: TEAMS.map((t) => `${t}_${D}`), now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "rookie", "p_multi"], now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_daily_cache", date: D, entities: ["p_full", "p_multi", "rookie"], now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "team_defense_zone_analysis", date: D, entities: TEAMS, now: at(D) });
+    await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "upcoming_team_game_context", date: D, entities: TEAMS.map((t) => `${t}_${D}`), now: at(D) });
     for (const table of OUTPUT_TABLES) {
       const rows = await wh.query<{ r: string | null }>(`SELECT DISTINCT processing_decision_reason AS r FROM ${table}`);
       for (const { r } of rows) expect(PROCESSING_DECISION_REASONS).toContain(r);
@@ -308,13 +310,80 @@ describe("decisions and output rows", () => {
 
 // ---------------------------------------------------------------------------------------------
 
+describe("the deployment: the pipeline's name and threshold", () => {
+  beforeEach(async () => {
+    await clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]);
+  });
+
+  it("the threshold comes from the deployment: 8/10 = 80% is ready at a pipeline threshold of 70, not at 90", async () => {
+    const at70 = buildDeployment({ readers: "console", thresholds: { player_shot_zone_analysis: 70 } });
+    const now = at(D);
+    const r70 = await runProcessor(wh, { deployment: at70, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now });
+    expect(r70.outcomes[0]!.own).toMatchObject({ ready: true, threshold: 70 });
+    expect(r70.outcomes[0]!.decision).toMatchObject({ action: "process", reason: "processed_successfully" });
+    expect((await outputsAt("player_shot_zone_analysis", now)).get("p_eight")).toMatchObject({ completeness_percentage: 80, is_production_ready: true });
+    expect(await attemptsOf("player_shot_zone_analysis", "p_eight")).toEqual([]);
+
+    const r90 = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now });
+    expect(r90.outcomes[0]!.decision).toMatchObject({ action: "skip_incomplete" });
+    // A what-if threshold still takes precedence over the deployment's.
+    const whatIf = await evaluateProcessorRun(wh, { deployment: at70, processor: "player_shot_zone_analysis", date: D, entities: ["p_eight"], now, thresholds: { player_shot_zone_analysis: 85 } });
+    expect(whatIf.outcomes[0]!.own).toMatchObject({ ready: false, threshold: 85 });
+  });
+
+  it("attempt rows carry the name the deployment's pipeline reads; the key's rows are read under any alias", async () => {
+    const run = (now: string) =>
+      runProcessor(wh, { deployment: ORIGINAL_DEPLOYMENT, processor: "ml_feature_store", date: D, entities: ["p_eight"], now });
+    // An older failure under the canonical name (written before the deployment named the pipeline's).
+    await wh.insert(
+      "nba_orchestration.reprocess_attempts",
+      { processor_name: "STRING", entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", attempted_at: "TIMESTAMP", skip_reason: "STRING", circuit_breaker_tripped: "BOOL" },
+      [{ processor_name: "ml_feature_store", entity_id: "p_eight", analysis_date: D, attempt_number: 1, attempted_at: at(addDays(D, -1)), skip_reason: "incomplete_upstream_data", circuit_breaker_tripped: false }],
+    );
+    const second = await run(at(D));
+    expect(second.outcomes[0]!.decision).toMatchObject({ action: "skip_incomplete" });
+    expect(second.outcomes[0]!.attempt).toMatchObject({ processor_name: "ml_feature_store_v2", attempt_number: 2, event_type: "failure" });
+    const third = await run(at(addDays(D, 1)));
+    expect(third.outcomes[0]!.attempt).toMatchObject({ processor_name: "ml_feature_store_v2", attempt_number: 3, event_type: "trip" });
+    expect((await attemptsOf("ml_feature_store_v2" as ProcessorName, "p_eight")).map((r) => r.attempt_number)).toEqual([2, 3]);
+  });
+
+  it("a key skipped because its breaker is active is written not production ready, even when its data is complete", async () => {
+    // p_full's data is complete; its breaker tripped yesterday (under the pipeline's name).
+    const tripAt = at(addDays(D, -1));
+    const base = { processor_name: "player_shot_zone_analysis", entity_id: "p_full", analysis_date: D, completeness_pct: 50, skip_reason: "incomplete_upstream_data", manual_override_applied: false };
+    await wh.insert(
+      "nba_orchestration.reprocess_attempts",
+      { processor_name: "STRING", entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", attempted_at: "TIMESTAMP", completeness_pct: "FLOAT64", skip_reason: "STRING", circuit_breaker_tripped: "BOOL", circuit_breaker_until: "TIMESTAMP", manual_override_applied: "BOOL" },
+      [1, 2, 3].map((n) => ({
+        ...base,
+        attempt_number: n,
+        attempted_at: addDaysToInstant(tripAt, n - 3),
+        circuit_breaker_tripped: n === 3,
+        circuit_breaker_until: n === 3 ? addDaysToInstant(tripAt, 7) : null,
+      })),
+    );
+    const now = at(D);
+    const r = await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full"], now });
+    // The data is ready (what a live recheck reports) ...
+    expect(r.outcomes[0]!.decision).toMatchObject({ action: "skip_breaker_active", productionReady: true, processes: false });
+    // ... but the processor did not process the key: the row says not ready.
+    expect((await outputsAt("player_shot_zone_analysis", now)).get("p_full")).toMatchObject({
+      processing_decision_reason: "skipped_circuit_breaker_active",
+      completeness_percentage: 100,
+      is_production_ready: false,
+      circuit_breaker_active: true,
+    });
+  });
+});
+
 describe("circuit breaker over repeated runs", () => {
   beforeAll(async () => {
     await clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]);
   });
 
   const run = (now: string) =>
-    runProcessor(wh, { processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "p_eight2"], now, runId: `run@${now}` });
+    runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: D, entities: ["p_full", "p_eight", "p_eight2"], now, runId: `run@${now}` });
   const T1 = at(D);
   const T2 = at(addDays(D, 1));
   const T3 = at(addDays(D, 2));
@@ -447,6 +516,7 @@ describe("cascade (player_composite_factors)", () => {
     // LAL's, GSW's are MIA's, MIA's are GSW's.
     const now = at(D);
     const r = await runProcessor(wh, {
+      deployment: CONSOLE_DEPLOYMENT,
       processor: "player_composite_factors",
       date: D,
       entities: ["c_ready", "c_nopsza", "c_ownbad", "b_player", "g_player", "m_player"],
@@ -497,7 +567,7 @@ describe("cascade (player_composite_factors)", () => {
       [{ game_date: D, player_lookup: "debut", team_abbr: "LAL", opponent_team_abbr: "BOS", processed_at: t, is_production_ready: true }],
     );
     // LAL plays at BOS on D; BOS's TDZA and BOS_2024-12-11 UTGC rows are ready (see above).
-    const r = await evaluateProcessorRun(wh, { processor: "player_composite_factors", date: D, entities: ["debut"], now: at(D, "11:00:00.000") });
+    const r = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_composite_factors", date: D, entities: ["debut"], now: at(D, "11:00:00.000") });
     expect(r.outcomes[0]!.cascade).toMatchObject({ ready: true, notReady: [] });
     expect(r.outcomes[0]!.decision.action).toBe("process_no_games_expected");
   });
@@ -506,7 +576,7 @@ describe("cascade (player_composite_factors)", () => {
     await wh.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, [
       { analysis_date: D, player_lookup: "c_ready", processed_at: at(D, "09:00:00.000"), is_production_ready: false },
     ]);
-    const r = await evaluateProcessorRun(wh, { processor: "player_composite_factors", date: D, entities: ["c_ready"], now: at(D, "11:00:00.000") });
+    const r = await evaluateProcessorRun(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "player_composite_factors", date: D, entities: ["c_ready"], now: at(D, "11:00:00.000") });
     expect(r.outcomes[0]!.decision.action).toBe("skip_upstream_not_ready");
     expect(r.outcomes[0]!.cascade.notReady).toEqual(["player_shot_zone_analysis"]);
   });
@@ -534,7 +604,7 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     const t = `${RUN_DATE}T05:00:00.000Z`;
     await big.insert("nba_precompute.player_shot_zone_analysis", PSZA_T, players.map((p) => ({ analysis_date: RUN_DATE, player_lookup: p, processed_at: t, is_production_ready: true })));
     await big.insert("nba_precompute.team_defense_zone_analysis", TDZA_T, TEAMS30.map((x) => ({ analysis_date: RUN_DATE, team_abbr: x, processed_at: t, is_production_ready: true })));
-    await runProcessor(big, { processor: "player_shot_zone_analysis", date: RUN_DATE, entities: players.slice(0, 20), now: morningAfter(RUN_DATE), thresholds: { player_shot_zone_analysis: 101 } });
+    await runProcessor(big, { deployment: CONSOLE_DEPLOYMENT, processor: "player_shot_zone_analysis", date: RUN_DATE, entities: players.slice(0, 20), now: morningAfter(RUN_DATE), thresholds: { player_shot_zone_analysis: 101 } });
   });
 
   afterAll(async () => {
@@ -548,10 +618,10 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     ["upcoming_player_game_context", 3], // + games on the date (it records each player's opponent)
   ] as const)("%s: the same %i reads for 10 and for 450 players, and one write", async (processor, reads) => {
     const counted = countingWarehouse(big);
-    const few = await evaluateProcessorRun(counted.wh, { processor, date: RUN_DATE, entities: players.slice(0, 10), now: at(RUN_DATE) });
+    const few = await evaluateProcessorRun(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players.slice(0, 10), now: at(RUN_DATE) });
     const fewCalls = { ...counted.counts };
     counted.reset();
-    const many = await evaluateProcessorRun(counted.wh, { processor, date: RUN_DATE, entities: players, now: at(RUN_DATE) });
+    const many = await evaluateProcessorRun(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players, now: at(RUN_DATE) });
     const manyCalls = { ...counted.counts };
     expect(many.outcomes).toHaveLength(450);
     expect(manyCalls).toEqual(fewCalls);
@@ -562,7 +632,7 @@ describe("warehouse calls per run are constant in the number of entities", () =>
     expect(many.outcomes.every((o) => o.windows.find((w) => w.id === "l10")?.expected === 10)).toBe(true);
 
     counted.reset();
-    const written = await runProcessor(counted.wh, { processor, date: RUN_DATE, entities: players, now: at(RUN_DATE, "11:00:00.000") });
+    const written = await runProcessor(counted.wh, { deployment: CONSOLE_DEPLOYMENT, processor, date: RUN_DATE, entities: players, now: at(RUN_DATE, "11:00:00.000") });
     expect(written.writes).toBe(1);
     expect(counted.counts).toEqual({ query: reads, execute: 0, transaction: 1, insert: 0 });
     expect(totalCalls(counted.counts)).toBe(reads + 1);

@@ -10,6 +10,7 @@ import {
 } from "@/lib/completeness/breaker";
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, isBootstrap, isSeasonBoundary, seasonStartFor } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
+import type { Deployment } from "@/lib/completeness/deployment";
 import {
   type ProcessorDef,
   type ProcessorName,
@@ -28,6 +29,7 @@ import {
   ownReadiness,
   thresholdFor,
   windowColumnValues,
+  writtenProductionReady,
 } from "@/lib/completeness/readiness";
 import { type WindowGame, windowsFromGames } from "@/lib/completeness/window-games";
 import { type WindowResult, parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
@@ -38,7 +40,7 @@ import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 /**
  * A processor run in one call: for a processor, a date and its entities, read completeness and
  * breaker state in batch, decide per entity, and return the output rows and attempt rows to
- * write — the whole decision flow of the original (reference §3.7) with its defects fixed.
+ * write — the whole decision flow of the original with its defects fixed.
  *
  * Queries per run are constant in the number of entities (the original made one breaker query
  * per entity, plus a SELECT and an INSERT per skipped one):
@@ -57,11 +59,17 @@ export interface RunOptions {
   entities: readonly string[];
   /** The run's time: attempts are stamped with it and cooldowns measured from it. */
   now: string;
+  /**
+   * The deployment the run belongs to: attempt rows carry its pipeline name for the processor
+   * (the name the pipeline's breaker reader looks up), and its threshold decides readiness.
+   */
+  deployment: Deployment;
   /** Upstream rows that had arrived by this instant count (default: `now`). */
   observedAt?: string;
   /** An explicit backfill run: bootstrap, whatever the date. */
   backfill?: boolean;
   calendar?: SeasonCalendar;
+  /** Per-processor thresholds that take precedence over the deployment's (what-if evaluations). */
   thresholds?: ThresholdOverrides;
   /** Stamped on attempt rows as batch_id, to tell runs apart in history. */
   runId?: string;
@@ -214,7 +222,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
   const calendar = opts.calendar ?? DEFAULT_SEASON_CALENDAR;
   if (opts.entities.length === 0) return { processor: def.name, date: opts.date, outcomes: [], reads: 0 };
   const seasonStart = seasonStartFor(opts.date, calendar);
-  const threshold = thresholdFor(def, opts.thresholds);
+  const threshold = thresholdFor(def, { [def.name]: opts.deployment[def.name].threshold, ...opts.thresholds });
   const bootstrap = isBootstrap(opts.date, { calendar, backfill: opts.backfill });
 
   const [games, breakerRows] = await Promise.all([
@@ -245,7 +253,8 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
       decision.action === "skip_incomplete" && blocking.length
         ? Math.min(...blocking.map((w) => w.pctRounded!))
         : primary.pctRounded;
-    const key = { processor_name: def.name, entity_id: entity, analysis_date: opts.date };
+    // Written under the name the deployment's pipeline reads, or its breaker would never see it.
+    const key = { processor_name: opts.deployment[def.name].pipelineName, entity_id: entity, analysis_date: opts.date };
     const draft = decision.action === "skip_breaker_active"
       ? null
       : nextAttemptRow(breaker, {
@@ -308,7 +317,7 @@ function outputRow(
     actual_games_count: f.primary.actual,
     completeness_percentage: f.primary.pctRounded,
     missing_games_count: f.primary.missing,
-    is_production_ready: f.decision.productionReady,
+    is_production_ready: writtenProductionReady(f.decision),
     data_quality_issues: f.issues,
     last_reprocess_attempt_at: f.after.lastAttemptAt,
     reprocess_attempt_count: f.after.attemptCount,

@@ -14,6 +14,7 @@
  * Waits between attempts go to a recorder (no real back-off); the only real waits are the
  * timeout cases (a few hundred ms).
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
@@ -241,7 +242,7 @@ function keyRowsAnswer(): ScriptedResponse {
 const committed = rowsResponse([{ name: "row_counts", type: "INTEGER", mode: "REPEATED" }], [{ row_counts: [1, 1] }]);
 
 describe("a write whose response is lost after it was applied", () => {
-  const request = { actor: "maria.ops", role: "operator" as const, reasonCode: null, reason: "box scores backfilled", requestId: "req-override-1", now: "2025-01-16T12:00:00.000Z" };
+  const request = { actor: "maria.ops", role: "operator" as const, reasonCode: null, reason: "box scores backfilled", requestId: "req-override-1", now: "2025-01-16T12:00:00.000Z", deployment: CONSOLE_DEPLOYMENT };
 
   function scriptWrite(lost: ScriptedResponse) {
     let transactions = 0;
@@ -297,7 +298,7 @@ describe("a write whose response is lost after it was applied", () => {
 });
 
 describe("two replicas overriding the same key at once", () => {
-  const request = { actor: "maria.ops", role: "operator" as const, reasonCode: null, reason: "box scores backfilled", requestId: "req-override-2", now: "2025-01-16T12:00:00.000Z" };
+  const request = { actor: "maria.ops", role: "operator" as const, reasonCode: null, reason: "box scores backfilled", requestId: "req-override-2", now: "2025-01-16T12:00:00.000Z", deployment: CONSOLE_DEPLOYMENT };
   const OTHER_AT = "2025-01-16T11:59:59.000Z";
 
   /** The key's rows after the other replica's override committed: the three above and its override. */

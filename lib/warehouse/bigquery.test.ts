@@ -280,9 +280,9 @@ describe("decoding rows through the real client", () => {
     expect(rows).toEqual([
       {
         game_date: "2024-01-05",
-        loaded_at: "2024-01-15T12:34:56.789Z",
+        loaded_at: "2024-01-15T12:34:56.789123Z",
         whole_second: "2024-01-15T12:34:56.000Z",
-        before_epoch: "1969-12-30T23:59:59.999Z",
+        before_epoch: "1969-12-30T23:59:59.999999Z",
         amount: 12345.6789,
         tiny: -1e-9,
         rows_seen: 9007199254740991,
@@ -589,7 +589,7 @@ describe("normalizeValue on the client's wrapper values", () => {
   it("unwraps dates, times, geographies and integers, and keeps STRUCT fields named `value`", () => {
     expect(normalizeValue(BigQuery.date("2024-1-5"))).toBe("2024-01-05");
     expect(normalizeValue(BigQuery.date({ year: 2024, month: 3, day: 9 }))).toBe("2024-03-09");
-    expect(normalizeValue(BigQuery.timestamp("2024-01-15T12:34:56.123456789123Z"))).toBe("2024-01-15T12:34:56.123Z");
+    expect(normalizeValue(BigQuery.timestamp("2024-01-15T12:34:56.123456789123Z"))).toBe("2024-01-15T12:34:56.123456Z");
     expect(normalizeValue(BigQuery.timestamp(new Date("2024-01-15T12:34:56Z")))).toBe("2024-01-15T12:34:56.000Z");
     expect(normalizeValue(BigQuery.time("10:11:12.5"))).toBe("10:11:12.5");
     expect(normalizeValue(BigQuery.geography("POINT(1 2)"))).toBe("POINT(1 2)");
@@ -605,8 +605,11 @@ describe("normalizeValue on the client's wrapper values", () => {
     expect(() => normalizeValue(2n ** 63n - 1n)).toThrow(RangeError);
   });
 
-  it("truncates TIMESTAMP fractions to milliseconds by string, never rounding up", () => {
-    expect(timestampToIso("2024-12-31T23:59:59.999999Z")).toBe("2024-12-31T23:59:59.999Z");
+  it("keeps TIMESTAMP microseconds by string, never rounding; whole milliseconds stay .sssZ", () => {
+    expect(timestampToIso("2024-12-31T23:59:59.999999Z")).toBe("2024-12-31T23:59:59.999999Z");
+    expect(timestampToIso("2024-12-31T23:59:59.999999000Z")).toBe("2024-12-31T23:59:59.999999Z");
+    expect(timestampToIso("2024-12-31T23:59:59.000100000Z")).toBe("2024-12-31T23:59:59.000100Z");
+    expect(timestampToIso("2024-12-31T23:59:59.789000000Z")).toBe("2024-12-31T23:59:59.789Z");
     expect(timestampToIso("2024-12-31T23:59:59Z")).toBe("2024-12-31T23:59:59.000Z");
     expect(timestampToIso("2024-12-31T23:59:59.5Z")).toBe("2024-12-31T23:59:59.500Z");
     expect(() => timestampToIso("not a time")).toThrow(RangeError);

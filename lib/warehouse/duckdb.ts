@@ -22,6 +22,8 @@ import {
   type DuckDBValue,
 } from "@duckdb/node-api";
 
+import { isoFromMicros } from "@/lib/completeness/dates";
+
 import { rewriteParams, splitSql } from "./sql-text";
 import {
   GuardFailedError,
@@ -156,8 +158,6 @@ export function bindParams(
   return { sql: rewritten, values, valueTypes };
 }
 
-const MICROS_PER_MS = 1000n;
-
 /** DuckDB value → the warehouse row contract (see types.ts). */
 export function toPlain(value: DuckDBValue): unknown {
   if (value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
@@ -169,7 +169,9 @@ export function toPlain(value: DuckDBValue): unknown {
   }
   if (value instanceof DuckDBDateValue) return value.toString();
   if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
-    return new Date(Number(value.micros / MICROS_PER_MS)).toISOString();
+    // Microseconds kept (the pipeline writes them): a value read back and compared with what is
+    // stored — the write guard's MAX(attempted_at) — must be the very instant stored.
+    return isoFromMicros(value.micros);
   }
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBListValue) return value.items.map(toPlain);

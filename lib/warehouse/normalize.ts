@@ -7,7 +7,8 @@ import "server-only";
  * of it:
  *
  *   DATE       BigQueryDate { value: "2024-01-05" }                → "2024-01-05"
- *   TIMESTAMP  BigQueryTimestamp { value: "…56.789123000Z" }       → "…56.789Z" (truncated to ms)
+ *   TIMESTAMP  BigQueryTimestamp { value: "…56.789123000Z" }       → "…56.789123Z" (µs kept;
+ *                                                                   "…56.789Z" for a whole ms)
  *   DATETIME   BigQueryDatetime { value: "2024-01-05T10:00:00" }   → that string (not in the contract)
  *   TIME       BigQueryTime { value: "10:00:00" }                  → that string (not in the contract)
  *   GEOGRAPHY  Geography { value: "POINT(1 2)" }                   → the WKT string
@@ -64,11 +65,13 @@ export function normalizeValue(value: unknown): unknown {
 }
 
 /**
- * A BigQuery TIMESTAMP string → `YYYY-MM-DDTHH:mm:ss.sssZ`. The client gives microseconds as
- * nanosecond digits (`.789123000Z`), whole milliseconds as `.789Z`, picosecond strings
- * verbatim. We cut the fraction to three digits by string, not through `Date`, so there is no
- * rounding up into the next millisecond (or second, or year) — truncation is what BigQuery's
- * own `TIMESTAMP_TRUNC(…, MILLISECOND)` does.
+ * A BigQuery TIMESTAMP string → `YYYY-MM-DDTHH:mm:ss.sssZ`, or `…ss.ssssssZ` when the instant is
+ * not a whole millisecond (the row contract, the same as the embedded backend). The client
+ * gives microseconds as nanosecond digits (`.789123000Z`, from `useInt64Timestamp`), whole
+ * milliseconds as `.789Z`. BigQuery stores microseconds and the pipeline writes them
+ * (CURRENT_TIMESTAMP()): they are kept, never rounded or truncated, because a value read back is
+ * compared with what is stored (the write guard compares MAX(attempted_at) exactly). Digits
+ * beyond the microsecond (always zero from BigQuery) are dropped, by string, not through `Date`.
  *
  * Known client quirk we cannot undo here: for instants less than one second *before* the epoch
  * (1969-12-31T23:59:59.000001Z … .999999Z) the client's PreciseDate loses the sign and hands us
@@ -76,7 +79,10 @@ export function normalizeValue(value: unknown): unknown {
  */
 export function timestampToIso(text: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(text);
-  if (m) return `${m[1]}.${(m[2] ?? "").padEnd(3, "0").slice(0, 3)}Z`;
+  if (m) {
+    const micros = (m[2] ?? "").padEnd(6, "0").slice(0, 6);
+    return `${m[1]}.${micros.endsWith("000") ? micros.slice(0, 3) : micros}Z`;
+  }
   const parsed = new Date(text);
   if (Number.isNaN(parsed.getTime())) throw new RangeError(`normalize: unreadable TIMESTAMP ${JSON.stringify(text)}`);
   return parsed.toISOString();

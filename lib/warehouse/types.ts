@@ -5,7 +5,9 @@
  * backends:
  *
  *   DATE      → "YYYY-MM-DD"                 (a calendar date, never shifted by a time zone)
- *   TIMESTAMP → "YYYY-MM-DDTHH:mm:ss.sssZ"   (UTC instant)
+ *   TIMESTAMP → "YYYY-MM-DDTHH:mm:ss.sssZ"   (UTC instant; ".ssssssZ" when it is not a whole
+ *                                            millisecond: the stored microseconds are kept, so
+ *                                            the value compares equal to what is stored)
  *   INT64, NUMERIC, FLOAT64 → number
  *   BOOL → boolean, STRING → string, ARRAY → array, NULL → null
  */

@@ -7,7 +7,12 @@
 --   @processor_names ARRAY<STRING>, @date_from DATE, @date_to DATE, @entity_ids ARRAY<STRING>
 --     the same filter the state was read with (key_rows.sql)
 --   @expected_rows INT64            how many rows that read returned
---   @expected_last TIMESTAMP        their latest attempted_at (@epoch when there were none)
+--   @expected_last TIMESTAMP        their latest attempted_at (@epoch when there were none),
+--                                   as read: with the stored microseconds (the pipeline writes
+--                                   them), so the equality below compares at the warehouse's
+--                                   precision and holds when nothing changed
+-- Every row of the keys counts here, including rows stamped after the write's `now` that its
+-- state ignores: any concurrent change makes the write re-read.
 --   @epoch TIMESTAMP                stands for "no rows"
 --   @request_id STRING              the write's idempotency key
 --   @audit_since TIMESTAMP          how far back an earlier application of it is looked for

@@ -12,6 +12,7 @@
  * So four breakers are active: both players on both dates. team_defense_zone_analysis ran once
  * for D (all four teams ready), so team ids have output too.
  */
+import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { writeFileSync } from "node:fs";
 
 import { seasonYearOf } from "@/lib/completeness/calendar";
@@ -71,6 +72,7 @@ export function breakerDataset(now = Date.now()): BreakerDataset {
       for (const date of [D_PREV, D]) {
         for (const hoursAgo of [72, 48, 24]) {
           await runProcessor(wh, {
+            deployment: CONSOLE_DEPLOYMENT,
             processor,
             date,
             entities: roster.map((p) => p.player),
@@ -81,7 +83,7 @@ export function breakerDataset(now = Date.now()): BreakerDataset {
         }
       }
       // One team processor run, so team ids (LAL) have output too; every team box score is there.
-      await runProcessor(wh, { processor: "team_defense_zone_analysis", date: D, entities: ["LAL", "BOS", "GSW", "MIA"], now: at(24), calendar, runId: "seed-teams" });
+      await runProcessor(wh, { deployment: CONSOLE_DEPLOYMENT, processor: "team_defense_zone_analysis", date: D, entities: ["LAL", "BOS", "GSW", "MIA"], now: at(24), calendar, runId: "seed-teams" });
     },
     writeCalendar(dbPath) {
       writeFileSync(`${dbPath}.demo.json`, JSON.stringify({ plan: { calendar, simulateThrough: addDays(today, -1) } }));

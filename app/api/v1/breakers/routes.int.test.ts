@@ -19,6 +19,10 @@ const ORIGIN = "http://console.test";
 process.env.ALLOWED_HOSTS = "console.test";
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 let wh: Warehouse;
+// Beside the original pipeline (the production setting): its processors' names and read. Set
+// before the configuration is first read, so a demo database in data/ cannot change it.
+const readersBefore = process.env.BREAKER_READERS;
+process.env.BREAKER_READERS = "original";
 
 beforeAll(() => {
   wh = memoryWarehouse();
@@ -26,6 +30,8 @@ beforeAll(() => {
 });
 afterAll(async () => {
   delete holder.__completenessWarehouse;
+  if (readersBefore === undefined) delete process.env.BREAKER_READERS;
+  else process.env.BREAKER_READERS = readersBefore;
   await wh.close();
 });
 
@@ -195,5 +201,38 @@ describe("writes", () => {
     expect(applied.status).toBe(201);
     expect((await applied.json()).changes).toHaveLength(fresh.changes.length);
     expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+  });
+});
+
+describe("beside the original pipeline", () => {
+  const ONE_RETRY = /^One retry: .*if that run still fails, the breaker trips again for 7 days/;
+
+  it("an override of an active ML feature store breaker is written under ml_feature_store_v2 and answers that it gives one retry", async () => {
+    // Tripped by the Python processor: its own name, no console columns.
+    const mlfs = { processor: "ml_feature_store_v2", entity_id: "lukadoncic", analysis_date: KEY.analysis_date };
+    await tripKey(mlfs);
+    const res = await override(post("/api/v1/breakers/override", overrideBody({ processor: "ml_feature_store", entity_id: "lukadoncic" }), { cookie: await sessionCookie("operator", "jordan.oncall") }));
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body.consequence).toMatch(ONE_RETRY);
+    expect(body.change).toMatchObject({ processor: "ml_feature_store", before: { status: "active" }, after: { status: "closed" } });
+    // The processor's read — its own name, the highest attempt_number — finds the override, untripped.
+    const [latest] = await wh.query<{ processor_name: string; attempt_number: number; circuit_breaker_tripped: boolean }>(
+      `SELECT processor_name, attempt_number, circuit_breaker_tripped FROM nba_orchestration.reprocess_attempts
+       WHERE processor_name = 'ml_feature_store_v2' AND entity_id = 'lukadoncic' ORDER BY attempt_number DESC LIMIT 1`,
+    );
+    expect(latest).toEqual({ processor_name: "ml_feature_store_v2", attempt_number: 4, circuit_breaker_tripped: false });
+  });
+
+  it("the bulk preview and the bulk apply say what the override gives", async () => {
+    const cookie = await sessionCookie("operator", "maria.ops");
+    const filter = { date_from: "2026-11-01", date_to: "2026-11-25", processors: ["player_daily_cache"] };
+    const preview = await (await bulkPreview(post("/api/v1/breakers/bulk-override/preview", filter, { cookie }))).json();
+    expect(preview.consequence).toMatch(ONE_RETRY);
+    const applied = await bulkApply(
+      post("/api/v1/breakers/bulk-override", { filter, token: preview.token, reason_code: "scraper_outage_backfilled", reason: "Outage backfilled and verified", request_id: "req-bulk-orig1" }, { cookie }),
+    );
+    expect(applied.status).toBe(201);
+    expect((await applied.json()).consequence).toMatch(ONE_RETRY);
   });
 });

@@ -48,8 +48,8 @@ export function BreakerWrites({
           <summary>Override this breaker</summary>
           {recheck && !overridden ? (
             <p className="form-warning">
-              ⚠ Live recheck: {recheck}. Overridden now, the processor will likely fail again and re-trip after 3 failures —
-              override only if you know the data is right.
+              ⚠ Live recheck: {recheck}. Overridden now, the processor will likely fail again and the breaker trip again (what
+              an override gives this processor is said below) — override only if you know the data is right.
             </p>
           ) : null}
           <OverrideForm

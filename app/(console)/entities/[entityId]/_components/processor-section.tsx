@@ -96,6 +96,7 @@ export function ProcessorSection({ section: s, date, readAt, can }: { section: S
                   status: s.breaker.value.state.status,
                   until: s.breaker.value.state.until,
                   attempts: s.breaker.value.state.attemptCount,
+                  consequence: s.overrideConsequence,
                 }
               : null
           }
