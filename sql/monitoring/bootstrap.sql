@@ -1,4 +1,4 @@
--- Purpose: bootstrap records (SPEC §2.5 query 6): how many rows each processor wrote in
+-- Purpose: bootstrap records: how many rows each processor wrote in
 --   bootstrap mode per date in the season of as_of (the first 30 days after opening night,
 --   preseason dates, and explicit backfill runs: processed and flagged, never failures).
 -- Grain: one row per (date, processor) with at least one bootstrap row.

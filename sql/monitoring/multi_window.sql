@@ -1,4 +1,4 @@
--- Purpose: multi-window detail (SPEC §2.5 query 7): for the three multi-window processors
+-- Purpose: multi-window detail: for the three multi-window processors
 --   (player_daily_cache, upcoming_player_game_context, upcoming_team_game_context), every
 --   entity on as_of whose windows are not all complete, with each of its windows.
 -- Grain: one row per (processor, entity_id, window) for entities whose latest row on as_of has
