@@ -34,7 +34,6 @@ import {
   NOW,
   OPENING,
   OUTPUTS,
-  type OutputFact,
   PPD_FROM,
   PPD_TO,
   RESET_ROW,
