@@ -18,6 +18,7 @@ import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
 import { PROCESSORS, type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type CompletenessData, type Presence, computeEntityCompleteness, presence } from "@/lib/completeness/windows";
 import { type EntityDetail, type EntityFound, type ProcessorSection, getEntityDetail } from "@/lib/data/entity";
+import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { type MonitoringQueryName, type MonitoringRow, MONITORING_QUERY_NAMES, monitoringRows } from "@/lib/monitoring/schemas";
 import { attemptWindowParams, latestOutputDate, runMonitoringQuery, seasonRange } from "@/lib/queries/monitoring";
 import { thresholdPassCounts } from "@/lib/queries/thresholds";
@@ -629,6 +630,14 @@ describe.each(SHAPES)("on the %s-shaped warehouse", (shape: Shape) => {
       expect(live.windows[0]).toMatchObject({ expected: 10, actual: 10, completenessPct: 100 }); // by hand
       expect(live.breakerStatus).toBe("active");
       expect(psza.verdict).toMatchObject({ kind: "override_safe", readyNow: true });
+    });
+
+    it("the bulk override's \"only keys whose data recovered\" selects the recovered key, not the one with lost rows", async () => {
+      const filter = { date_from: "2025-01-13", date_to: "2025-01-14", processors: ["player_shot_zone_analysis" as const] };
+      const active = await selectActiveKeys(wh, filter, NOW, CALENDAR);
+      expect(active.map((k) => `${k.entity_id}|${k.analysis_date}`).sort()).toEqual(["anthonydavis|2025-01-14", "stephcurry|2025-01-13"]);
+      const recovered = await selectActiveKeys(wh, { ...filter, only_recovered: true }, NOW, CALENDAR);
+      expect(recovered.map((k) => `${k.processor}|${k.entity_id}|${k.analysis_date}`)).toEqual(["player_shot_zone_analysis|stephcurry|2025-01-13"]);
     });
 
     it("before the backfill the same key is missing exactly the outage's games", async () => {
