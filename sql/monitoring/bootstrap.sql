@@ -6,8 +6,10 @@
 --   season calendar (seasonStartFor; the demo database registers a shifted season) through
 --   as_of; in October before opening night, from October 1st. The partition filter of every
 --   output table inside {{processor_outputs}}.
--- Rules: the latest row per (processor, entity, date) by processed_at counts (a later
+-- Rules: the latest row per (processor, entity, date) by its written-at columns counts (a later
 --   non-bootstrap re-run of a key replaces its bootstrap row); NULL flags count as FALSE.
+--   Output rows only: bootstrap entities are processed (written), never skipped, so skip
+--   attempts cannot be bootstrap records.
 -- Order: newest date first, then processor.
 WITH outputs AS (
 {{processor_outputs}}
