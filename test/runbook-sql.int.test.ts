@@ -13,6 +13,8 @@ import { validate } from "@polyglot-sql/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ParamType, ParamValue, Warehouse } from "@/lib/warehouse/types";
+import { breakerDataset } from "@/test/support/breaker-dataset";
+import { memoryWarehouse } from "@/test/support/fixtures";
 import { ATTEMPTS, GAMES, LAST_OUTPUT, SHAPES, type Shape, shapedWarehouse, writeDataset, writtenName } from "@/test/support/original-fixtures";
 
 const RUNBOOK = readFileSync(new URL("../docs/runbook.md", import.meta.url), "utf8");
@@ -39,12 +41,12 @@ const VALUES: Record<string, { value: ParamValue; type: ParamType }> = {
   team: { value: "LAL", type: "STRING" },
 };
 
-function run(wh: Warehouse, sql: string) {
+function run(wh: Warehouse, sql: string, values = VALUES) {
   const names = [...new Set([...sql.matchAll(/@([a-z_]+)/g)].map((m) => m[1]!))];
-  for (const name of names) expect(VALUES[name], `unknown parameter @${name}`).toBeDefined();
+  for (const name of names) expect(values[name], `unknown parameter @${name}`).toBeDefined();
   return wh.query<Record<string, unknown>>(sql, {
-    params: Object.fromEntries(names.map((n) => [n, VALUES[n]!.value])),
-    types: Object.fromEntries(names.map((n) => [n, VALUES[n]!.type])),
+    params: Object.fromEntries(names.map((n) => [n, values[n]!.value])),
+    types: Object.fromEntries(names.map((n) => [n, values[n]!.type])),
   });
 }
 
@@ -101,5 +103,28 @@ describe.each(SHAPES)("the runbook's SQL on the %s-shaped warehouse", (shape: Sh
     const [row] = await run(wh, block("pass_90"));
     // output rows of PSZA on the date: lebronjames 100, jaysontatum 105, tradedguy 89.97 (stored 90.0)
     expect(row).toEqual({ entities: 3, pass_95: 2, pass_90: 2, pass_85: 3, pass_80: 3 });
+  });
+});
+
+describe("the runbook's SQL on the console's engine-written data (the docs test's dataset and values)", () => {
+  let wh: Warehouse;
+  const data = breakerDataset();
+  beforeAll(async () => {
+    wh = memoryWarehouse();
+    await data.seed(wh);
+  });
+  afterAll(async () => {
+    await wh.close();
+  });
+
+  it("every block answers rows", async () => {
+    const values: Record<string, { value: ParamValue; type: ParamType }> = {
+      date_from: { value: data.D_PREV, type: "DATE" },
+      date_to: { value: data.D, type: "DATE" },
+      as_of: { value: data.D, type: "DATE" },
+      since: { value: new Date(data.now - 4 * 86_400_000).toISOString(), type: "TIMESTAMP" },
+      team: { value: "LAL", type: "STRING" },
+    };
+    for (const sql of BLOCKS) expect((await run(wh, sql, values)).length, sql).toBeGreaterThan(0);
   });
 });
