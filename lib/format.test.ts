@@ -15,6 +15,8 @@ import {
   formatUtc,
   formatUtcTime,
   formatUtcWithRelative,
+  OVER_HUNDRED_NOTE,
+  isOverHundred,
   toCsv,
 } from "./format";
 
@@ -171,5 +173,13 @@ describe("CSV cells read by a spreadsheet that splits on ; or TAB", () => {
     expect(csvField("a,+1+2")).toBe("\"a,'+1+2\"");
     expect(csvField("a\n-2+3")).toBe("\"a\n'-2+3\"");
     expect(csvField("a; -2")).toBe('"a; -2"');
+  });
+});
+
+describe("completeness above 100% (written by the original checker)", () => {
+  it("is flagged above 100 only, and shown as written", () => {
+    expect([99.9, 100, 100.05, 193.3, null, undefined, Number.NaN, Number.POSITIVE_INFINITY].map(isOverHundred)).toEqual([false, false, true, true, false, false, false, false]);
+    expect(formatPct(193.3)).toBe("193.3%");
+    expect(OVER_HUNDRED_NOTE).toBe("over 100%: written by the original checker");
   });
 });

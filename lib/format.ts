@@ -156,6 +156,19 @@ export function formatPct(n: number | null | undefined, decimals = 1): string {
   return `${rounded.toFixed(decimals)}%`;
 }
 
+/**
+ * The flag shown beside a completeness figure above 100%. The original checker wrote such values
+ * routinely (season-to-date actual games over last-N expected; team games counted twice, about
+ * 200%); the console reads and shows them as written, never clamped, and says where they come
+ * from. The console's own checker never writes one (actual ≤ expected by construction).
+ */
+export const OVER_HUNDRED_NOTE = "over 100%: written by the original checker";
+
+/** Whether a completeness figure as written is above 100% (and so needs the flag). */
+export function isOverHundred(pct: number | null | undefined): boolean {
+  return typeof pct === "number" && Number.isFinite(pct) && pct > 100;
+}
+
 /** A plain number with fixed decimals: 2.3333 → "2.33". */
 export function formatNumber(n: number | null | undefined, decimals = 2): string {
   if (n === null || n === undefined || Number.isNaN(n)) return EM_DASH;

@@ -10,7 +10,11 @@
  *   OPTIONS after NOT NULL, and ALTER TABLE ... SET OPTIONS with more than one option. The
  *   schema files avoid these forms (one SET OPTIONS statement per option instead);
  * - it accepts unknown type names (`STRINGG`): lib/warehouse/schema.test.ts converts every
- *   schema statement to DuckDB, which refuses unknown types.
+ *   schema statement to DuckDB, which refuses unknown types;
+ * - it accepts `QUALIFY` in a SELECT without a `WHERE`, which BigQuery refuses ("QUALIFY clause
+ *   must be used in conjunction with WHERE or GROUP BY or HAVING clause") and DuckDB runs: a
+ *   query tested only on the embedded database would fail in production. `qualifyProblems`
+ *   checks it here, on every file and every generated variant.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -21,7 +25,7 @@ import { describe, expect, it } from "vitest";
 
 import { ALL_QUERIES } from "@/lib/queries";
 import { WRITE_LOCK, WRITE_LOCK_SEED } from "@/lib/warehouse/write-lock";
-import { splitStatements } from "@/lib/warehouse/sql-text";
+import { splitSql, splitStatements } from "@/lib/warehouse/sql-text";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SQL_DIR = join(ROOT, "sql");
@@ -42,6 +46,43 @@ function errorsOf(statement: string): string[] {
 }
 
 const files = sqlFiles(SQL_DIR).map((path) => relative(ROOT, path));
+
+/**
+ * Every QUALIFY whose SELECT has no WHERE, GROUP BY or HAVING (BigQuery refuses it; the repository's
+ * rule is a WHERE, `WHERE TRUE` when nothing else filters). Code only (comments and strings are
+ * skipped); a QUALIFY belongs to the nearest SELECT before it at the same parenthesis depth.
+ * Returns one line per violation, with the text around it.
+ */
+function qualifyProblems(sql: string): string[] {
+  const tokens: { word: string; depth: number; at: number }[] = [];
+  let depth = 0;
+  let offset = 0;
+  for (const segment of splitSql(sql)) {
+    if (segment.kind === "code") {
+      const re = /[()]|[A-Za-z_][A-Za-z0-9_]*/g;
+      for (let m = re.exec(segment.text); m; m = re.exec(segment.text)) {
+        if (m[0] === "(") depth++;
+        else if (m[0] === ")") depth--;
+        else tokens.push({ word: m[0].toUpperCase(), depth, at: offset + m.index });
+      }
+    }
+    offset += segment.text.length;
+  }
+  const problems: string[] = [];
+  tokens.forEach((t, i) => {
+    if (t.word !== "QUALIFY") return;
+    let filtered = false;
+    for (let j = i - 1; j >= 0; j--) {
+      const u = tokens[j]!;
+      if (u.depth < t.depth) break;
+      if (u.depth > t.depth) continue;
+      if (u.word === "SELECT") break;
+      if (u.word === "WHERE" || u.word === "HAVING" || (u.word === "GROUP" && tokens[j + 1]?.word === "BY")) filtered = true;
+    }
+    if (!filtered) problems.push(`QUALIFY without WHERE near: ${sql.slice(Math.max(0, t.at - 120), t.at + 60).replace(/\s+/g, " ")}`);
+  });
+  return problems;
+}
 
 /**
  * The texts to validate for a file. A query with `{{placeholders}}` (identifiers from the
@@ -73,6 +114,23 @@ describe("BigQuery syntax of sql/**/*.sql", () => {
       .filter((r) => r.errors.length > 0)
       .map((r) => `statement ${r.i + 1}: ${r.errors.join("; ")}\n${r.statement}`);
     expect(failures, failures.join("\n\n")).toEqual([]);
+  });
+
+  it.each(files)("%s: every QUALIFY has a WHERE in its SELECT (BigQuery requires it; DuckDB does not)", (file) => {
+    const problems = variantsOf(file).flatMap(qualifyProblems);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it.each([
+    ["no WHERE", "SELECT a FROM t QUALIFY ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) = 1", 1],
+    ["a WHERE only in a subquery", "SELECT * FROM (SELECT a FROM t WHERE a > 1) AS s QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1", 1],
+    ["a WHERE only in the other branch of a UNION", "SELECT a FROM t WHERE TRUE UNION ALL SELECT a FROM u QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1", 1],
+    ["QUALIFY and WHERE in comments or strings only", "SELECT 'WHERE' AS w FROM t -- WHERE\nQUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1", 1],
+    ["WHERE TRUE", "SELECT a FROM t WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY a ORDER BY b) = 1", 0],
+    ["a nested SELECT with its own WHERE", "SELECT * FROM (SELECT a FROM t WHERE TRUE QUALIFY ROW_NUMBER() OVER (ORDER BY a) = 1) AS s", 0],
+    ["GROUP BY", "SELECT a, MAX(b) AS m FROM t GROUP BY a QUALIFY RANK() OVER (ORDER BY m) = 1", 0],
+  ])("the QUALIFY check on %s finds %i problem(s) (so it can fail)", (_what, sql, count) => {
+    expect(qualifyProblems(sql)).toHaveLength(count);
   });
 
   it("the BigQuery adapter's write lock and its seed are valid BigQuery", () => {

@@ -81,11 +81,13 @@ beforeAll(async () => {
     });
     await wh.insert(def.table, outputColumns(getProcessor(def.name)), rows);
   }
+  // Keys dated before health's 7-day window: their skip attempts do not enter its readiness
+  // figures (skipped entities count as evaluated there); active at now whatever their date.
   const tripped = (processor_name: string, entity_id: string) =>
     attemptRow({
       processor_name,
       entity_id,
-      analysis_date: "2025-01-14",
+      analysis_date: "2024-12-20",
       attempt_number: 3,
       attempted_at: "2025-01-15T04:00:00.000Z",
       circuit_breaker_tripped: true,

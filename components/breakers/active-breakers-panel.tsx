@@ -23,6 +23,7 @@ import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 import { Countdown, UtcTime } from "@/components/ui/time";
 
 import { type ActiveRow, type ActiveState, type ActiveView, buildActiveView, selectActive } from "./active-view";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "processor", value: (r: ActiveRow) => r.processor },
@@ -104,7 +105,12 @@ export function ActiveBreakersPanel({
       },
       { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "attempt_number", accessorKey: "attempt_number", header: "Attempts", meta: { numeric: true, descFirst: true } },
-      { id: "completeness_pct", accessorKey: "completeness_pct", header: "Completeness", meta: { numeric: true }, cell: (c) => formatPct(c.row.original.completeness_pct) },
+      { id: "completeness_pct", accessorKey: "completeness_pct", header: "Completeness", meta: { numeric: true }, cell: (c) => (
+        <>
+          {formatPct(c.row.original.completeness_pct)}
+          <OverHundredFlag pct={c.row.original.completeness_pct} />
+        </>
+      ) },
       { id: "skip_reason", accessorKey: "skip_reason", header: "Skip reason", cell: (c) => formatCode(c.row.original.skip_reason) },
       {
         id: "tripped_at",

@@ -21,6 +21,7 @@ import { UtcTime } from "@/components/ui/time";
 
 import { EventBadge } from "./event-badge";
 import { type HistoryRow, type HistoryState, type HistoryView, type KeyTimeline, buildHistoryView, selectHistory } from "./history-view";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "attempted_at", value: (r: HistoryRow) => r.attempted_at },
@@ -103,6 +104,7 @@ function Timeline({ timeline, now, single }: { timeline: KeyTimeline; now: strin
             <span className="event-detail">
               {e.attempt_number > 0 ? `attempt ${e.attempt_number}` : null}
               {e.completeness_pct !== null ? ` · ${formatPct(e.completeness_pct)} complete` : null}
+              <OverHundredFlag pct={e.completeness_pct} />
               {e.skip_reason ? ` · ${formatCode(e.skip_reason)}` : null}
               {e.actor ? ` · by ${e.actor}` : null}
             </span>

@@ -5,6 +5,7 @@ import { formatPct, words } from "./format";
 import { StatusBadge, type Tone } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
   failure: { tone: "warn", label: "Failure" },
@@ -71,7 +72,10 @@ export function BreakerTimeline({ timeline, processor }: { timeline: Timeline; p
                     attempt #{e.attemptNumber} · <Timestamp iso={e.attemptedAt} now={readAt} />
                   </span>
                   {e.event === "override" || e.event === "reset" ? null : (
-                    <span>completeness {formatPct(e.completenessPct, "n/a (no games expected)")}</span>
+                    <span>
+                      completeness {formatPct(e.completenessPct, "n/a (no games expected)")}
+                      <OverHundredFlag pct={e.completenessPct} />
+                    </span>
                   )}
                   {e.skipReason && e.event !== "override" && e.event !== "reset" ? (
                     <span className={styles.mono}>{e.skipReason}</span>

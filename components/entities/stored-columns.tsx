@@ -6,6 +6,7 @@ import { formatPct } from "./format";
 import { StatusBadge, YesNo } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -23,6 +24,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
     <dl className={styles.facts}>
       <Fact term={`Completeness (${primaryLabel})`}>
         <strong>{noneExpected ? "no games expected" : formatPct(row.completenessPct, "not checked")}</strong>
+        {noneExpected ? null : <OverHundredFlag pct={row.completenessPct} />}
       </Fact>
       <Fact term="Expected / actual / missing">
         {row.expected ?? "—"} / {row.actual ?? "—"} / {row.missing ?? "—"}
@@ -80,7 +82,8 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
             <ul className={styles.issues}>
               {row.windows.map((w) => (
                 <li key={w.id}>
-                  {w.label}: {formatPct(w.completenessPct)},{" "}
+                  {w.label}: {formatPct(w.completenessPct)}
+                  <OverHundredFlag pct={w.completenessPct} />,{" "}
                   {w.isComplete === null ? "not recorded" : w.isComplete ? "complete" : "not complete"}
                 </li>
               ))}

@@ -15,6 +15,7 @@ import { READINESS_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 import { type OverviewView, type ProcessorOverview, buildOverviewView } from "./overview-view";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 /** "▲ under 90%" after a number that is under its threshold: said in words, not only in colour. */
 function Under({ value, threshold }: { value: number | null; threshold: number }) {
@@ -87,6 +88,7 @@ function Row({ row, asOf, params, thresholds }: { row: ProcessorOverview; asOf: 
               {formatPct(row.avgCompleteness7)}
             </Link>
             <Under value={row.avgCompleteness7} threshold={thresholds.infoAvgCompleteness} />
+            <OverHundredFlag pct={row.avgCompleteness7} />
           </>
         )}
       </td>

@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { bulkApplyInput, bulkFilter, type BulkFilter } from "@/lib/breakers/schemas";
 import type { Deployment } from "@/lib/completeness/deployment";
+import { getSeasonCalendar } from "@/lib/data/calendar";
 import { getDeployment } from "@/lib/data/deployment";
 import { type BulkPreview, applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
@@ -19,7 +20,7 @@ import { defineAction, fromOutcome } from "./authorized-action";
  * `consequence`: what the override really does for the selected processors' breaker readers.
  */
 async function select(filter: BulkFilter, now: string, deployment: Deployment) {
-  return selectActiveKeys(getWarehouse(), filter, now, deployment);
+  return selectActiveKeys(getWarehouse(), filter, now, deployment, getSeasonCalendar());
 }
 
 export const previewBulkOverrideAction = defineAction({

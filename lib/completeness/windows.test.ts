@@ -377,8 +377,15 @@ describe("properties", () => {
                 expect(w.completenessPct).toBeGreaterThanOrEqual(0);
                 expect(w.completenessPct).toBeLessThanOrEqual(100);
               }
-              // Independent count straight from the raw schedule (game ids are unique here).
-              const finals = schedule.filter((g) => g.status === 3 && (g.home === team || g.away === team) && g.game_date < date);
+              // Independent count straight from the raw schedule (game ids are unique here): a
+              // team's final games, one per date (two final rows of a team on a date are one game).
+              const finals = [
+                ...new Map(
+                  schedule
+                    .filter((g) => g.status === 3 && (g.home === team || g.away === team) && g.game_date < date)
+                    .map((g) => [g.game_date, g] as const),
+                ).values(),
+              ];
               const expected =
                 w.kind === "days"
                   ? // Days windows never reach before opening night (a preseason game is never expected).

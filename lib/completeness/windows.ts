@@ -175,7 +175,9 @@ export type ScheduleIndex = ReadonlyMap<string, readonly ScheduleGame[]>;
 
 /**
  * Index final games by team (home and away). A game_id listed twice as final (a stale and a
- * rescheduled row) keeps its latest date, so the index does not depend on row order.
+ * rescheduled row) keeps its latest date, and a team has at most one final game per date (the
+ * schedule appended rows: two final rows of a team on one date are one game; the greatest
+ * game_id is kept), so the index does not depend on row order.
  */
 export function indexSchedule(schedule: readonly ScheduleGame[]): ScheduleIndex {
   const byId = new Map<string, ScheduleGame>();
@@ -184,13 +186,19 @@ export function indexSchedule(schedule: readonly ScheduleGame[]): ScheduleIndex 
     const seen = byId.get(g.game_id);
     if (!seen || g.game_date > seen.game_date) byId.set(g.game_id, g);
   }
-  const byTeam = new Map<string, ScheduleGame[]>();
+  const byTeamDate = new Map<string, { team: string; game: ScheduleGame }>();
   for (const g of byId.values()) {
     for (const team of new Set([g.home, g.away])) {
-      const list = byTeam.get(team) ?? [];
-      list.push(g);
-      byTeam.set(team, list);
+      const key = `${team}|${g.game_date}`;
+      const seen = byTeamDate.get(key);
+      if (!seen || g.game_id > seen.game.game_id) byTeamDate.set(key, { team, game: g });
     }
+  }
+  const byTeam = new Map<string, ScheduleGame[]>();
+  for (const { team, game } of byTeamDate.values()) {
+    const list = byTeam.get(team) ?? [];
+    list.push(game);
+    byTeam.set(team, list);
   }
   for (const list of byTeam.values()) list.sort(compareGames);
   return byTeam;

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
-import { overrideConsequence } from "@/lib/completeness/deployment";
+import { type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type IsoDate, addDays, daysBetween, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
@@ -534,6 +534,13 @@ export interface EntityDetailOptions {
   calendar?: SeasonCalendar;
   /** Who is reading (API routes pass theirs); default: the session of the current request. */
   actor?: Actor | null;
+  /**
+   * The deployment whose pipeline the verdicts speak for (default: the one in force,
+   * getDeployment). Its per-processor threshold decides "ready" and "safe to override", so the
+   * console agrees with the decisions the pipeline actually makes (the original code applies 90
+   * at one commit and 70 at a later one).
+   */
+  deployment?: Deployment;
 }
 
 async function loadEntityDetail(entityId: string, date?: string, options: EntityDetailOptions = {}): Promise<EntityDetail> {
@@ -548,6 +555,8 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
   const wh = options.warehouse ?? getWarehouse();
   const readAt = new Date(options.now ?? Date.now()).toISOString();
   const calendar = options.calendar ?? getSeasonCalendar();
+  const deployment = options.deployment ?? getDeployment();
+  const thresholds = Object.fromEntries(processorsForKind(parsed.kind).map((d) => [d.name, deployment[d.name].threshold]));
   const { kind, entity, lookup } = parsed;
   const defs = processorsForKind(kind);
 
@@ -586,7 +595,7 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
     (def): BreakerKeyRef => ({ processor: def.name, entity_id: keyEntityFor(def, lookup, shownDate), analysis_date: shownDate }),
   );
   const [processors, storedRows, breakerKeys] = await Promise.all([
-    Promise.all(defs.map((def) => section(wh, def, lookup, shownDate, readAt, calendar))),
+    Promise.all(defs.map((def) => section(wh, def, lookup, shownDate, readAt, calendar, thresholds[def.name] ?? def.threshold))),
     attempt("Reading the stored rows", () =>
       entityOutputs.run(wh, { entity: lookup, date: shownDate }, { entity_outputs: entityOutputsSql(kind) }),
     ),
@@ -676,6 +685,7 @@ async function section(
   date: IsoDate,
   readAt: string,
   calendar: SeasonCalendar,
+  threshold: number,
 ): Promise<ProcessorSection> {
   const entityId = keyEntityFor(def, lookup, date);
   const deployment = getDeployment();
@@ -688,6 +698,7 @@ async function section(
       observedAt: readAt,
       calendar,
       deployment,
+      thresholds: { [def.name]: threshold },
     });
     const outcome = run.outcomes[0];
     if (!outcome) throw new RangeError(`the engine returned no evaluation for ${entityId}`);
@@ -699,7 +710,7 @@ async function section(
     table: def.table,
     dateColumn: def.dateColumn,
     entityId,
-    threshold: live.ok ? live.value.threshold : def.threshold,
+    threshold: live.ok ? live.value.threshold : threshold,
     primaryWindow: def.primaryWindow,
     multiWindow: def.multiWindow,
     dependsOn: [...def.dependsOn],

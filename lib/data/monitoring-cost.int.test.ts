@@ -197,12 +197,12 @@ describe("through the BigQuery adapter, counted at the REST fake", () => {
     };
     const got = Object.fromEntries([...byLabel].map(([label, job]) => [label, windows(job)]));
     expect(got).toEqual({
-      health: { outputs: 7, breakers: 60 }, // 7 dates of output, breaker keys of the last 60 dates
+      health: { outputs: 7, breakers: 400 + 7 + 1 }, // 7 dates evaluated; keys active at now: dated up to 400 days before now's date, 7 after
       readiness: { outputs: 1 },
       trends: { outputs: 30 },
       below_threshold: { outputs: 1 },
       multi_window: { outputs: 1 },
-      active_breakers: { outputs: 60 },
+      active_breakers: { outputs: 400 + 7 + 1 }, // as health's breaker keys
       breaker_history: { outputs: 30 + 60 + 7 + 1 }, // attempts of 30 days, keys dated up to 60 days before, 7 after
       patterns: { outputs: 7 + 60 + 7 + 1 },
       bootstrap: { outputs: expect.any(Number) }, // the season so far: checked below

@@ -68,14 +68,16 @@ beforeAll(async () => {
       processing_decision_reason: i < 8 ? "processed_successfully" : "skipped_incomplete_upstream_data",
     })),
   );
-  // 11 active breakers (critical > 10): PSZA players tripped on 2025-01-15 04:00 until 01-22
+  // 11 active breakers (critical > 10): PSZA players tripped on 2025-01-15 04:00 until 01-22.
+  // Their analysis date is before health's 7-day window, so their skips do not enter its
+  // readiness figures; they are active at now all the same (whatever their analysis date).
   await insertAttempts(
     inner,
     Array.from({ length: 11 }, (_, i) =>
       attemptRow({
         processor_name: "player_shot_zone_analysis",
         entity_id: `player${i}`,
-        analysis_date: "2025-01-12",
+        analysis_date: "2024-12-20",
         attempt_number: 3,
         attempted_at: "2025-01-15T04:00:00.000Z",
         event_type: "trip",

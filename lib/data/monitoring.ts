@@ -23,11 +23,11 @@ import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 import { getSeasonCalendar } from "./calendar";
 
 /**
- * The monitoring reads (SPEC §2.5–2.6, issue 4): the data-access layer that pages and the JSON
- * API call (STYLE principle 4), never the warehouse directly.
+ * The monitoring reads: the data-access layer that pages and the JSON API call, never the
+ * warehouse directly.
  *
- * - Evaluation points: `as_of` (a date) defaults to "data as of", the latest date that has
- *   processor output (itself one cheap cached query); `now` (an instant) defaults to the
+ * - Evaluation points: `as_of` (a date) defaults to "data as of", the latest date the pipeline
+ *   evaluated — wrote output for, or recorded a skip for (itself one cheap cached query); `now` (an instant) defaults to the
  *   current time ROUNDED DOWN to the cache TTL (to the minute with the default 60 s). Without
  *   the rounding every request would carry a different `now`, so no two requests could share a
  *   cache entry; with it, everyone in the same TTL slot asks the same question. The cost: the
@@ -257,7 +257,7 @@ async function readThrough<T extends object>(
 // Reads
 
 export interface DataAsOf {
-  /** The latest date with processor output, or null when the output tables have none in range. */
+  /** The latest date the pipeline evaluated (output or skip attempts), or null when none is in range. */
   as_of: IsoDate | null;
   read_at: string;
   stale?: true;
@@ -265,11 +265,13 @@ export interface DataAsOf {
 }
 
 /**
- * "Data as of": the latest date that has processor output up to today (UTC) — or up to the
- * date of `now` when given. Looked for in the last 400 days' partitions first (see
- * latestOutputDate). Cached like the monitoring reads (one query per TTL, per process). With a
- * `now` in the past, output written after it still counts (processed_at is not read: it would
- * make this cheap query read a second column).
+ * "Data as of": the latest date the pipeline evaluated up to today (UTC) — or up to the date of
+ * `now` when given: a date with processor output, or with skip attempts in reprocess_attempts
+ * (the Python processors write no output for the entities they skip, so on a night they skip
+ * everything the date is known only from its attempts). Looked for in the last 400 days'
+ * partitions first (see latestOutputDate). Cached like the monitoring reads (one query per TTL,
+ * per process). With a `now` in the past, rows written after it still count (the written-at
+ * columns are not read: they would make this cheap query read more columns).
  */
 export async function getDataAsOf(now?: string, actor?: Actor | null): Promise<DataAsOf> {
   await requireRole("viewer", actor);

@@ -170,11 +170,12 @@ describe("threshold_pass_counts.sql", () => {
     ]);
   });
 
-  it("filters every output table on its partition column", () => {
+  it("filters every output table and reprocess_attempts on its partition column", () => {
     const sql = thresholdPassCounts.sql();
     for (const def of PROCESSORS) {
-      expect(sql).toContain(`FROM ${def.table}\n  WHERE ${def.dateColumn} BETWEEN @date_from AND @date_to`);
+      expect(sql).toMatch(new RegExp(`FROM ${def.table.replace(".", "\\.")}\\s+WHERE ${def.dateColumn} BETWEEN @date_from AND @date_to`));
     }
+    expect(sql).toMatch(/FROM nba_orchestration\.reprocess_attempts\s+WHERE analysis_date BETWEEN @date_from AND @date_to/);
   });
 });
 

@@ -8,13 +8,16 @@ import { type Actor, requireRole } from "@/lib/auth/session";
 import { thresholdPassCounts } from "@/lib/queries/thresholds";
 import { getWarehouse } from "@/lib/warehouse";
 
+import { getDeployment } from "./deployment";
 import { MonitoringParamError, defaultNow, getDataAsOf, parseMonitoringParams } from "./monitoring";
 
 /**
- * The threshold what-if (issue 6, runbook "threshold tuning": before changing a threshold,
+ * The threshold what-if (the runbook's "threshold tuning": before changing a threshold,
  * compare the counts that would pass at ≥ 90 / 85 / 80): per registry processor, how many
- * entities of one date pass at 80, 85, 90 and 95 % and at the processor's configured threshold,
- * on the unrounded completeness it stored (sql/completeness/threshold_pass_counts.sql).
+ * entities of one date pass at 80, 85, 90 and 95 % and at the threshold its pipeline applies
+ * (the deployment's, getDeployment: PIPELINE_THRESHOLDS), on the unrounded completeness
+ * (sql/completeness/threshold_pass_counts.sql). The entities are those the pipeline evaluated:
+ * output rows and skip attempts.
  *
  * - The date defaults, as the monitoring reads do, to "data as of" (the latest date with
  *   processor output; yesterday when there is none).
@@ -44,7 +47,7 @@ export interface ThresholdPass {
 
 export interface ProcessorThresholdPass {
   processor: ProcessorName;
-  /** The registry's production-ready threshold for this processor. */
+  /** The production-ready threshold the deployment's pipeline applies for this processor. */
   configured_threshold: number;
   /** Entities evaluated on the date (latest row per entity). */
   total_records: number;
@@ -73,7 +76,9 @@ function pct(pass: number, total: number): number | null {
 }
 
 async function readThresholdPassCounts(asOf: IsoDate): Promise<ThresholdPassCounts> {
-  const thresholds = [...new Set([...WHAT_IF_THRESHOLDS, ...PROCESSORS.map((p) => p.threshold)])].sort((a, b) => a - b);
+  const deployment = getDeployment();
+  const configured = (name: ProcessorName) => deployment[name].threshold;
+  const thresholds = [...new Set([...WHAT_IF_THRESHOLDS, ...PROCESSORS.map((p) => configured(p.name))])].sort((a, b) => a - b);
   const rows = await thresholdPassCounts.run(getWarehouse(), { date_from: asOf, date_to: asOf, thresholds });
   const read_at = new Date().toISOString();
   const processors = PROCESSORS.map((def): ProcessorThresholdPass => {
@@ -86,12 +91,12 @@ async function readThresholdPassCounts(asOf: IsoDate): Promise<ThresholdPassCoun
     };
     return {
       processor: def.name,
-      configured_threshold: def.threshold,
+      configured_threshold: configured(def.name),
       total_records: total,
       ready_count: own[0]?.ready_count ?? 0,
       no_games_expected: own[0]?.no_games_expected ?? 0,
       at: WHAT_IF_THRESHOLDS.map(at),
-      configured: at(def.threshold),
+      configured: at(configured(def.name)),
     };
   });
   return { as_of: asOf, read_at, thresholds: [...WHAT_IF_THRESHOLDS], processors };

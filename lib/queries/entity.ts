@@ -11,7 +11,7 @@ import {
 } from "@/lib/completeness/processors";
 
 import { defineQuery } from "./define-query";
-import { writtenAtSql } from "./processor-outputs";
+import { canonicalProcessorSql, lit, writtenAtSql } from "./processor-outputs";
 
 /**
  * The entity page's reads of the processor output tables (the original `check-completeness`
@@ -76,16 +76,31 @@ export function entityOutputsSql(kind: EntityLookupKind): string {
     .join("\n  UNION ALL\n");
 }
 
-/** One branch per processor of the kind: the dates in a range with a row for the entity. */
+/**
+ * The dates in a range the pipeline evaluated the entity on: one branch per processor of the kind
+ * (its output rows), and one over reprocess_attempts (the key's breaker rows, under any of the
+ * processor's names). The Python processors write no output row for an entity they skip, so an
+ * entity skipped every night (the one on-call is looking for) has breaker rows only.
+ */
 export function entityOutputDatesSql(kind: EntityLookupKind): string {
-  return processorsForKind(kind)
-    .map(
-      (def) =>
-        `  SELECT DISTINCT '${def.name}' AS processor, ${def.dateColumn} AS date\n` +
-        `  FROM ${def.table}\n` +
-        `  WHERE ${def.dateColumn} BETWEEN @date_from AND @date_to AND ${def.entityColumn} = @entity`,
-    )
-    .join("\n  UNION ALL\n");
+  const defs = processorsForKind(kind);
+  const outputs = defs.map(
+    (def) =>
+      `  SELECT DISTINCT '${def.name}' AS processor, ${def.dateColumn} AS date\n` +
+      `  FROM ${def.table}\n` +
+      `  WHERE ${def.dateColumn} BETWEEN @date_from AND @date_to AND ${def.entityColumn} = @entity`,
+  );
+  const keyOf = (def: ProcessorDef) => (def.entityKind === "team_game" ? `CONCAT(@entity, '_', CAST(date AS STRING))` : "@entity");
+  const keyed = defs.map((def) => `(processor = ${lit(def.name)} AND entity_id = ${keyOf(def)})`);
+  const attempts =
+    `  SELECT DISTINCT processor, date\n` +
+    `  FROM (\n` +
+    `    SELECT ${canonicalProcessorSql()} AS processor, entity_id, analysis_date AS date\n` +
+    `    FROM nba_orchestration.reprocess_attempts\n` +
+    `    WHERE analysis_date BETWEEN @date_from AND @date_to\n` +
+    `  ) AS attempts\n` +
+    `  WHERE ${keyed.join("\n    OR ")}`;
+  return [...outputs, attempts].join("\n  UNION ALL\n");
 }
 
 const KINDS: readonly EntityLookupKind[] = ["player", "team", "team_game"];

@@ -161,11 +161,15 @@ describe("every monitoring query filters each partitioned table it reads on its 
     for (const r of reads) for (const p of r.bounds!) expect(types[p], `@${p} of ${def.name}`).toBe("DATE");
   });
 
-  it("the output-table queries read all seven processor tables (the registry's union), the breaker queries reprocess_attempts", () => {
+  it("the evaluated-entity queries read all seven processor tables and reprocess_attempts (skips), the breaker queries reprocess_attempts", () => {
     const tablesOf = (name: string) => new Set(partitionFilters(MONITORING_DEFINITIONS.find((d) => d.name === name)!.sql(), partitions).map((r) => r.table));
     expect(tablesOf("health").size).toBe(8);
-    expect(tablesOf("readiness").size).toBe(7);
-    expect(tablesOf("data_as_of").size).toBe(7);
+    // The Python processors record skipped entities only in reprocess_attempts.
+    for (const name of ["readiness", "below_threshold", "trends", "data_as_of"]) {
+      expect(tablesOf(name).size, name).toBe(8);
+      expect(tablesOf(name).has("nba_orchestration.reprocess_attempts"), name).toBe(true);
+    }
+    expect(tablesOf("bootstrap").size).toBe(7);
     expect(tablesOf("multi_window").size).toBe(3);
     expect([...tablesOf("patterns")]).toEqual(["nba_orchestration.reprocess_attempts"]);
   });

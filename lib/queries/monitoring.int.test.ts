@@ -12,7 +12,9 @@
  * processor names, and breaker keys tripped, overridden (console and legacy marker), reset,
  * re-tripped after the cooldown, recovered, half-open, a legacy trip carrying the original's
  * manual_override_applied flag, a cooldown ending exactly at now (and one second after), a
- * row written after now, a key outside the 60-day bound and an unknown processor name.
+ * row written after now, a key whose analysis date is months before as_of (active at now all the
+ * same), skip attempts with no output row (the entities the Python processors skip) and an
+ * unknown processor name.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -292,6 +294,40 @@ function latest(rows: Out[]): Out[] {
 }
 const between = (from: string, to: string) => (o: Out) => o.date >= from && o.date <= to;
 
+/**
+ * The entities evaluated in [from, to]: the latest output row per key, and every skip attempt
+ * (failure or trip, by eventOf) of a registry processor as a not-ready entity with the attempt's
+ * completeness; per (processor, entity, date) the later event wins, a tie going to the output row.
+ */
+function evaluated(from: string, to: string): Out[] {
+  const best = new Map<string, Out>();
+  const offer = (o: Out, isOutput: boolean) => {
+    const k = `${o.processor}|${o.entity}|${o.date}`;
+    const cur = best.get(k);
+    if (!cur || ms(o.processed_at) > ms(cur.processed_at) || (isOutput && ms(o.processed_at) === ms(cur.processed_at))) best.set(k, o);
+  };
+  for (const a of ATTEMPTS) {
+    const processor = resolveProcessorName(a.processor_name);
+    if (!processor || a.analysis_date < from || a.analysis_date > to) continue;
+    if (!["failure", "trip"].includes(eventOf(a as BreakerRowInput))) continue;
+    offer(
+      {
+        processor,
+        entity: a.entity_id,
+        date: a.analysis_date,
+        processed_at: a.attempted_at,
+        pct: a.completeness_pct,
+        ready: false,
+        bootstrap: false,
+        reason: a.skip_reason === null ? undefined : `skipped_${a.skip_reason}`,
+      },
+      false,
+    );
+  }
+  for (const o of latest(OUTPUTS).filter(between(from, to))) offer(o, true);
+  return [...best.values()];
+}
+
 const canonical = (name: string) => resolveProcessorName(name) ?? name;
 
 /** Keys (canonical) → rows, for rows attempted at or before now with analysis dates in [from, to]. */
@@ -305,9 +341,11 @@ function keysOf(rows: readonly A[], now: string, from: string, to: string): Map<
   return out;
 }
 
-function referenceActive(now = NOW, asOf = AS_OF): MonitoringRow<"active-breakers">[] {
+/** Every key active at now, whatever its analysis date (bounded at now's date − 400 … + 7). */
+function referenceActive(now = NOW): MonitoringRow<"active-breakers">[] {
   const rows: MonitoringRow<"active-breakers">[] = [];
-  for (const [k, keyRows] of keysOf(ATTEMPTS, now, addDays(asOf, -59), asOf)) {
+  const today = now.slice(0, 10);
+  for (const [k, keyRows] of keysOf(ATTEMPTS, now, addDays(today, -400), addDays(today, 7))) {
     const [processor, entity_id, analysis_date] = k.split("|") as [string, string, string];
     if (!resolveProcessorName(processor)) continue;
     const state = deriveBreakerState(keyRows as BreakerRowInput[], now);
@@ -336,7 +374,7 @@ function referenceActive(now = NOW, asOf = AS_OF): MonitoringRow<"active-breaker
 }
 
 function referenceHealth(): MonitoringRow<"health">[] {
-  const window = latest(OUTPUTS).filter(between(addDays(AS_OF, -6), AS_OF));
+  const window = evaluated(addDays(AS_OF, -6), AS_OF);
   const active = referenceActive();
   return PROCESSORS.map((p) => {
     const rows = window.filter((o) => o.processor === p.name);
@@ -358,7 +396,7 @@ function referenceHealth(): MonitoringRow<"health">[] {
 }
 
 function referenceTrends(): MonitoringRow<"trends">[] {
-  const window = latest(OUTPUTS).filter(between(addDays(AS_OF, -29), AS_OF));
+  const window = evaluated(addDays(AS_OF, -29), AS_OF);
   const groups = new Map<string, Out[]>();
   for (const o of window) groups.set(`${o.date}|${o.processor}`, [...(groups.get(`${o.date}|${o.processor}`) ?? []), o]);
   return [...groups]
@@ -480,29 +518,33 @@ describe("health", () => {
     expect(rows.map((r) => r.processor)).toEqual(PROCESSORS.map((p) => p.name));
     expect(rows.find((r) => r.processor === "team_defense_zone_analysis")).toEqual({
       processor: "team_defense_zone_analysis",
-      // latest rows: BOS 01-15 (100, ready), LAL 01-15 (80), NYK 01-15 re-run (93.4, ready; the
+      // output rows: BOS 01-15 (100, ready), LAL 01-15 (80), NYK 01-15 re-run (93.4, ready; the
       // older 60 is replaced), BOS 01-10 (90, ready). LAL 01-08 is before the window, BOS 01-16 after.
+      // skip attempts with no output row (the latest is a trip at 63): LAL 01-10, BOS 01-09,
+      // NYK 01-11 (its later override is not an evaluation), BOS 01-14.
       unique_entities: 3,
-      total_records: 4,
-      avg_completeness_pct: 90.85, // (100 + 80 + 93.4 + 90) / 4 = 363.4 / 4
-      min_completeness_pct: 80,
+      total_records: 8,
+      avg_completeness_pct: 76.93, // (100 + 80 + 93.4 + 90 + 4 × 63) / 8 = 615.4 / 8 = 76.925
+      min_completeness_pct: 63,
       max_completeness_pct: 100,
       production_ready_count: 3,
-      production_ready_pct: 75, // 3 / 4
+      production_ready_pct: 37.5, // 3 / 8
       // LAL 01-10 (trip until 01-20), BOS 01-09 (until now + 1 s), BOS 01-14 (its override is
-      // after now); not NYK 01-11 (legacy override marker), not LAL 2024-11-01 (outside 60 days)
-      active_breakers: 3,
+      // after now), LAL 2024-11-01 (dated long before as_of, tripped 01-14: active all the same);
+      // not NYK 01-11 (legacy override marker)
+      active_breakers: 4,
       bootstrap_records: 0,
     });
     expect(rows.find((r) => r.processor === "ml_feature_store")).toEqual({
       processor: "ml_feature_store",
-      unique_entities: 0,
-      total_records: 0,
-      avg_completeness_pct: null,
-      min_completeness_pct: null,
-      max_completeness_pct: null,
+      // no output row; one entity skipped (aaron 01-12, written under its aliases: trip at 63)
+      unique_entities: 1,
+      total_records: 1,
+      avg_completeness_pct: 63,
+      min_completeness_pct: 63,
+      max_completeness_pct: 63,
       production_ready_count: 0,
-      production_ready_pct: null,
+      production_ready_pct: 0,
       active_breakers: 1, // its key written under ml_feature_store_v2 / nba_predictions.ml_feature_store_v2
       bootstrap_records: 0,
     });
@@ -533,12 +575,13 @@ describe("active-breakers", () => {
         K.failureAfterTrip,
         K.overrideAfterNow, // at now the override has not happened yet
         K.legacyResetBeforeAliasRows,
+        K.outsideBound, // dated 2024-11-01, tripped 01-14: active at now whatever its date
       ]
         .map(k)
         .sort(),
     );
     // not: overridden, reset, recovered, endsAtNow (until == now: half-open), legacyOverride,
-    // outsideBound, halfOpen, unknownProcessor (not a registry processor)
+    // halfOpen, unknownProcessor (not a registry processor)
     const simple = rows.find((r) => r.entity_id === "LAL" && r.analysis_date === "2025-01-10")!;
     expect(simple).toEqual({
       processor: "team_defense_zone_analysis",

@@ -2,7 +2,6 @@ import "server-only";
 
 import { z } from "zod";
 
-import { BREAKER_COOLDOWN_DAYS, OVERRIDE_SKIP_REASON, RESET_SKIP_REASON } from "@/lib/completeness/breaker";
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYearOf } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays, addDaysToInstant, instantMs, toIsoInstant } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
@@ -10,10 +9,19 @@ import { type MonitoringQueryName, type MonitoringRow, isoDate, isoTimestamp, mo
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { defineQuery } from "./define-query";
-import { processorOutputsSql } from "./processor-outputs";
+import {
+  EVALUATED_COLUMNS,
+  evaluatedDatesSql,
+  breakerEventSql,
+  canonicalProcessorSql,
+  evaluatedEntitiesSql,
+  lit,
+  processorOutputsSql,
+  tripUntilSql,
+} from "./processor-outputs";
 
 /**
- * The nine monitoring queries (SPEC §2.5, issue 4) and the "data as of" query: one definition
+ * The nine monitoring queries and the "data as of" query: one definition
  * per file in `sql/monitoring/`, the SQL fragments they share (generated from the processor
  * registry and the breaker rules, never from input), and `runMonitoringQuery`, which turns the
  * API's two evaluation points (`as_of`, a date; `now`, an instant) into each query's window
@@ -30,12 +38,16 @@ export const HEALTH_DAYS = 7;
 /** trends: the 30 dates ending at as_of. */
 export const TRENDS_DAYS = 30;
 /**
- * Active breakers (health's count and the active-breakers list): keys whose analysis date lies
- * in the 60 dates ending at as_of (the original's view used 60). A key older than that can
- * only be active if it was retried or tripped again 50+ days after its date; the demo
- * orchestrator gives up after 21 days, and such keys would sit in partitions nobody scans.
+ * Active breakers (health's count and the active-breakers list): every key active at `now`,
+ * whatever its analysis date and whatever data-as-of says. In a mass outage the processors skip
+ * everything and output stops, while breakers keep tripping on the dates after the last output:
+ * those are the keys on-call most needs to see. The partition filter still bounds the scan:
+ * analysis dates from now's date − 400 days (past reprocess_attempts' 365-day partition
+ * expiration, so no row that still exists is missed) to now's date + 7 (the upcoming-game
+ * processors evaluate game dates before they are played).
  */
-export const ACTIVE_BREAKER_DAYS = 60;
+export const ACTIVE_BREAKER_LOOKBACK_DAYS = 400;
+export const ACTIVE_BREAKER_LEAD_DAYS = 7;
 /** breaker-history: rows attempted in the 30 days ending at now. */
 export const HISTORY_DAYS = 30;
 /** patterns: attempts in the 7 days ending at now. */
@@ -44,7 +56,7 @@ export const PATTERN_DAYS = 7;
  * reprocess_attempts is partitioned by analysis_date, not attempted_at. Queries over an
  * attempted_at window also bound analysis_date (so BigQuery prunes partitions): from 60 days
  * before the window's start (an attempt, override or reset of a key made up to 60 days after
- * its date; see ACTIVE_BREAKER_DAYS) to 7 days after now's date (the upcoming-game processors
+ * its date) to 7 days after now's date (the upcoming-game processors
  * may evaluate a game date before it is played).
  */
 export const ATTEMPT_LAG_DAYS = 60;
@@ -55,43 +67,7 @@ export const DATA_AS_OF_LOOKBACK_DAYS = 400;
 // ---------------------------------------------------------------------------------------------
 // Generated SQL fragments (registry and breaker constants only: safe to inline)
 
-const SAFE_LITERAL = /^[A-Za-z0-9_.]+$/;
-function lit(value: string): string {
-  if (!SAFE_LITERAL.test(value)) throw new Error(`Refusing to inline ${JSON.stringify(value)} as a SQL literal`);
-  return `'${value}'`;
-}
-
-/**
- * The canonical processor of a reprocess_attempts row: canonical names and every registry alias
- * (`ml_feature_store_v2`, dataset-prefixed names) map to the canonical name, trimmed as
- * `resolveProcessorName` trims; an unknown name is kept as stored.
- */
-export function canonicalProcessorSql(): string {
-  const whens = PROCESSORS.flatMap((p) => [p.name, ...p.aliases].map((n) => `WHEN ${lit(n)} THEN ${lit(p.name)}`));
-  return `CASE TRIM(processor_name) ${whens.join(" ")} ELSE processor_name END`;
-}
-
-/**
- * The event a reprocess_attempts row records, exactly as `eventOf` (lib/completeness/breaker.ts)
- * derives it: event_type when set (an empty string counts as unset, as it is falsy there), else
- * the legacy mapping: RESET → reset, MANUAL_OVERRIDE → override, tripped → trip (even with the
- * original's manual_override_applied flag on it), no skip reason → success, else failure.
- */
-export function breakerEventSql(): string {
-  return (
-    `CASE WHEN event_type IS NOT NULL AND event_type <> '' THEN event_type ` +
-    `WHEN skip_reason = ${lit(RESET_SKIP_REASON)} THEN 'reset' ` +
-    `WHEN skip_reason = ${lit(OVERRIDE_SKIP_REASON)} THEN 'override' ` +
-    `WHEN circuit_breaker_tripped THEN 'trip' ` +
-    `WHEN skip_reason IS NULL THEN 'success' ` +
-    `ELSE 'failure' END`
-  );
-}
-
-/** The end of a trip's cooldown: its circuit_breaker_until, else attempted_at + 7 days (as deriveBreakerState). */
-export function tripUntilSql(): string {
-  return `COALESCE(circuit_breaker_until, attempted_at + INTERVAL ${BREAKER_COOLDOWN_DAYS} DAY)`;
-}
+export { breakerEventSql, canonicalProcessorSql, tripUntilSql } from "./processor-outputs";
 
 /** One row per registry processor (`processor`, `ord` in registry order), so none is ever dropped. */
 export function processorListSql(): string {
@@ -134,15 +110,6 @@ export function windowValueSql(kind: "completeness_pct" | "is_complete"): string
   return `CASE w.window_id ${MULTI_WINDOW_IDS.map((id) => `WHEN ${lit(id)} THEN l.${id}_${kind}`).join(" ")} END`;
 }
 
-const STANDARD = [
-  "expected_games_count",
-  "actual_games_count",
-  "completeness_percentage",
-  "missing_games_count",
-  "is_production_ready",
-  "backfill_bootstrap_mode",
-  "processing_decision_reason",
-];
 
 const breakerFragments = {
   canonical_processor: [canonicalProcessorSql()],
@@ -165,7 +132,7 @@ export const health = defineQuery({
   row: monitoringRows.health,
   fragments: {
     processor_list: [processorListSql()],
-    processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready", "backfill_bootstrap_mode"] })],
+    evaluated_entities: [evaluatedEntitiesSql({ columns: ["completeness_percentage", "is_production_ready", "backfill_bootstrap_mode"] })],
     ...breakerFragments,
     trip_until: [tripUntilSql()],
   },
@@ -189,7 +156,7 @@ export const trends = defineQuery({
   params: z.object(outputWindow),
   types: outputWindowTypes,
   row: monitoringRows.trends,
-  fragments: { processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready"] })] },
+  fragments: { evaluated_entities: [evaluatedEntitiesSql({ columns: ["completeness_percentage", "is_production_ready"] })] },
 });
 
 export const belowThreshold = defineQuery({
@@ -198,7 +165,7 @@ export const belowThreshold = defineQuery({
   params: z.object(outputWindow),
   types: outputWindowTypes,
   row: monitoringRows["below-threshold"],
-  fragments: { processor_outputs: [processorOutputsSql({ columns: STANDARD })] },
+  fragments: { evaluated_entities: [evaluatedEntitiesSql({ columns: EVALUATED_COLUMNS })] },
 });
 
 export const breakerHistory = defineQuery({
@@ -244,7 +211,7 @@ export const readiness = defineQuery({
   row: monitoringRows.readiness,
   fragments: {
     processor_list: [processorListSql()],
-    processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready"] })],
+    evaluated_entities: [evaluatedEntitiesSql({ columns: ["completeness_percentage", "is_production_ready"] })],
   },
 });
 
@@ -263,7 +230,7 @@ export const dataAsOf = defineQuery({
   params: z.object(outputWindow),
   types: outputWindowTypes,
   row: z.object({ as_of: isoDate.nullable() }),
-  fragments: { processor_outputs: [processorOutputsSql({ columns: [] })] },
+  fragments: { evaluated_dates: [evaluatedDatesSql()] },
 });
 
 export const MONITORING_DEFINITIONS = [
@@ -326,6 +293,12 @@ export function hoursRemaining(until: string, now: string): number {
   return Math.round((instantMs(until) - instantMs(now)) / 360_000) / 10;
 }
 
+/** The analysis dates whose keys can be active at `now` (see ACTIVE_BREAKER_LOOKBACK_DAYS). */
+export function activeBreakerDates(now: string): { date_from: IsoDate; date_to: IsoDate } {
+  const today = dateOf(now);
+  return { date_from: addDays(today, -ACTIVE_BREAKER_LOOKBACK_DAYS), date_to: addDays(today, ACTIVE_BREAKER_LEAD_DAYS) };
+}
+
 const lastDays = (asOf: IsoDate, days: number) => ({ date_from: addDays(asOf, -(days - 1)), date_to: asOf });
 
 /**
@@ -344,7 +317,7 @@ export async function runMonitoringQuery<N extends MonitoringQueryName>(
 async function runAny(wh: Warehouse, name: MonitoringQueryName, ctx: MonitoringContext): Promise<unknown[]> {
   const now = toIsoInstant(ctx.now);
   const day = { date_from: ctx.as_of, date_to: ctx.as_of };
-  const breakerDates = lastDays(ctx.as_of, ACTIVE_BREAKER_DAYS);
+  const breakerDates = activeBreakerDates(now);
   switch (name) {
     case "health": {
       const h = lastDays(ctx.as_of, HEALTH_DAYS);

@@ -6,13 +6,13 @@ import { isoDate } from "@/lib/monitoring/schemas";
 
 import { defineQuery } from "./define-query";
 import { processorListSql } from "./monitoring";
-import { processorOutputsSql } from "./processor-outputs";
+import { evaluatedEntitiesSql } from "./processor-outputs";
 
 /**
- * The threshold what-if (issue 6, runbook "threshold tuning"): how many entities of a date would
+ * The threshold what-if (the runbook's "threshold tuning"): how many entities of a date would
  * pass at other thresholds. The fragments are readiness.sql's own — the registry's processor
- * list and the output tables' union with each table's partition filter — so "the rows of a
- * date" means exactly what the readiness report counts.
+ * list and the entities evaluated (output rows and skip attempts, each table filtered on its
+ * partition) — so "the entities of a date" means exactly what the readiness report counts.
  */
 export const thresholdPassCounts = defineQuery({
   name: "threshold_pass_counts",
@@ -34,6 +34,8 @@ export const thresholdPassCounts = defineQuery({
   }),
   fragments: {
     processor_list: [processorListSql()],
-    processor_outputs: [processorOutputsSql({ columns: ["completeness_percentage", "is_production_ready"] })],
+    evaluated_entities: [
+      evaluatedEntitiesSql({ columns: ["completeness_percentage", "is_production_ready", "expected_games_count", "actual_games_count"] }),
+    ],
   },
 });

@@ -8,11 +8,14 @@
 --                   (LAL; the team-game processor's rows are keyed LAL_<date> in entity_id)
 --   @date DATE      the processor date (each branch filters its own partition column)
 -- {{entity_outputs}}: the registry-generated union of the output tables for the entity's kind
---   (lib/queries/entity.ts), one branch per processor, window columns NULL where absent.
+--   (lib/queries/entity.ts), one branch per processor, window columns NULL where absent;
+--   processed_at is the table's written-at expression (the feature store has no processed_at).
+-- Values are returned as written: completeness above 100 (the original checker's) included.
 WITH outputs AS (
 {{entity_outputs}}
 )
 SELECT *
 FROM outputs
-QUALIFY ROW_NUMBER() OVER (PARTITION BY processor ORDER BY processed_at DESC) = 1
+WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY processor ORDER BY processed_at DESC NULLS LAST) = 1
 ORDER BY processor

@@ -7,11 +7,18 @@
 --   (no games expected).
 -- Rules: a player's team is the team of their most recent game before the date (trades); a
 --   team's games are its home and away games; only final games (game_status = 3) are expected,
---   so postponed or unfinished games never count.
--- Presence: entity_row_present — the player's own row; team_box_present — any row of the team
---   for the game; played_per_raw — the raw box score shows the player with minutes. A game the
---   team has a box score for and the raw box score shows the player not playing (DNP, inactive,
---   not yet on the roster) is not a data gap.
+--   so postponed (PPD) or unfinished games never count, and a stale scheduled row beside a
+--   game's final row is ignored. A final game counts once per team and date (a team plays at
+--   most once a day; the schedule appended rows, so a game may be listed final twice).
+-- Joins: upstream rows are matched to schedule games by TEAM AND GAME DATE, never by game_id:
+--   the schedule holds NBA.com ids (0022400123), the box-score tables YYYYMMDD_AWAY_HOME
+--   (20241215_BOS_LAL). game_id in the result is the schedule's.
+-- Presence: entity_row_present — the player's own row for his team's game that date;
+--   team_box_present — any row of the team that date; played_per_raw — the raw box score shows
+--   the player with minutes for that team that date. A game the team has a box score for and
+--   the raw box score shows the player not playing (DNP, inactive, not yet on the roster) is
+--   not a data gap. A row whose processed_at is NULL (nullable in player_game_summary) counts
+--   as arrived: it is there, only its load time was not recorded.
 -- Parameters:
 --   @analysis_date DATE, @season_start DATE, @days_from DATE (first day of the longest days
 --   window), @max_games INT64 (longest games window), @players ARRAY<STRING>,
@@ -26,7 +33,7 @@ WITH recent AS (
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
-    AND processed_at <= @observed_at
+    AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND player_lookup IN UNNEST(@players)
 ),
 player_team AS (
@@ -61,12 +68,15 @@ final_games AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY game_date DESC) = 1
 ),
 team_games AS (
+  -- One final game per team and date.
   SELECT
     s.game_id,
     s.game_date,
     team,
     CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
   FROM final_games AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY team, s.game_date ORDER BY s.game_id DESC) = 1
 ),
 ranked AS (
   SELECT
@@ -82,26 +92,26 @@ window_games AS (
   SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
 ),
 player_rows AS (
-  SELECT DISTINCT game_id, player_lookup
+  SELECT DISTINCT game_date, team_abbr, player_lookup
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
-    AND processed_at <= @observed_at
+    AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND player_lookup IN UNNEST(@players)
 ),
 team_boxes AS (
-  SELECT DISTINCT game_id, team_abbr
+  SELECT DISTINCT game_date, team_abbr
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
-    AND processed_at <= @observed_at
+    AND (processed_at IS NULL OR processed_at <= @observed_at)
 ),
 played AS (
-  SELECT DISTINCT game_id, player_lookup
+  SELECT DISTINCT game_date, team_abbr, player_lookup
   FROM nba_raw.bdl_player_boxscores
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
-    AND processed_at <= @observed_at
+    AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND player_lookup IN UNNEST(@players)
     AND minutes IS NOT NULL
     AND TRIM(minutes) NOT IN ('', '0', '00', '0:00', '00:00')
@@ -113,14 +123,14 @@ SELECT
   w.game_date,
   w.opponent,
   w.games_back,
-  pr.game_id IS NOT NULL AS entity_row_present,
-  tb.game_id IS NOT NULL AS team_box_present,
-  pl.game_id IS NOT NULL AS played_per_raw,
+  pr.player_lookup IS NOT NULL AS entity_row_present,
+  tb.team_abbr IS NOT NULL AS team_box_present,
+  pl.player_lookup IS NOT NULL AS played_per_raw,
   w.game_date < st.since AS before_joining
 FROM player_team AS pt
 JOIN stint AS st ON st.player_lookup = pt.player_lookup
 JOIN window_games AS w ON w.team = pt.team
-LEFT JOIN player_rows AS pr ON pr.player_lookup = pt.player_lookup AND pr.game_id = w.game_id
-LEFT JOIN team_boxes AS tb ON tb.team_abbr = w.team AND tb.game_id = w.game_id
-LEFT JOIN played AS pl ON pl.player_lookup = pt.player_lookup AND pl.game_id = w.game_id
+LEFT JOIN player_rows AS pr ON pr.player_lookup = pt.player_lookup AND pr.team_abbr = w.team AND pr.game_date = w.game_date
+LEFT JOIN team_boxes AS tb ON tb.team_abbr = w.team AND tb.game_date = w.game_date
+LEFT JOIN played AS pl ON pl.player_lookup = pt.player_lookup AND pl.team_abbr = w.team AND pl.game_date = w.game_date
 ORDER BY entity_id, w.game_date DESC, w.game_id DESC

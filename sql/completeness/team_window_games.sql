@@ -3,8 +3,13 @@
 -- Grain: one row per (team, game): the team's last @max_games final games strictly before
 --   @analysis_date plus every final game on or after @days_from, never before @season_start.
 -- Rules: a team's games are its home AND away games (the original attributed a game to the home
---   team only, which put team completeness near 200%); only final games (game_status = 3).
--- Presence: from nba_analytics.team_defense_game_summary (defending_team_abbr). When
+--   team only, which put team completeness near 200%); only final games (game_status = 3), so
+--   postponed (PPD) and stale scheduled rows never count; a final game counts once per team and
+--   date (the schedule appended rows, so a game may be listed final twice).
+-- Presence: from nba_analytics.team_defense_game_summary (defending_team_abbr), matched by TEAM
+--   AND GAME DATE, never by game_id: the schedule holds NBA.com ids (0022400123), the box-score
+--   table YYYYMMDD_AWAY_HOME (20241215_BOS_LAL); game_id in the result is the schedule's. A row
+--   whose processed_at is NULL counts as arrived. When
 --   @presence_from_schedule is TRUE the schedule itself is the upstream (upcoming team game
 --   context): a final game in the schedule is present by definition.
 -- Parameters:
@@ -21,12 +26,15 @@ WITH final_games AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY game_date DESC) = 1
 ),
 team_games AS (
+  -- One final game per team and date.
   SELECT
     s.game_id,
     s.game_date,
     team,
     CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
   FROM final_games AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY team, s.game_date ORDER BY s.game_id DESC) = 1
 ),
 ranked AS (
   SELECT
@@ -42,11 +50,11 @@ window_games AS (
   SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
 ),
 boxes AS (
-  SELECT DISTINCT game_id, defending_team_abbr AS team
+  SELECT DISTINCT game_date, defending_team_abbr AS team
   FROM nba_analytics.team_defense_game_summary
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
-    AND processed_at <= @observed_at
+    AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND defending_team_abbr IN UNNEST(@teams)
 )
 SELECT
@@ -56,10 +64,10 @@ SELECT
   w.game_date,
   w.opponent,
   w.games_back,
-  (@presence_from_schedule OR b.game_id IS NOT NULL) AS entity_row_present,
-  (@presence_from_schedule OR b.game_id IS NOT NULL) AS team_box_present,
+  (@presence_from_schedule OR b.team IS NOT NULL) AS entity_row_present,
+  (@presence_from_schedule OR b.team IS NOT NULL) AS team_box_present,
   FALSE AS played_per_raw,
   FALSE AS before_joining
 FROM window_games AS w
-LEFT JOIN boxes AS b ON b.team = w.team AND b.game_id = w.game_id
+LEFT JOIN boxes AS b ON b.team = w.team AND b.game_date = w.game_date
 ORDER BY entity_id, w.game_date DESC, w.game_id DESC

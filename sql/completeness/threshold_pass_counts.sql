@@ -1,16 +1,23 @@
 -- Purpose: the threshold what-if (the runbook's "before changing a threshold, compare the
 --   counts that would pass at ≥ 90 / 85 / 80"): per processor, how many entities of as_of
---   would pass at each candidate threshold, on the completeness the processor stored.
+--   would pass at each candidate threshold, on the completeness the processor recorded.
 -- Grain: one row per (registry processor, threshold in @thresholds): all seven processors,
 --   even one without rows on as_of (then every count is 0).
 -- Parameters: @date_from DATE, @date_to DATE — both as_of (the partition filter of every
---   output table inside {{processor_outputs}}); @thresholds ARRAY<FLOAT64> — the candidate
---   thresholds in percent (the app passes 80, 85, 90, 95 and every configured threshold).
+--   output table and of reprocess_attempts inside {{evaluated_entities}}); @thresholds
+--   ARRAY<FLOAT64> — the candidate thresholds in percent (the app passes 80, 85, 90, 95 and
+--   every configured threshold).
 -- Rules:
---   * the latest row per (processor, entity, date) by processed_at, as readiness.sql reads
---     them; skipped entities are rows too and are compared like any other.
---   * pass = completeness_percentage >= threshold, on the UNROUNDED stored value (89.99 does
---     not pass at 90, 90.0 does), as the engine decides readiness.
+--   * the entities evaluated on as_of, as readiness.sql counts them: output rows and skip
+--     attempts, the latest event per key. Skipped entities are compared like any other (the
+--     Python processors record them only as attempts).
+--   * pass = completeness >= threshold on the UNROUNDED value, as the processors decide
+--     readiness: the stored percentage is rounded to one decimal (89.96 is stored 90.0 and
+--     does not pass at 90), so where the row has its game counts the value is recomputed as
+--     100 × actual / expected — when that agrees with the stored figure to its rounding
+--     (within 0.05), so counts of another window are never mixed in. Skip attempts record
+--     only the rounded figure, which is then compared as recorded. Values above 100 (the
+--     original checker's) are compared as written.
 --   * completeness NULL = no games expected: never blocks, so it passes at every threshold,
 --     and is also counted on its own (no_games_expected).
 --   * completeness alone is compared: an active breaker, incomplete upstream processors or
@@ -23,14 +30,21 @@
 WITH processors AS (
 {{processor_list}}
 ),
-outputs AS (
-{{processor_outputs}}
+evaluated AS (
+{{evaluated_entities}}
 ),
 latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+  SELECT
+    processor,
+    is_production_ready,
+    CASE
+      WHEN expected_games_count > 0
+        AND actual_games_count IS NOT NULL
+        AND ABS(100 * actual_games_count / expected_games_count - completeness_percentage) <= 0.05
+        THEN 100 * actual_games_count / expected_games_count
+      ELSE completeness_percentage
+    END AS completeness_percentage
+  FROM evaluated
 ),
 thresholds AS (
   SELECT DISTINCT threshold

@@ -11,4 +11,4 @@ WITH outputs AS (
 SELECT processor, entity_id, is_production_ready
 FROM outputs
 WHERE entity_id IN UNNEST(@entity_ids)
-QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id ORDER BY processed_at DESC) = 1
+QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id ORDER BY processed_at DESC NULLS LAST) = 1

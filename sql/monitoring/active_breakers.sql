@@ -1,4 +1,4 @@
--- Purpose: every circuit breaker active at @now (SPEC §2.5 query 2): the keys a processor
+-- Purpose: every circuit breaker active at @now: the keys a processor
 --   skips, with the trip that put them there, for the breakers page and its override actions.
 -- Grain: one row per active key (canonical processor, entity_id, analysis_date), taken from
 --   the key's trip in force: attempt_number, completeness_pct, skip_reason and notes of that
@@ -6,14 +6,18 @@
 --   hours_remaining is added by the app (lib/queries/monitoring.ts) from breaker_until and
 --   @now: BigQuery's TIMESTAMP_DIFF/UNIX_SECONDS and DuckDB's epoch() have no common form.
 -- Parameters:
---   @date_from DATE, @date_to DATE   analysis dates considered: as_of − 59 … as_of (partition
---                                    filter; a key outside it is not listed, see ACTIVE_BREAKER_DAYS)
+--   @date_from DATE, @date_to DATE   analysis dates considered: date(now) − 400 … date(now) + 7
+--                                    (partition filter, past the table's 365-day expiration):
+--                                    every key active at @now, whatever its analysis date —
+--                                    also the dates after data-as-of, when output has stopped
+--                                    in a mass outage and breakers keep tripping
 --   @now TIMESTAMP                   the instant "active" is evaluated at
 -- Rules (identical to health.sql's active count, and to deriveBreakerState's "active"):
 --   * only rows attempted at or before @now count (the state as it was at @now);
 --   * rows in attempt order (attempt_number, then attempted_at; an exact tie on both is
 --     ordered arbitrarily here, by content in the TypeScript rules);
---   * event per row from event_type, else the legacy mapping ({{breaker_event}}): a legacy
+--   * event per row from event_type, else from the flags ({{breaker_event}}; the Python
+--     processors and the original scripts leave event_type NULL): a
 --     trip row carrying the original's manual_override_applied flag is still a trip (that
 --     flag never unblocked anything), a MANUAL_OVERRIDE row is an override, RESET a reset;
 --   * the trip in force is the last trip row with no override, success, recovery or reset

@@ -1,29 +1,26 @@
--- Purpose: entities below threshold on as_of (SPEC §2.5 query 4): every entity a processor
---   evaluated for the date that is not production ready outside bootstrap, written or skipped,
---   with its counts and the decision's reason — the list on-call works through.
--- Grain: one row per (processor, entity_id) evaluated for as_of: its latest row by
---   processed_at (a re-run that made it ready removes it from the list).
+-- Purpose: entities below threshold on as_of: every entity a processor evaluated for the date
+--   that is not production ready outside bootstrap, written or skipped, with its counts and the
+--   decision's reason — the list on-call works through.
+-- Grain: one row per (processor, entity_id) evaluated for as_of: its latest event.
 -- Parameters: @date_from DATE, @date_to DATE — both as_of (the partition filter of every
---   output table inside {{processor_outputs}}).
+--   output table and of reprocess_attempts inside {{evaluated_entities}}).
 -- Rules:
+--   * evaluated = an output row OR a skip attempt (failure or trip in reprocess_attempts, event
+--     from event_type or else the flags) for the date; the latest event per key wins (output
+--     written-at vs attempted_at; a tie goes to the output row). The Python processors never
+--     write skipped entities to their output tables, so a skip attempt is the only trace of
+--     most of the entities this list exists for; a skip attempt is never ready, its reason is
+--     `skipped_<skip_reason>` and its game counts are NULL (attempts do not record them).
 --   * "below threshold" = is_production_ready is not TRUE. That is completeness under the
 --     processor's threshold on some window, but also a key skipped by an active breaker or
---     for incomplete upstream processors (cascade) — its reason says which. The original
---     filtered completeness < 90 on rows that, by construction, were never written (skipped
---     entities were not stored), and on 2 of 7 processors; here skipped entities are stored.
+--     for incomplete upstream processors (cascade) — its reason says which.
 --   * bootstrap rows (backfill_bootstrap_mode TRUE) are excluded: processed and flagged,
 --     never failures. NULL flags count as FALSE.
---   * completeness_pct is the stored primary-window figure, two decimals; NULL = no games
---     expected.
+--   * completeness_pct is the stored figure as written (the original wrote values above 100),
+--     two decimals; NULL = no games expected.
 -- Order: lowest completeness first (NULL last), then processor, entity.
-WITH outputs AS (
-{{processor_outputs}}
-),
-latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+WITH latest AS (
+{{evaluated_entities}}
 )
 SELECT
   processor,

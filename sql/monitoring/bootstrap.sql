@@ -1,4 +1,4 @@
--- Purpose: bootstrap records (SPEC §2.5 query 6): how many rows each processor wrote in
+-- Purpose: bootstrap records: how many rows each processor wrote in
 --   bootstrap mode per date in the season of as_of (the first 30 days after opening night,
 --   preseason dates, and explicit backfill runs: processed and flagged, never failures).
 -- Grain: one row per (date, processor) with at least one bootstrap row.
@@ -6,8 +6,10 @@
 --   season calendar (seasonStartFor; the demo database registers a shifted season) through
 --   as_of; in October before opening night, from October 1st. The partition filter of every
 --   output table inside {{processor_outputs}}.
--- Rules: the latest row per (processor, entity, date) by processed_at counts (a later
+-- Rules: the latest row per (processor, entity, date) by its written-at columns counts (a later
 --   non-bootstrap re-run of a key replaces its bootstrap row); NULL flags count as FALSE.
+--   Output rows only: bootstrap entities are processed (written), never skipped, so skip
+--   attempts cannot be bootstrap records.
 -- Order: newest date first, then processor.
 WITH outputs AS (
 {{processor_outputs}}

@@ -1,4 +1,4 @@
--- Purpose: circuit-breaker history (SPEC §2.5 query 5): every reprocess_attempts row attempted
+-- Purpose: circuit-breaker history: every reprocess_attempts row attempted
 --   in the 30 days ending at @now — failures, trips, successes, recoveries, overrides and
 --   resets told apart — for the breakers page's timeline.
 -- Grain: one row per stored row.

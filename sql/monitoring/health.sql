@@ -1,21 +1,26 @@
--- Purpose: the morning health check (SPEC §2.5 query 1): per processor, its output over the 7
---   dates ending at as_of (entities, rows, completeness, readiness, bootstrap) and how many of
---   its breaker keys are active at @now.
+-- Purpose: the morning health check: per processor, the entities it evaluated over the 7 dates
+--   ending at as_of (entities, rows, completeness, readiness, bootstrap) and how many of its
+--   breaker keys are active at @now.
 -- Grain: one row per registry processor, ALL SEVEN in registry order, even one without a row
 --   in the window (counts 0, averages and percentages NULL; the original dropped them).
 -- Parameters:
---   @date_from DATE, @date_to DATE   the output window: as_of − 6 … as_of (partition filter of
---                                    every output table, inside {{processor_outputs}})
+--   @date_from DATE, @date_to DATE   the evaluation window: as_of − 6 … as_of (partition filter
+--                                    of every output table and of reprocess_attempts, inside
+--                                    {{evaluated_entities}})
 --   @breaker_date_from DATE, @breaker_date_to DATE
---                                    analysis dates whose keys count as breakers: as_of − 59 …
---                                    as_of (reprocess_attempts' partition filter)
+--                                    analysis dates whose keys may be active: date(now) − 400 …
+--                                    date(now) + 7, whatever as_of is (reprocess_attempts'
+--                                    partition filter; the same bounds as active_breakers.sql)
 --   @now TIMESTAMP                   the instant "active" is evaluated at
 -- Rules:
---   * Output rows: the latest row per (processor, entity, date) by processed_at (re-runs
---     append newer rows). unique_entities counts breaker entities: tricodes, player_lookups,
---     and for upcoming_team_game_context team-game keys (LAL_2025-01-15, one per game). Every evaluated entity has a row, processed or skipped, so
+--   * Evaluated entities: output rows and skip attempts (failure or trip rows of
+--     reprocess_attempts; the Python processors write skipped entities nowhere else), the
+--     latest event per (processor, entity, date), a tie going to the output row.
+--     unique_entities counts breaker entities: tricodes, player_lookups, and for
+--     upcoming_team_game_context team-game keys (LAL_2025-01-15, one per game).
 --     production_ready_pct counts skipped entities as not ready. Completeness averages skip
---     NULL (no games expected). Percentages: 0–100, two decimals.
+--     NULL (no games expected) and take values as written (the original wrote some above
+--     100). Two decimals.
 --   * Active breakers: exactly deriveBreakerState(...).status = 'active' (lib/completeness/
 --     breaker.ts), from the key's rows attempted at or before @now: rows in attempt order
 --     (attempt_number, then attempted_at); the trip in force is the last trip row with no
@@ -29,14 +34,8 @@
 WITH processors AS (
 {{processor_list}}
 ),
-outputs AS (
-{{processor_outputs}}
-),
 latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+{{evaluated_entities}}
 ),
 output_stats AS (
   SELECT

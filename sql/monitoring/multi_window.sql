@@ -1,4 +1,4 @@
--- Purpose: multi-window detail (SPEC §2.5 query 7): for the three multi-window processors
+-- Purpose: multi-window detail: for the three multi-window processors
 --   (player_daily_cache, upcoming_player_game_context, upcoming_team_game_context), every
 --   entity on as_of whose windows are not all complete, with each of its windows.
 -- Grain: one row per (processor, entity_id, window) for entities whose latest row on as_of has
@@ -11,8 +11,12 @@
 --                             (NULL where a processor lacks the window)
 --   {{processor_windows}}     (processor, window_id, ord): l5, l10, l7d, l14d, l30d as used
 --   {{window_pct}}, {{window_complete}}  the chosen window's columns of the latest row
--- Rules: latest row per (processor, entity, date) by processed_at; is_complete NULL counts as
---   FALSE; completeness_pct NULL = no games expected in that window. The column is
+-- Rules: latest row per (processor, entity, date) by its written-at columns; is_complete NULL
+--   counts as FALSE; completeness_pct NULL = no games expected in that window; values as
+--   written (the original wrote some above 100).
+--   Output rows only, by design: a skip attempt records one completeness figure, not the
+--   windows, so an entity the Python processors skipped has no windows to show here — it is
+--   listed by below-threshold, and the entity page's live recheck computes its windows. The column is
 --   `window_id` here (WINDOW is reserved in BigQuery) and `window` in the API.
 -- Order: processor, entity, the processor's window order.
 WITH outputs AS (

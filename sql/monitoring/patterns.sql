@@ -1,4 +1,4 @@
--- Purpose: reprocessing patterns (SPEC §2.5 query 9): per processor and skip reason, how many
+-- Purpose: reprocessing patterns: per processor and skip reason, how many
 --   entities were retried, how often, how complete they were, and how many trips it caused,
 --   over the attempts made in the 7 days ending at @now.
 -- Grain: one row per (canonical processor, skip_reason). skip_reason NULL is the group of

@@ -1,12 +1,15 @@
--- Purpose: the production-readiness summary for as_of (SPEC §2.5 query 8), the daily report:
---   per processor its rows, ready and not-ready counts, ready %, average completeness and a
+-- Purpose: the production-readiness summary for as_of, the daily report: per processor the
+--   entities it evaluated, ready and not-ready counts, ready %, average completeness and a
 --   status band.
 -- Grain: one row per registry processor, all seven, even one without rows on as_of.
 -- Parameters: @date_from DATE, @date_to DATE — both as_of (the partition filter of every
---   output table inside {{processor_outputs}}).
+--   output table and of reprocess_attempts inside {{evaluated_entities}}).
 -- Rules:
---   * the latest row per (processor, entity, date) by processed_at; skipped entities are
---     rows too, not ready.
+--   * the entities EVALUATED on as_of: output rows and skip attempts (failure or trip rows of
+--     reprocess_attempts, events from event_type or else the flags), the latest event per key
+--     (a tie goes to the output row). The Python processors write skipped entities only to
+--     reprocess_attempts, so counting output rows alone would put ready % near 100 whatever
+--     was skipped. A skip attempt is not ready; total_records counts evaluated entities.
 --   * status from the UNROUNDED ready share (as every threshold here): excellent ≥ 95,
 --     good ≥ 90, warning ≥ 80, else critical. Compared in integers (100 × ready ≥ 95 × rows),
 --     so no float rounding decides a band, and without referring to a same-SELECT alias
@@ -19,14 +22,8 @@
 WITH processors AS (
 {{processor_list}}
 ),
-outputs AS (
-{{processor_outputs}}
-),
 latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+{{evaluated_entities}}
 ),
 stats AS (
   SELECT

@@ -17,6 +17,7 @@ import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
 import { type BelowRow, type BelowState, type BelowView, buildBelowView, selectBelow } from "./below-threshold-view";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "processor", value: (r: BelowRow) => r.processor },
@@ -47,7 +48,15 @@ const COLUMNS: ColumnDef<BelowRow, unknown>[] = [
     accessorKey: "completeness_pct",
     header: "Completeness",
     meta: { numeric: true },
-    cell: (c) => (c.row.original.completeness_pct === null ? "no games expected" : formatPct(c.row.original.completeness_pct)),
+    cell: (c) =>
+      c.row.original.completeness_pct === null ? (
+        "no games expected"
+      ) : (
+        <>
+          {formatPct(c.row.original.completeness_pct)}
+          <OverHundredFlag pct={c.row.original.completeness_pct} />
+        </>
+      ),
   },
   { id: "expected_games", accessorKey: "expected_games", header: "Expected", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.expected_games) },
   { id: "actual_games", accessorKey: "actual_games", header: "Actual", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.actual_games) },

@@ -17,6 +17,7 @@ import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
 import { type EntityWindows, type WindowState, type WindowView, buildWindowView, selectWindows } from "./multi-window-view";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "processor", value: (r: FlatWindow) => r.processor },
@@ -52,6 +53,7 @@ const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
           <li key={w.window} className={w.is_complete ? "tone-ok" : "tone-bad"}>
             <span aria-hidden="true">{w.is_complete ? "✓" : "✕"}</span> {windowLabel(w.window)}{" "}
             {w.completeness_pct === null ? "no games expected" : formatPct(w.completeness_pct)}
+            <OverHundredFlag pct={w.completeness_pct} />
             <span className="visually-hidden">{w.is_complete ? " complete" : " incomplete"}</span>
           </li>
         ))}

@@ -3,6 +3,7 @@ import { formatPct } from "@/components/entities/format";
 import { StatusBadge } from "@/components/entities/status-badge";
 import styles from "@/components/entities/entity.module.css";
 import type { ProcessorSection } from "@/lib/data/entity";
+import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 export const sectionId = (processor: string) => `processor-${processor}`;
 
@@ -15,7 +16,8 @@ function stored(s: ProcessorSection) {
   const pct = row.expected === 0 ? "no games expected" : formatPct(row.completenessPct, "not checked");
   return (
     <>
-      {pct}{" "}
+      {pct}
+      {row.expected === 0 ? null : <OverHundredFlag pct={row.completenessPct} />}{" "}
       {row.productionReady ? <StatusBadge tone="ok" label="Ready" /> : <StatusBadge tone="bad" label="Not ready" />}
     </>
   );
