@@ -26,11 +26,10 @@ const SCHEMA_OK_TTL_MS = 5 * 60_000;
 const SCHEMA_MISSING_TTL_MS = 30_000;
 
 /**
- * One round trip to the warehouse, and whether it holds every table and column the console
- * needs (those its DDL in sql/schema declares). Public by design (load balancers and probes
- * call it): it says the backend kind, a safe reason and, when the schema is incomplete, the
- * logical names of what is missing — never configuration or SQL. Simultaneous callers (50
- * people opening the overview, a probe) share the one check in flight.
+ * One round trip to the warehouse: the overview's status line. Public by design (probes call
+ * it through /api/health): it says only the backend kind and a safe reason, never
+ * configuration or SQL. Simultaneous callers (50 people opening the overview, a probe) share
+ * the one round trip in flight. Names no table, so BigQuery bills it nothing.
  */
 export function getWarehouseHealth(): Promise<WarehouseHealth> {
   holder.__completenessPing ??= ping().finally(() => {
@@ -39,25 +38,38 @@ export function getWarehouseHealth(): Promise<WarehouseHealth> {
   return holder.__completenessPing;
 }
 
+/**
+ * `/api/health`: the round trip, then whether the warehouse holds every table and column the
+ * console needs (those its DDL in sql/schema declares); when it does not, unavailable, naming
+ * what is missing by logical name. A console that answers `SELECT 1` while every query fails
+ * is not healthy.
+ */
+export async function getServiceHealth(): Promise<WarehouseHealth> {
+  const health = await getWarehouseHealth();
+  if (health.status !== "ok") return health;
+  try {
+    const missing = await schemaGaps(getWarehouse());
+    if (missing.tables.length === 0 && missing.columns.length === 0) return health;
+    const what = [...missing.tables.map((t) => `table ${t}`), ...missing.columns.map((c) => `column ${c}`)];
+    return {
+      status: "unavailable",
+      warehouse: health.warehouse,
+      reason: `The warehouse lacks what the console needs: ${what.slice(0, 10).join(", ")}${what.length > 10 ? `, and ${what.length - 10} more` : ""}`,
+      missing,
+    };
+  } catch (error) {
+    console.error("[health] schema check failed", error instanceof WarehouseError ? error.detail : error);
+    return { status: "unavailable", warehouse: health.warehouse, reason: error instanceof WarehouseError ? error.message : "The warehouse's catalog could not be read" };
+  }
+}
+
 async function ping(): Promise<WarehouseHealth> {
   const warehouse = getEnv().WAREHOUSE;
   const started = performance.now();
   try {
-    const wh = getWarehouse();
-    const rows = await wh.query<{ ok: number }>("SELECT 1 AS ok", { label: "warehouse_ping" });
+    const rows = await getWarehouse().query<{ ok: number }>("SELECT 1 AS ok", { label: "warehouse_ping" });
     if (rows[0]?.ok !== 1) return { status: "unavailable", warehouse, reason: "The warehouse answered unexpectedly" };
-    const roundTripMs = Math.round(performance.now() - started);
-    const missing = await schemaGaps(wh);
-    if (missing.tables.length || missing.columns.length) {
-      const what = [...missing.tables.map((t) => `table ${t}`), ...missing.columns.map((c) => `column ${c}`)];
-      return {
-        status: "unavailable",
-        warehouse,
-        reason: `The warehouse lacks what the console needs: ${what.slice(0, 10).join(", ")}${what.length > 10 ? `, and ${what.length - 10} more` : ""}`,
-        missing,
-      };
-    }
-    return { status: "ok", warehouse, roundTripMs };
+    return { status: "ok", warehouse, roundTripMs: Math.round(performance.now() - started) };
   } catch (error) {
     const reason = error instanceof WarehouseError ? error.message : "The warehouse could not be reached";
     console.error("[health] warehouse check failed", error instanceof WarehouseError ? error.detail : error);
@@ -72,9 +84,4 @@ async function schemaGaps(wh: Warehouse): Promise<SchemaCheck["missing"]> {
   const missing = await missingSchema(wh);
   holder.__completenessSchema = { at: Date.now(), missing };
   return missing;
-}
-
-/** Forget the last schema check (tests, and after the console changes the schema itself). */
-export function forgetSchemaCheck(): void {
-  holder.__completenessSchema = undefined;
 }

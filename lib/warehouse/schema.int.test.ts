@@ -114,8 +114,9 @@ const UTGC_WINDOWS: Col[] = [
   ["all_windows_complete", "BOOL"],
 ];
 
-const PROCESSED_AT: Col = ["processed_at", "TIMESTAMP"];
-const output = (ids: Col[], windows: Col[] = []): Col[] => [...ids, PROCESSED_AT, ...STANDARD, ...windows];
+/** When the row was written: processed_at and created_at; the feature store has only created_at/updated_at (as the original table). */
+const WRITTEN_AT: Col[] = [["processed_at", "TIMESTAMP"], ["created_at", "TIMESTAMP"]];
+const output = (ids: Col[], windows: Col[] = [], writtenAt: Col[] = WRITTEN_AT): Col[] => [...ids, ...writtenAt, ...STANDARD, ...windows];
 
 // reference §9 "Output tables, keys and upstreams" and "Additional schema facts".
 const EXPECTED: Record<string, Col[]> = {
@@ -149,7 +150,7 @@ const EXPECTED: Record<string, Col[]> = {
     ["game_date", "DATE"],
     ["game_id", "STRING"],
     ["feature_version", "STRING"],
-  ]),
+  ], [], [["created_at", "TIMESTAMP"], ["updated_at", "TIMESTAMP"]]),
   "nba_analytics.upcoming_player_game_context": output(
     [
       ["player_lookup", "STRING"],

@@ -23,7 +23,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDays } from "@/lib/completeness/dates";
-import { PROCESSORS, getProcessor } from "@/lib/completeness/processors";
+import { PROCESSORS, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
 import type { Warehouse } from "@/lib/warehouse/types";
@@ -349,7 +349,10 @@ describe(`load with writes: ${CLIENTS} clients for ${LOAD_SECONDS} s, reads and 
         expect(overrides).toHaveLength(150);
         const perKey = new Map<string, string[]>();
         for (const r of overrides) {
-          const k = keyId({ processor: r.processor_name, entity_id: r.entity_id, analysis_date: r.analysis_date });
+          // Written under the name the processor's pipeline reads (ml_feature_store_v2 for the feature store).
+          const processor = resolveProcessorName(r.processor_name)!;
+          expect(r.processor_name).toBe(getProcessor(processor).pipelineName);
+          const k = keyId({ processor, entity_id: r.entity_id, analysis_date: r.analysis_date });
           perKey.set(k, [...(perKey.get(k) ?? []), r.request_id]);
           expect(r.actor).toBe("load-op");
         }

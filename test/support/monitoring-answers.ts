@@ -9,6 +9,7 @@
  * for every monitoring row contract).
  */
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
+import { declaredColumns } from "@/lib/warehouse/schema";
 
 import { type FieldSpec, type RecordedRequest, type Responder, type ScriptedResponse, jobLabel, queryBody, rowsResponse } from "./bigquery-fake";
 
@@ -76,6 +77,12 @@ export const healthReadyPctAt = (generation: number) => 59.5 + generation;
 export function cannedAnswer(request: RecordedRequest, generation: number): ScriptedResponse {
   if (isPing(request)) return rowsResponse([{ name: "ok", type: INT }], [{ ok: 1 }]);
   switch (jobLabel(request)) {
+    case "schema_columns":
+      // The health check's catalog read: every table and column the console needs is there.
+      return rowsResponse(
+        [{ name: "table_name", type: "STRING" }, { name: "column_name", type: "STRING" }],
+        [...declaredColumns()].flatMap(([table, columns]) => columns.map((column_name) => ({ table_name: table.split(".")[1]!, column_name }))),
+      );
     case "data_as_of":
       return rowsResponse([{ name: "as_of", type: "DATE" }], [{ as_of: ANSWER_AS_OF }]);
     case "health":
