@@ -2,7 +2,9 @@ import "server-only";
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-import type { DemoPlan } from "./plan";
+import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+
+import type { DemoPlan, DemoProfile } from "./plan";
 
 /**
  * The demo database's metadata lives in a JSON file beside the DuckDB file (not in a table:
@@ -10,7 +12,16 @@ import type { DemoPlan } from "./plan";
  * presence is what marks a database as demo data: a database without it — one built from real
  * tables — is never rebuilt or touched by the demo tooling.
  */
+/**
+ * The layout of the demo database. Bumped whenever a database built by an earlier version would
+ * no longer match what the console expects (2: output tables carry created_at, the feature
+ * store has updated_at and no processed_at, and the `original` profile exists); `ensure`
+ * rebuilds a database of another format. Absent in files built before it existed: format 1.
+ */
+export const DEMO_FORMAT = 2;
+
 export interface DemoMetadata {
+  format?: number;
   plan: DemoPlan;
   builtAt: string;
   buildSeconds: number;
@@ -29,4 +40,30 @@ export function readDemoMetadata(dbPath: string): DemoMetadata | null {
 
 export function writeDemoMetadata(dbPath: string, metadata: DemoMetadata): void {
   writeFileSync(/* turbopackIgnore: true */ metadataPath(dbPath), `${JSON.stringify(metadata, null, 2)}\n`);
+}
+
+/** A demo database whose last simulated day is older than this is rebuilt by `ensure`. */
+export const STALE_AFTER_DAYS = 3;
+
+/**
+ * Why `ensure` must (re)build the demo database, or null to keep it. A file without metadata
+ * (`meta` null while the file exists) was not built by the demo tooling and is never touched.
+ */
+export function rebuildReason(input: {
+  mode: "ensure" | "rebuild";
+  exists: boolean;
+  meta: DemoMetadata | null;
+  profile: DemoProfile;
+  today: IsoDate;
+  dbPath: string;
+}): string | null {
+  if (input.mode === "rebuild") return "rebuild requested";
+  if (!input.exists) return `no database at ${input.dbPath}`;
+  const meta = input.meta;
+  if (!meta) return null;
+  const built = meta.plan.profile ?? "console";
+  if (built !== input.profile) return `it holds the ${built} profile and ${input.profile} was asked for`;
+  if ((meta.format ?? 1) !== DEMO_FORMAT) return `it was built in format ${meta.format ?? 1}, this version builds format ${DEMO_FORMAT}`;
+  const age = daysBetween(meta.plan.simulateThrough, addDays(input.today, -1));
+  return age > STALE_AFTER_DAYS ? `its last simulated day (${meta.plan.simulateThrough}) is ${age} days old` : null;
 }

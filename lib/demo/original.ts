@@ -215,6 +215,29 @@ export interface OriginalBuildSummary {
   groundTruth: GroundTruth;
 }
 
+/**
+ * The ground truth as the demo metadata records it (`summary.groundTruth`): each key as
+ * `<canonical processor>/<entity_id>/<analysis_date>`, one line each, so the file beside the
+ * database stays small enough to read on every request.
+ */
+export interface RecordedGroundTruth {
+  note: string;
+  recovered: string[];
+  stillMissing: string[];
+  nothingMissing: string[];
+}
+
+export function recordGroundTruth(truth: GroundTruth): RecordedGroundTruth {
+  const keys = (list: GroundTruthKey[]) => list.map((k) => `${k.processor}/${k.entity_id}/${k.analysis_date}`);
+  return {
+    note:
+      "Active breakers at build time (latest row by attempt_number tripped, until after builtAt), judged on the rows present at build time by the console's window rules: recovered = every window game present and at least one arrived after the trip; stillMissing = a window game absent; nothingMissing = nothing absent or late (DNPs, or windows with no games expected).",
+    recovered: keys(truth.recovered),
+    stillMissing: keys(truth.stillMissing),
+    nothingMissing: keys(truth.nothingMissing),
+  };
+}
+
 export interface OriginalBuildOptions {
   /** The moment the demo is built: nothing after it happens (no row is stamped later). */
   now: string;
@@ -344,21 +367,42 @@ interface World {
 }
 
 class RetryQueue {
-  private items = new Map<string, { processor: PipelineProcessor; entity: string; date: IsoDate; due: Micros }>();
+  private byProcessor = new Map<PipelineProcessor, Map<string, { entity: string; date: IsoDate; due: Micros }>>();
   add(processor: PipelineProcessor, entity: string, date: IsoDate, due: Micros) {
-    this.items.set(keyOf(processor, entity, date), { processor, entity, date, due });
+    let items = this.byProcessor.get(processor);
+    if (!items) this.byProcessor.set(processor, (items = new Map()));
+    items.set(`${entity}|${date}`, { entity, date, due });
   }
   /** Retries due by `at` for a processor, oldest date first; removed from the queue. */
   take(processor: PipelineProcessor, at: Micros, tonight: IsoDate): { entity: string; date: IsoDate }[] {
     const out: { entity: string; date: IsoDate }[] = [];
-    for (const [k, r] of this.items) {
-      if (r.processor !== processor || r.due > at) continue;
-      this.items.delete(k);
-      if (r.date >= tonight || daysBetween(r.date, tonight) > RETRY_HORIZON_DAYS) continue;
+    const items = this.byProcessor.get(processor);
+    for (const [k, r] of items ?? []) {
+      if (r.due > at) continue;
+      items!.delete(k);
+      if (r.date >= tonight || daysFrom(r.date, tonight) > RETRY_HORIZON_DAYS) continue;
       out.push({ entity: r.entity, date: r.date });
     }
     return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.entity < b.entity ? -1 : 1));
   }
+}
+
+/** Days from `a` to `b`, remembered (same reason as plusDays). */
+const spans = new Map<string, number>();
+function daysFrom(a: IsoDate, b: IsoDate): number {
+  const k = `${a}|${b}`;
+  let n = spans.get(k);
+  if (n === undefined) spans.set(k, (n = daysBetween(a, b)));
+  return n;
+}
+
+/** addDays, remembered: the nightly loop asks for the same few hundred dates millions of times. */
+const shifted = new Map<string, IsoDate>();
+function plusDays(date: IsoDate, n: number): IsoDate {
+  const k = `${date}|${n}`;
+  let d = shifted.get(k);
+  if (d === undefined) shifted.set(k, (d = addDays(date, n)));
+  return d;
 }
 
 function simulateOriginal(
@@ -374,7 +418,7 @@ function simulateOriginal(
   const clock = rngFor(plan.seed, "original:clock");
   const operatorActions: string[] = [];
   const seasonStart = plan.seasonStart;
-  const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
+  const days = daysFrom(plan.seasonStart, plan.simulateThrough) + 1;
   let runs = 0;
   let nights = 0;
 
@@ -399,7 +443,7 @@ function simulateOriginal(
     if (p === "upcoming_team_game_context") {
       const team = entity;
       return windowsOf(p).map((w) => {
-        const from = addDays(date, -w.size);
+        const from = plusDays(date, -w.size);
         let expected = 0;
         for (const g of up.finalDates.get(team) ?? []) {
           if (g < from || g > date) continue;
@@ -417,7 +461,7 @@ function simulateOriginal(
         const before = team ? countDates(up.finalDates.get(team), seasonStart, date, false) : 0;
         return windowValue(w.id, Math.min(w.size, before), countLanded(upstream, seasonStart, date, at));
       }
-      const from = addDays(date, -w.size);
+      const from = plusDays(date, -w.size);
       const expected = team ? countDates(up.finalDates.get(team), from, date, false) : 0;
       return windowValue(w.id, expected, countLanded(upstream, from, date, at));
     });
@@ -435,7 +479,7 @@ function simulateOriginal(
     const breaker = p === "upcoming_team_game_context" ? { active: false, attempts: 0 } : store.read(key, at);
     if (breaker.active) return;
     const windows = evaluate(p, entity, date, at, list);
-    const bootstrap = daysBetween(seasonStart, date) < BOOTSTRAP_DAYS;
+    const bootstrap = daysFrom(seasonStart, date) < BOOTSTRAP_DAYS;
     const ownReady = windows.every((w) => w.ready);
     let upstreamReady = true;
     const issues: string[] = [];
@@ -499,7 +543,7 @@ function simulateOriginal(
       windowCols.all_windows_complete = windows.every(flag);
     }
     const upid = `${entity}_001`;
-    const early = daysBetween(seasonStart, date) < 14;
+    const early = daysFrom(seasonStart, date) < 14;
     const stamp = { processed_at: isoMicros(processedAt), created_at: isoMicros(processedAt + clock.int(500_000, 3_000_000)) };
     let row: Record<string, unknown>;
     switch (p) {
@@ -521,9 +565,9 @@ function simulateOriginal(
           opponent_team_abbr: game!.opponent, home_game: game!.home, context_version: 1, ...standard, ...windowCols, ...stamp };
         break;
       case "upcoming_team_game_context": {
-        const l7 = countDates(up.finalDates.get(entity), addDays(date, -7), date, false);
-        const l14 = countDates(up.finalDates.get(entity), addDays(date, -14), date, false);
-        const b2b = countDates(up.finalDates.get(entity), addDays(date, -1), date, false) > 0;
+        const l7 = countDates(up.finalDates.get(entity), plusDays(date, -7), date, false);
+        const l14 = countDates(up.finalDates.get(entity), plusDays(date, -14), date, false);
+        const b2b = countDates(up.finalDates.get(entity), plusDays(date, -1), date, false) > 0;
         row = { team_abbr: entity, game_id: game!.nbaId, game_date: date, season_year: plan.seasonYear, opponent_team_abbr: game!.opponent,
           home_game: game!.home, is_back_to_back: b2b, team_back_to_back: b2b, games_in_last_7_days: l7, games_in_last_14_days: l14,
           starters_out_count: clock.int(0, 2), questionable_players_count: clock.int(0, 3), team_win_streak_entering: clock.int(0, 4),
@@ -547,11 +591,11 @@ function simulateOriginal(
   const done = { single: false, reset: false };
   let stopped = false;
   for (let day = 0; day < days && !stopped; day++) {
-    const date = addDays(plan.seasonStart, day);
+    const date = plusDays(plan.seasonStart, day);
     const tonight = gamesFor(date);
     const playingTeams = [...tonight.keys()].sort();
     for (const p of PIPELINE_PROCESSORS) {
-      const start = dayStart(addDays(date, 1)) + 4 * US_PER_HOUR + RUN_OFFSET_MINUTES[p] * US_PER_MINUTE + clock.int(0, 20_000_000);
+      const start = dayStart(plusDays(date, 1)) + 4 * US_PER_HOUR + RUN_OFFSET_MINUTES[p] * US_PER_MINUTE + clock.int(0, 20_000_000);
       const entities: string[] =
         p === "team_defense_zone_analysis"
           ? season.teams
@@ -592,9 +636,9 @@ function simulateOriginal(
     const december = season.faults.outages.find((o) => o.kind === "december");
     if (!december) return;
     const bulkDay = december.backfilledAt.slice(0, 10);
-    const lastDay = addDays(plan.simulateThrough, 0);
+    const lastDay = plusDays(plan.simulateThrough, 0);
     const clamp = (d: IsoDate) => (d > lastDay ? lastDay : d);
-    const morning = dayStart(addDays(date, 1)) + 15 * US_PER_HOUR + 30 * US_PER_MINUTE + clock.int(0, 59_000_000);
+    const morning = dayStart(plusDays(date, 1)) + 15 * US_PER_HOUR + 30 * US_PER_MINUTE + clock.int(0, 59_000_000);
     // Every action of the morning (the last within 25 minutes) must have happened by build time.
     if (morning + 1_500_000_000 > now) return;
     const opRng = rngFor(plan.seed, `original:operator:${date}`);
@@ -611,8 +655,8 @@ function simulateOriginal(
     }
     // The single overrides a week after the bulk one and the reset three days later, or the
     // first morning after that with an active breaker to act on.
-    if (!done.single && date >= clamp(addDays(bulkDay, 7))) {
-      const active = activeKeys(morning, addDays(date, -14), date);
+    if (!done.single && date >= clamp(plusDays(bulkDay, 7))) {
+      const active = activeKeys(morning, plusDays(date, -14), date);
       const chosen = [
         ...active.filter((k) => k.processor === "ml_feature_store").slice(0, 1),
         ...active.filter((k) => k.processor === "upcoming_player_game_context").slice(0, 1),
@@ -629,9 +673,9 @@ function simulateOriginal(
       }
       done.single = chosen.length > 0;
     }
-    if (!done.reset && date >= clamp(addDays(bulkDay, 10))) {
+    if (!done.reset && date >= clamp(plusDays(bulkDay, 10))) {
       const overridden = (k: AttemptRecord) => (store.byKey.get(keyOf(k.processor, k.entity_id, k.analysis_date)) ?? []).some((r) => r.manual_override_applied);
-      const candidates = activeKeys(morning, addDays(date, -14), date).filter((k) => !overridden(k));
+      const candidates = activeKeys(morning, plusDays(date, -14), date).filter((k) => !overridden(k));
       const k = candidates.find((c) => c.processor === "player_daily_cache") ?? candidates[0];
       if (k) {
         const at = morning + opRng.int(700_000_000, 1_500_000_000);
