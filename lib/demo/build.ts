@@ -247,6 +247,13 @@ export async function buildDemoDatabase(
     summary.nights++;
     onProgress({ day: day + 1, days, date });
   }
+  // reprocess_attempts.created_at is the insert's CURRENT_TIMESTAMP: the wall clock of this
+  // build, not the night the row stands for. A pipeline inserts its attempt as it makes it, so
+  // the row was created when it was attempted.
+  await wh.execute(
+    "UPDATE nba_orchestration.reprocess_attempts SET created_at = attempted_at WHERE analysis_date BETWEEN @date_from AND @date_to AND created_at > attempted_at",
+    { params: { date_from: plan.seasonStart, date_to: plan.simulateThrough }, types: { date_from: "DATE", date_to: "DATE" }, label: "demo_created_at" },
+  );
   return summary;
 }
 
