@@ -43,3 +43,22 @@ describe("rebuildReason (what `ensure` does with an existing demo database)", ()
     expect(rebuildReason({ ...base, meta: null, profile: "original" })).toBeNull();
   });
 });
+
+describe("writeDemoMetadata", () => {
+  it("writes each breaker key on one line and reads back the same metadata", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { readDemoMetadata, writeDemoMetadata } = await import("./metadata");
+    const dbPath = join(mkdtempSync(join(tmpdir(), "demo-meta-")), "x.duckdb");
+    const keys = [
+      { processor: "ml_feature_store", entity_id: "lebronjames", analysis_date: "2026-12-01" },
+      { processor: "player_daily_cache", entity_id: "o'neal", analysis_date: "2026-12-02" },
+    ];
+    const metadata = meta({ summary: { groundTruth: { note: "n", recovered: keys, stillMissing: [], nothingMissing: [] } } });
+    writeDemoMetadata(dbPath, metadata);
+    const text = readFileSync(`${dbPath}.demo.json`, "utf8");
+    expect(text).toContain('{ "processor": "ml_feature_store", "entity_id": "lebronjames", "analysis_date": "2026-12-01" }');
+    expect(readDemoMetadata(dbPath)).toEqual(metadata);
+  });
+});

@@ -38,8 +38,17 @@ export function readDemoMetadata(dbPath: string): DemoMetadata | null {
   return JSON.parse(readFileSync(/* turbopackIgnore: true */ path, "utf8")) as DemoMetadata;
 }
 
+/**
+ * Indented JSON, with each breaker key (`{ processor, entity_id, analysis_date }`, thousands of
+ * them in a ground truth) on one line: the file stays readable and small enough to read on
+ * every request.
+ */
 export function writeDemoMetadata(dbPath: string, metadata: DemoMetadata): void {
-  writeFileSync(/* turbopackIgnore: true */ metadataPath(dbPath), `${JSON.stringify(metadata, null, 2)}\n`);
+  const text = JSON.stringify(metadata, null, 2).replace(
+    /\{\n\s+("processor": "[^"\n]*"),\n\s+("entity_id": "[^"\n]*"),\n\s+("analysis_date": "[^"\n]*")\n\s+\}/g,
+    "{ $1, $2, $3 }",
+  );
+  writeFileSync(/* turbopackIgnore: true */ metadataPath(dbPath), `${text}\n`);
 }
 
 /** A demo database whose last simulated day is older than this is rebuilt by `ensure`. */

@@ -158,20 +158,30 @@ function windowValue(id: string, expected: number, actual: number): WindowValue 
 
 function countDates(dates: readonly IsoDate[] | undefined, from: IsoDate, to: IsoDate, inclusiveTo: boolean): number {
   let n = 0;
-  for (const d of dates ?? []) if (d >= from && (inclusiveTo ? d <= to : d < to)) n++;
+  for (const d of dates ?? []) {
+    if (d > to || (!inclusiveTo && d === to)) break;
+    if (d >= from) n++;
+  }
   return n;
 }
 
+/** Distinct dates of rows in [from, to] that had landed by `at` (rows sorted by date; one row per entity and date). */
 function countLanded(rows: readonly Landed[] | undefined, from: IsoDate, to: IsoDate, at: Micros): number {
-  const dates = new Set<IsoDate>();
-  for (const r of rows ?? []) if (r.date >= from && r.date <= to && r.at <= at) dates.add(r.date);
-  return dates.size;
+  let n = 0;
+  for (const r of rows ?? []) {
+    if (r.date > to) break;
+    if (r.date >= from && r.at <= at) n++;
+  }
+  return n;
 }
 
 /** The post-seed player expected query's "current team": the team of the player's last game before the date, as seen at `at`. */
 function currentTeam(rows: readonly Landed[] | undefined, date: IsoDate, at: Micros): string | null {
   let team: string | null = null;
-  for (const r of rows ?? []) if (r.date < date && r.at <= at) team = r.team;
+  for (const r of rows ?? []) {
+    if (r.date >= date) break;
+    if (r.at <= at) team = r.team;
+  }
   return team;
 }
 
@@ -215,20 +225,23 @@ export interface OriginalBuildSummary {
   groundTruth: GroundTruth;
 }
 
-/**
- * The ground truth as the demo metadata records it (`summary.groundTruth`): each key as
- * `<canonical processor>/<entity_id>/<analysis_date>`, one line each, so the file beside the
- * database stays small enough to read on every request.
- */
+/** A breaker key as the demo metadata records it: the console's canonical processor name. */
+export interface RecordedKey {
+  processor: ProcessorName;
+  entity_id: string;
+  analysis_date: IsoDate;
+}
+
+/** The ground truth as the demo metadata records it (`summary.groundTruth`): the keys only. */
 export interface RecordedGroundTruth {
   note: string;
-  recovered: string[];
-  stillMissing: string[];
-  nothingMissing: string[];
+  recovered: RecordedKey[];
+  stillMissing: RecordedKey[];
+  nothingMissing: RecordedKey[];
 }
 
 export function recordGroundTruth(truth: GroundTruth): RecordedGroundTruth {
-  const keys = (list: GroundTruthKey[]) => list.map((k) => `${k.processor}/${k.entity_id}/${k.analysis_date}`);
+  const keys = (list: GroundTruthKey[]) => list.map((k) => ({ processor: k.processor, entity_id: k.entity_id, analysis_date: k.analysis_date }));
   return {
     note:
       "Active breakers at build time (latest row by attempt_number tripped, until after builtAt), judged on the rows present at build time by the console's window rules: recovered = every window game present and at least one arrived after the trip; stillMissing = a window game absent; nothingMissing = nothing absent or late (DNPs, or windows with no games expected).",
