@@ -168,6 +168,13 @@ describe("the original profile's tables", () => {
        FROM nba_orchestration.reprocess_attempts WHERE analysis_date >= DATE '2000-01-01'`,
     );
     expect(r.trips).toBeGreaterThan(100);
+    // Retried when the cooldown ended and still incomplete: attempt 4 re-trips at once.
+    const retrips = await one<{ n: number; untripped: number }>(
+      wh,
+      "SELECT COUNTIF(attempt_number >= 4) AS n, COUNTIF(attempt_number >= 4 AND NOT circuit_breaker_tripped) AS untripped FROM nba_orchestration.reprocess_attempts WHERE analysis_date >= DATE '2000-01-01'",
+    );
+    expect(retrips.n).toBeGreaterThan(0);
+    expect(retrips.untripped).toBe(0);
     expect(r.late).toBe(0);
     expect(r.early).toBe(0);
     expect(r.micro).toBeGreaterThan(r.trips);

@@ -54,10 +54,16 @@ import { type SimulatedSeason, generateSeason } from "./season";
  * - The upcoming team context never records an attempt and never skips.
  * - An orchestrator retries failed keys the next night and tripped keys when their cooldown ends
  *   (so a key still incomplete re-trips at attempt 4), for 21 days.
+ * Consequences the console meets as the pipeline's users did: the shot zones, composite factors
+ * and defense zones never trip after bootstrap (their season-to-date counts read far above 100%);
+ * a single missing game passes on the next night's retry (the date's own game has landed by
+ * then and counts as actual); the days after the All-Star break trip every player whose 7-day
+ * window holds no game (0 expected reads 0%).
  *
  * Operators use the original helper scripts: flag-only UPDATE overrides (one bulk over the
- * December outage's dates after its backfill, a few single ones a week later) and one RESET.
- * Those overrides change nothing the processors read: the keys stay blocked.
+ * December outage's dates the morning after its backfill lands; up to three single ones a week later, or
+ * on the first morning after that with an active breaker) and one RESET three days after those.
+ * The overrides change nothing the processors read: the keys stay blocked.
  *
  * The season's own opening night replaces the processors' hard-coded season starts (Oct 1, or
  * Oct 22 for the defense zones): the demo season is shifted in time, and a start months away
