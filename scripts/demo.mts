@@ -21,13 +21,12 @@ import nextEnv from "@next/env";
 
 import { buildDemoDatabase } from "../lib/demo/build";
 import { DEMO_FORMAT, metadataPath, readDemoMetadata, rebuildReason, writeDemoMetadata } from "../lib/demo/metadata";
-import { buildOriginalDemoDatabase, recordGroundTruth } from "../lib/demo/original";
+import { ORIGINAL_SCHEMA_DIR, buildOriginalDemoDatabase, recordGroundTruth } from "../lib/demo/original";
 import { DEMO_PROFILES, type DemoProfile, planDemoSeason } from "../lib/demo/plan";
 import { getEnv } from "../lib/env";
 import { createDuckDbWarehouse } from "../lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "../lib/warehouse/schema";
 
-const ORIGINAL_SCHEMA_DIR = "sql/original";
 
 nextEnv.loadEnvConfig(process.cwd());
 const env = getEnv();

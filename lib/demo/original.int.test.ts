@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { getProcessor } from "@/lib/completeness/processors";
-import { type GroundTruthKey, type OriginalBuildSummary, buildOriginalDemoDatabase, recordGroundTruth } from "@/lib/demo/original";
+import { type GroundTruthKey, ORIGINAL_SCHEMA_DIR, type OriginalBuildSummary, buildOriginalDemoDatabase, recordGroundTruth } from "@/lib/demo/original";
 import { type DemoPlan, planDemoSeason, shortDemoPlan } from "@/lib/demo/plan";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
@@ -20,12 +20,12 @@ import type { Warehouse } from "@/lib/warehouse/types";
 
 const BUILT_AT = "2026-12-07T01:00:00.000Z";
 const plan: DemoPlan = { ...planDemoSeason(BUILT_AT.slice(0, 10)), profile: "original" };
-const wh = createDuckDbWarehouse({ path: ":memory:", onOpen: (run) => applyEmbeddedSchema(run, "sql/original") });
+const wh = createDuckDbWarehouse({ path: ":memory:", onOpen: (run) => applyEmbeddedSchema(run, ORIGINAL_SCHEMA_DIR) });
 let summary: OriginalBuildSummary;
 
 const SHORT_AT = "2026-12-07T04:20:00.000Z";
 const shortPlan = shortDemoPlan(SHORT_AT);
-const shortWh = createDuckDbWarehouse({ path: ":memory:", onOpen: (run) => applyEmbeddedSchema(run, "sql/original") });
+const shortWh = createDuckDbWarehouse({ path: ":memory:", onOpen: (run) => applyEmbeddedSchema(run, ORIGINAL_SCHEMA_DIR) });
 let shortSummary: OriginalBuildSummary;
 let shortSeconds = 0;
 

@@ -70,6 +70,9 @@ import { type SimulatedSeason, generateSeason } from "./season";
  * would make every window meaningless.
  */
 
+/** The DDL an `original`-profile database is created from (and only it): `applyEmbeddedSchema(run, ORIGINAL_SCHEMA_DIR)`. */
+export const ORIGINAL_SCHEMA_DIR = "sql/original";
+
 const PIPELINE_PROCESSORS = [
   "team_defense_zone_analysis",
   "player_shot_zone_analysis",
