@@ -47,6 +47,11 @@ export function microsOf(instant: string): Micros {
   return ms * US_PER_MS + extra;
 }
 
+/** `YYYYMMDD_HHMMSS`: how the scrapers name the files they save. */
+function fileStamp(us: Micros): string {
+  return isoMicros(us).slice(0, 19).replace(/[-:]/g, "").replace("T", "_");
+}
+
 export function dayStart(date: IsoDate): Micros {
   return toEpochDay(date) * US_PER_DAY;
 }
@@ -157,7 +162,6 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
   const seasonLabel = `${season.seasonYear}-${String((season.seasonYear + 1) % 100).padStart(2, "0")}`;
   const postponedIds = new Set(season.faults.postponed.map((p) => p.game_id));
   const jitter = rngFor(seed, "original:micros");
-  const micros = (instant: string): Micros => microsOf(instant) + jitter.int(0, 999);
 
   // The recent outage, as this team lived it: the scraper failed two game days earlier than the
   // season says (so teams lose two or three games: the original's checker, which counts the
@@ -211,19 +215,19 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
       created_at: isoMicros(at),
       processed_at: isoMicros(at + rng.int(1_000, 900_000)),
     });
-    const stamp = (at: Micros) => isoMicros(at).slice(0, 19).replace(/[-:T]/g, "").replace(/^(\d{8})/, "$1_");
-    const pre = scraped(preseasonScrape, `${stamp(preseasonScrape)}.json`);
+    const pre = scraped(preseasonScrape, `${fileStamp(preseasonScrape)}.json`);
     push(scheduleHomeDates, g.home_team_tricode, g.game_date);
 
     if (postponedIds.has(g.game_id)) {
       // A postponed game keeps a row with PPD status text, from the scrape after the decision.
       const at = dayStart(g.game_date) + 20 * US_PER_HOUR + rng.int(0, US_PER_HOUR);
-      schedule.push({ ...base, game_status: 1, game_status_text: at <= now ? "PPD" : "7:30 pm ET", ...(at <= now ? scraped(at, `${stamp(at)}.json`) : pre) });
+      const decided = at + 1_000_000 <= now; // processed within a second of the scrape
+      schedule.push({ ...base, game_status: 1, game_status_text: decided ? "PPD" : "7:30 pm ET", ...(decided ? scraped(at, `${fileStamp(at)}.json`) : pre) });
       continue;
     }
     const final = g.game_status === 3;
     const finalAt = dayStart(addDays(g.game_date, 1)) + 2 * US_PER_HOUR + rng.int(0, 90 * US_PER_MINUTE);
-    if (!final || finalAt > now) {
+    if (!final || finalAt + 1_000_000 > now) {
       schedule.push({ ...base, game_status: 1, game_status_text: "7:30 pm ET", ...pre });
       continue;
     }
@@ -236,7 +240,7 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
     if (rng.chance(0.33)) schedule.push({ ...base, game_status: 1, game_status_text: "7:30 pm ET", ...pre });
     schedule.push({
       ...base, game_status: 3, game_status_text: "Final", home_team_score: home, away_team_score: away,
-      winning_team_tricode: home > away ? g.home_team_tricode : g.away_team_tricode, ...scraped(finalAt, `${stamp(finalAt)}.json`),
+      winning_team_tricode: home > away ? g.home_team_tricode : g.away_team_tricode, ...scraped(finalAt, `${fileStamp(finalAt)}.json`),
     });
     push(finalDates, g.home_team_tricode, g.game_date);
     push(finalDates, g.away_team_tricode, g.game_date);
@@ -246,12 +250,21 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
 
   const byNbaId = new Map(season.schedule.map((g) => [g.game_id, g]));
   const names = new Map(season.players.map((p) => [p.player_lookup, p.name]));
-  const shift = (nbaId: string, at: Micros, offset: Micros): Micros => {
-    const early = lost.get(nbaId);
-    if (early === undefined || partialBackfillAt === null) return at;
-    return (early ? partialBackfillAt : Math.max(laterBackfillAt, at)) + offset;
+  // When a game's rows of one table landed: one load per game and table (the rows of a load
+  // differ by the microseconds Python's per-row `datetime.now()` takes), moved to the recent
+  // outage's backfills for its lost games.
+  const loads = new Map<string, Micros>();
+  const landing = (table: string, nbaId: string, simulated: string, backfillOffset: () => Micros): Micros => {
+    const k = `${table}|${nbaId}`;
+    let at = loads.get(k);
+    if (at === undefined) {
+      at = microsOf(simulated) + jitter.int(0, 999);
+      const early = lost.get(nbaId);
+      if (early !== undefined && partialBackfillAt !== null) at = (early ? partialBackfillAt : Math.max(laterBackfillAt, at)) + backfillOffset();
+      loads.set(k, at);
+    }
+    return at + jitter.int(1, 3_000);
   };
-
   // bdl: one row per rostered player of both teams.
   const bdl: Record<string, unknown>[] = [];
   const bdlByPlayer = new Map<string, Landed[]>();
@@ -260,8 +273,8 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
   for (const r of season.bdlPlayerBoxscores) {
     const g = byNbaId.get(r.game_id)!;
     const s = scores.get(r.game_id);
-    const at = shift(r.game_id, micros(r.processed_at), jitter.int(0, 60_000_000));
-    if (at > now || !s) continue;
+    const at = landing("bdl", r.game_id, r.processed_at, () => jitter.int(0, 60_000_000));
+    if (at + 250_000 > now || !s) continue;
     const gameId = analyticsGameId(g);
     const played = r.minutes !== "0:00";
     minutesOf.set(`${r.game_id}|${r.player_lookup}`, r.minutes);
@@ -270,7 +283,7 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
       home_team_abbr: g.home_team_tricode, away_team_abbr: g.away_team_tricode, home_team_score: s.home, away_team_score: s.away,
       team_abbr: r.team_abbr, player_full_name: names.get(r.player_lookup) ?? r.player_lookup, player_lookup: r.player_lookup,
       minutes: r.minutes, points: played ? Math.round(Number(r.minutes.split(":")[0]) * 0.5) : 0,
-      source_file_path: `ball-dont-lie/boxscores/${r.game_date}/${isoMicros(at).slice(0, 19).replace(/[-:]/g, "")}.json`,
+      source_file_path: `ball-dont-lie/boxscores/${r.game_date}/${fileStamp(loads.get(`bdl|${r.game_id}`)!)}.json`,
       created_at: isoMicros(at), processed_at: isoMicros(at + 250_000),
     });
     push(bdlByPlayer, r.player_lookup, { date: r.game_date, team: r.team_abbr, gameId, at, dnp: !played });
@@ -300,7 +313,7 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
     push(pgsByPlayer, player, { date, team: teamAbbr, gameId, at });
   };
   for (const r of season.playerGameSummary) {
-    const at = shift(r.game_id, micros(r.processed_at), 40 * US_PER_MINUTE + jitter.int(0, 20 * US_PER_MINUTE));
+    const at = landing("pgs", r.game_id, r.processed_at, () => 40 * US_PER_MINUTE + jitter.int(0, 20 * US_PER_MINUTE));
     pgsAt.set(r.game_id, at);
     have.add(`${r.game_id}|${r.player_lookup}`);
     addPgs(r.game_id, r.player_lookup, r.team_abbr, r.opponent_team_abbr, r.game_date, r.minutes_played, at);
@@ -318,8 +331,8 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
   for (const r of season.teamDefenseGameSummary) {
     const g = byNbaId.get(r.game_id)!;
     const s = scores.get(r.game_id);
-    const at = shift(r.game_id, micros(r.processed_at), 70 * US_PER_MINUTE + jitter.int(0, 10 * US_PER_MINUTE));
-    if (at > now || !s) continue;
+    const at = landing("tdgs", r.game_id, r.processed_at, () => 70 * US_PER_MINUTE + jitter.int(0, 10 * US_PER_MINUTE));
+    if (at + 180_000 > now || !s) continue;
     const home = r.defending_team_abbr === g.home_team_tricode;
     const gameId = analyticsGameId(g);
     tdgs.push({
