@@ -14,9 +14,13 @@ import { ConfigError, getEnv } from "../lib/env";
 const root = join(import.meta.dirname, "..");
 nextEnv.loadEnvConfig(root);
 
+let demoProfile = "console";
 try {
   const env = getEnv();
-  console.log(`[start] warehouse: ${env.WAREHOUSE}${env.WAREHOUSE === "embedded" ? ` (${env.EMBEDDED_DB_PATH})` : ""}`);
+  demoProfile = env.DEMO_PROFILE;
+  console.log(
+    `[start] warehouse: ${env.WAREHOUSE}${env.WAREHOUSE === "embedded" ? ` (${env.EMBEDDED_DB_PATH}, demo profile ${env.DEMO_PROFILE})` : ""}`,
+  );
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`[start] ${error.message}`);
@@ -57,8 +61,14 @@ if (embedded) {
   }
 }
 
-// The embedded database: created with the simulated season on first start, rebuilt when stale.
-const demo = spawnSync("npx", ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", "--lock-held-by", String(process.pid)], { cwd: root, stdio: "inherit" });
+// The embedded database: created with the simulated season on first start, rebuilt when stale or
+// when DEMO_PROFILE asks for the other profile (`console`: the console's own tables; `original`:
+// the original pipeline's tables, as its Python processors write them).
+const demo = spawnSync(
+  "npx",
+  ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", "--profile", demoProfile, "--lock-held-by", String(process.pid)],
+  { cwd: root, stdio: "inherit" },
+);
 if (demo.status !== 0) process.exit(demo.status ?? 1);
 
 const port = process.argv[2] ?? "3000";

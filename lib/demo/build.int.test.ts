@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { addDays } from "@/lib/completeness/dates";
 import { buildDemoDatabase, type BuildSummary } from "@/lib/demo/build";
 import { planDemoSeason } from "@/lib/demo/plan";
 import { verifyDemoDatabase, type VerifyReport } from "@/lib/demo/verify";
@@ -19,9 +20,10 @@ let report: VerifyReport;
 
 beforeAll(async () => {
   const started = performance.now();
-  summary = await buildDemoDatabase(wh, plan);
+  const now = new Date().toISOString();
+  summary = await buildDemoDatabase(wh, plan, () => {}, { now });
   console.log(`[demo] built in ${((performance.now() - started) / 1000).toFixed(1)} s`, summary);
-  report = await verifyDemoDatabase(wh, plan, new Date().toISOString());
+  report = await verifyDemoDatabase(wh, plan, now, addDays(plan.seasonStart, summary.nights - 1));
   console.log("[demo] verify", report.facts);
 }, 600_000);
 afterAll(() => wh.close());

@@ -149,34 +149,53 @@ function entitiesFor(season: SimulatedSeason, processor: ProcessorName, date: Is
   return teams.flatMap((t) => season.rosterOn(date, t));
 }
 
-/** Insert a simulated season's upstream tables (schedule and box scores) in one transaction; returns their row counts. */
-export async function insertUpstream(wh: Warehouse, season: SimulatedSeason): Promise<Record<string, number>> {
+/**
+ * Insert a simulated season's upstream tables (schedule and box scores) in one transaction;
+ * returns their row counts. Box-score rows that land after `now` (late ones, backfills still to
+ * come) are left out: the database never holds an event after the moment it was built.
+ */
+export async function insertUpstream(wh: Warehouse, season: SimulatedSeason, now?: string): Promise<Record<string, number>> {
+  const landed = <T extends { processed_at: string }>(rows: readonly T[]) => (now === undefined ? rows : rows.filter((r) => r.processed_at <= now));
+  const pgs = landed(season.playerGameSummary);
+  const tdgs = landed(season.teamDefenseGameSummary);
+  const bdl = landed(season.bdlPlayerBoxscores);
   await wh.transaction([
     { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
-    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: season.playerGameSummary },
-    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: season.teamDefenseGameSummary },
-    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: season.bdlPlayerBoxscores },
+    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: pgs },
+    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: tdgs },
+    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: bdl },
   ]);
   return {
     "nba_raw.nbac_schedule": season.schedule.length,
-    "nba_analytics.player_game_summary": season.playerGameSummary.length,
-    "nba_analytics.team_defense_game_summary": season.teamDefenseGameSummary.length,
-    "nba_raw.bdl_player_boxscores": season.bdlPlayerBoxscores.length,
+    "nba_analytics.player_game_summary": pgs.length,
+    "nba_analytics.team_defense_game_summary": tdgs.length,
+    "nba_raw.bdl_player_boxscores": bdl.length,
   };
+}
+
+export interface BuildOptions {
+  /**
+   * The moment the database is built (default: the wall clock). Nothing after it is simulated:
+   * the nightly runs at date+1 04:00–04:30 UTC and the operators' actions at 15:30 UTC happen
+   * only when they are over by then, and no upstream row lands later.
+   */
+  now?: string;
 }
 
 export async function buildDemoDatabase(
   wh: Warehouse,
   plan: DemoPlan,
   onProgress: (p: BuildProgress) => void = () => {},
+  options: BuildOptions = {},
 ): Promise<BuildSummary> {
+  const buildNow = options.now ?? new Date().toISOString();
   const season = generateSeason({
     seed: plan.seed,
     seasonStart: plan.seasonStart,
     seasonYear: plan.seasonYear,
     simulateThrough: plan.simulateThrough,
   });
-  const upstreamRows = await insertUpstream(wh, season);
+  const upstreamRows = await insertUpstream(wh, season, buildNow);
 
   const teamsByDate = new Map<IsoDate, string[]>();
   for (const g of season.schedule) {
@@ -206,6 +225,8 @@ export async function buildDemoDatabase(
   for (let day = 0; day < days; day++) {
     const date = addDays(plan.seasonStart, day);
     const playing = teamsByDate.get(date) ?? [];
+    // A night whose last run is not over by build time has not happened yet (nor anything after it).
+    if (runTime(date, NIGHT_ORDER.length - 1) > buildNow) break;
     for (const stage of NIGHT_STAGES) {
       await Promise.all(
         stage.map(async (processor) => {
@@ -222,11 +243,18 @@ export async function buildDemoDatabase(
         }),
       );
     }
-    const actions = await operator(wh, date, queue);
+    const actions = await operator(wh, date, queue, buildNow);
     summary.operatorActions.push(...actions);
     summary.nights++;
     onProgress({ day: day + 1, days, date });
   }
+  // reprocess_attempts.created_at is the insert's CURRENT_TIMESTAMP: the wall clock of this
+  // build, not the night the row stands for. A pipeline inserts its attempt as it makes it, so
+  // the row was created when it was attempted.
+  await wh.execute(
+    "UPDATE nba_orchestration.reprocess_attempts SET created_at = attempted_at WHERE analysis_date BETWEEN @date_from AND @date_to AND created_at > attempted_at",
+    { params: { date_from: plan.seasonStart, date_to: plan.simulateThrough }, types: { date_from: "DATE", date_to: "DATE" }, label: "demo_created_at" },
+  );
   return summary;
 }
 
@@ -242,9 +270,10 @@ function operatorScript(season: SimulatedSeason) {
   const singleDay = bulkDay ? addDays(bulkDay, 7) : null;
   const resetDay = bulkDay ? addDays(bulkDay, 10) : null;
 
-  return async (wh: Warehouse, date: IsoDate, queue: RetryQueue): Promise<string[]> => {
+  return async (wh: Warehouse, date: IsoDate, queue: RetryQueue, buildNow: string): Promise<string[]> => {
     const morning = `${addDays(date, 1)}T15:30:00.000Z`;
     const done: string[] = [];
+    if (morning > buildNow) return done;
     if (date === bulkDay && december) {
       const keys = await activeKeys(wh, december.from, date, morning);
       const preview = await previewBulkOverride(wh, keys, morning, CONSOLE_DEPLOYMENT);

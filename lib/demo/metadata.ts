@@ -1,8 +1,10 @@
 import "server-only";
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 
-import type { DemoPlan } from "./plan";
+import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+
+import type { DemoPlan, DemoProfile } from "./plan";
 
 /**
  * The demo database's metadata lives in a JSON file beside the DuckDB file (not in a table:
@@ -10,7 +12,16 @@ import type { DemoPlan } from "./plan";
  * presence is what marks a database as demo data: a database without it — one built from real
  * tables — is never rebuilt or touched by the demo tooling.
  */
+/**
+ * The layout of the demo database. Bumped whenever a database built by an earlier version would
+ * no longer match what the console expects (2: output tables carry created_at, the feature
+ * store has updated_at and no processed_at, and the `original` profile exists); `ensure`
+ * rebuilds a database of another format. Absent in files built before it existed: format 1.
+ */
+export const DEMO_FORMAT = 2;
+
 export interface DemoMetadata {
+  format?: number;
   plan: DemoPlan;
   builtAt: string;
   buildSeconds: number;
@@ -21,12 +32,60 @@ export function metadataPath(dbPath: string): string {
   return `${dbPath}.demo.json`;
 }
 
+/**
+ * The metadata beside `dbPath`, or null. Pages read it on every request (the season calendar,
+ * the deployment's readers) and the original profile's ground truth makes it a few hundred KB:
+ * it is parsed once per version of the file (its modification time and size), so a rebuild
+ * while the server runs is still seen at once.
+ */
 export function readDemoMetadata(dbPath: string): DemoMetadata | null {
   const path = metadataPath(dbPath);
   if (!existsSync(/* turbopackIgnore: true */ path)) return null;
-  return JSON.parse(readFileSync(/* turbopackIgnore: true */ path, "utf8")) as DemoMetadata;
+  const { mtimeMs, size } = statSync(/* turbopackIgnore: true */ path);
+  const cached = parsed.get(path);
+  if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.metadata;
+  const metadata = JSON.parse(readFileSync(/* turbopackIgnore: true */ path, "utf8")) as DemoMetadata;
+  parsed.set(path, { mtimeMs, size, metadata });
+  return metadata;
 }
 
+const parsed = new Map<string, { mtimeMs: number; size: number; metadata: DemoMetadata }>();
+
+/**
+ * Indented JSON, with each breaker key (`{ processor, entity_id, analysis_date }`, thousands of
+ * them in a ground truth) on one line: the file stays readable and small enough to read on
+ * every request.
+ */
 export function writeDemoMetadata(dbPath: string, metadata: DemoMetadata): void {
-  writeFileSync(/* turbopackIgnore: true */ metadataPath(dbPath), `${JSON.stringify(metadata, null, 2)}\n`);
+  const text = JSON.stringify(metadata, null, 2).replace(
+    /\{\n\s+("processor": "[^"\n]*"),\n\s+("entity_id": "[^"\n]*"),\n\s+("analysis_date": "[^"\n]*")\n\s+\}/g,
+    "{ $1, $2, $3 }",
+  );
+  writeFileSync(/* turbopackIgnore: true */ metadataPath(dbPath), `${text}\n`);
+}
+
+/** A demo database whose last simulated day is older than this is rebuilt by `ensure`. */
+export const STALE_AFTER_DAYS = 3;
+
+/**
+ * Why `ensure` must (re)build the demo database, or null to keep it. A file without metadata
+ * (`meta` null while the file exists) was not built by the demo tooling and is never touched.
+ */
+export function rebuildReason(input: {
+  mode: "ensure" | "rebuild";
+  exists: boolean;
+  meta: DemoMetadata | null;
+  profile: DemoProfile;
+  today: IsoDate;
+  dbPath: string;
+}): string | null {
+  if (input.mode === "rebuild") return "rebuild requested";
+  if (!input.exists) return `no database at ${input.dbPath}`;
+  const meta = input.meta;
+  if (!meta) return null;
+  const built = meta.plan.profile ?? "console";
+  if (built !== input.profile) return `it holds the ${built} profile and ${input.profile} was asked for`;
+  if ((meta.format ?? 1) !== DEMO_FORMAT) return `it was built in format ${meta.format ?? 1}, this version builds format ${DEMO_FORMAT}`;
+  const age = daysBetween(meta.plan.simulateThrough, addDays(input.today, -1));
+  return age > STALE_AFTER_DAYS ? `its last simulated day (${meta.plan.simulateThrough}) is ${age} days old` : null;
 }

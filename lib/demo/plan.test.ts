@@ -46,3 +46,19 @@ describe("planDemoSeasons (the benchmark's consecutive seasons)", () => {
     expect(only).toEqual(planDemoSeason("2026-11-26"));
   });
 });
+
+describe("shortDemoPlan (tests' small seasons)", () => {
+  it("ends yesterday, spans the requested nights, and registers its opening night in the calendar", async () => {
+    const { shortDemoPlan, SHORT_PLAN_DAYS } = await import("./plan");
+    const plan = shortDemoPlan("2026-12-07T01:00:00.000Z");
+    expect(plan.simulateThrough).toBe("2026-12-06");
+    expect(daysBetween(plan.seasonStart, plan.simulateThrough) + 1).toBe(SHORT_PLAN_DAYS);
+    expect(plan.profile).toBe("original");
+    expect(seasonStartFor(plan.simulateThrough, plan.calendar)).toBe(plan.seasonStart);
+    expect(seasonStartFor(plan.seasonStart, plan.calendar)).toBe(plan.seasonStart);
+    const small = shortDemoPlan("2027-01-15T12:00:00.000Z", { days: 40, profile: "console" });
+    expect(small).toMatchObject({ seasonStart: "2026-12-06", simulateThrough: "2027-01-14", profile: "console" });
+    expect(seasonStartFor("2027-01-01", small.calendar)).toBe("2026-12-06");
+    expect(() => shortDemoPlan("2026-12-07T01:00:00.000Z", { days: 0 })).toThrow(RangeError);
+  });
+});

@@ -122,3 +122,33 @@ export function planDemoSeasons(today: IsoDate, count: number, options: { seed?:
     };
   });
 }
+
+/** Nights in a short plan by default: past the December-style outage (day 45–49) and its backfill (9–12 days later). */
+export const SHORT_PLAN_DAYS = 62;
+
+/**
+ * A short season for tests: opening night `days − 1` days before yesterday (relative to `now`,
+ * an ISO instant), ending yesterday, registered in the calendar like a shifted season. Long
+ * enough by default for bootstrap to end, the December-style outage to trip breakers and be
+ * backfilled, and a recent outage to be running when it ends.
+ */
+export function shortDemoPlan(
+  now: string,
+  options: { days?: number; seed?: number; calendar?: SeasonCalendar; profile?: DemoProfile } = {},
+): DemoPlan {
+  const days = options.days ?? SHORT_PLAN_DAYS;
+  if (!Number.isInteger(days) || days < 1 || days > SEASON_DAYS) throw new RangeError(`days must be an integer in 1..${SEASON_DAYS}: ${days}`);
+  const yesterday = addDays(now.slice(0, 10), -1);
+  const seasonStart = addDays(yesterday, -(days - 1));
+  const seasonYear = seasonYearOf(yesterday);
+  return {
+    seed: options.seed ?? DEFAULT_DEMO_SEED,
+    profile: options.profile ?? "original",
+    seasonYear,
+    seasonStart,
+    simulateThrough: yesterday,
+    calendar: { ...(options.calendar ?? DEFAULT_SEASON_CALENDAR), [seasonYear]: seasonStart },
+    shifted: true,
+    sourceSeasonStart: seasonStart,
+  };
+}

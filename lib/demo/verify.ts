@@ -16,8 +16,8 @@ import type { DemoPlan } from "./plan";
  * 2. every active breaker has at least three consecutive failures since its last override,
  *    reset or success;
  * 3. no key was skipped as breaker-active after an override of it;
- * 4. every processor has rows on every simulated date: daily processors every day, game-date
- *    processors every day with games;
+ * 4. every processor has rows on every simulated night's date: daily processors every day,
+ *    game-date processors every day with games;
  * 5. breakers are active at the end of the simulation, and recoveries happened.
  */
 export interface VerifyReport {
@@ -31,7 +31,11 @@ export interface VerifyReport {
   };
 }
 
-export async function verifyDemoDatabase(wh: Warehouse, plan: DemoPlan, now: string): Promise<VerifyReport> {
+/**
+ * `ranThrough`: the last night the build simulated (a build before that night's 04:30 UTC runs
+ * are over stops a night short of `plan.simulateThrough`).
+ */
+export async function verifyDemoDatabase(wh: Warehouse, plan: DemoPlan, now: string, ranThrough: IsoDate = plan.simulateThrough): Promise<VerifyReport> {
   const problems: string[] = [];
   const range = { date_from: plan.seasonStart, date_to: plan.simulateThrough };
   const rangeTypes = { date_from: "DATE", date_to: "DATE" } as const;
@@ -117,7 +121,7 @@ export async function verifyDemoDatabase(wh: Warehouse, plan: DemoPlan, now: str
       )
     ).map((r) => r.game_date),
   );
-  for (let d = 0; d <= daysBetween(plan.seasonStart, plan.simulateThrough); d++) {
+  for (let d = 0; d <= daysBetween(plan.seasonStart, ranThrough); d++) {
     const date: IsoDate = addDays(plan.seasonStart, d);
     for (const def of PROCESSORS) {
       const needed = def.dateColumn !== "game_date" || gameDays.has(date);
