@@ -1,7 +1,7 @@
 /**
  * `npm run schema:apply [-- --dry-run]`: bring the configured BigQuery project up to the schema
  * in sql/schema/ — create the console's own tables (breaker_audit_log, api_tokens,
- * console_write_lock and the lock's row) and add the columns reprocess_attempts lacks. Options of
+ * console_write_lock and the lock's row, revoked_sessions) and add the columns reprocess_attempts lacks. Options of
  * the pipeline's tables are never changed and its missing tables never created: the plan lists
  * them (planBigQuerySchema). Run it before the first start on BigQuery, and after an upgrade.
  *

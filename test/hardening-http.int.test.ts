@@ -127,6 +127,46 @@ describe("bodies are refused before they are read", () => {
   });
 });
 
+describe("bodies behind a forged session are refused before they are read", () => {
+  // Present, but not a session this console issued: garbage, and a token signed with another secret.
+  const forged = () => ["next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.forged.forged.forged.forged", sessionCookie("admin", "admin", Date.now(), "another-secret-another-secret-another-secret")];
+
+  it.each([0, 1])("answers a forged cookie (%i) sending a 5 MB body slowly with 401, before the body is sent", async (which) => {
+    const cookie = await forged()[which]!;
+    const started = Date.now();
+    const res = await Promise.race([
+      raw("POST", "/api/v1/breakers/override", { "content-type": "application/json", cookie }, { slowBody: { declared: 5 * 1024 * 1024, chunk: "{".repeat(1024) } }),
+      new Promise<Raw>((resolve) => setTimeout(() => resolve({ status: 0, headers: {}, body: "no answer in 5 s" }), 5_000)),
+    ]);
+    expect(res.status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("answers a forged cookie sending a small body that never finishes with 401, also for a page (server action)", async () => {
+    const cookie = await forged()[1]!;
+    for (const [path, extra] of [["/api/v1/breakers/override", {}], ["/breakers", { "next-action": "00c0ffee", origin: `http://localhost:${server.port}` }]] as const) {
+      const res = await Promise.race([
+        raw("POST", path, { "content-type": "application/json", cookie, ...extra }, { slowBody: { declared: 2048, chunk: "{" } }),
+        new Promise<Raw>((resolve) => setTimeout(() => resolve({ status: 0, headers: {}, body: "no answer in 5 s" }), 5_000)),
+      ]);
+      expect(res.status, path).toBe(401);
+    }
+  });
+
+  it("answers an unknown bearer token sending a body that never finishes with 401", async () => {
+    const res = await Promise.race([
+      raw("POST", "/api/v1/breakers/override", { "content-type": "application/json", authorization: `Bearer cct_${"x".repeat(43)}` }, { slowBody: { declared: 2048, chunk: "{" } }),
+      new Promise<Raw>((resolve) => setTimeout(() => resolve({ status: 0, headers: {}, body: "no answer in 5 s" }), 5_000)),
+    ]);
+    expect(res.status).toBe(401);
+  });
+
+  it("still reads the body of a valid session", async () => {
+    const res = await raw("POST", "/api/v1/breakers/override", { "content-type": "application/json", cookie: viewer, origin: `http://localhost:${server.port}` }, { body: "{}" });
+    expect(res.status).toBe(403); // a viewer may not override: the route ran
+  });
+});
+
 describe("every bad input is a 4xx with the usual headers", () => {
   it("TRACE is 405", async () => {
     const res = await raw("TRACE", "/");

@@ -40,8 +40,8 @@ export async function actorOf(request: Request): Promise<Actor | null> {
 }
 
 /**
- * Who is asking, as a response when nobody (401) or when a token could not be checked because
- * the warehouse did not answer (503, never a silent pass). Every API route starts here.
+ * Who is asking, as a response when nobody (401) or when a token, or whether a session was signed
+ * out, could not be checked because the warehouse did not answer (503, never a silent pass). Every API route starts here.
  */
 export async function authenticate(request: Request): Promise<{ ok: true; actor: Actor } | { ok: false; response: Response }> {
   try {
@@ -49,8 +49,8 @@ export async function authenticate(request: Request): Promise<{ ok: true; actor:
     if (actor) return { ok: true, actor };
     return { ok: false, response: json({ ok: false, code: "unauthorized", error: "Sign in or send a valid API token" }, 401) };
   } catch (error) {
-    console.error("[api] the API token could not be checked", error instanceof Error ? error.message : error);
-    return { ok: false, response: json({ ok: false, code: "failed", error: "The API token could not be checked: the warehouse did not answer" }, 503) };
+    console.error("[api] the credentials could not be checked", error instanceof Error ? error.message : error);
+    return { ok: false, response: json({ ok: false, code: "failed", error: "Your credentials could not be checked: the warehouse did not answer" }, 503) };
   }
 }
 

@@ -12,7 +12,7 @@ import { redirectWithinOrigin } from "@/lib/security/callback-url";
 import { clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
 
 import { demoPasswords } from "./demo-accounts";
-import { revokeSession } from "./revocation";
+import { signOutSession } from "./revoked-sessions";
 
 import { SignInLimiter } from "./rate-limit";
 import { parseDomains, parseRoleMap, roleForEmail } from "./role-map";
@@ -102,9 +102,9 @@ export function buildAuthOptions(): NextAuthOptions {
     pages: { signIn: "/login", error: "/login" },
     session: { strategy: "jwt", maxAge: SESSION_MAX_MS / 1000 },
     events: {
-      // Sign-out ends the session on the server too, not only in this browser.
+      // Sign-out ends the session on the server too, on every replica, not only in this browser.
       async signOut({ token }) {
-        revokeSession(token?.sid);
+        await signOutSession(token);
       },
     },
     callbacks: {

@@ -3,13 +3,13 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 
-import { sessionUsable } from "./revocation";
+import { sessionRevocations } from "./revoked-sessions";
 import { authSecret } from "./secret";
 import { hasRole, isRole, type Role } from "./roles";
 import { type SessionClock, sessionExpired } from "./session-policy";
 
 /**
- * Who is asking, for every read and write on the server (SPEC §3: authorization is checked at
+ * Who is asking, for every read and write on the server (authorization is checked at
  * every read and write, not only by page guards or the proxy). The session cookie is decoded
  * and checked here with the same rules as the proxy (8 hours at most, 30 minutes idle), whether
  * the request reached a page, a server action or a route handler.
@@ -52,8 +52,9 @@ export async function actorFromCookies(get: (name: string) => string | undefined
     if (!raw) continue;
     const token = await decode({ token: raw, secret: authSecret() }).catch(() => null);
     if (!token || sessionExpired(token as SessionClock, now) || !isRole(token.role) || !token.name) return null;
-    // Signed out (or issued without a session id, so it could never be revoked).
-    if (!sessionUsable(token.sid, now)) return null;
+    // Signed out on any replica (or issued without a session id, so it could never be revoked).
+    // A failed read of the sign-outs throws: never an unchecked session (lib/auth/revocation.ts).
+    if (await sessionRevocations().isRevoked(token.sid, now)) return null;
     return { name: String(token.name), role: token.role, via: "session" };
   }
   return null;

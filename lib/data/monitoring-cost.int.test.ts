@@ -27,11 +27,14 @@ import type { QueryOptions, Warehouse } from "@/lib/warehouse/types";
 import { BigQueryFake, type RecordedRequest, jobLabel, queryBody } from "@/test/support/bigquery-fake";
 import { memoryWarehouse } from "@/test/support/fixtures";
 import { ANSWER_AS_OF, answerState, isPing, monitoringResponder } from "@/test/support/monitoring-answers";
+import { keepSignOutsInMemory } from "@/test/support/session";
 
 import { getWarehouseHealth } from "./health";
 import { clearMonitoringCache, getAlerts, getDataAsOf, getMonitoring } from "./monitoring";
 
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+// These tests count and break the monitoring reads: sign-out checks stay out of that warehouse.
+keepSignOutsInMemory();
 
 /** One overview load: exactly what the overview page's server components call, all at once. */
 async function overviewLoad(): Promise<void> {

@@ -17,6 +17,7 @@ import { getProcessor } from "@/lib/completeness/processors";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
 import { attemptRow, countingWarehouse, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { keepSignOutsInMemory } from "@/test/support/session";
 
 import {
   clearMonitoringCache,
@@ -49,6 +50,8 @@ const counting = countingWarehouse({
   close: () => inner.close(),
 });
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+// These tests count and break the monitoring reads: sign-out checks stay out of that warehouse.
+keepSignOutsInMemory();
 
 beforeAll(async () => {
   inner = memoryWarehouse();

@@ -4,8 +4,9 @@ import { auditByRequest, auditLog, deleteKeyRows, keyRows, keysUnchanged, trippe
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
 import { MONITORING_DEFINITIONS } from "./monitoring";
 import { entityOutputDates, entityOutputs, knownEntities } from "./entity";
+import { revokedSessionIds } from "./sessions";
 import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
 import { thresholdPassCounts } from "./thresholds";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke, thresholdPassCounts] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts] as const;

@@ -1,7 +1,7 @@
 import { decode, encode } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 
-import { sessionUsable } from "@/lib/auth/revocation";
+import { sessionKnownRevoked } from "@/lib/auth/revocation";
 import { authSecret } from "@/lib/auth/secret";
 import { SESSION_MAX_MS, SESSION_TOUCH_MS, type SessionClock, sessionExpired } from "@/lib/auth/session-policy";
 
@@ -79,7 +79,7 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean })
   const secret = authSecret();
   const token = raw ? await decode({ token: raw, secret }).catch(() => null) : null;
   const now = Date.now();
-  const live = token && !sessionExpired(token as SessionClock, now) && sessionUsable(token.sid, now) ? token : null;
+  const live = token && !sessionExpired(token as SessionClock, now) && !sessionKnownRevoked(token.sid, now) ? token : null;
 
   let response: NextResponse;
   if (!live && !isPublicPath(pathname) && !pathname.startsWith("/api/")) {

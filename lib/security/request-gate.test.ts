@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { MAX_BODY_BYTES, gateRefusal } from "./request-gate";
+import { MAX_BODY_BYTES, gateRefusal, mustVerifyCredentials } from "./request-gate";
 
 const SESSION = "next-auth.session-token=eyJhbGciOi";
 
@@ -11,7 +11,8 @@ describe("the request gate, before any body is read", () => {
   });
 
   it("refuses an anonymous body for the API or a page with 401, whatever its size", () => {
-    expect(gateRefusal("POST", "/api/v1/breakers/override", { "content-length": String(5 * 1024 * 1024) })).toMatchObject({ status: 413 });
+    expect(gateRefusal("POST", "/api/v1/breakers/override", { "content-length": String(5 * 1024 * 1024) })).toMatchObject({ status: 401 });
+    expect(gateRefusal("POST", "/api/v1/breakers/override", { "transfer-encoding": "chunked" })).toMatchObject({ status: 401 });
     expect(gateRefusal("POST", "/api/v1/breakers/override", { "content-length": "200" })).toMatchObject({ status: 401 });
     expect(gateRefusal("POST", "/breakers", { "content-length": "200", "next-action": "abc" })).toMatchObject({ status: 401 });
   });
@@ -28,5 +29,14 @@ describe("the request gate, before any body is read", () => {
     expect(gateRefusal("POST", "/api/v1/breakers/override", { "content-length": "300", authorization: "Bearer cct_x" })).toBeNull();
     expect(gateRefusal("GET", "/api/v1/audit", {})).toBeNull();
     expect(gateRefusal("POST", "/api/v1/tokens/revoke", {})).toBeNull();
+  });
+
+  it("has the credentials of every body but sign-in's verified before it goes on, and never holds back a bodiless request", () => {
+    expect(mustVerifyCredentials("POST", "/api/v1/breakers/override", { "content-length": "300", cookie: SESSION })).toBe(true);
+    expect(mustVerifyCredentials("POST", "/breakers", { "content-length": "300", cookie: SESSION, "next-action": "abc" })).toBe(true);
+    expect(mustVerifyCredentials("POST", "/api/v1/breakers/override", { "transfer-encoding": "chunked", cookie: SESSION })).toBe(true);
+    expect(mustVerifyCredentials("POST", "/api/auth/callback/demo", { "content-length": "300" })).toBe(false);
+    expect(mustVerifyCredentials("POST", "/api/v1/tokens/revoke", { "content-length": "0", cookie: SESSION })).toBe(false);
+    expect(mustVerifyCredentials("GET", "/api/v1/audit", { cookie: SESSION })).toBe(false);
   });
 });

@@ -85,6 +85,13 @@ const API_TOKENS: Col[] = [
   ["revoked_at", "TIMESTAMP"],
 ];
 
+const REVOKED_SESSIONS: Col[] = [
+  ["session_id", "STRING"],
+  ["user_name", "STRING"],
+  ["revoked_at", "TIMESTAMP"],
+  ["expires_at", "TIMESTAMP"],
+];
+
 const CONSOLE_WRITE_LOCK: Col[] = [
   ["lock_name", "STRING"],
   ["taken_at", "TIMESTAMP"],
@@ -212,6 +219,7 @@ const EXPECTED: Record<string, Col[]> = {
   "nba_orchestration.reprocess_attempts": REPROCESS_ATTEMPTS,
   "nba_orchestration.api_tokens": API_TOKENS,
   "nba_orchestration.console_write_lock": CONSOLE_WRITE_LOCK,
+  "nba_orchestration.revoked_sessions": REVOKED_SESSIONS,
   "nba_orchestration.breaker_audit_log": AUDIT_LOG,
 };
 

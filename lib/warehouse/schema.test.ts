@@ -216,6 +216,7 @@ const ORCHESTRATION = [
   "nba_orchestration.breaker_audit_log",
   "nba_orchestration.console_write_lock",
   "nba_orchestration.reprocess_attempts",
+  "nba_orchestration.revoked_sessions",
 ];
 
 describe("sql/schema files", () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { encode } from "next-auth/jwt";
 
+import { processRevocations, type RevokedSessionRow, SessionRevocations } from "@/lib/auth/revocation";
 import { authSecret } from "@/lib/auth/secret";
 import type { Role } from "@/lib/auth/roles";
 
@@ -25,4 +26,19 @@ export function mockNextHeaders(role: Role) {
     },
     headers: async () => new Headers(),
   };
+}
+
+/**
+ * Keep this test process's sign-outs in memory instead of the warehouse, for tests that count the
+ * warehouse's queries or make them fail and are not about sign-out (call before any session is read).
+ */
+export function keepSignOutsInMemory(): SessionRevocations {
+  const rows: RevokedSessionRow[] = [];
+  return processRevocations(
+    () =>
+      new SessionRevocations({
+        record: async (row) => void rows.push(row),
+        listActive: async (now) => rows.filter((r) => Date.parse(r.expires_at) > now.getTime()).map((r) => r.session_id),
+      }),
+  );
 }
