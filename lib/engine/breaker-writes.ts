@@ -144,6 +144,14 @@ interface Snapshot {
   filter: { processor_names: string[]; date_from: IsoDate; date_to: IsoDate; entity_ids: string[] };
   rowCount: number;
   lastAttemptAt: string;
+  /**
+   * The instant the states were derived at, and a write based on them is stamped with: the
+   * request's clock, or the latest row read when that is later (a row another request committed
+   * while this one waited, or a writer whose clock runs ahead). A write never sorts before rows
+   * it has seen, and never decides on a state that ignores them: two operators overriding one
+   * key at once cannot both apply.
+   */
+  now: string;
 }
 
 /** Read the rows of a set of keys in one query and derive each key's state at `now`. */
@@ -163,16 +171,19 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
     const k = keyString({ processor: canonical.get(row.processor_name)!, entity_id: row.entity_id, analysis_date: row.analysis_date });
     byKey.set(k, [...(byKey.get(k) ?? []), row as BreakerRowInput]);
   }
+  // The latest instant exactly as stored (microseconds from the pipeline), compared as an
+  // instant: the guard compares MAX(attempted_at) with it at the warehouse's precision.
+  const lastAttemptAt = rows.reduce((max, r) => (instantMicros(r.attempted_at) > instantMicros(max) ? r.attempted_at : max), EPOCH);
+  const at = instantMicros(lastAttemptAt) > instantMicros(now) ? lastAttemptAt : now;
   return {
     keys: keys.map((key) => {
       const keyRowsFound = byKey.get(keyString(key)) ?? [];
-      return { key, rows: keyRowsFound, state: deriveBreakerState(keyRowsFound, now) };
+      return { key, rows: keyRowsFound, state: deriveBreakerState(keyRowsFound, at) };
     }),
     filter,
     rowCount: rows.length,
-    // The latest instant exactly as stored (microseconds from the pipeline), compared as an
-    // instant: the guard compares MAX(attempted_at) with it at the warehouse's precision.
-    lastAttemptAt: rows.reduce((max, r) => (instantMicros(r.attempted_at) > instantMicros(max) ? r.attempted_at : max), EPOCH),
+    lastAttemptAt,
+    now: at,
   };
 }
 
@@ -338,8 +349,9 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
     const replay = await findReplay(wh, req);
     if (replay) return replayOf(replay, fromAudit, check);
     const snapshot = await readKeys(wh, [key], req.now);
+    const at = { ...req, now: snapshot.now };
     const k = snapshot.keys[0]!;
-    const write = overrideRow(k.state, { ...req, reasonCode: req.reasonCode ?? "other" });
+    const write = overrideRow(k.state, { ...at, reasonCode: req.reasonCode ?? "other" });
     if (!write.ok) {
       const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
       return { ok: false, error: "conflict", message: conflictMessage(k), keys: [change] };
@@ -353,8 +365,8 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
     }
     const row = withKey(storedKey(key, req.deployment), write.row);
     assertHonoured(row, k.rows, req.deployment, key.processor);
-    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], req.now)) };
-    const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", req, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([...k.rows, row], at.now)) };
+    const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", at, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
     return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, consequence } };
   });
 }
@@ -407,7 +419,7 @@ export async function previewBulkOverride(wh: Warehouse, keys: readonly BreakerK
   const unique = dedupeKeys(keys);
   if (unique.length === 0) return { changes: [], skipped: [], token: previewToken([]), consequence: consequenceOf(deployment, []) };
   const snapshot = await readKeys(wh, unique, now);
-  const probe = { actor: "preview", role: "operator" as const, reasonCode: null, reason: "preview", requestId: "preview", now, batchId: "preview", deployment };
+  const probe = { actor: "preview", role: "operator" as const, reasonCode: null, reason: "preview", requestId: "preview", now: snapshot.now, batchId: "preview", deployment };
   return planBulk(snapshot, probe).preview;
 }
 
@@ -431,7 +443,8 @@ export async function applyBulkOverride(
     if (replay) return replayOf(replay, fromAudit, check);
     if (unique.length === 0) return { ok: false, error: "stale", message: "The preview selected no keys; nothing to apply" };
     const snapshot = await readKeys(wh, unique, req.now);
-    const { preview, rows } = planBulk(snapshot, { ...req, batchId: req.requestId });
+    const at = { ...req, now: snapshot.now };
+    const { preview, rows } = planBulk(snapshot, { ...at, batchId: req.requestId });
     if (preview.token !== token || rows.length === 0) {
       const original = await findReplay(wh, req); // the same request committed since our replay check
       if (original) return replayOf(original, fromAudit, check);
@@ -443,7 +456,7 @@ export async function applyBulkOverride(
     }
     const done = await commit(
       wh,
-      [attemptInsert(rows, req.role), auditStatement("bulk_override", req, preview.changes, fingerprint)],
+      [attemptInsert(rows, req.role), auditStatement("bulk_override", at, preview.changes, fingerprint)],
       guardFor(snapshot, req),
       "bulk_override_breakers",
     );
@@ -475,8 +488,9 @@ export async function resetBreaker(
     const replay = await findReplay(wh, req);
     if (replay) return replayOf(replay, fromAudit, check);
     const snapshot = await readKeys(wh, [key], req.now);
+    const at = { ...req, now: snapshot.now };
     const k = snapshot.keys[0]!;
-    const write = resetRows(k.state, req);
+    const write = resetRows(k.state, at);
     if (!write.ok) {
       const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
       const message = write.conflict === "nothing_to_reset" ? `${keyString(key)} has nothing to reset` : conflictMessage(k);
@@ -490,7 +504,7 @@ export async function resetBreaker(
     // The RESET row under the pipeline's name: its reader then sees attempt 0, untripped, as the
     // key's latest row and numbers its next failure 1.
     const row = withKey(storedKey(key, req.deployment), write.row);
-    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], req.now)) };
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], at.now)) };
     const def = getProcessor(key.processor);
     const remove: Statement = {
       sql: deleteKeyRows.sql(),
@@ -499,7 +513,7 @@ export async function resetBreaker(
     };
     const done = await commit(
       wh,
-      [remove, attemptInsert([row], req.role), auditStatement("reset", req, [change], fingerprint)],
+      [remove, attemptInsert([row], req.role), auditStatement("reset", at, [change], fingerprint)],
       guardFor(snapshot, req),
       "reset_breaker",
     );

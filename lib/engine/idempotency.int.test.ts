@@ -104,3 +104,20 @@ describe("ten identical bulk applies at once", () => {
     expect(Number(audits!.n)).toBe(1);
   });
 });
+
+describe("two operators overriding one key, the later one's clock behind", () => {
+  it("the second sees the first's override (stamped after its own clock) and is refused: one override row", async () => {
+    const k = key("lebronjames");
+    await trip(k);
+    const first = await overrideBreaker(wh, k, req({ requestId: "ahead-1", actor: "alice", now: addDaysToInstant(NOW, 1 / 24) }));
+    expect(first.ok).toBe(true);
+    // Bob's request took its clock before alice's write committed (or his replica runs behind).
+    const second = await overrideBreaker(wh, k, req({ requestId: "behind-1", actor: "bob", now: NOW }));
+    expect(second).toMatchObject({ ok: false, error: "conflict" });
+    expect(second.ok ? "" : second.message).toMatch(/already overridden by alice/);
+    const rows = await wh.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM nba_orchestration.reprocess_attempts WHERE entity_id = 'lebronjames' AND event_type = 'override'",
+    );
+    expect(Number(rows[0]!.n)).toBe(1);
+  });
+});
