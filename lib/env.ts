@@ -80,7 +80,7 @@ const baseSchema = z.object({
    * `original` (the original pipeline's tables, ids and writers). Used by `npm start` and
    * `npm run demo:rebuild` when they build the demo database.
    */
-  DEMO_PROFILE: z.preprocess(emptyToUndefined, z.enum(["console", "original"]).default("console")),
+  DEMO_PROFILE: z.preprocess(emptyToUndefined, z.enum(["console", "original"]).optional()),
   /**
    * The processor_name each processor's pipeline writes in reprocess_attempts, when it is not
    * the original's (`ml_feature_store_v2`, `nba_analytics.upcoming_player_game_context`, the

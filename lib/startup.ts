@@ -1,9 +1,7 @@
 import "server-only";
 
-import { dirname } from "node:path";
-
 import { ConfigError, demoAccountsEnabled, getEnv } from "@/lib/env";
-import { secureDataDirectory } from "@/lib/security/data-permissions";
+import { secureDatabaseFiles } from "@/lib/security/data-permissions";
 
 /**
  * Server start-up checks (Node.js runtime only). Bad or missing configuration stops the server
@@ -16,7 +14,7 @@ export function checkConfigurationOrExit(): void {
       // The database and the session secret beside it are for this user only: whatever this
       // process creates from now on (the WAL, the secret) is 0600, and what exists is checked.
       process.umask(0o077);
-      for (const warning of secureDataDirectory(dirname(env.EMBEDDED_DB_PATH))) console.warn(`[security] ${warning}`);
+      for (const warning of secureDatabaseFiles(env.EMBEDDED_DB_PATH)) console.warn(`[security] ${warning}`);
     }
     if (env.WAREHOUSE === "bigquery" && demoAccountsEnabled(env)) {
       const line = "!".repeat(78);

@@ -6,7 +6,8 @@
  *
  *   npx tsx scripts/demo.mts ensure|rebuild [--profile console|original]
  *
- * The profile defaults to DEMO_PROFILE (`console`): the console's own tables, filled by its
+ * The profile: `--profile`, else DEMO_PROFILE, else the one the existing file holds, else
+ * `console`. `console`: the console's own tables, filled by its
  * engine; `original` builds the original pipeline's tables only (`sql/original/`), written the
  * way its Python processors and scripts write them; the console adds its own columns and tables
  * when it first opens the file, as it would on a real warehouse.
@@ -48,11 +49,15 @@ if (!["ensure", "rebuild"].includes(mode) || (args.includes("--profile") && !DEM
   console.error(`[demo] usage: demo.mts ensure|rebuild [--profile ${DEMO_PROFILES.join("|")}]`);
   process.exit(2);
 }
-const profile: DemoProfile = (profileArg as DemoProfile | undefined) ?? env.DEMO_PROFILE;
+// Asked for explicitly, or else the profile the existing file holds (a file built with
+// `--profile original` is not replaced by the next plain `npm start`), or console for a new one.
+const requested: DemoProfile | null = (profileArg as DemoProfile | undefined) ?? env.DEMO_PROFILE ?? null;
+const existing = existsSync(dbPath) ? readDemoMetadata(dbPath) : null;
+const profile: DemoProfile = requested ?? existing?.plan.profile ?? "console";
 const now = new Date().toISOString();
 const today = now.slice(0, 10);
 
-const reason = rebuildReason({ mode: mode as "ensure" | "rebuild", exists: existsSync(dbPath), meta: existsSync(dbPath) ? readDemoMetadata(dbPath) : null, profile, today, dbPath });
+const reason = rebuildReason({ mode: mode as "ensure" | "rebuild", exists: existsSync(dbPath), meta: existing, profile: requested, today, dbPath });
 if (!reason) {
   console.log(`[demo] using ${dbPath}`);
   process.exit(0);

@@ -14,12 +14,12 @@ import { ConfigError, getEnv } from "../lib/env";
 const root = join(import.meta.dirname, "..");
 nextEnv.loadEnvConfig(root);
 
-let demoProfile = "console";
+let demoProfile: string | undefined;
 try {
   const env = getEnv();
   demoProfile = env.DEMO_PROFILE;
   console.log(
-    `[start] warehouse: ${env.WAREHOUSE}${env.WAREHOUSE === "embedded" ? ` (${env.EMBEDDED_DB_PATH}, demo profile ${env.DEMO_PROFILE})` : ""}`,
+    `[start] warehouse: ${env.WAREHOUSE}${env.WAREHOUSE === "embedded" ? ` (${env.EMBEDDED_DB_PATH}, demo profile ${env.DEMO_PROFILE ?? "as built"})` : ""}`,
   );
 } catch (error) {
   if (error instanceof ConfigError) {
@@ -66,7 +66,7 @@ if (embedded) {
 // the original pipeline's tables, as its Python processors write them).
 const demo = spawnSync(
   "npx",
-  ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", "--profile", demoProfile, "--lock-held-by", String(process.pid)],
+  ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", ...(demoProfile ? ["--profile", demoProfile] : []), "--lock-held-by", String(process.pid)],
   { cwd: root, stdio: "inherit" },
 );
 if (demo.status !== 0) process.exit(demo.status ?? 1);

@@ -51,6 +51,13 @@ describe("reasons that could lie to the reader", () => {
     expect(result.error!.issues[0]!.message).toMatch(/control or direction-override characters were removed/);
   });
 
+  it("strips zero-width characters and line separators too, and does not blame them for folded spaces", () => {
+    expect(overrideInput.parse({ ...base, reason: "checked\u200B the\u2028backfill\uFEFF rows" }).reason).toBe("checked the backfill rows");
+    const short = overrideInput.safeParse({ ...base, reason: "ok   fine" });
+    expect(short.success).toBe(false);
+    expect(short.error!.issues[0]!.message).not.toMatch(/were removed/);
+  });
+
   it("keeps ordinary text, accents and emoji", () => {
     expect(overrideInput.parse({ ...base, reason: "Vérifié le backfill ✅ — OK" }).reason).toBe("Vérifié le backfill ✅ — OK");
   });

@@ -55,12 +55,15 @@ export const entityField = z
 
 /**
  * Characters that change how text reads without being seen: C0/C1 controls (NUL included; TAB
- * and line breaks become spaces) and the bidi embeddings, overrides, isolates and marks
- * (U+202E shows "txt.exe" as "exe.txt"). Stripped at validation, so no reason is stored with
- * them and every page, CSV and log shows what was typed.
+ * and line breaks, the line and paragraph separators U+2028/U+2029 become spaces), the bidi
+ * embeddings, overrides, isolates and marks (U+202E shows "txt.exe" as "exe.txt") and the
+ * zero-width characters (U+200B–U+200D, U+FEFF). Stripped at validation, so no reason is stored
+ * with them and every page, CSV and log shows what was typed.
  */
-const INVISIBLE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const WHITESPACE_CONTROL = /[\t\n\r]/g;
+const INVISIBLE_CONTROL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+const INVISIBLE_CONTROL = new RegExp(INVISIBLE_CONTROL_CHAR.source, "g");
+const WHITESPACE_CONTROL_CHAR = /[\t\n\r\u2028\u2029]/;
+const WHITESPACE_CONTROL = new RegExp(WHITESPACE_CONTROL_CHAR.source, "g");
 
 export function stripControlCharacters(value: string): string {
   return value.replace(WHITESPACE_CONTROL, " ").replace(INVISIBLE_CONTROL, "").replace(/ {2,}/g, " ");
@@ -68,10 +71,12 @@ export function stripControlCharacters(value: string): string {
 
 export const reasonField = z
   .string()
+  // Far above the 500 allowed after stripping, only so that an absurd input is refused before work.
   .max(2000, "must be at most 500 characters")
   .transform((raw, ctx) => {
     const value = stripControlCharacters(raw).trim();
-    const stripped = value.length !== raw.trim().length && stripControlCharacters(raw.trim()) !== raw.trim();
+    // Said only when something invisible went, not when only repeated spaces were folded.
+    const stripped = INVISIBLE_CONTROL_CHAR.test(raw) || WHITESPACE_CONTROL_CHAR.test(raw);
     if (value.length < 10) {
       ctx.addIssue({
         code: "custom",

@@ -238,9 +238,9 @@ function apply(acc: Acc, row: BreakerRowInput): Acc {
  * The breaker state of one key at `now`, from that key's rows in any order.
  *
  * The state at `now` is decided by the rows attempted at or before `now`; a row stamped later
- * (a run clocked ahead, a demo built before its night's runs) has not happened yet at `now`.
- * Every reader of the state — the active list, the entity page, the writes — decides from the
- * same rows, so a key listed as active can be overridden. Counting columns that describe the
+ * (a run clocked ahead) has not happened yet at `now`. The active list and the entity page
+ * decide at their `now`; a write decides at the later of its clock and the latest row it read
+ * (lib/engine/breaker-writes.ts), so it never ignores a row it has seen. Counting columns that describe the
  * stored rows themselves (rowCount, nextAttemptNumber, requestIds) take every row: a reset
  * deletes all of them, and an appended row must number above all of them to be the latest one a
  * reader ordering by attempt_number sees.

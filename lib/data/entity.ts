@@ -556,7 +556,6 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
   const readAt = new Date(options.now ?? Date.now()).toISOString();
   const calendar = options.calendar ?? getSeasonCalendar();
   const deployment = options.deployment ?? getDeployment();
-  const thresholds = Object.fromEntries(processorsForKind(parsed.kind).map((d) => [d.name, deployment[d.name].threshold]));
   const { kind, entity, lookup } = parsed;
   const defs = processorsForKind(kind);
 
@@ -595,7 +594,7 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
     (def): BreakerKeyRef => ({ processor: def.name, entity_id: keyEntityFor(def, lookup, shownDate), analysis_date: shownDate }),
   );
   const [processors, storedRows, breakerKeys] = await Promise.all([
-    Promise.all(defs.map((def) => section(wh, def, lookup, shownDate, readAt, calendar, thresholds[def.name] ?? def.threshold))),
+    Promise.all(defs.map((def) => section(wh, def, lookup, shownDate, readAt, calendar, deployment))),
     attempt("Reading the stored rows", () =>
       entityOutputs.run(wh, { entity: lookup, date: shownDate }, { entity_outputs: entityOutputsSql(kind) }),
     ),
@@ -685,10 +684,10 @@ async function section(
   date: IsoDate,
   readAt: string,
   calendar: SeasonCalendar,
-  threshold: number,
+  deployment: Deployment,
 ): Promise<ProcessorSection> {
   const entityId = keyEntityFor(def, lookup, date);
-  const deployment = getDeployment();
+  const threshold = deployment[def.name].threshold;
   const live = await attempt(`The live recheck of ${def.short}`, async () => {
     const run = await evaluateProcessorRun(wh, {
       processor: def.name,
@@ -698,7 +697,6 @@ async function section(
       observedAt: readAt,
       calendar,
       deployment,
-      thresholds: { [def.name]: threshold },
     });
     const outcome = run.outcomes[0];
     if (!outcome) throw new RangeError(`the engine returned no evaluation for ${entityId}`);

@@ -27,6 +27,9 @@ describe("rebuildReason (what `ensure` does with an existing demo database)", ()
 
   it("rebuilds when the requested profile differs", () => {
     expect(rebuildReason({ ...base, meta: meta({ profile: "original" }), profile: "console" })).toMatch(/original profile and console/);
+    // Not asked for (no --profile, no DEMO_PROFILE): the file is served as built, whichever profile it holds.
+    expect(rebuildReason({ ...base, meta: meta({ profile: "original" }), profile: null })).toBeNull();
+    expect(rebuildReason({ ...base, meta: meta({ profile: "console" }), profile: null })).toBeNull();
   });
 
   it("rebuilds a database of an older format (absent = 1)", () => {

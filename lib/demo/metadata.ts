@@ -75,7 +75,8 @@ export function rebuildReason(input: {
   mode: "ensure" | "rebuild";
   exists: boolean;
   meta: DemoMetadata | null;
-  profile: DemoProfile;
+  /** The profile asked for (`--profile`, DEMO_PROFILE), or null: whatever the file holds. */
+  profile: DemoProfile | null;
   today: IsoDate;
   dbPath: string;
 }): string | null {
@@ -84,7 +85,7 @@ export function rebuildReason(input: {
   const meta = input.meta;
   if (!meta) return null;
   const built = meta.plan.profile ?? "console";
-  if (built !== input.profile) return `it holds the ${built} profile and ${input.profile} was asked for`;
+  if (input.profile && built !== input.profile) return `it holds the ${built} profile and ${input.profile} was asked for`;
   if ((meta.format ?? 1) !== DEMO_FORMAT) return `it was built in format ${meta.format ?? 1}, this version builds format ${DEMO_FORMAT}`;
   const age = daysBetween(meta.plan.simulateThrough, addDays(input.today, -1));
   return age > STALE_AFTER_DAYS ? `its last simulated day (${meta.plan.simulateThrough}) is ${age} days old` : null;

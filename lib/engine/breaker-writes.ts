@@ -24,8 +24,11 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  * functions shared by the console's actions, the JSON API, the CLI and the demo simulator.
  *
  * Every write:
- * - reads the current rows of its keys and derives their state at `now` (never trusts the
- *   client's view; rows stamped after `now` do not decide it, as in the active list);
+ * - reads the current rows of its keys and derives their state (never trusts the client's
+ *   view) at the later of the request's clock and the latest row it read, and is stamped with
+ *   that instant: a write never ignores a row it has seen, so two operators cannot both
+ *   override one key. With clocks in step (and a demo that never writes ahead of its build)
+ *   that is the state the active list shows at `now`, so a listed key can be overridden;
  * - writes under the name the deployment's pipeline reads for the processor, and says what an
  *   override really does for that processor's breaker reader (`consequence`);
  * - is idempotent by `requestId`: a request already applied (found in the audit log, which
@@ -435,7 +438,10 @@ export async function applyBulkOverride(
 ): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string; consequence: string }>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
   const unique = dedupeKeys(keys);
-  const fingerprint = requestFingerprint("bulk_override", req, { keys: sortedKeys(unique), token });
+  // The body as sent: the preview token binds the exact set of keys and their states. Not the keys
+  // selected again now: once the first apply commits they are no longer active, and a retry of
+  // the same request must be answered with its result, not refused as another request.
+  const fingerprint = requestFingerprint("bulk_override", req, { token });
   const check = { action: "bulk_override" as const, req, fingerprint };
   const fromAudit = (changes: KeyChange[]) => ({ changes, batchId: req.requestId, consequence: consequenceOf(req.deployment, changes.map((c) => c.processor)) });
   return withFreshState(wh, req, async () => {

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
 
 /**
- * The console's own metrics in the Prometheus text exposition format 0.0.4 (issue 6, item 3),
+ * The console's own metrics in the Prometheus text exposition format 0.0.4,
  * without a client library: `# HELP`, `# TYPE`, then `name{label="value"} number` lines.
  *
  * - Counters and histograms live on globalThis: Next bundles every route handler separately,

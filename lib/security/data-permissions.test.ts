@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { secureDataDirectory } from "./data-permissions";
+import { secureDatabaseFiles } from "./data-permissions";
 
 let dir: string | undefined;
 afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
@@ -20,12 +20,28 @@ describe("the data directory's permissions", () => {
     writeFileSync(path.join(data, "console.duckdb"), "x", { mode: 0o644 });
     writeFileSync(path.join(data, ".auth-secret"), "s", { mode: 0o600 });
     chmodSync(path.join(data, "console.duckdb"), 0o644);
-    const warnings = secureDataDirectory(data);
+    const warnings = secureDatabaseFiles(path.join(data, "console.duckdb"));
     expect(warnings).toHaveLength(2);
     expect(warnings.join("\n")).toMatch(/data.*0755/);
     expect(warnings.join("\n")).toMatch(/console\.duckdb.*0644/);
     expect(mode(data)).toBe(0o700);
     expect(mode(path.join(data, "console.duckdb"))).toBe(0o600);
-    expect(secureDataDirectory(data)).toEqual([]);
+    expect(secureDatabaseFiles(path.join(data, "console.duckdb"))).toEqual([]);
+  });
+
+  it("never changes a shared folder or its other files: only the database's own files, and a warning", () => {
+    dir = mkdtempSync(path.join(tmpdir(), "perm-"));
+    chmodSync(dir, 0o755);
+    for (const [name, m] of [["package.json", 0o644], ["run.sh", 0o755], ["console.duckdb", 0o644], ["console.duckdb.wal", 0o644]] as const) {
+      writeFileSync(path.join(dir, name), "x");
+      chmodSync(path.join(dir, name), m);
+    }
+    const warnings = secureDatabaseFiles(path.join(dir, "console.duckdb"));
+    expect(mode(dir)).toBe(0o755);
+    expect(mode(path.join(dir, "package.json"))).toBe(0o644);
+    expect(mode(path.join(dir, "run.sh"))).toBe(0o755);
+    expect(mode(path.join(dir, "console.duckdb"))).toBe(0o600);
+    expect(mode(path.join(dir, "console.duckdb.wal"))).toBe(0o600);
+    expect(warnings.join("\n")).toMatch(/holds other files and is readable by others/);
   });
 });

@@ -63,4 +63,12 @@ describe("methods and malformed requests", () => {
     expect(res.status).toBe(403);
     expectSecurityHeaders(res);
   });
+
+  it("refuses a server action posted as a plain form (no script, no next-action header) from another origin, or with none", async () => {
+    const form = { method: "POST", headers: { origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" }, body: "$ACTION_ID_0123abcd=" };
+    expect((await run("http://localhost:3000/breakers", form)).status).toBe(403);
+    expect((await run("http://localhost:3000/breakers", { ...form, headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(403);
+    // The console's own origin goes on to Next.
+    expect((await run("http://localhost:3000/breakers", { ...form, headers: { ...form.headers, origin: "http://localhost:3000" } })).status).not.toBe(403);
+  });
 });

@@ -51,9 +51,13 @@ function refuse(req: NextRequest): NextResponse | null {
   } catch {
     return refusal(req, 400, "The path is not valid percent-encoded UTF-8");
   }
-  // Next checks a server action's Origin itself, but answers a mismatch with a 500.
+  // Next checks a server action's Origin itself, but answers a mismatch with a 500. A POST to a
+  // page is always a server action — sent by the console's own script (`next-action` header) or
+  // as a plain form without script (`$ACTION_ID_…` in the body) — so every POST outside /api
+  // must come from the console's own origin.
   const origin = req.headers.get("origin");
-  if (req.method === "POST" && req.headers.has("next-action") && (!origin || !isOwnOrigin(origin, req.headers.get("host")))) {
+  const toPage = !req.nextUrl.pathname.startsWith("/api/");
+  if (req.method === "POST" && (toPage || req.headers.has("next-action")) && (!origin || !isOwnOrigin(origin, req.headers.get("host")))) {
     return refusal(req, 403, "Cross-site request refused");
   }
   return null;

@@ -1,11 +1,11 @@
 -- nba_analytics.player_game_summary: one player's box score per game, the completeness upstream
--- of the player processors (SPEC §2.1).
+-- of the player processors.
 --
 -- Purpose: upstream table for live completeness checks. Only the columns completeness needs
 --   are declared. The analytics pipeline owns the table: in production CREATE TABLE IF NOT
 --   EXISTS is a no-op.
 -- Grain: one row per player (player_lookup) and game (game_id). A player who did not play
---   (DNP, inactive) has no row: completeness then looks at the team's games (SPEC §2.3).
+--   (DNP, inactive) has no row: completeness then looks at the team's games.
 -- Partition: game_date (the live checks always filter on it).
 CREATE TABLE IF NOT EXISTS nba_analytics.player_game_summary (
   game_id STRING NOT NULL,        -- the game, e.g. 20250120_BKN_MIL (YYYYMMDD_AWAY_HOME)

@@ -1,5 +1,5 @@
 -- nba_analytics.team_defense_game_summary: one team's defensive box score per game, the
--- completeness upstream of team_defense_zone_analysis (SPEC §2.1).
+-- completeness upstream of team_defense_zone_analysis.
 --
 -- Purpose: upstream table for live completeness checks. Only the columns completeness needs
 --   are declared. The analytics pipeline owns the table: in production CREATE TABLE IF NOT

@@ -1,10 +1,10 @@
 -- nba_analytics.upcoming_team_game_context: output table of the
 -- upcoming_team_game_context processor (UTGC).
 --
--- Purpose: upcoming team game context, the completeness columns only (SPEC §2.2).
+-- Purpose: upcoming team game context, the completeness columns only.
 --   The pipeline owns this table and its analytic payload, which is out of the console's
 --   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
---   identifiers and completeness columns declared here (reference §9, §2.1, §2.2).
+--   identifiers and completeness columns declared here.
 -- Grain: one row per team (team_abbr) and game_date. Its breaker entity is the composite
 --   key team_abbr_game_date, e.g. LAL_2024-12-15.
 -- Partition: game_date. Cluster: game_date, team_abbr, game_id.
@@ -12,9 +12,9 @@
 --   original's values varied by table and were later removed).
 -- Standard metric columns describe the primary window (L14 days).
 -- Multi-window: one l<N>[d]_completeness_pct / l<N>[d]_is_complete pair per window, then
---   all_windows_complete (exact names from reference §2.2).
+--   all_windows_complete (the original tables' exact names).
 CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_team_game_context (
-  -- Identifiers (reference §9)
+  -- Identifiers, as the original tables name them
   team_abbr STRING NOT NULL,           -- entity: NBA tricode, e.g. LAL
   game_id STRING,                      -- the schedule's game id, e.g. 0022400123
   game_date DATE NOT NULL,             -- the game's date (partition)
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_team_game_context (
   home_game BOOL,                      -- TRUE when team_abbr is the home team
   processed_at TIMESTAMP,              -- when the processor wrote the row
   created_at TIMESTAMP,                -- when the row was first written
-  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  -- The 14 standard completeness columns, identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity
   completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100
@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS nba_analytics.upcoming_team_game_context (
   season_boundary_detected BOOL,       -- the date falls in October, November or April
   backfill_bootstrap_mode BOOL,        -- bootstrap: first 30 days of the season, or a backfill run
   processing_decision_reason STRING,   -- what happened, from the documented fixed set
-  -- Window columns (reference §2.2)
+  -- Window columns: l<N>[d]_completeness_pct, l<N>[d]_is_complete, all_windows_complete
   l7d_completeness_pct FLOAT64,        -- L7 days window, percent
   l7d_is_complete BOOL,                -- L7 days window complete
   l14d_completeness_pct FLOAT64,       -- L14 days window, percent

@@ -1,5 +1,5 @@
 -- nba_orchestration.breaker_audit_log: the append-only audit of the console's breaker writes
--- (SPEC §2.4, "leaves an audit record that nobody can edit from the console").
+-- (nobody can edit it from the console).
 --
 -- Purpose: one record per successful override, bulk override or reset, with who, the role
 --   used, why, and every key affected with its state before and after.

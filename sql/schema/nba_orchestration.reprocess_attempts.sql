@@ -1,4 +1,4 @@
--- nba_orchestration.reprocess_attempts: the circuit-breaker table (SPEC §2.4, reference §1).
+-- nba_orchestration.reprocess_attempts: the circuit-breaker table.
 --
 -- Purpose: every recorded event for a breaker key (processor_name, entity_id, analysis_date).
 --   Processors append failed attempts, and the console appends overrides, resets,

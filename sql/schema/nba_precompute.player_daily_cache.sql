@@ -1,24 +1,24 @@
 -- nba_precompute.player_daily_cache: output table of the player_daily_cache processor (PDC).
 --
--- Purpose: player daily cache, the completeness columns only (SPEC §2.2).
+-- Purpose: player daily cache, the completeness columns only.
 --   The pipeline owns this table and its analytic payload, which is out of the console's
 --   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
---   identifiers and completeness columns declared here (reference §9, §2.1, §2.2).
+--   identifiers and completeness columns declared here.
 -- Grain: one row per player (player_lookup) and cache_date.
 -- Partition: cache_date. Cluster: player_lookup, universal_player_id.
 -- No partition expiration is set here: the pipeline owns this table's retention (the
 --   original's values varied by table and were later removed).
 -- Standard metric columns describe the primary window (L10 games).
 -- Multi-window: one l<N>[d]_completeness_pct / l<N>[d]_is_complete pair per window, then
---   all_windows_complete (exact names from reference §2.2).
+--   all_windows_complete (the original tables' exact names).
 CREATE TABLE IF NOT EXISTS nba_precompute.player_daily_cache (
-  -- Identifiers (reference §9)
+  -- Identifiers, as the original tables name them
   player_lookup STRING NOT NULL,       -- entity: normalized name, e.g. lebronjames
   universal_player_id STRING,          -- stable player id, e.g. lebronjames_001
   cache_date DATE NOT NULL,            -- the date cached (partition)
   processed_at TIMESTAMP,              -- when the processor wrote the row
   created_at TIMESTAMP,                -- when the row was first written
-  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  -- The 14 standard completeness columns, identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity
   completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS nba_precompute.player_daily_cache (
   season_boundary_detected BOOL,       -- the date falls in October, November or April
   backfill_bootstrap_mode BOOL,        -- bootstrap: first 30 days of the season, or a backfill run
   processing_decision_reason STRING,   -- what happened, from the documented fixed set
-  -- Window columns (reference §2.2)
+  -- Window columns: l<N>[d]_completeness_pct, l<N>[d]_is_complete, all_windows_complete
   l5_completeness_pct FLOAT64,         -- L5 games window, percent
   l5_is_complete BOOL,                 -- L5 games window complete
   l10_completeness_pct FLOAT64,        -- L10 games window, percent

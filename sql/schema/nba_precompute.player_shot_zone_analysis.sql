@@ -1,23 +1,23 @@
 -- nba_precompute.player_shot_zone_analysis: output table of the
 -- player_shot_zone_analysis processor (PSZA).
 --
--- Purpose: player shot zone analysis, the completeness columns only (SPEC §2.2).
+-- Purpose: player shot zone analysis, the completeness columns only.
 --   The pipeline owns this table and its analytic payload, which is out of the console's
 --   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
---   identifiers and completeness columns declared here (reference §9, §2.1).
+--   identifiers and completeness columns declared here.
 -- Grain: one row per player (player_lookup) and analysis_date.
 -- Partition: analysis_date. Cluster: player_lookup, universal_player_id, analysis_date.
 -- No partition expiration is set here: the pipeline owns this table's retention (the
 --   original's values varied by table and were later removed).
 -- Standard metric columns describe the primary window (L10 games).
 CREATE TABLE IF NOT EXISTS nba_precompute.player_shot_zone_analysis (
-  -- Identifiers (reference §9)
+  -- Identifiers, as the original tables name them
   player_lookup STRING NOT NULL,       -- entity: normalized name, e.g. lebronjames
   universal_player_id STRING,          -- stable player id, e.g. lebronjames_001
   analysis_date DATE NOT NULL,         -- the date analysed (partition)
   processed_at TIMESTAMP,              -- when the processor wrote the row
   created_at TIMESTAMP,                -- when the row was first written
-  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  -- The 14 standard completeness columns, identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity
   completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100

@@ -1,22 +1,22 @@
 -- nba_precompute.team_defense_zone_analysis: output table of the
 -- team_defense_zone_analysis processor (TDZA).
 --
--- Purpose: team defensive zone analysis, the completeness columns only (SPEC §2.2).
+-- Purpose: team defensive zone analysis, the completeness columns only.
 --   The pipeline owns this table and its analytic payload, which is out of the console's
 --   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
---   identifiers and completeness columns declared here (reference §9, §2.1).
+--   identifiers and completeness columns declared here.
 -- Grain: one row per team (team_abbr) and analysis_date.
 -- Partition: analysis_date. Cluster: team_abbr, analysis_date.
 -- No partition expiration is set here: the pipeline owns this table's retention (the
 --   original's values varied by table and were later removed).
 -- Standard metric columns describe the primary window (L15 games).
 CREATE TABLE IF NOT EXISTS nba_precompute.team_defense_zone_analysis (
-  -- Identifiers (reference §9)
+  -- Identifiers, as the original tables name them
   team_abbr STRING NOT NULL,           -- entity: NBA tricode, e.g. LAL
   analysis_date DATE NOT NULL,         -- the date analysed (partition)
   processed_at TIMESTAMP,              -- when the processor wrote the row
   created_at TIMESTAMP,                -- when the row was first written
-  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  -- The 14 standard completeness columns, identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity
   completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100

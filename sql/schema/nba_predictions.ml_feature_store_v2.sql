@@ -1,17 +1,17 @@
 -- nba_predictions.ml_feature_store_v2: output table of the ml_feature_store processor (MLFS).
 --
 -- Purpose: ML feature store (processor ml_feature_store), the completeness columns only
---   (SPEC §2.2). A cascade processor.
+--  . A cascade processor.
 --   The pipeline owns this table and its analytic payload, which is out of the console's
 --   scope: in production CREATE TABLE IF NOT EXISTS is a no-op and the console only reads the
---   identifiers and completeness columns declared here (reference §9, §2.1).
+--   identifiers and completeness columns declared here.
 -- Grain: one row per player (player_lookup), game_date and feature_version.
 -- Partition: game_date. Cluster: player_lookup, feature_version, game_date.
 -- No partition expiration is set here: the pipeline owns this table's retention (the
 --   original's values varied by table and were later removed).
 -- Standard metric columns describe the primary window (L10 games).
 CREATE TABLE IF NOT EXISTS nba_predictions.ml_feature_store_v2 (
-  -- Identifiers (reference §9)
+  -- Identifiers, as the original tables name them
   player_lookup STRING NOT NULL,       -- entity: normalized name, e.g. lebronjames
   universal_player_id STRING,          -- stable player id, e.g. lebronjames_001
   game_date DATE NOT NULL,             -- the game's date (partition, the processor's date column)
@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS nba_predictions.ml_feature_store_v2 (
   feature_version STRING,              -- version of the feature set (clustering key)
   created_at TIMESTAMP,                -- when the row was first written (the table has no processed_at)
   updated_at TIMESTAMP,                -- when the processor last rewrote the row (NULL: never)
-  -- The 14 standard completeness columns (reference §2.1), identical in all seven tables
+  -- The 14 standard completeness columns, identical in all seven tables
   expected_games_count INT64,          -- scheduled final games in the primary window (NULL: not checked)
   actual_games_count INT64,            -- of those, games present upstream for the entity
   completeness_percentage FLOAT64,     -- actual / expected x 100, rounded to 1 dp, never above 100

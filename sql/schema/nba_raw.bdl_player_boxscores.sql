@@ -1,5 +1,5 @@
 -- nba_raw.bdl_player_boxscores: Ball Don't Lie player box scores, the completeness upstream of
--- upcoming_player_game_context (SPEC §2.1).
+-- upcoming_player_game_context.
 --
 -- Purpose: upstream table for live completeness checks. Only the columns completeness needs
 --   are declared. The scraper pipeline owns the table: in production CREATE TABLE IF NOT EXISTS

@@ -1,4 +1,4 @@
--- nba_raw.nbac_schedule: the NBA.com schedule, the source of "expected" games (SPEC §2.3).
+-- nba_raw.nbac_schedule: the NBA.com schedule, the source of "expected" games.
 --
 -- Purpose: upstream table for live completeness checks. Only the columns completeness needs
 --   are declared. The scraper pipeline owns the table: in production CREATE TABLE IF NOT EXISTS

@@ -201,6 +201,16 @@ describe("writes", () => {
     expect(applied.status).toBe(201);
     expect((await applied.json()).changes).toHaveLength(fresh.changes.length);
     expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+
+    // The same apply sent again (a retry after a timeout): its keys are no longer active, and it
+    // is answered with the original result, not refused as another request.
+    const again = await apply(fresh.token, "req-bulk-fresh1");
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ replay: true, changes: [{ entity_id: expect.any(String) }] });
+    expect(await counts()).toEqual({ attempts: before.attempts + 1, audit: before.audit + 1 });
+    // The same id with another body is another request: refused, naming the id.
+    const other = await apply(preview.token, "req-bulk-fresh1");
+    expect(other.status).toBe(422);
   });
 });
 
