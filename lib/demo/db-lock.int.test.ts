@@ -13,13 +13,27 @@ import { attemptRow, insertAttempts } from "@/test/support/fixtures";
 
 import { DEMO_OPERATORS } from "./build";
 import { countConsoleWrites } from "./console-writes";
-import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockPath } from "./db-lock";
+import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockPath, takeOverStale } from "./db-lock";
 
 const DEMO_ACTORS = Object.values(DEMO_OPERATORS).map((o) => o.actor);
 let db: TempDatabase | undefined;
 afterEach(() => db?.remove());
 
 describe("the database lock", () => {
+  it("a process that found the lock stale never removes the fresh lock another one took meanwhile", async () => {
+    db = await prepareDatabase();
+    const file = lockPath(db.path);
+    // Both found a dead owner; the other process took over first and wrote its own (live) lock.
+    writeFileSync(file, `${JSON.stringify({ pid: process.pid, at: new Date().toISOString() })}\n`);
+    takeOverStale(file); // this one's takeover, a moment late
+    expect(JSON.parse(readFileSync(file, "utf8")).pid).toBe(process.pid);
+    expect(() => acquireDatabaseLock(db!.path, { pid: 1 })).toThrow(DatabaseLockedError);
+    // A really stale one goes.
+    writeFileSync(file, `${JSON.stringify({ pid: 2 ** 22 + 12345, at: "2020-01-01T00:00:00.000Z" })}\n`);
+    takeOverStale(file);
+    expect(existsSync(file)).toBe(false);
+  });
+
   it("refuses while another live process holds it, and takes over a dead owner's", async () => {
     db = await prepareDatabase();
     const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);

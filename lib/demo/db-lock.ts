@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -69,9 +69,37 @@ export function acquireDatabaseLock(dbPath: string, options: { pid?: number; all
     const holder = lockHolder(dbPath);
     if (holder !== null && (holder === options.allowHolder || holder === pid)) return { release: () => {} };
     if (holder !== null) throw new DatabaseLockedError(dbPath, holder);
-    rmSync(file, { force: true }); // stale: its owner is gone
+    takeOverStale(file);
   }
   throw new Error(`Could not take the lock ${file}`);
+}
+
+/**
+ * Move a stale lock out of the way, atomically: two processes that both found it stale must not
+ * both end up holding the lock (the second deleting the first one's fresh lock). The lock file
+ * is renamed to a name of our own — only one rename of a file succeeds — and if what we moved is
+ * a live lock after all (another process took over between our check and our rename), it is put
+ * back and the caller's next try finds it held.
+ */
+export function takeOverStale(file: string): void {
+  const moved = `${file}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    renameSync(file, moved);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return; // another process moved it first
+    throw error;
+  }
+  let pid: number | null = null;
+  try {
+    pid = Number(JSON.parse(readFileSync(moved, "utf8")).pid);
+  } catch {
+    pid = null; // unreadable: stale
+  }
+  if (pid !== null && Number.isInteger(pid) && pid > 0 && alive(pid)) {
+    renameSync(moved, file); // a live lock: not ours to remove
+    return;
+  }
+  rmSync(moved, { force: true });
 }
 
 /** A copy of the database (and its WAL) beside it before it is replaced; returns its path. */
