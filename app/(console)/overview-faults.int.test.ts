@@ -105,7 +105,9 @@ describe("the overview on BigQuery, with one read failing", () => {
     expect(html).not.toContain(STALE);
     expectHealthyOthers(html, 1);
     // One job per read: data as of, health (shared by two panels), readiness, trends, and the status ping.
-    expect(Object.fromEntries(state.calls)).toEqual({ data_as_of: 1, health: 1, readiness: 1, trends: 1, ping: 1 });
+    // (The session check reads the signed-out sessions at most every 30 s, not per page: left out.)
+    const { revoked_session_ids: _signOuts, ...reads } = Object.fromEntries(state.calls);
+    expect(reads).toEqual({ data_as_of: 1, health: 1, readiness: 1, trends: 1, ping: 1 });
   });
 
   it("invalidQuery: the processors panel shows the error and its last good rows, marked stale; tried once", async () => {
