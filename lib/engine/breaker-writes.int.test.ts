@@ -635,4 +635,32 @@ describe("one notion of now: a key the active list shows can be overridden", () 
     ]);
     expect(await countRows(wh, AUDIT)).toBe(1);
   });
+
+  it("only the written keys guard a write: the pipeline writing another key of the same box meanwhile does not make it stale", async () => {
+    // A bulk override of two keys on two dates reads the box player_shot_zone_analysis ×
+    // 2024-12-11..2024-12-13 × {embiid, curry}; (embiid, 2024-12-12) is in that box but not written.
+    const keys = [key("embiid"), key("curry", "player_shot_zone_analysis", "2024-12-13")];
+    for (const k of keys) await tripKey(k);
+    const preview = await previewBulkOverride(wh, keys, NOW, CONSOLE_DEPLOYMENT);
+    expect(preview.changes).toHaveLength(2);
+    let transactions = 0;
+    const racing: Warehouse = {
+      kind: wh.kind,
+      query: (sql, o) => wh.query(sql, o),
+      execute: (sql, o) => wh.execute(sql, o),
+      insert: (t, c, r) => wh.insert(t, c, r),
+      close: () => wh.close(),
+      transaction: async (statements, options) => {
+        // Before each commit the pipeline records a failure of the unwritten key in the box.
+        transactions++;
+        await insertAttempts(wh, [
+          attemptRow({ processor_name: "player_shot_zone_analysis", entity_id: "embiid", analysis_date: "2024-12-12", attempt_number: transactions, attempted_at: addDaysToInstant(NOW, -transactions / 24), event_type: "failure" }),
+        ]);
+        return wh.transaction(statements, options);
+      },
+    };
+    const result = await applyBulkOverride(racing, keys, preview.token, request({ requestId: "box-bulk-1" }));
+    expect(result).toMatchObject({ ok: true, replay: false });
+    expect(transactions).toBe(1);
+  });
 });

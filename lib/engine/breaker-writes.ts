@@ -174,9 +174,12 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
     const k = keyString({ processor: canonical.get(row.processor_name)!, entity_id: row.entity_id, analysis_date: row.analysis_date });
     byKey.set(k, [...(byKey.get(k) ?? []), row as BreakerRowInput]);
   }
-  // The latest instant exactly as stored (microseconds from the pipeline), compared as an
-  // instant: the guard compares MAX(attempted_at) with it at the warehouse's precision.
-  const lastAttemptAt = rows.reduce((max, r) => (instantMicros(r.attempted_at) > instantMicros(max) ? r.attempted_at : max), EPOCH);
+  // What the guard compares: the requested keys' rows only (the read's filter is a box of
+  // processors × dates × entities that also holds other keys, which the pipeline may be writing
+  // meanwhile). The latest instant exactly as stored (microseconds from the pipeline), compared
+  // as an instant: the guard compares MAX(attempted_at) with it at the warehouse's precision.
+  const ownRows = [...new Set(keys.map(keyString))].flatMap((k) => byKey.get(k) ?? []);
+  const lastAttemptAt = ownRows.reduce((max, r) => (instantMicros(r.attempted_at) > instantMicros(max) ? r.attempted_at : max), EPOCH);
   const at = instantMicros(lastAttemptAt) > instantMicros(now) ? lastAttemptAt : now;
   return {
     keys: keys.map((key) => {
@@ -184,7 +187,7 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
       return { key, rows: keyRowsFound, state: deriveBreakerState(keyRowsFound, at) };
     }),
     filter,
-    rowCount: rows.length,
+    rowCount: ownRows.length,
     lastAttemptAt,
     now: at,
   };
@@ -230,6 +233,7 @@ function assertHonoured(row: AttemptRow, rows: readonly BreakerRowInput[], deplo
 function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: string } {
   const params = {
     ...snapshot.filter,
+    key_ids: snapshot.keys.map((k) => keyString(k.key)),
     expected_rows: snapshot.rowCount,
     expected_last: snapshot.lastAttemptAt,
     epoch: EPOCH,

@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { defineQuery } from "./define-query";
+import { canonicalProcessorSql } from "./processor-outputs";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
@@ -54,6 +55,7 @@ export const keysUnchanged = defineQuery({
     date_from: isoDate,
     date_to: isoDate,
     entity_ids: z.array(z.string()),
+    key_ids: z.array(z.string()).min(1),
     expected_rows: z.number().int().min(0),
     expected_last: ts,
     epoch: ts,
@@ -65,6 +67,7 @@ export const keysUnchanged = defineQuery({
     date_from: "DATE",
     date_to: "DATE",
     entity_ids: ["STRING"],
+    key_ids: ["STRING"],
     expected_rows: "INT64",
     expected_last: "TIMESTAMP",
     epoch: "TIMESTAMP",
@@ -72,6 +75,7 @@ export const keysUnchanged = defineQuery({
     audit_since: "TIMESTAMP",
   },
   row: z.object({ ok: z.boolean() }),
+  fragments: { canonical_processor: [canonicalProcessorSql()] },
 });
 
 export const auditRow = z.object({

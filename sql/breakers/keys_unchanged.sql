@@ -1,11 +1,15 @@
 -- Purpose: the guard of every console write (override, bulk override, reset). It holds when the
 --   keys' rows are exactly as the write read them (same count, same latest attempt) and the
 --   request has not been applied yet, so a write based on a stale read, or a retried request,
---   changes nothing. Evaluated inside the write's transaction.
+--   changes nothing. Evaluated inside the write's transaction. Only the written keys count: a
+--   pipeline run writing attempts for other keys of the same dates and entities (a bulk override
+--   during a backfill) does not make the write stale.
 -- Grain: one row, one BOOL column `ok`.
 -- Parameters:
 --   @processor_names ARRAY<STRING>, @date_from DATE, @date_to DATE, @entity_ids ARRAY<STRING>
---     the same filter the state was read with (key_rows.sql)
+--     the same filter the state was read with (key_rows.sql): it prunes partitions and clusters
+--   @key_ids ARRAY<STRING>          the written keys, `canonical processor|entity_id|YYYY-MM-DD`
+--                                   ({{canonical_processor}} maps every name of a processor)
 --   @expected_rows INT64            how many rows that read returned
 --   @expected_last TIMESTAMP        their latest attempted_at (@epoch when there were none),
 --                                   as read: with the stored microseconds (the pipeline writes
@@ -31,3 +35,4 @@ FROM nba_orchestration.reprocess_attempts
 WHERE analysis_date BETWEEN @date_from AND @date_to
   AND processor_name IN UNNEST(@processor_names)
   AND entity_id IN UNNEST(@entity_ids)
+  AND CONCAT({{canonical_processor}}, '|', entity_id, '|', CAST(analysis_date AS STRING)) IN UNNEST(@key_ids)
