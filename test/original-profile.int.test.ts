@@ -208,6 +208,21 @@ describe("the console on an original-profile season", () => {
     }
   });
 
+  it("answers the entity API for a team and its team-game key, with a live recheck on original ids", async () => {
+    for (const entity of ["LAL", `LAL_${oracle.asOf}`]) {
+      const { status, body } = await api<{ status: string; processors: { processor: string; live: { ok: boolean; value?: { windows: { expected: number }[] } } }[] }>(
+        `/api/v1/entities/${entity}?date=${oracle.asOf}`,
+      );
+      expect([200, 404], entity).toContain(status); // a team-game key exists only on the team's game days
+      if (status !== 200) continue;
+      expect(body.status).toBe("found");
+      for (const section of body.processors) expect(section.live.ok, `${entity} ${section.processor}`).toBe(true);
+      // Team windows count home and away games by team and date: never more games than the window holds.
+      const tdza = body.processors.find((p) => p.processor === "team_defense_zone_analysis");
+      if (tdza) expect(tdza.live.value!.windows[0]!.expected).toBeLessThanOrEqual(15);
+    }
+  });
+
   it("serves /metrics with the same active breakers", async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const gauge = Object.fromEntries(
