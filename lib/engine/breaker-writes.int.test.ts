@@ -73,6 +73,21 @@ const key = (entity_id: string, processor: ProcessorName = "player_shot_zone_ana
 });
 
 /** The three rows a processor writes before its breaker is active: failure, failure, trip. */
+/** The test's warehouse, with `before` run just before each write transaction (a concurrent writer). */
+function beforeEachCommit(before: () => Promise<void>): Warehouse {
+  return {
+    kind: wh.kind,
+    query: (sql, o) => wh.query(sql, o),
+    execute: (sql, o) => wh.execute(sql, o),
+    insert: (t, c, r) => wh.insert(t, c, r),
+    close: () => wh.close(),
+    transaction: async (statements, options) => {
+      await before();
+      return wh.transaction(statements, options);
+    },
+  };
+}
+
 async function tripKey(k: BreakerKeyRef, tripAt = TRIP_AT, processorName: string = k.processor): Promise<void> {
   const base = { processor_name: processorName, entity_id: k.entity_id, analysis_date: k.analysis_date };
   await insertAttempts(wh, [
@@ -607,22 +622,13 @@ describe("one notion of now: a key the active list shows can be overridden", () 
     const k = key("embiid");
     await tripKey(k);
     let injected = false;
-    const racing: Warehouse = {
-      kind: wh.kind,
-      query: (sql, o) => wh.query(sql, o),
-      execute: (sql, o) => wh.execute(sql, o),
-      insert: (t, c, r) => wh.insert(t, c, r),
-      close: () => wh.close(),
-      transaction: async (statements, options) => {
-        if (!injected) {
-          injected = true; // another writer commits a row stamped an hour after our now
-          await insertAttempts(wh, [
-            attemptRow({ processor_name: k.processor, entity_id: k.entity_id, analysis_date: D, attempt_number: 4, attempted_at: addDaysToInstant(NOW, 1 / 24), event_type: "trip", circuit_breaker_tripped: true, circuit_breaker_until: addDaysToInstant(NOW, 7) }),
-          ]);
-        }
-        return wh.transaction(statements, options);
-      },
-    };
+    const racing = beforeEachCommit(async () => {
+      if (injected) return;
+      injected = true; // another writer commits a row stamped an hour after our now
+      await insertAttempts(wh, [
+        attemptRow({ processor_name: k.processor, entity_id: k.entity_id, analysis_date: D, attempt_number: 4, attempted_at: addDaysToInstant(NOW, 1 / 24), event_type: "trip", circuit_breaker_tripped: true, circuit_breaker_until: addDaysToInstant(NOW, 7) }),
+      ]);
+    });
     const result = await overrideBreaker(racing, k, request({ requestId: "now-2" }));
     expect(result).toMatchObject({ ok: true, replay: false });
     const rows = await rowsOf(k);
@@ -644,21 +650,13 @@ describe("one notion of now: a key the active list shows can be overridden", () 
     const preview = await previewBulkOverride(wh, keys, NOW, CONSOLE_DEPLOYMENT);
     expect(preview.changes).toHaveLength(2);
     let transactions = 0;
-    const racing: Warehouse = {
-      kind: wh.kind,
-      query: (sql, o) => wh.query(sql, o),
-      execute: (sql, o) => wh.execute(sql, o),
-      insert: (t, c, r) => wh.insert(t, c, r),
-      close: () => wh.close(),
-      transaction: async (statements, options) => {
-        // Before each commit the pipeline records a failure of the unwritten key in the box.
-        transactions++;
-        await insertAttempts(wh, [
-          attemptRow({ processor_name: "player_shot_zone_analysis", entity_id: "embiid", analysis_date: "2024-12-12", attempt_number: transactions, attempted_at: addDaysToInstant(NOW, -transactions / 24), event_type: "failure" }),
-        ]);
-        return wh.transaction(statements, options);
-      },
-    };
+    // Before each commit the pipeline records a failure of the unwritten key in the box.
+    const racing = beforeEachCommit(async () => {
+      transactions++;
+      await insertAttempts(wh, [
+        attemptRow({ processor_name: "player_shot_zone_analysis", entity_id: "embiid", analysis_date: "2024-12-12", attempt_number: transactions, attempted_at: addDaysToInstant(NOW, -transactions / 24), event_type: "failure" }),
+      ]);
+    });
     const result = await applyBulkOverride(racing, keys, preview.token, request({ requestId: "box-bulk-1" }));
     expect(result).toMatchObject({ ok: true, replay: false });
     expect(transactions).toBe(1);
