@@ -252,9 +252,25 @@ async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditReques
 }
 
 /** Whether the recorded request is this one (older rows without a fingerprint: same actor and action). */
-function sameRequest(audit: AuditRequestRow, action: WriteAction, req: WriteRequest, fingerprint: string): boolean {
-  if (audit.request_fingerprint === null) return audit.action === action && audit.actor === req.actor;
-  return audit.request_fingerprint === fingerprint;
+/**
+ * Whether an audit record is this very request. Records written before fingerprints were kept
+ * (NULL) are judged by what they hold: the action, the actor and, for a single-key write, the
+ * key — so reusing an old id for another key is refused too.
+ */
+function sameRequest(audit: AuditRequestRow, check: RequestCheck): boolean {
+  if (audit.request_fingerprint !== null) return audit.request_fingerprint === check.fingerprint;
+  if (audit.action !== check.action || audit.actor !== check.req.actor) return false;
+  if (!check.keys) return true;
+  const written = (JSON.parse(audit.keys_json) as KeyChange[]).map(keyString).sort();
+  return written.join("\n") === [...check.keys].sort().join("\n");
+}
+
+interface RequestCheck {
+  action: WriteAction;
+  req: WriteRequest;
+  fingerprint: string;
+  /** The keys of a single-key write (override, reset), for records without a fingerprint. */
+  keys?: readonly string[];
 }
 
 function reused(req: WriteRequest): WriteError {
@@ -312,8 +328,8 @@ function conflictMessage(k: KeySnapshot): string {
 }
 
 /** The earlier application of this request id: its result as a replay, or `reused` when it was another request. */
-function replayOf<T>(audit: AuditRow | AuditRequestRow, data: (changes: KeyChange[]) => T, check?: { action: WriteAction; req: WriteRequest; fingerprint: string }): WriteOutcome<T> {
-  if (check && !sameRequest(audit as AuditRequestRow, check.action, check.req, check.fingerprint)) return reused(check.req);
+function replayOf<T>(audit: AuditRow | AuditRequestRow, data: (changes: KeyChange[]) => T, check?: RequestCheck): WriteOutcome<T> {
+  if (check && !sameRequest(audit as AuditRequestRow, check)) return reused(check.req);
   return { ok: true, replay: true, data: data(JSON.parse(audit.keys_json) as KeyChange[]) };
 }
 
@@ -349,7 +365,7 @@ export interface OverrideResult {
 export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: WriteRequest): Promise<WriteOutcome<OverrideResult>> {
   if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
   const fingerprint = requestFingerprint("override", req, { keys: sortedKeys([key]) });
-  const check = { action: "override" as const, req, fingerprint };
+  const check: RequestCheck = { action: "override", req, fingerprint, keys: [keyString(key)] };
   const consequence = consequenceOf(req.deployment, [key.processor]);
   const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, consequence });
   return withFreshState(wh, req, async () => {
@@ -492,7 +508,7 @@ export async function resetBreaker(
 ): Promise<WriteOutcome<{ change: KeyChange; rowsRemoved: number }>> {
   if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
   const fingerprint = requestFingerprint("reset", req, { keys: sortedKeys([key]) });
-  const check = { action: "reset" as const, req, fingerprint };
+  const check: RequestCheck = { action: "reset", req, fingerprint, keys: [keyString(key)] };
   const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);

@@ -84,6 +84,20 @@ describe("a request id reused for something else", () => {
     expect(await overrideBreaker(wh, a, req({ reason: "Another reason entirely" }))).toMatchObject({ ok: false, error: "reused" });
   });
 
+  it("is refused for another key when the earlier record predates fingerprints (request_fingerprint NULL)", async () => {
+    const a = key("lebronjames");
+    const b = key("stephencurry");
+    await trip(a);
+    await trip(b);
+    expect(await overrideBreaker(wh, a, req())).toMatchObject({ ok: true, replay: false });
+    // As an audit record written before the fingerprint column existed.
+    await wh.execute("UPDATE nba_orchestration.breaker_audit_log SET request_fingerprint = NULL");
+    expect(await overrideBreaker(wh, b, req())).toMatchObject({ ok: false, error: "reused" });
+    expect(await active(b)).toBe(true);
+    // The same key, actor and action is still the same request.
+    expect(await overrideBreaker(wh, a, req())).toMatchObject({ ok: true, replay: true });
+  });
+
   it("is answered as the original when it is the same request", async () => {
     const a = key("lebronjames");
     await trip(a);
