@@ -14,6 +14,8 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { configEntry, generateToken, hashToken } from "@/lib/auth/token-format";
+import { MAX_BULK_DAYS } from "@/lib/breakers/schemas";
+import { addDays } from "@/lib/completeness/dates";
 import { type ProcessorName, PROCESSOR_NAMES, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import { DEMO_FORMAT, writeDemoMetadata } from "@/lib/demo/metadata";
 import { ORIGINAL_SCHEMA_DIR, type OriginalBuildSummary, buildOriginalDemoDatabase, recordGroundTruth } from "@/lib/demo/original";
@@ -230,6 +232,29 @@ describe("the console on an original-profile season", () => {
     );
     expect(gauge).toEqual(oracle.activeByProcessor);
   });
+
+  it("can override every breaker the active list shows: the bulk selection finds each of them active", async () => {
+    const dates = [...oracle.active].map((k) => k.split("|")[2]!).sort();
+    const last = dates.at(-1)!;
+    const selected = new Set<string>();
+    for (let from = dates[0]!; from <= last; ) {
+      const to = addDays(from, MAX_BULK_DAYS) < last ? addDays(from, MAX_BULK_DAYS) : last;
+      const res = await fetch(`${server.url}/api/v1/breakers/bulk-override/preview`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        body: JSON.stringify({ date_from: from, date_to: to }),
+      });
+      const body = (await res.json()) as { changes: { processor: string; entity_id: string; analysis_date: string; before: { status: string } }[]; skipped: unknown[] };
+      expect(res.status).toBe(200);
+      expect(body.skipped).toEqual([]);
+      for (const c of body.changes) {
+        expect(c.before.status).toBe("active");
+        selected.add(keyOf(c.processor, c.entity_id, c.analysis_date));
+      }
+      from = addDays(to, 1);
+    }
+    expect(selected).toEqual(oracle.active);
+  }, 120_000);
 
   it("runs every CLI command, and an override of an ML feature store breaker says it gives one retry", async () => {
     const status = await cli(["breakers", "status", "--json", "--active-only"]);
