@@ -18,6 +18,7 @@ export default defineConfig({
           include: ["{lib,app,components,cli,scripts,test}/**/*.test.{ts,tsx}"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          setupFiles: ["test/support/isolated-data.ts"],
         },
       },
       {
@@ -26,6 +27,7 @@ export default defineConfig({
           name: "integration",
           include: ["{lib,app,components,cli,scripts,test}/**/*.int.test.ts"],
           environment: "node",
+          setupFiles: ["test/support/isolated-data.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
