@@ -40,6 +40,8 @@ interface Oracle {
   /** Keys active at NOW by the Python processors' read: the key's latest row by attempt_number is tripped and its cooldown ends after NOW. */
   active: Set<string>;
   activeByProcessor: Record<ProcessorName, number>;
+  /** The same read at any instant (the console's wall clock moves on while the test runs: a cooldown may end meanwhile). */
+  activeAt(at: number): { keys: Set<string>; byProcessor: Record<ProcessorName, number>; untilOf: Map<string, number> };
   asOf: string;
   /** On asOf, per processor: entities the pipeline evaluated (output rows and skip attempts) and how many are production ready. */
   evaluated: Record<ProcessorName, { total: number; ready: number; belowThreshold: number }>;
@@ -56,14 +58,21 @@ async function computeOracle(wh: Warehouse): Promise<Oracle> {
            FROM nba_orchestration.reprocess_attempts)
      WHERE rn = 1`,
   );
-  const active = new Set<string>();
-  const activeByProcessor = Object.fromEntries(PROCESSOR_NAMES.map((p) => [p, 0])) as Record<ProcessorName, number>;
-  for (const r of latest) {
-    if (!r.tripped || !r.until || !(Date.parse(r.until) > Date.parse(NOW))) continue;
-    const processor = resolveProcessorName(r.processor_name)!;
-    active.add(keyOf(processor, r.entity_id, r.analysis_date));
-    activeByProcessor[processor]++;
-  }
+  const activeAt = (at: number) => {
+    const keys = new Set<string>();
+    const byProcessor = Object.fromEntries(PROCESSOR_NAMES.map((p) => [p, 0])) as Record<ProcessorName, number>;
+    const untilOf = new Map<string, number>();
+    for (const r of latest) {
+      if (!r.tripped || !r.until || !(Date.parse(r.until) > at)) continue;
+      const processor = resolveProcessorName(r.processor_name)!;
+      const key = keyOf(processor, r.entity_id, r.analysis_date);
+      keys.add(key);
+      untilOf.set(key, Date.parse(r.until));
+      byProcessor[processor]++;
+    }
+    return { keys, byProcessor, untilOf };
+  };
+  const { keys: active, byProcessor: activeByProcessor } = activeAt(Date.parse(NOW));
 
   const dateCol = (p: ProcessorName) => getProcessor(p).dateColumn;
   const dates = await Promise.all(
@@ -94,7 +103,7 @@ async function computeOracle(wh: Warehouse): Promise<Oracle> {
     const belowWritten = outputs.filter((o) => o.ready !== true && o.bootstrap !== true).length;
     evaluated[p] = { total: written.size + skippedOnly.length, ready, belowThreshold: belowWritten + skippedOnly.length };
   }
-  return { active, activeByProcessor, asOf, evaluated };
+  return { active, activeByProcessor, activeAt, asOf, evaluated };
 }
 
 beforeAll(async () => {
@@ -142,6 +151,15 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 const at = `now=${encodeURIComponent(NOW)}`;
+
+/** An ML feature store breaker that stays active for the whole test: its cooldown ends a day from now or later. */
+let chosen: [string, string, string] | undefined;
+function mlfsKey(): [string, string, string] {
+  const { keys, untilOf } = oracle.activeAt(Date.now());
+  chosen ??= [...keys].filter((k) => k.startsWith("ml_feature_store|") && untilOf.get(k)! > Date.now() + 86_400_000).sort().map((k) => k.split("|") as [string, string, string])[0];
+  expect(chosen, "an ML feature store breaker active for at least a day more").toBeDefined();
+  return chosen!;
+}
 
 describe("the console on an original-profile season", () => {
   it("has real work in it: active breakers under the pipeline's names, some recovered, some still missing data", () => {
@@ -226,15 +244,19 @@ describe("the console on an original-profile season", () => {
   });
 
   it("serves /metrics with the same active breakers", async () => {
+    const before = oracle.activeAt(Date.now()).byProcessor;
     const text = await (await fetch(`${server.url}/metrics`)).text();
+    const after = oracle.activeAt(Date.now()).byProcessor;
     const gauge = Object.fromEntries(
       [...text.matchAll(/^completeness_console_active_breakers\{processor="([a-z_]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]),
     );
-    expect(gauge).toEqual(oracle.activeByProcessor);
+    // Evaluated at the server's clock, between the two instants: equal to the read at one of them.
+    expect([before, after]).toContainEqual(gauge);
   });
 
   it("can override every breaker the active list shows: the bulk selection finds each of them active", async () => {
-    const dates = [...oracle.active].map((k) => k.split("|")[2]!).sort();
+    const started = oracle.activeAt(Date.now()).keys;
+    const dates = [...started].map((k) => k.split("|")[2]!).sort();
     const last = dates.at(-1)!;
     const selected = new Set<string>();
     for (let from = dates[0]!; from <= last; ) {
@@ -253,13 +275,18 @@ describe("the console on an original-profile season", () => {
       }
       from = addDays(to, 1);
     }
-    expect(selected).toEqual(oracle.active);
+    // Every key selected was active when the selection started, and every key still active
+    // after it was selected (a cooldown may end while the preview runs).
+    const ended = oracle.activeAt(Date.now()).keys;
+    for (const key of selected) expect(started.has(key), key).toBe(true);
+    for (const key of ended) expect(selected.has(key), key).toBe(true);
+    expect(selected.size).toBeGreaterThan(0);
   }, 120_000);
 
   it("runs every CLI command, and an override of an ML feature store breaker says it gives one retry", async () => {
     const status = await cli(["breakers", "status", "--json", "--active-only"]);
     expect(status.code, status.stderr).toBe(0);
-    const key = [...oracle.active].map((k) => k.split("|") as [string, string, string]).find(([p]) => p === "ml_feature_store")!;
+    const key = mlfsKey();
     const [, entity, date] = key;
     const check = await cli(["check", "--entity", entity, "--date", date, "--json"]);
     expect(check.code, check.stderr).toBe(0);
@@ -278,7 +305,7 @@ describe("the console on an original-profile season", () => {
 describe("after the console's override, as the Python processor reads the table", () => {
   it("the ML feature store key is no longer blocked, under ml_feature_store_v2, and its next failure trips again", async () => {
     await server.stop();
-    const key = [...oracle.active].map((k) => k.split("|") as [string, string, string]).find(([p]) => p === "ml_feature_store")!;
+    const key = mlfsKey();
     const [, entity, date] = key;
     await withDatabase(db.path, async (wh) => {
       // _check_circuit_breaker: the latest row by attempt_number for (table_name, entity, date).
