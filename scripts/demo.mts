@@ -34,6 +34,8 @@ import { applyEmbeddedSchema } from "../lib/warehouse/schema";
 
 
 nextEnv.loadEnvConfig(process.cwd());
+// The database, its WAL, metadata and copies are the console user's only (as the server keeps them).
+process.umask(0o077);
 const env = getEnv();
 if (env.WAREHOUSE !== "embedded") {
   console.log("[demo] WAREHOUSE is not embedded: no demo database to build.");
