@@ -20,7 +20,7 @@
  *
  * Rows are inserted with SQL literals through a generic writer that reads each table's columns
  * from DuckDB's information_schema: columns a shape lacks are dropped, NOT NULL payload columns
- * the facts do not mention are filled with a placeholder, timestamps keep their microseconds.
+ * the facts do not mention are filled with a stand-in value (the console never reads them), timestamps keep their microseconds.
  */
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR } from "@/lib/completeness/calendar";
 import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
@@ -368,9 +368,9 @@ function literal(value: unknown, type: string): string {
   return `CAST('${String(value).replaceAll("'", "''")}' AS ${type})`;
 }
 
-function placeholder(type: string, column: string): unknown {
+function payloadFiller(type: string, column: string): unknown {
   if (type.endsWith("[]")) return [];
-  if (type === "VARCHAR") return `${column}-placeholder`;
+  if (type === "VARCHAR") return `${column}-filler`;
   if (type === "BOOLEAN") return false;
   if (type === "DATE") return "2000-01-01";
   if (type.startsWith("TIMESTAMP")) return "2000-01-01T00:00:00Z";
@@ -379,7 +379,7 @@ function placeholder(type: string, column: string): unknown {
 
 /**
  * Insert rows into a table of either shape: keys the table lacks are dropped, NOT NULL columns
- * without a default that a row does not give get a placeholder (payload columns the reads never
+ * without a default that a row does not give get a stand-in value (payload columns the reads never
  * touch). Values go in as typed SQL literals, so timestamps keep their microseconds.
  */
 export async function insertRows(wh: Warehouse, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
@@ -388,7 +388,7 @@ export async function insertRows(wh: Warehouse, table: string, rows: readonly Re
   const names = new Set(rows.flatMap((r) => Object.keys(r)));
   const used = columns.filter((c) => names.has(c.name) || (c.notNull && !c.hasDefault));
   const values = rows.map(
-    (r) => `(${used.map((c) => literal(c.name in r ? r[c.name] : c.notNull ? placeholder(c.type, c.name) : null, c.type)).join(", ")})`,
+    (r) => `(${used.map((c) => literal(c.name in r ? r[c.name] : c.notNull ? payloadFiller(c.type, c.name) : null, c.type)).join(", ")})`,
   );
   for (let i = 0; i < values.length; i += 500) {
     await wh.execute(`INSERT INTO ${table} (${used.map((c) => c.name).join(", ")}) VALUES ${values.slice(i, i + 500).join(",\n")}`);
