@@ -321,12 +321,13 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
     .command("create")
     .description("create a token with a role through the console (needs an admin token); prints the token once")
     .requiredOption("--name <name>", "the name the audit will show (as token:<name>)")
-    .addOption(new Option("--role <role>", "what it may do").choices([...ROLES]).makeOptionMandatory())
-    .action(async (opts: { name: string; role: string }) => {
+    .addOption(new Option("--role <role>", "what it may do (pipeline: check and report for processor runs, nothing else)").choices([...ROLES]).makeOptionMandatory())
+    .option("--processor <name>", "pipeline tokens only: the one processor it may check for (default: any)")
+    .action(async (opts: { name: string; role: string; processor?: string }) => {
       const input = parseOrExit(tokenCreateInput, opts);
-      const body = await ctx.api().post<{ name: string; role: string; token: string; created_at: string }>("/api/v1/tokens", input);
+      const body = await ctx.api().post<{ name: string; role: string; processor: string | null; token: string; created_at: string }>("/api/v1/tokens", input);
       ctx.result(
-        `Created ${body.role} token "${body.name}". Store it now: it is not shown again.\n\n  ${body.token}\n\nUse it as COMPLETENESS_TOKEN (CLI) or "Authorization: Bearer <token>".`,
+        `Created ${body.role} token "${body.name}"${body.processor ? ` for ${body.processor}` : ""}. Store it now: it is not shown again.\n\n  ${body.token}\n\nUse it as COMPLETENESS_TOKEN (CLI) or "Authorization: Bearer <token>".`,
         body,
       );
     });
@@ -334,10 +335,10 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
     .command("list")
     .description("every token: name, role, where it is kept, created and revoked (never the secrets)")
     .action(async () => {
-      const body = await ctx.api().get<{ rows: { name: string; role: string; source: string; created_by: string | null; created_at: string | null; revoked_at: string | null }[] }>(
+      const body = await ctx.api().get<{ rows: { name: string; role: string; processor: string | null; source: string; created_by: string | null; created_at: string | null; revoked_at: string | null }[] }>(
         "/api/v1/tokens",
       );
-      const rows = body.rows.map((r) => [r.name, r.role, r.source, r.created_by ?? "", r.created_at ?? "", r.revoked_at ? `revoked ${r.revoked_at}` : "valid"]);
+      const rows = body.rows.map((r) => [r.name, r.processor ? `${r.role} (${r.processor})` : r.role, r.source, r.created_by ?? "", r.created_at ?? "", r.revoked_at ? `revoked ${r.revoked_at}` : "valid"]);
       ctx.result(rows.length ? table(["name", "role", "kept in", "created by", "created at", "state"], rows) : "No API tokens.", body);
     });
   tokens

@@ -18,7 +18,7 @@ import { WarehouseError } from "@/lib/warehouse/types";
  */
 export type ActionError = {
   ok: false;
-  code: "unauthorized" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "reused" | "failed";
+  code: "unauthorized" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "reused" | "failed" | "unavailable";
   error: string;
   fieldErrors?: Record<string, string[]>;
 };
@@ -34,6 +34,8 @@ export const HTTP_STATUS: Record<ActionError["code"], number> = {
   // The request id names another request: the client's mistake, and nothing was written.
   reused: 422,
   failed: 500,
+  // The warehouse did not answer: nothing was decided or written; retry later.
+  unavailable: 503,
 };
 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {

@@ -5,6 +5,8 @@ import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "@/lib/querie
 import { getWarehouse } from "@/lib/warehouse";
 import { GuardFailedError, type Warehouse } from "@/lib/warehouse/types";
 
+import type { ProcessorName } from "@/lib/completeness/processors";
+
 import type { Role } from "./roles";
 import type { Actor } from "./session";
 import {
@@ -52,25 +54,29 @@ export async function actorOfToken(token: string, wh: Warehouse = getWarehouse()
   if (!looksLikeToken(token)) return null;
   const hash = hashToken(token);
   const fromConfig = configured().find((t) => sameHash(t.sha256, hash));
-  let identity: TokenIdentity | null = fromConfig ? { name: fromConfig.name, role: fromConfig.role } : null;
+  let identity: TokenIdentity | null = fromConfig ? { name: fromConfig.name, role: fromConfig.role, processor: null } : null;
   if (!identity) {
     const hit = cache.get(hash);
     if (hit && now - hit.at < LOOKUP_TTL_MS) {
       identity = hit.identity;
     } else {
       const [row] = await tokenLookup.run(wh, { token_sha256: hash });
-      identity = row ? { name: row.token_name, role: row.role } : null;
+      identity = row ? { name: row.token_name, role: row.role, processor: row.processor } : null;
       cache.delete(hash);
       if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
       cache.set(hash, { identity, at: now });
     }
   }
-  return identity ? { name: tokenActorName(identity.name), role: identity.role, via: "token" } : null;
+  if (!identity) return null;
+  const actor: Actor = { name: tokenActorName(identity.name), role: identity.role, via: "token" };
+  return identity.processor ? { ...actor, processor: identity.processor } : actor;
 }
 
 export interface TokenInfo {
   name: string;
   role: Role;
+  /** A pipeline token's processor, when it is bound to one. */
+  processor: ProcessorName | null;
   /** `config`: in API_TOKENS (revoked by removing it there); `table`: created by an admin. */
   source: "config" | "table";
   created_by: string | null;
@@ -82,8 +88,8 @@ export interface TokenInfo {
 export async function listTokens(wh: Warehouse = getWarehouse()): Promise<TokenInfo[]> {
   const rows = await tokenList.run(wh, {});
   return [
-    ...configured().map((t): TokenInfo => ({ name: t.name, role: t.role, source: "config", created_by: null, created_at: null, revoked_by: null, revoked_at: null })),
-    ...rows.map((r): TokenInfo => ({ name: r.token_name, role: r.role, source: "table", created_by: r.created_by, created_at: r.created_at, revoked_by: r.revoked_by, revoked_at: r.revoked_at })),
+    ...configured().map((t): TokenInfo => ({ name: t.name, role: t.role, processor: null, source: "config", created_by: null, created_at: null, revoked_by: null, revoked_at: null })),
+    ...rows.map((r): TokenInfo => ({ name: r.token_name, role: r.role, processor: r.processor, source: "table", created_by: r.created_by, created_at: r.created_at, revoked_by: r.revoked_by, revoked_at: r.revoked_at })),
   ];
 }
 
@@ -92,6 +98,7 @@ export type TokenWrite<T> = { ok: true; replay: boolean; data: T } | { ok: false
 export interface CreatedToken {
   name: string;
   role: Role;
+  processor: ProcessorName | null;
   created_at: string;
   /** The secret: returned once, here, and stored nowhere. */
   token: string;
@@ -99,7 +106,7 @@ export interface CreatedToken {
 
 /** Create a token; its name must never have been used (config or table, valid or revoked). */
 export async function createToken(
-  input: { name: string; role: Role },
+  input: { name: string; role: Role; processor?: ProcessorName },
   createdBy: string,
   wh: Warehouse = getWarehouse(),
   now = new Date().toISOString(),
@@ -112,8 +119,8 @@ export async function createToken(
       [
         {
           insert: "nba_orchestration.api_tokens",
-          columns: { token_name: "STRING", role: "STRING", token_sha256: "STRING", created_by: "STRING", created_at: "TIMESTAMP" },
-          rows: [{ token_name: input.name, role: input.role, token_sha256: hashToken(token), created_by: createdBy, created_at: now }],
+          columns: { token_name: "STRING", role: "STRING", processor: "STRING", token_sha256: "STRING", created_by: "STRING", created_at: "TIMESTAMP" },
+          rows: [{ token_name: input.name, role: input.role, processor: input.processor ?? null, token_sha256: hashToken(token), created_by: createdBy, created_at: now }],
         },
       ],
       {
@@ -125,7 +132,7 @@ export async function createToken(
     if (error instanceof GuardFailedError) return taken;
     throw error;
   }
-  return { ok: true, replay: false, data: { name: input.name, role: input.role, created_at: now, token } };
+  return { ok: true, replay: false, data: { name: input.name, role: input.role, processor: input.processor ?? null, created_at: now, token } };
 }
 
 /** Revoke a table token. Revoking a revoked one is a replay (same answer, nothing written). */

@@ -1,6 +1,6 @@
 import { type AppEnv, DEFAULT_DEMO_PASSWORDS, demoAccountsEnabled } from "@/lib/env";
 
-import type { Role } from "./roles";
+import type { SessionRole as Role } from "./roles";
 
 /** The demo accounts' passwords as configured (the defaults unless DEMO_PASSWORD_* are set). */
 export function demoPasswords(env: AppEnv): Record<Role, string> {

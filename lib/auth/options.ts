@@ -16,7 +16,7 @@ import { signOutSession } from "./revoked-sessions";
 
 import { SignInLimiter } from "./rate-limit";
 import { parseDomains, parseRoleMap, roleForEmail } from "./role-map";
-import { isRole, type Role } from "./roles";
+import { isSessionRole, type SessionRole as Role } from "./roles";
 import { authSecret } from "./secret";
 import { SESSION_MAX_MS, type SessionClock, sessionExpired } from "./session-policy";
 
@@ -78,7 +78,7 @@ export function buildAuthOptions(): NextAuthOptions {
             logSignIn("sign_in_locked", username, client);
             throw new Error("TooManyAttempts");
           }
-          const expected = isRole(username) ? demoPasswords(env)[username] : undefined;
+          const expected = isSessionRole(username) ? demoPasswords(env)[username] : undefined;
           if (!expected || !sameSecret(String(credentials?.password ?? ""), expected)) {
             limiter.recordFailure(key);
             logSignIn("sign_in_failed", username, client);
@@ -129,7 +129,7 @@ export function buildAuthOptions(): NextAuthOptions {
         return token;
       },
       async session({ session, token }) {
-        if (sessionExpired(token as SessionClock, Date.now()) || !isRole(token.role)) return { ...session, user: undefined, expires: new Date(0).toISOString() };
+        if (sessionExpired(token as SessionClock, Date.now()) || !isSessionRole(token.role)) return { ...session, user: undefined, expires: new Date(0).toISOString() };
         return { ...session, user: { name: String(token.name ?? ""), email: (token.email as string | null) ?? null, role: token.role } };
       },
     },

@@ -1,5 +1,5 @@
 import type { Role } from "./roles";
-import { isRole } from "./roles";
+import { isSessionRole } from "./roles";
 
 /**
  * `AUTH_ROLES`: `lead@x.example=admin,oncall@x.example=operator,x.example=viewer`. An exact
@@ -15,7 +15,7 @@ export function parseRoleMap(text: string): RoleMap {
   const domains = new Map<string, Role>();
   for (const entry of text.split(",").map((e) => e.trim()).filter(Boolean)) {
     const [who, role] = entry.split("=").map((p) => p.trim().toLowerCase());
-    if (!who || !isRole(role)) throw new RangeError(`AUTH_ROLES entry "${entry}" must look like name@domain=role or domain=role (roles: viewer, operator, admin)`);
+    if (!who || !isSessionRole(role)) throw new RangeError(`AUTH_ROLES entry "${entry}" must look like name@domain=role or domain=role (roles: viewer, operator, admin)`);
     (who.includes("@") ? emails : domains).set(who, role);
   }
   return { emails, domains };

@@ -3,9 +3,11 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 
+import type { ProcessorName } from "@/lib/completeness/processors";
+
 import { sessionRevocations } from "./revoked-sessions";
 import { authSecret } from "./secret";
-import { hasRole, isRole, type Role } from "./roles";
+import { hasRole, isSessionRole, type Role } from "./roles";
 import { type SessionClock, sessionExpired } from "./session-policy";
 
 /**
@@ -19,6 +21,8 @@ export interface Actor {
   role: Role;
   /** How the request was authenticated: a browser session or an API token. */
   via: "session" | "token";
+  /** A pipeline token bound to one processor: it may check and report for that processor only. */
+  processor?: ProcessorName;
 }
 
 export class AuthError extends Error {
@@ -51,7 +55,7 @@ export async function actorFromCookies(get: (name: string) => string | undefined
     const raw = readCookie(get, name);
     if (!raw) continue;
     const token = await decode({ token: raw, secret: authSecret() }).catch(() => null);
-    if (!token || sessionExpired(token as SessionClock, now) || !isRole(token.role) || !token.name) return null;
+    if (!token || sessionExpired(token as SessionClock, now) || !isSessionRole(token.role) || !token.name) return null;
     // Signed out on any replica (or issued without a session id, so it could never be revoked).
     // A failed read of the sign-outs throws: never an unchecked session (lib/auth/revocation.ts).
     if (await sessionRevocations().isRevoked(token.sid, now)) return null;

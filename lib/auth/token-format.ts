@@ -2,6 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 import { z } from "zod";
 
+import { processorField } from "@/lib/breakers/schemas";
+import type { ProcessorName } from "@/lib/completeness/processors";
+
 import { isRole, type Role, ROLES } from "./roles";
 
 /**
@@ -21,9 +24,11 @@ const HASH_PATTERN = /^[0-9a-f]{64}$/;
 export interface TokenIdentity {
   name: string;
   role: Role;
+  /** A pipeline token bound to one processor (it may check and report for that one only); null: any. */
+  processor: ProcessorName | null;
 }
 
-export interface ConfiguredToken extends TokenIdentity {
+export interface ConfiguredToken extends Omit<TokenIdentity, "processor"> {
   sha256: string;
 }
 
@@ -65,7 +70,7 @@ export function parseConfiguredTokens(value: string): ConfiguredToken[] {
   for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
     const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
     if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !HASH_PATTERN.test(sha256)) {
-      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role viewer|operator|admin, 64 hex digits)`);
+      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
     }
     if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
     out.push({ name, role, sha256 });
@@ -77,5 +82,13 @@ export function parseConfiguredTokens(value: string): ConfiguredToken[] {
 export const tokenNameField = z
   .string()
   .regex(TOKEN_NAME_PATTERN, "must be 2–63 characters: lower-case letters, digits, . _ or -, starting with a letter or digit");
-export const tokenCreateInput = z.object({ name: tokenNameField, role: z.enum(ROLES) }).strict();
+export const tokenCreateInput = z
+  .object({
+    name: tokenNameField,
+    role: z.enum(ROLES),
+    /** Only for a pipeline token: the one processor it may check for (by console or pipeline name). */
+    processor: processorField.optional(),
+  })
+  .strict()
+  .refine((t) => t.processor === undefined || t.role === "pipeline", { message: "only a pipeline token is bound to a processor", path: ["processor"] });
 export const tokenRevokeInput = z.object({ name: tokenNameField }).strict();

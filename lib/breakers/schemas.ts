@@ -30,7 +30,7 @@ export const REASON_CODE_LABELS: Record<ReasonCode, string> = {
  * A day that exists (`isIsoDate` round-trips it): `Date.parse` alone rolls 2026-02-30 over into
  * March, and the warehouse then failed to cast the parameter — a 500 for a client's mistake.
  */
-const isoDate = z
+export const isoDateField = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
   .refine((d) => isIsoDate(d) && d >= "2000-01-01" && d <= "2100-12-31", "is not a valid date");
@@ -97,7 +97,7 @@ export const requestIdField = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be
 export const breakerKeyFields = {
   processor: processorField,
   entity_id: entityField,
-  analysis_date: isoDate,
+  analysis_date: isoDateField,
 };
 
 export const overrideInput = z
@@ -114,8 +114,8 @@ export const MAX_BULK_DAYS = 62;
 
 export const bulkFilter = z
   .object({
-    date_from: isoDate,
-    date_to: isoDate,
+    date_from: isoDateField,
+    date_to: isoDateField,
     processors: z.array(processorField).max(PROCESSOR_NAMES.length * 4).optional(),
     skip_reasons: z.array(z.string().min(1).max(100)).max(20).optional(),
     entities: z.array(entityField).max(5000).optional(),
@@ -156,8 +156,8 @@ export const auditFilter = z
     actor: z.string().max(200).optional(),
     action: z.enum(["override", "bulk_override", "reset"]).optional(),
     processor: processorField.optional(),
-    date_from: isoDate.optional(),
-    date_to: isoDate.optional(),
+    date_from: isoDateField.optional(),
+    date_to: isoDateField.optional(),
   })
   .strict();
 export type AuditFilter = z.output<typeof auditFilter>;

@@ -35,6 +35,8 @@
  *       documented meaning; the original never wrote such rows)
  *   anything else                                                     → failure
  */
+import type { Role } from "@/lib/auth/roles";
+
 import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
 
 export const BREAKER_COOLDOWN_DAYS = 7;
@@ -52,7 +54,8 @@ export const RESET_SKIP_REASON = "RESET";
 /** skip_reason marker of an override row, so pre-console readers do not take it for a success. */
 export const OVERRIDE_SKIP_REASON = "MANUAL_OVERRIDE";
 
-export type BreakerRole = "viewer" | "operator" | "admin";
+/** Who asks for an operator write (only operator and admin may; anyone else is refused). */
+export type BreakerRole = Role;
 
 export interface BreakerKey {
   processor_name: string;

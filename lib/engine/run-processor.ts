@@ -9,7 +9,7 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, isBootstrap, isSeasonBoundary, seasonStartFor } from "@/lib/completeness/calendar";
-import { type IsoDate, addDays } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, instantMicros } from "@/lib/completeness/dates";
 import type { Deployment } from "@/lib/completeness/deployment";
 import {
   type ProcessorDef,
@@ -92,8 +92,12 @@ export interface EntityOutcome {
   /** Breaker state before this run. */
   breaker: BreakerState;
   decision: Decision;
+  /** The completeness an attempt of this key records (whether or not this run appends one). */
+  attemptPct: number | null;
   /** The row appended to reprocess_attempts, if any. */
   attempt: AttemptRow | null;
+  /** Breaker state with that row appended. */
+  after: BreakerState;
   /** The output-table row (processed and skipped entities alike: the reason says which). */
   output: Record<string, unknown>;
 }
@@ -104,6 +108,12 @@ export interface ProcessorRun {
   outcomes: EntityOutcome[];
   /** Warehouse reads this evaluation made. */
   reads: number;
+  /**
+   * What the breaker read returned for the run's keys (every row, all kinds): how many, and the
+   * latest attempted_at exactly as stored (null: none). A write that appends attempts later
+   * guards on these, so it is never numbered from a stale read.
+   */
+  breakerRead: { rowCount: number; lastAttemptAt: string | null };
 }
 
 /** The entity's team for the window query: the tricode, or the team of a team-game key. */
@@ -220,7 +230,7 @@ async function opponentsOn(wh: Warehouse, date: IsoDate): Promise<Map<string, st
 export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Promise<ProcessorRun> {
   const def = getProcessor(opts.processor);
   const calendar = opts.calendar ?? DEFAULT_SEASON_CALENDAR;
-  if (opts.entities.length === 0) return { processor: def.name, date: opts.date, outcomes: [], reads: 0 };
+  if (opts.entities.length === 0) return { processor: def.name, date: opts.date, outcomes: [], reads: 0, breakerRead: { rowCount: 0, lastAttemptAt: null } };
   const seasonStart = seasonStartFor(opts.date, calendar);
   const threshold = thresholdFor(def, { [def.name]: opts.deployment[def.name].threshold, ...opts.thresholds });
   const bootstrap = isBootstrap(opts.date, { calendar, backfill: opts.backfill });
@@ -277,9 +287,22 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
       bootstrap,
       after,
     });
-    return { entity, team, windows, primary, own, cascade, bootstrap, breaker, decision, attempt, output };
+    return { entity, team, windows, primary, own, cascade, bootstrap, breaker, decision, attemptPct, attempt, after, output };
   });
-  return { processor: def.name, date: opts.date, outcomes, reads: 2 + cascadeData.reads + (opponents ? 1 : 0) };
+  return {
+    processor: def.name,
+    date: opts.date,
+    outcomes,
+    reads: 2 + cascadeData.reads + (opponents ? 1 : 0),
+    breakerRead: latestOf([...breakerRows.values()].flat()),
+  };
+}
+
+/** How many breaker rows were read, and the latest attempted_at among them as stored. */
+export function latestOf(rows: readonly Pick<BreakerRowInput, "attempted_at">[]): ProcessorRun["breakerRead"] {
+  let last: string | null = null;
+  for (const r of rows) if (last === null || instantMicros(r.attempted_at) > instantMicros(last)) last = r.attempted_at;
+  return { rowCount: rows.length, lastAttemptAt: last };
 }
 
 function outputRow(

@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 
 import { ROLES } from "@/lib/auth/roles";
+import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 
 import { defineQuery } from "./define-query";
 
@@ -13,7 +14,7 @@ export const tokenLookup = defineQuery({
   file: "tokens/token_lookup.sql",
   params: z.object({ token_sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   types: { token_sha256: "STRING" },
-  row: z.object({ token_name: z.string(), role: z.enum(ROLES) }),
+  row: z.object({ token_name: z.string(), role: z.enum(ROLES), processor: z.enum(PROCESSOR_NAMES).nullable() }),
 });
 
 export const tokenList = defineQuery({
@@ -24,6 +25,7 @@ export const tokenList = defineQuery({
   row: z.object({
     token_name: z.string(),
     role: z.enum(ROLES),
+    processor: z.enum(PROCESSOR_NAMES).nullable(),
     created_by: z.string(),
     created_at: z.string(),
     revoked_by: z.string().nullable(),

@@ -396,7 +396,14 @@ export interface BigQuerySchemaStep {
 }
 
 /** The console's own tables: `schema:apply` creates them and sets their options, every run. */
-const CONSOLE_TABLES = new Set(["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.console_write_lock", "nba_orchestration.revoked_sessions"]);
+const CONSOLE_TABLES = new Set([
+  "nba_orchestration.api_tokens",
+  "nba_orchestration.breaker_audit_log",
+  "nba_orchestration.check_outcomes",
+  "nba_orchestration.completeness_checks",
+  "nba_orchestration.console_write_lock",
+  "nba_orchestration.revoked_sessions",
+]);
 
 /**
  * Who owns a table: the console; the pipeline and the console together (the other

@@ -1,0 +1,93 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { defineQuery } from "./define-query";
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
+const ts = z.string();
+const runKey = { run_id: z.string().min(1), processor: z.string().min(1), analysis_date: isoDate };
+const runKeyTypes = { run_id: "STRING", processor: "STRING", analysis_date: "DATE" } as const;
+
+/** The check service's stored answer for a run and date. */
+export const checkedEntities = defineQuery({
+  name: "checked_entities",
+  file: "checks/checked_entities.sql",
+  params: z.object({ ...runKey, checked_since: ts }),
+  types: { ...runKeyTypes, checked_since: "TIMESTAMP" },
+  row: z.object({
+    entity_id: z.string(),
+    checked_at: ts,
+    actor: z.string(),
+    request_fingerprint: z.string(),
+    action: z.string(),
+    skip_reason: z.string().nullable(),
+    completeness_pct: z.number().nullable(),
+    counts_as_failure: z.boolean(),
+    result_json: z.string(),
+  }),
+});
+export type CheckedEntityRow = z.infer<typeof checkedEntities.row>;
+
+/** The outcomes a run already reported for a date. */
+export const reportedOutcomes = defineQuery({
+  name: "reported_outcomes",
+  file: "checks/reported_outcomes.sql",
+  params: z.object({ ...runKey, reported_since: ts }),
+  types: { ...runKeyTypes, reported_since: "TIMESTAMP" },
+  row: z.object({
+    entity_id: z.string(),
+    outcome: z.string(),
+    reason: z.string().nullable(),
+    event_type: z.string().nullable(),
+    attempt_number: z.number().int().nullable(),
+    circuit_breaker_until: ts.nullable(),
+  }),
+});
+
+/** The guard of the check service's writes; used through its SQL text as a transaction guard. */
+export const checkGuard = defineQuery({
+  name: "check_guard",
+  file: "checks/check_guard.sql",
+  params: z.object({
+    ...runKey,
+    since: ts,
+    expected_checks: z.number().int().min(0),
+    entity_ids: z.array(z.string()).min(1),
+    processor_names: z.array(z.string()).min(1),
+    check_keys: z.boolean(),
+    expected_rows: z.number().int().min(0),
+    expected_last: ts,
+    epoch: ts,
+  }),
+  types: {
+    ...runKeyTypes,
+    since: "TIMESTAMP",
+    expected_checks: "INT64",
+    entity_ids: ["STRING"],
+    processor_names: ["STRING"],
+    check_keys: "BOOL",
+    expected_rows: "INT64",
+    expected_last: "TIMESTAMP",
+    epoch: "TIMESTAMP",
+  },
+  row: z.object({ ok: z.boolean() }),
+});
+
+/** Every team on the season's schedule, and whether it plays on the date. */
+export const runTeams = defineQuery({
+  name: "run_teams",
+  file: "checks/run_teams.sql",
+  params: z.object({ season_start: isoDate, season_end: isoDate, analysis_date: isoDate }),
+  types: { season_start: "DATE", season_end: "DATE", analysis_date: "DATE" },
+  row: z.object({ team: z.string(), plays: z.boolean() }),
+});
+
+/** Every player who played this season before the date, his latest team, and whether it plays. */
+export const runPlayers = defineQuery({
+  name: "run_players",
+  file: "checks/run_players.sql",
+  params: z.object({ season_start: isoDate, analysis_date: isoDate }),
+  types: { season_start: "DATE", analysis_date: "DATE" },
+  row: z.object({ player_lookup: z.string(), team_abbr: z.string(), plays: z.boolean() }),
+});

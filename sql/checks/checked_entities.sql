@@ -1,0 +1,22 @@
+-- Purpose: what the check service answered a processor run for one date: the stored decision
+--   per entity, to answer a retried check the same way and to record the run's outcomes
+--   against the decision it acted on.
+-- Grain: one row per checked entity of (@run_id, @processor, @analysis_date).
+-- Parameters: @run_id STRING, @processor STRING (canonical name), @analysis_date DATE,
+--   @checked_since TIMESTAMP (the partitions read: checks are kept 30 days)
+SELECT
+  entity_id,
+  checked_at,
+  actor,
+  request_fingerprint,
+  action,
+  skip_reason,
+  completeness_pct,
+  counts_as_failure,
+  result_json
+FROM nba_orchestration.completeness_checks
+WHERE checked_at >= @checked_since
+  AND run_id = @run_id
+  AND processor = @processor
+  AND analysis_date = @analysis_date
+ORDER BY entity_id
