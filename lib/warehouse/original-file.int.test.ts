@@ -56,7 +56,14 @@ describe("an original-shaped embedded file", () => {
     await bare.close();
     // The pipeline's tables hold every column the console reads; what is missing is the
     // console's own: its tables and its columns on reprocess_attempts.
-    expect(before.tables.sort()).toEqual(["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.console_write_lock", "nba_orchestration.revoked_sessions"]);
+    expect(before.tables.sort()).toEqual([
+      "nba_orchestration.api_tokens",
+      "nba_orchestration.breaker_audit_log",
+      "nba_orchestration.check_outcomes",
+      "nba_orchestration.completeness_checks",
+      "nba_orchestration.console_write_lock",
+      "nba_orchestration.revoked_sessions",
+    ]);
     expect(before.columns.every((c) => c.startsWith("nba_orchestration.reprocess_attempts."))).toBe(true);
     expect(before.columns).toContain("nba_orchestration.reprocess_attempts.event_type");
 

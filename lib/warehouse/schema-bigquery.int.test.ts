@@ -25,9 +25,25 @@ const fake = new BigQueryFake();
 const DATASETS = { nba_orchestration: "ops_orch", nba_raw: "raw_prod" };
 
 /** What a project running the original has: every upstream and output table, and reprocess_attempts. */
+/** The console's own tables: created and given their options by every schema:apply. */
+const CONSOLE_TABLES = [
+  "nba_orchestration.api_tokens",
+  "nba_orchestration.breaker_audit_log",
+  "nba_orchestration.check_outcomes",
+  "nba_orchestration.completeness_checks",
+  "nba_orchestration.console_write_lock",
+  "nba_orchestration.revoked_sessions",
+];
+/**
+ * What a run against the original's project sends: per console table its CREATE IF NOT EXISTS,
+ * option and added-column statements (api_tokens 3, audit log 3, check_outcomes 2,
+ * completeness_checks 3, the lock 3 with its row, revoked_sessions 3), and the 8 columns the
+ * console adds to reprocess_attempts.
+ */
+const STATEMENTS_RUN = 25;
 const ORIGINAL_TABLES = loadSchemaFiles()
   .map((f) => f.file.slice(0, -".sql".length))
-  .filter((t) => !["nba_orchestration.api_tokens", "nba_orchestration.breaker_audit_log", "nba_orchestration.console_write_lock", "nba_orchestration.revoked_sessions"].includes(t));
+  .filter((t) => !CONSOLE_TABLES.includes(t));
 
 function physical(table: string): string {
   const [dataset, name] = table.split(".") as [string, string];
@@ -60,30 +76,33 @@ afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
 
 /** The statements that only ever create or add what is missing, or set the console's own options. */
-const IDEMPOTENT = /CREATE TABLE IF NOT EXISTS|ADD COLUMN IF NOT EXISTS|WHERE NOT EXISTS|ALTER TABLE ops_orch\.(api_tokens|breaker_audit_log|console_write_lock|revoked_sessions) SET OPTIONS/;
+const IDEMPOTENT = /CREATE TABLE IF NOT EXISTS|ADD COLUMN IF NOT EXISTS|WHERE NOT EXISTS|ALTER TABLE ops_orch\.(api_tokens|breaker_audit_log|check_outcomes|completeness_checks|console_write_lock|revoked_sessions) SET OPTIONS/;
 const codeOf = (q: string) => q.replace(/--.*$/gm, "").trim(); // comments keep the logical names
 
 describe("applying the schema to a project that runs the original", () => {
-  it("creates the console's four tables and the lock's row, adds the console's columns to its audit log and reprocess_attempts, and changes nothing else", async () => {
+  it("creates the console's six tables and the lock's row, adds the console's columns to its tables and reprocess_attempts, and changes nothing else", async () => {
     answerTables(ORIGINAL_TABLES);
     const steps = await applyBigQuerySchema(warehouse());
 
     const sent = applied().map(codeOf);
     const creates = sent.filter((q) => /CREATE TABLE/.test(q)).map((q) => /CREATE TABLE IF NOT EXISTS (\S+)/.exec(q)![1]);
-    expect(creates).toEqual(["ops_orch.api_tokens", "ops_orch.breaker_audit_log", "ops_orch.console_write_lock", "ops_orch.revoked_sessions"]);
+    expect(creates).toEqual(CONSOLE_TABLES.map((t) => t.replace("nba_orchestration.", "ops_orch.")));
     expect(sent.filter((q) => q.startsWith("INSERT INTO ops_orch.console_write_lock"))).toHaveLength(1);
     const added = sent.filter((q) => /ADD COLUMN/.test(q)).map((q) => /ALTER TABLE (\S+) ADD COLUMN IF NOT EXISTS (\w+)/.exec(q)!.slice(1).join(" "));
     expect(added).toEqual([
+      "ops_orch.api_tokens processor",
       "ops_orch.breaker_audit_log request_fingerprint",
       ...["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
     ]);
     // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
-    // Only the console's sign-outs expire (2 days: a row is moot once its session has ended).
-    expect(sent.filter((q) => !q.includes("ops_orch.revoked_sessions")).join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
+    // Only the console's sign-outs (2 days: a row is moot once its session has ended) and the
+    // check service's answers (30 days: outcomes are reported minutes later) expire.
+    expect(sent.filter((q) => !/ops_orch\.(revoked_sessions|completeness_checks)/.test(q)).join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
     expect(sent.filter((q) => /^ALTER TABLE ops_orch.revoked_sessions SET OPTIONS \(partition_expiration_days = 2\)/.test(q))).toHaveLength(1);
-    expect(sent.filter((q) => /SET OPTIONS \(description/.test(q))).toHaveLength(4); // the console tables' descriptions
+    expect(sent.filter((q) => /^ALTER TABLE ops_orch.completeness_checks SET OPTIONS \(partition_expiration_days = 30\)/.test(q))).toHaveLength(1);
+    expect(sent.filter((q) => /SET OPTIONS \(description/.test(q))).toHaveLength(CONSOLE_TABLES.length); // the console tables' descriptions
     expect(sent.length).toBe(steps.filter((s) => s.run).length);
-    expect(sent).toHaveLength(19);
+    expect(sent).toHaveLength(STATEMENTS_RUN);
     expect(steps.filter((s) => !s.run).map((s) => s.why)).toContain("exists: its options are left as they are");
     expect(steps.some((s) => s.missing)).toBe(false);
     // Logical dataset names become the configured ones, including in the existence checks.
@@ -95,7 +114,7 @@ describe("applying the schema to a project that runs the original", () => {
     answerTables(loadSchemaFiles().map((f) => f.file.slice(0, -".sql".length)));
     await applyBigQuerySchema(warehouse());
     const sent = applied().map(codeOf);
-    expect(sent).toHaveLength(19);
+    expect(sent).toHaveLength(STATEMENTS_RUN);
     for (const q of sent) expect(q).toMatch(IDEMPOTENT);
   });
 
@@ -115,7 +134,7 @@ describe("applying the schema to a project that runs the original", () => {
     const steps = await applyBigQuerySchema(warehouse(), { dryRun: true });
     expect(applied()).toEqual([]);
     expect(fake.queryCalls()).toHaveLength(5); // one INFORMATION_SCHEMA read per dataset
-    expect(steps.filter((s) => s.run)).toHaveLength(19);
+    expect(steps.filter((s) => s.run)).toHaveLength(STATEMENTS_RUN);
   });
 
   it("stops at the first failing statement, naming its file, and runs nothing after it", async () => {
@@ -130,7 +149,7 @@ describe("applying the schema to a project that runs the original", () => {
 
   it("after creating reprocess_attempts, a failure lists that table's remaining statements to run by hand", async () => {
     answerTables(ORIGINAL_TABLES.filter((t) => t !== "nba_orchestration.reprocess_attempts"), [], (query) =>
-      /partition_expiration_days/.test(query) ? errorResponse(403, "accessDenied", "Access Denied: Table fault-project:ops_orch.reprocess_attempts") : undefined,
+      /reprocess_attempts SET OPTIONS \(partition_expiration_days/.test(query) ? errorResponse(403, "accessDenied", "Access Denied: Table fault-project:ops_orch.reprocess_attempts") : undefined,
     );
     const error = String(await applyBigQuerySchema(warehouse()).catch((e: unknown) => e));
     expect(error).toContain("nba_orchestration.reprocess_attempts was created by this run");
@@ -167,7 +186,7 @@ describe("npm run schema:apply", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("would run nba_orchestration.console_write_lock.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.console_write_lock (");
     expect(stdout).toMatch(/skipped\s+nba_orchestration\.reprocess_attempts\.sql: ALTER TABLE nba_orchestration\.reprocess_attempts SET OPTIONS \(partition_expiration_days = 365\);?\s+\(exists: its options are left as they are\)/);
-    expect(stdout).toMatch(/dry run: would run 19 statement\(s\) in project fault-project; \d+ skipped/);
+    expect(stdout).toMatch(/dry run: would run 25 statement\(s\) in project fault-project; \d+ skipped/);
     expect(stdout).not.toContain("warning");
     expect(applied()).toEqual([]);
   }, 60_000);

@@ -83,6 +83,36 @@ const API_TOKENS: Col[] = [
   ["created_at", "TIMESTAMP"],
   ["revoked_by", "STRING"],
   ["revoked_at", "TIMESTAMP"],
+  ["processor", "STRING"],
+];
+
+const COMPLETENESS_CHECKS: Col[] = [
+  ["run_id", "STRING"],
+  ["processor", "STRING"],
+  ["analysis_date", "DATE"],
+  ["entity_id", "STRING"],
+  ["checked_at", "TIMESTAMP"],
+  ["actor", "STRING"],
+  ["request_fingerprint", "STRING"],
+  ["action", "STRING"],
+  ["skip_reason", "STRING"],
+  ["completeness_pct", "FLOAT64"],
+  ["counts_as_failure", "BOOL"],
+  ["result_json", "STRING"],
+];
+
+const CHECK_OUTCOMES: Col[] = [
+  ["run_id", "STRING"],
+  ["processor", "STRING"],
+  ["analysis_date", "DATE"],
+  ["entity_id", "STRING"],
+  ["outcome", "STRING"],
+  ["reason", "STRING"],
+  ["reported_at", "TIMESTAMP"],
+  ["actor", "STRING"],
+  ["event_type", "STRING"],
+  ["attempt_number", "INT64"],
+  ["circuit_breaker_until", "TIMESTAMP"],
 ];
 
 const REVOKED_SESSIONS: Col[] = [
@@ -218,6 +248,8 @@ const EXPECTED: Record<string, Col[]> = {
   ],
   "nba_orchestration.reprocess_attempts": REPROCESS_ATTEMPTS,
   "nba_orchestration.api_tokens": API_TOKENS,
+  "nba_orchestration.completeness_checks": COMPLETENESS_CHECKS,
+  "nba_orchestration.check_outcomes": CHECK_OUTCOMES,
   "nba_orchestration.console_write_lock": CONSOLE_WRITE_LOCK,
   "nba_orchestration.revoked_sessions": REVOKED_SESSIONS,
   "nba_orchestration.breaker_audit_log": AUDIT_LOG,
