@@ -140,7 +140,7 @@ describe("outcomes", () => {
   }
 
   it("append exactly the attempt rows the in-process engine writes, once", async () => {
-    const processor = "player_composite_factors";
+    const processor = "player_composite_factors" as const;
     const checked = await checkRun(wh, input({ processor }), ctx());
     if (!checked.ok) throw new Error(checked.message);
     const expected = await inProcessRows(processor, checked.data.entities.map((e) => e.entity_id));
@@ -197,7 +197,7 @@ describe("outcomes", () => {
   });
 
   it("with record: true the check appends the skips' failed attempts itself, and their report is a replay", async () => {
-    const processor = "player_daily_cache";
+    const processor = "player_daily_cache" as const;
     const checked = await checkRun(wh, input({ processor, record: true }), ctx());
     if (!checked.ok) throw new Error(checked.message);
     const recorded = checked.data.entities.filter((e) => e.recorded);

@@ -1,6 +1,7 @@
 /**
  * Hostile input (issue 7 part 5): property-based tests (fast-check) send at least 1,000 generated
- * payloads to EACH write endpoint (the four breaker writes and the two token writes) — wrong types, huge strings, unicode, SQL, HTML, missing and
+ * payloads to EACH write endpoint (the four breaker writes, the two token writes and the check
+ * service's two, with a pipeline token) — wrong types, huge strings, unicode, SQL, HTML, missing and
  * extra fields (including `__proto__`), dates out of range and impossible dates, unknown
  * processors, arrays/null/numbers at the top level, bodies that are not JSON, bodies over the
  * 1 MB limit — through the route handlers with real Requests, a valid operator (admin for
@@ -29,9 +30,12 @@ import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { POST as override } from "@/app/api/v1/breakers/override/route";
 import { POST as reset } from "@/app/api/v1/breakers/reset/route";
+import { POST as outcomesRoute } from "@/app/api/v1/checks/[runId]/outcomes/route";
+import { POST as checkRoute } from "@/app/api/v1/checks/route";
 import { POST as tokenCreate } from "@/app/api/v1/tokens/route";
 import { POST as tokenRevoke } from "@/app/api/v1/tokens/revoke/route";
 import { ROLES } from "@/lib/auth/roles";
+import { configEntry, generateToken, hashToken } from "@/lib/auth/token-format";
 import { REASON_CODES } from "@/lib/breakers/schemas";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS, PROCESSOR_NAMES } from "@/lib/completeness/processors";
@@ -44,6 +48,11 @@ const RUNS = Math.max(1_000, Number(process.env.HOSTILE_RUNS ?? 1_000));
 const ORIGIN = "http://console.test";
 // The test requests go to this host name: allowed like a configured public name would be.
 process.env.ALLOWED_HOSTS = "console.test";
+// The check service: a pipeline token, and every processor read by the console's rules.
+const PIPELINE_TOKEN = generateToken();
+process.env.API_TOKENS = configEntry({ name: "hostile-pipeline", role: "pipeline", sha256: hashToken(PIPELINE_TOKEN) });
+process.env.BREAKER_READERS = "console";
+const BEARER = `Bearer ${PIPELINE_TOKEN}`;
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 let wh: Warehouse;
 let tables: string[] = [];
@@ -122,11 +131,13 @@ type Handler = (request: Request) => Promise<Response>;
 /** A payload: a value sent as JSON, or raw bytes/text sent as is. */
 type Payload = { kind: string; json: unknown } | { kind: string; raw: string | Uint8Array };
 
-function post(route: string, payload: Payload, cookie: string): Request {
+/** `credentials`: a session cookie, or `Bearer <token>`. */
+function post(route: string, payload: Payload, credentials: string): Request {
   const body = "json" in payload ? JSON.stringify(payload.json) : payload.raw;
+  const auth: Record<string, string> = credentials.startsWith("Bearer ") ? { authorization: credentials } : { cookie: credentials };
   return new Request(`${ORIGIN}${route}`, {
     method: "POST",
-    headers: { "content-type": "application/json", origin: ORIGIN, host: "console.test", cookie },
+    headers: { "content-type": "application/json", origin: ORIGIN, host: "console.test", ...auth },
     body: body as BodyInit,
   });
 }
@@ -627,6 +638,73 @@ const tokenRevokeSpec: BodySpec = { fields: { name: { required: true, invalid: b
 const validTokenCreate = () => ({ name: "hostile-created", role: "operator" });
 const validTokenRevoke = () => ({ name: "hostile-taken" });
 
+// The check service (lib/checks/schemas.ts): run ids of 1–128 of [A-Za-z0-9._:-] starting with a
+// letter or digit; 1–5,000 distinct entities; outcomes processed | failed (with a reason code) | skipped.
+const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const RUN_ID = "hostile-run";
+const badRunId: fc.Arbitrary<unknown> = fc.oneof(
+  notAString,
+  anyHostileString.filter((s) => !RUN_ID_RE.test(s)),
+  fc.constantFrom("", "-run", ".run", "run id", "run/1", "run\n", "x".repeat(129), "run%2F1"),
+);
+const notABoolean: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.constantFrom("true", "false", "", null, [], {}, 0, 1), anyHostileString);
+const badEntities: fc.Arbitrary<unknown> = fc.oneof(
+  notAnArray,
+  fc.constant([]),
+  fc.tuple(fc.array(fc.constantFrom("lebronjames", "stephencurry"), { maxLength: 3 }), badEntity).map(([ok, bad]) => [...ok, bad]),
+  fc.constant(["lebronjames", "lebronjames"]),
+  fc.integer({ min: 5_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => `player${i}`)),
+);
+const badTeams: fc.Arbitrary<unknown> = fc.oneof(
+  notAnArray.filter((v) => v === null || typeof v !== "object"),
+  fc.constant([["lebronjames", "LAL"]]),
+  fc.constantFrom("lal", "LA", "LALL", "", "L A", "ＬＡＬ").map((team) => ({ lebronjames: team })),
+  badEntity.filter((e): e is string => typeof e === "string" && e !== "__proto__").map((e) => ({ [e]: "LAL" })),
+);
+const validCheck = () => ({ processor: "player_daily_cache", analysis_date: KEY_DATE, run_id: RUN_ID, entities: ["lebronjames", "stephencurry"] });
+const checkSpec: BodySpec = {
+  fields: {
+    processor: { required: true, invalid: badProcessor },
+    analysis_date: { required: true, invalid: badDate },
+    run_id: { required: true, invalid: badRunId },
+    entities: { required: false, invalid: badEntities },
+    teams: { required: false, invalid: badTeams },
+    backfill: { required: false, invalid: notABoolean },
+    record: { required: false, invalid: notABoolean },
+  },
+};
+const OUTCOME_REASON_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+const badOutcomeItem: fc.Arbitrary<unknown> = fc.oneof(
+  notAString,
+  fc.constant({}),
+  badEntity.map((entity_id) => ({ entity_id, outcome: "processed" })),
+  fc.oneof(anyHostileString, fc.constantFrom("PROCESSED", "processed ", "ok", "success", "trip")).filter((o) => !["processed", "failed", "skipped"].includes(o)).map((outcome) => ({ entity_id: "lebronjames", outcome })),
+  fc.constant({ entity_id: "lebronjames", outcome: "failed" }),
+  fc.constantFrom("processed", "skipped").map((outcome) => ({ entity_id: "lebronjames", outcome, reason: "PROCESSING_ERROR" })),
+  fc.oneof(anyHostileString, notAString).filter((r) => typeof r !== "string" || !OUTCOME_REASON_RE.test(r)).map((reason) => ({ entity_id: "lebronjames", outcome: "failed", reason })),
+  extraKey(["entity_id", "outcome", "reason"]).map((k) => {
+    const item: Record<string, unknown> = { entity_id: "lebronjames", outcome: "skipped" };
+    setOwn(item, k, 1);
+    return item;
+  }),
+);
+const badOutcomes: fc.Arbitrary<unknown> = fc.oneof(
+  notAnArray,
+  fc.constant([]),
+  fc.tuple(fc.array(fc.constantFrom({ entity_id: "stephencurry", outcome: "processed" }), { maxLength: 1 }), badOutcomeItem).map(([ok, bad]) => [...ok, bad]),
+  fc.constant([{ entity_id: "lebronjames", outcome: "skipped" }, { entity_id: "lebronjames", outcome: "skipped" }]),
+  fc.integer({ min: 5_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => ({ entity_id: `player${i}`, outcome: "processed" }))),
+);
+const validOutcomes = () => ({ processor: "player_daily_cache", analysis_date: KEY_DATE, outcomes: [{ entity_id: "lebronjames", outcome: "skipped" }] });
+const outcomesSpec: BodySpec = {
+  fields: {
+    processor: { required: true, invalid: badProcessor },
+    analysis_date: { required: true, invalid: badDate },
+    outcomes: { required: true, invalid: badOutcomes },
+  },
+};
+const outcomes = (request: Request) => outcomesRoute(request, { params: Promise.resolve({ runId: RUN_ID }) });
+
 describe("hostile input to the write API: always a 4xx, nothing written", () => {
   it("finds every table of the schema", () => {
     const files = readdirSync(path.join(process.cwd(), "sql/schema"))
@@ -711,5 +789,26 @@ describe("hostile input to the write API: always a 4xx, nothing written", () => 
     expect((await tokenCreate(post("/api/v1/tokens", { kind: "valid", json: validTokenCreate() }, cookie))).status).toBe(201);
     expect((await tokenRevoke(post("/api/v1/tokens/revoke", { kind: "valid", json: validTokenRevoke() }, cookie))).status).toBe(200);
     expect((await counts())["nba_orchestration.api_tokens"]).toBe(before["nba_orchestration.api_tokens"]! + 1);
+  });
+
+  it(`POST /api/v1/checks and /api/v1/checks/{run_id}/outcomes: ${RUNS} hostile payloads each, with a pipeline token`, async () => {
+    await runHostile("check", 7, checkRoute, "/api/v1/checks", BEARER, payloads(validCheck, checkSpec));
+    // Well-formed reports of a run nobody checked: 404, nothing written.
+    const unchecked = fc.record({
+      processor: fc.constantFrom(...PROCESSOR_NAMES),
+      analysis_date: validDate,
+      outcomes: fc.constant([{ entity_id: "lebronjames", outcome: "processed" }]),
+    });
+    const before = await runHostile("outcomes", 8, outcomes, `/api/v1/checks/${RUN_ID}/outcomes`, BEARER, payloads(validOutcomes, outcomesSpec, unchecked));
+    // Controls: the valid bodies the mutations start from do write.
+    const checked = await checkRoute(post("/api/v1/checks", { kind: "valid", json: validCheck() }, BEARER));
+    expect(checked.status).toBe(200);
+    const decisions = ((await checked.json()) as { entities: { entity_id: string; decision: string }[] }).entities;
+    expect(decisions.find((e) => e.entity_id === "lebronjames")?.decision).toBe("skip"); // its breaker is active
+    const reported = await outcomes(post(`/api/v1/checks/${RUN_ID}/outcomes`, { kind: "valid", json: validOutcomes() }, BEARER));
+    expect(reported.status).toBe(201);
+    const after = await counts();
+    expect(after["nba_orchestration.completeness_checks"]).toBe(before["nba_orchestration.completeness_checks"]! + 2);
+    expect(after["nba_orchestration.check_outcomes"]).toBe(before["nba_orchestration.check_outcomes"]! + 1);
   });
 });
