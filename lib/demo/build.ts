@@ -1,10 +1,12 @@
 import "server-only";
 
 import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
-import { type ProcessorRun, runProcessor } from "@/lib/engine/run-processor";
+import { type RunOptions, runProcessor } from "@/lib/engine/run-processor";
+import type { AttemptRow } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
+import type { Decision } from "@/lib/completeness/readiness";
 import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
@@ -173,6 +175,25 @@ export async function insertUpstream(wh: Warehouse, season: SimulatedSeason, now
   };
 }
 
+/**
+ * What the build keeps of a processor run: how many reads it made and, per entity, the attempt
+ * it appended (if any) and whether that attempt was a failure — the retry queue's input. A
+ * `ProcessorRun` is one; so is what a run through the check service reports back.
+ */
+export interface RunRecord {
+  processor: ProcessorName;
+  date: IsoDate;
+  reads: number;
+  outcomes: readonly {
+    entity: string;
+    decision: Pick<Decision, "countsAsFailure">;
+    attempt: Pick<AttemptRow, "circuit_breaker_tripped" | "circuit_breaker_until"> | null;
+  }[];
+}
+
+/** Runs one processor for a date and records it: the in-process engine by default. */
+export type ProcessorRunner = (wh: Warehouse, opts: RunOptions) => Promise<RunRecord>;
+
 export interface BuildOptions {
   /**
    * The moment the database is built (default: the wall clock). Nothing after it is simulated:
@@ -180,6 +201,11 @@ export interface BuildOptions {
    * only when they are over by then, and no upstream row lands later.
    */
   now?: string;
+  /**
+   * How each processor run (and each retry) is made (default: `runProcessor`, the in-process
+   * engine). A test replays nights through the check service's HTTP routes with its own.
+   */
+  runner?: ProcessorRunner;
 }
 
 export async function buildDemoDatabase(
@@ -189,6 +215,7 @@ export async function buildDemoDatabase(
   options: BuildOptions = {},
 ): Promise<BuildSummary> {
   const buildNow = options.now ?? new Date().toISOString();
+  const run: ProcessorRunner = options.runner ?? runProcessor;
   const season = generateSeason({
     seed: plan.seed,
     seasonStart: plan.seasonStart,
@@ -207,17 +234,17 @@ export async function buildDemoDatabase(
   const operator = operatorScript(season);
   const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
 
-  const record = (run: ProcessorRun, now: string) => {
+  const record = (done: RunRecord, now: string) => {
     summary.runs++;
-    summary.reads += run.reads;
-    summary.outputRows += run.outcomes.length;
-    for (const o of run.outcomes) {
+    summary.reads += done.reads;
+    summary.outputRows += done.outcomes.length;
+    for (const o of done.outcomes) {
       if (!o.attempt) continue;
       summary.attemptRows++;
       if (o.attempt.circuit_breaker_tripped) {
-        queue.add({ processor: run.processor, date: run.date, entity: o.entity, dueAt: o.attempt.circuit_breaker_until! });
+        queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt: o.attempt.circuit_breaker_until! });
       } else if (o.decision.countsAsFailure) {
-        queue.add({ processor: run.processor, date: run.date, entity: o.entity, dueAt: addDays(now.slice(0, 10), 1) + now.slice(10) });
+        queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt: addDays(now.slice(0, 10), 1) + now.slice(10) });
       }
     }
   };
@@ -235,10 +262,10 @@ export async function buildDemoDatabase(
           const entities = entitiesFor(season, processor, date, playing);
           // The orchestrator knows tonight's rosters (the props feed): the team of each player.
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
-          record(await runProcessor(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT }), now);
+          record(await run(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT }), now);
           for (const [retryDate, retryEntities] of queue.take(processor, now, date)) {
             const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry`, deployment: CONSOLE_DEPLOYMENT };
-            record(await runProcessor(wh, opts), now);
+            record(await run(wh, opts), now);
           }
         }),
       );
