@@ -90,7 +90,10 @@ export const checkedEntity = z.object({
   decision: z.enum(["process", "skip"]),
   action: z.enum(DECISION_ACTIONS),
   reason: z.enum(PROCESSING_DECISION_REASONS).describe("processing_decision_reason"),
-  skip_reason: z.string().nullable().describe("What a failed attempt records; null when the entity is processed or its breaker is active."),
+  skip_reason: z
+    .string()
+    .nullable()
+    .describe("Why it is skipped: what a failed attempt records (incomplete_upstream_data, …), or circuit_breaker_active (not an attempt); null when it is processed."),
   production_ready: z.boolean().describe("Own windows and upstream processors ready (bootstrap does not make data ready)."),
   windows: z.array(checkedWindow),
   upstream: z.record(z.string(), z.boolean().nullable()).describe("Cascade processors: each upstream processor's is_production_ready for this entity and date (null: no row)."),
