@@ -9,6 +9,8 @@ import { type AuditEntry, listAudit } from "@/lib/data/audit";
 import type { KeyChange } from "@/lib/engine/breaker-writes";
 import { formatUtc } from "@/lib/format";
 
+import styles from "./audit.module.css";
+
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
@@ -30,7 +32,7 @@ function keyName(k: KeyChange): string {
 
 /** A key's state before → after, and the event the write appended (what its state now ends on). */
 function transition(k: KeyChange): string {
-  return `${k.before.status} → ${k.after.status}${k.after.lastEvent ? ` (${k.after.lastEvent})` : ""}`;
+  return `${k.before.status} → ${k.after.status}${k.after.lastEvent ? ` · ${k.after.lastEvent}` : ""}`;
 }
 
 /**
@@ -179,11 +181,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <td>
                       {e.actor} <span className="muted">({e.actor_role})</span>
                     </td>
-                    <td>
+                    <td className={styles.reason}>
                       {e.reason_code && <strong>{e.reason_code.replaceAll("_", " ")}: </strong>}
                       {e.reason}
                     </td>
-                    <td>
+                    <td className={styles.keys}>
                       <AuditKeys entry={e} />
                     </td>
                   </tr>
