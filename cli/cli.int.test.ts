@@ -116,6 +116,39 @@ describe("tokens", () => {
     expect(again.stderr).toContain("already exists");
   });
 
+  it("a pipeline token bound to a processor: the role and the processor are sent, stored, printed and listed", async () => {
+    // By the pipeline's name of the processor: stored under the console's.
+    const run = await cli(["tokens", "create", "--name", "ci-pipeline", "--role", "pipeline", "--processor", "ml_feature_store_v2", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const body = json<{ name: string; role: string; processor: string | null; token: string }>(run);
+    expect(body).toMatchObject({ name: "ci-pipeline", role: "pipeline", processor: "ml_feature_store" });
+    const human = await cli(["tokens", "create", "--name", "ci-pipeline-any", "--role", "pipeline"]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('Created pipeline token "ci-pipeline-any". Store it now');
+
+    // What the server keeps, read through the API; and what `tokens list` shows of it.
+    const stored = (await api<{ rows: { name: string; role: string; processor: string | null }[] }>("/api/v1/tokens")).body.rows;
+    expect(stored.filter((r) => r.name.startsWith("ci-pipeline")).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      expect.objectContaining({ name: "ci-pipeline", role: "pipeline", processor: "ml_feature_store" }),
+      expect.objectContaining({ name: "ci-pipeline-any", role: "pipeline", processor: null }),
+    ]);
+    const list = await cli(["tokens", "list"]);
+    expect(list.stdout).toMatch(/ci-pipeline\s+pipeline \(ml_feature_store\)/);
+    const listed = json<{ rows: { name: string; role: string; processor: string | null }[] }>(await cli(["tokens", "list", "--json"])).rows;
+    expect(listed.find((r) => r.name === "ci-pipeline")).toMatchObject({ role: "pipeline", processor: "ml_feature_store" });
+
+    // The binding holds on the server: the token may check that processor only (403 for another,
+    // before anything else is looked at), and it may read nothing of the console.
+    const other = await fetch(`${server.url}/api/v1/checks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${body.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ processor: PSZA, analysis_date: D, run_id: "cli-bound-1", entities: ["lebronjames"] }),
+    });
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: string }).error).toMatch(/may check ml_feature_store only/);
+    expect((await api("/api/v1/monitoring/health", body.token)).status).toBe(403);
+  });
+
   it("only admins manage tokens", async () => {
     const run = await cli(["tokens", "create", "--name", "sneaky", "--role", "admin"], { token: tokens.operator });
     expect(run.code).toBe(1);
@@ -334,6 +367,7 @@ describe("bad usage and failures", () => {
     [["bulk-override", "--date-from", D, "--date-to", D_PREV, "--reason", "long enough reason"], "--date-to"],
     [["tokens", "create", "--name", "Bad Name", "--role", "viewer"], "--name"],
     [["tokens", "create", "--name", "fine", "--role", "root"], "--role"],
+    [["tokens", "create", "--name", "fine", "--role", "viewer", "--processor", PSZA], "--processor"],
   ])("%j exits 2 naming %s", async (args, flag) => {
     const before = await counts();
     const run = await cli(args);

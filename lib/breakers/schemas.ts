@@ -151,10 +151,17 @@ export const resetInput = z
   .strict()
   .refine((v) => v.confirm === v.entity_id, { path: ["confirm"], message: "must be the entity id, typed exactly" });
 
+/**
+ * What the audit records: the operators' writes, and the check service's writes for a pipeline
+ * token — the attempt rows a run's outcomes append, and the skips a check with `record` appends.
+ */
+export const AUDIT_ACTIONS = ["override", "bulk_override", "reset", "pipeline_outcomes", "pipeline_check"] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export const auditFilter = z
   .object({
     actor: z.string().max(200).optional(),
-    action: z.enum(["override", "bulk_override", "reset"]).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
     processor: processorField.optional(),
     date_from: isoDateField.optional(),
     date_to: isoDateField.optional(),

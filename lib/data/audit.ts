@@ -40,9 +40,13 @@ export const listAudit = cache(async (filter: AuditFilter, actor?: Actor | null)
   return rows.map(({ keys_json, ...row }) => ({ ...row, keys: JSON.parse(keys_json) as KeyChange[] }));
 });
 
-/** The audit as CSV, one row per key changed (before → after), formula-injection safe. */
+/**
+ * The audit as CSV, one row per key changed (before → after), formula-injection safe. A record
+ * that changed no key (a pipeline report whose entities were all skips that are no attempts)
+ * still has its row, with the key columns empty: the export is the whole audit.
+ */
 export function auditCsv(entries: readonly AuditEntry[]): string {
-  const rows = entries.flatMap((e) => e.keys.map((k) => ({ e, k })));
+  const rows = entries.flatMap((e) => (e.keys.length ? e.keys.map((k): { e: AuditEntry; k?: KeyChange } => ({ e, k })) : [{ e }]));
   return toCsv(
     [
       { header: "created_at", value: (r) => r.e.created_at },
@@ -51,11 +55,11 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
       { header: "role", value: (r) => r.e.actor_role },
       { header: "reason_code", value: (r) => r.e.reason_code },
       { header: "reason", value: (r) => r.e.reason },
-      { header: "processor", value: (r) => r.k.processor },
-      { header: "entity_id", value: (r) => r.k.entity_id },
-      { header: "analysis_date", value: (r) => r.k.analysis_date },
-      { header: "before", value: (r) => r.k.before.status },
-      { header: "after", value: (r) => r.k.after.status },
+      { header: "processor", value: (r) => r.k?.processor ?? null },
+      { header: "entity_id", value: (r) => r.k?.entity_id ?? null },
+      { header: "analysis_date", value: (r) => r.k?.analysis_date ?? null },
+      { header: "before", value: (r) => r.k?.before.status ?? null },
+      { header: "after", value: (r) => r.k?.after.status ?? null },
       { header: "request_id", value: (r) => r.e.request_id },
     ],
     rows,

@@ -3,17 +3,90 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 
 import { AuthError } from "@/lib/auth/session";
-import { auditFilter } from "@/lib/breakers/schemas";
+import { AUDIT_ACTIONS, type AuditAction, auditFilter } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
-import { listAudit } from "@/lib/data/audit";
+import { type AuditEntry, listAudit } from "@/lib/data/audit";
+import type { KeyChange } from "@/lib/engine/breaker-writes";
 import { formatUtc } from "@/lib/format";
+
+import styles from "./audit.module.css";
 
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
-const ACTION_LABEL: Record<string, string> = { override: "Override", bulk_override: "Bulk override", reset: "Reset" };
+/** Every action the audit records has a label (the Record makes the list exhaustive); the filter offers them all. */
+const ACTION_LABEL: Record<AuditAction, string> = {
+  override: "Override",
+  bulk_override: "Bulk override",
+  reset: "Reset",
+  pipeline_outcomes: "Pipeline outcomes",
+  pipeline_check: "Pipeline check (skips recorded)",
+};
 
-/** Every override, bulk override and reset: who, when, role, why, the keys before → after. Read-only. */
+/** Keys listed per record; a pipeline run can report every player of a night (about 450). */
+const KEYS_SHOWN = 200;
+
+function keyName(k: KeyChange): string {
+  return `${k.processor} · ${k.entity_id} · ${k.analysis_date}`;
+}
+
+/** A key's state before → after, and the event the write appended (what its state now ends on). */
+function transition(k: KeyChange): string {
+  return `${k.before.status} → ${k.after.status}${k.after.lastEvent ? ` · ${k.after.lastEvent}` : ""}`;
+}
+
+/**
+ * A pipeline record's keys by the event appended (`4 success, 1 trip`): what a run did, at a
+ * glance. An operator's write appends one kind of event, which its action already names.
+ */
+function eventCounts(keys: readonly KeyChange[]): string {
+  const counts = new Map<string, number>();
+  for (const k of keys) counts.set(k.after.lastEvent ?? "none", (counts.get(k.after.lastEvent ?? "none") ?? 0) + 1);
+  return [...counts].map(([event, n]) => `${n} ${event}`).join(", ");
+}
+
+/**
+ * The keys a record changed. A pipeline record may change none (every entity it reported was a
+ * skip that is not an attempt, such as a breaker skip): it is kept all the same, and says so.
+ */
+function AuditKeys({ entry }: { entry: AuditEntry }) {
+  const { keys } = entry;
+  if (keys.length === 0) return <span className="muted">No attempt rows</span>;
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    return (
+      <>
+        <Link href={`/entities/${encodeURIComponent(k.entity_id)}?date=${k.analysis_date}`}>{keyName(k)}</Link>
+        <span className="muted"> ({transition(k)})</span>
+      </>
+    );
+  }
+  return (
+    <details>
+      <summary>
+        {keys.length} keys
+        {entry.action.startsWith("pipeline_") && <span className="muted">: {eventCounts(keys)}</span>}
+      </summary>
+      <ul>
+        {keys.slice(0, KEYS_SHOWN).map((k) => (
+          <li key={`${k.processor}|${k.entity_id}|${k.analysis_date}`}>
+            {keyName(k)}: {transition(k)}
+          </li>
+        ))}
+      </ul>
+      {keys.length > KEYS_SHOWN && (
+        <p className="muted">
+          and {keys.length - KEYS_SHOWN} more (the CSV export lists every key)
+        </p>
+      )}
+    </details>
+  );
+}
+
+/**
+ * Every override, bulk override and reset, and every attempt row a pipeline token's check or
+ * outcomes report appended: who, when, role, why, the keys before → after. Read-only.
+ */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
   const parsed = auditFilter.safeParse(raw);
@@ -29,7 +102,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1>Audit</h1>
-      <p className="lede">Every override, bulk override and reset made through the console, the API or the CLI. Nobody can edit or delete these records from the console.</p>
+      <p className="lede">
+        Every override, bulk override and reset made through the console, the API or the CLI, and every attempt row a pipeline run&apos;s check or
+        outcomes report appended. Nobody can edit or delete these records from the console.
+      </p>
       {!parsed.success && (
         <p className="form-error" data-testid="audit-filter-error">
           ✕ Ignored an invalid filter: {parsed.error.issues[0]?.path.join(".")} {parsed.error.issues[0]?.message}
@@ -44,9 +120,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="audit-action">Action</label>
           <select id="audit-action" name="action" defaultValue={filter.action ?? ""}>
             <option value="">Any</option>
-            <option value="override">Override</option>
-            <option value="bulk_override">Bulk override</option>
-            <option value="reset">Reset</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {ACTION_LABEL[a]}
+              </option>
+            ))}
           </select>
         </p>
         <p>
@@ -82,7 +160,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         </p>
         {entries.length === 0 ? (
-          <p>No override or reset matches. Writes appear here the moment they are applied.</p>
+          <p>No record matches. Writes appear here the moment they are applied.</p>
         ) : (
           <div className="table-scroll">
             <table data-testid="audit-table">
@@ -99,37 +177,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 {entries.map((e) => (
                   <tr key={e.audit_id}>
                     <td>{formatUtc(e.created_at)}</td>
-                    <td>{ACTION_LABEL[e.action] ?? e.action}</td>
+                    <td>{ACTION_LABEL[e.action as AuditAction] ?? e.action}</td>
                     <td>
                       {e.actor} <span className="muted">({e.actor_role})</span>
                     </td>
-                    <td>
+                    <td className={styles.reason}>
                       {e.reason_code && <strong>{e.reason_code.replaceAll("_", " ")}: </strong>}
                       {e.reason}
                     </td>
-                    <td>
-                      {e.key_count === 1 && e.keys[0] ? (
-                        <Link href={`/entities/${encodeURIComponent(e.keys[0].entity_id)}?date=${e.keys[0].analysis_date}`}>
-                          {e.keys[0].processor} · {e.keys[0].entity_id} · {e.keys[0].analysis_date}
-                        </Link>
-                      ) : (
-                        <details>
-                          <summary>{e.key_count} keys</summary>
-                          <ul>
-                            {e.keys.slice(0, 200).map((k) => (
-                              <li key={`${k.processor}|${k.entity_id}|${k.analysis_date}`}>
-                                {k.processor} · {k.entity_id} · {k.analysis_date}: {k.before.status} → {k.after.status}
-                              </li>
-                            ))}
-                          </ul>
-                        </details>
-                      )}
-                      {e.key_count === 1 && e.keys[0] && (
-                        <span className="muted">
-                          {" "}
-                          ({e.keys[0].before.status} → {e.keys[0].after.status})
-                        </span>
-                      )}
+                    <td className={styles.keys}>
+                      <AuditKeys entry={e} />
                     </td>
                   </tr>
                 ))}
