@@ -16,6 +16,7 @@ import { type IsoDate, addDays, addDaysToInstant, instantMicros } from "@/lib/co
 import type { Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorDef, type ProcessorName, STANDARD_COMPLETENESS_COLUMNS, getProcessor, windowColumns } from "@/lib/completeness/processors";
 import { parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
+import type { AuditAction } from "@/lib/breakers/schemas";
 import type { AttemptWritten, CheckInput, CheckResult, CheckedEntity, Outcome, OutcomesInput, OutcomesResult } from "@/lib/checks/schemas";
 import { AUDIT_COLUMNS, type KeyChange, summarize } from "@/lib/engine/breaker-writes";
 import { ATTEMPT_COLUMNS, type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
@@ -235,7 +236,7 @@ async function commit(wh: Warehouse, statements: Statement[], guard: Statement &
 const stale: CheckError = { ok: false, error: "stale", message: "The run's rows kept changing while this call was recorded; nothing was written. Retry with the same run_id." };
 
 function auditStatement(
-  action: "pipeline_check" | "pipeline_outcomes",
+  action: Extract<AuditAction, "pipeline_check" | "pipeline_outcomes">,
   ctx: CheckContext,
   requestId: string,
   reason: string,
@@ -503,7 +504,7 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
         "pipeline_outcomes",
         ctx,
         `outcomes:${input.run_id}:${def.name}:${input.analysis_date}`,
-        `Run reported ${planned.length} outcome(s) for ${def.name} on ${input.analysis_date}: ${counts.processed} processed, ${counts.failed} failed, ${counts.skipped} skipped; ${attempts.length} attempt row(s) appended`,
+        `Run reported ${planned.length} new outcome(s) for ${def.name} on ${input.analysis_date}: ${counts.processed} processed, ${counts.failed} failed, ${counts.skipped} skipped; ${attempts.length} attempt row(s) appended`,
         planned.flatMap((p) => (p.row ? [keyChange(def.name, p.row, p.before, p.after)] : [])),
         fingerprintOf(["outcomes", ctx.actor.name, runKey, planned.map((p) => [p.entity, p.outcome, p.reason])]),
       ),

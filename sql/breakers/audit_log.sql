@@ -5,7 +5,8 @@
 --   @created_from TIMESTAMP, @created_to TIMESTAMP  the partition range (created_at)
 --   @actor STRING          '' for any actor
 --   @action STRING         '' for any action (override, bulk_override, reset)
---   @processor STRING      '' for any; else writes touching a key of that processor
+--   @processor STRING      '' for any; else writes touching a key of that processor, and the
+--                          check service's records of its runs (also those that changed no key)
 SELECT
   audit_id,
   action,
@@ -22,6 +23,12 @@ WHERE created_at >= @created_from
   AND created_at < @created_to
   AND (@actor = '' OR actor = @actor)
   AND (@action = '' OR action = @action)
-  AND (@processor = '' OR keys_json LIKE CONCAT('%"processor":"', @processor, '"%'))
+  AND (
+    @processor = ''
+    OR keys_json LIKE CONCAT('%"processor":"', @processor, '"%')
+    -- a pipeline record that changed no key names its processor in its request id
+    -- (check:|outcomes:<run_id>:<processor>:<date>; an operator's request id has no ':')
+    OR (action LIKE 'pipeline_%' AND request_id LIKE CONCAT('%:', @processor, ':____-__-__'))
+  )
 ORDER BY created_at DESC
 LIMIT 5000
