@@ -14,6 +14,7 @@ import { buildDemoDatabase } from "@/lib/demo/build";
 import { shortDemoPlan } from "@/lib/demo/plan";
 import { type CheckContext, checkRun, recordOutcomes } from "@/lib/engine/checks";
 import { evaluateProcessorRun, runStatements } from "@/lib/engine/run-processor";
+import { auditLog } from "@/lib/queries/breakers";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 import type { Warehouse } from "@/lib/warehouse/types";
@@ -210,5 +211,18 @@ describe("outcomes", () => {
       expect(again).toMatchObject({ ok: true, replay: true });
       expect(await attempts(`attempted_at >= TIMESTAMPTZ '${NOW}'`)).toHaveLength(recorded.length);
     }
+  });
+
+  it("that change no key are still in the audit, found by their processor", async () => {
+    const base = { processor: "team_defense_zone_analysis" as const, analysis_date: DATE };
+    const checked = await checkRun(wh, input({ ...base, run_id: "clean", entities: ["LAL"] }), ctx());
+    if (!checked.ok) throw new Error(checked.message);
+    expect(checked.data.entities[0]!.breaker.status).toBe("closed");
+    const out = await recordOutcomes(wh, { ...base, run_id: "clean", outcomes: [{ entity_id: "LAL", outcome: "processed" }] }, ctx());
+    expect(out).toMatchObject({ ok: true, data: { rows_written: 0 } });
+    const find = (processor: string) =>
+      auditLog.run(wh, { created_from: "2026-12-01T00:00:00Z", created_to: "2026-12-08T00:00:00Z", actor: "", action: "pipeline_outcomes", processor });
+    expect((await find("team_defense_zone_analysis")).map((r) => [r.actor, r.key_count])).toEqual([["token:nightly", 0]]);
+    expect(await find("player_daily_cache")).toEqual([]);
   });
 });
