@@ -48,8 +48,8 @@ describe("deployment", () => {
   });
 
   it("says what each reader is in a short phrase that agrees with the override's consequence", () => {
-    expect(readerMeaning("original")).toBe("the Python processor reads reprocess_attempts itself — an override is one retry");
-    expect(readerMeaning("console")).toMatch(/^the processor calls this console's check service.* — an override is a fresh start$/);
+    expect(readerMeaning("original")).toBe("the Python processor reads reprocess_attempts itself; an override is one retry");
+    expect(readerMeaning("console")).toMatch(/^the processor calls this console's check service.*; an override is a fresh start$/);
     expect(overrideConsequence("console")).toMatch(/^Fresh start: /);
   });
 });

@@ -151,7 +151,7 @@ const READER_WORDS: Record<BreakerReader, { is: string; overrideIs: string; over
 /** What a breaker reader is, with what an override means under it, in one short phrase. */
 export function readerMeaning(reader: BreakerReader): string {
   const words = READER_WORDS[reader];
-  return `${words.is} — an override is ${words.overrideIs}`;
+  return `${words.is}; an override is ${words.overrideIs}`;
 }
 
 /**

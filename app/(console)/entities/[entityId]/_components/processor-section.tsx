@@ -85,10 +85,10 @@ export function ProcessorSection({ section: s, date, readAt, can }: { section: S
       <h3>Breaker timeline</h3>
       {/* Which read decides is configuration: shown even when the timeline could not be read. */}
       <p className={styles.readerLine} data-testid={`reader-${s.processor}`} data-reader={s.reader}>
-        Breaker reader <ReaderName reader={s.reader} /> — {readerMeaning(s.reader)} · written in reprocess_attempts as{" "}
+        Breaker reader: <ReaderName reader={s.reader} /> — {readerMeaning(s.reader)} · written in reprocess_attempts as{" "}
         <span className={styles.mono}>{s.pipelineName}</span>
       </p>
-      {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} /> : <PartError message={s.breaker.message} />}
+      {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} pipelineName={s.pipelineName} /> : <PartError message={s.breaker.message} />}
       {s.breaker.ok && (can.canOverride || can.canReset) ? (
         <BreakerWrites
           // A new key (another date) starts with fresh forms and request ids.
