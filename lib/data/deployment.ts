@@ -10,9 +10,9 @@ import {
   buildDeployment,
   parseProcessorSetting,
   parseReader,
-  type ProcessorReader,
   parseThreshold,
   perProcessor,
+  type ProcessorReader,
   processorReaders,
 } from "@/lib/completeness/deployment";
 import type { ProcessorName } from "@/lib/completeness/processors";
