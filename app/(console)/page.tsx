@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 
 import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
+import { getBreakerReaders } from "@/lib/data/deployment";
 import { getWarehouseHealth } from "@/lib/data/health";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
 import { PageHeader, renderedAt } from "@/components/layout/page-header";
 import { AlertBanner } from "@/components/overview/alert-banner";
+import { BreakerReaders } from "@/components/overview/breaker-readers";
 import { DataAsOf } from "@/components/layout/data-as-of";
 import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
 import { ProcessorTable } from "@/components/overview/processor-table";
@@ -53,6 +55,11 @@ async function Processors({ params }: { params: Params }) {
     getMonitoring("trends", params),
   ]);
   return <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} />;
+}
+
+/** Configuration, not warehouse data: outside the processors panel, so it shows while that panel fails. */
+async function Readers() {
+  return <BreakerReaders readers={await getBreakerReaders()} />;
 }
 
 async function Warehouse() {
@@ -111,6 +118,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <Processors params={params} />
         </Suspense>
       </PanelBoundary>
+      <Suspense fallback={<p className="readers small">Breaker readers: reading…</p>}>
+        <Readers />
+      </Suspense>
       <Suspense fallback={<p className="warehouse small">Warehouse: checking…</p>}>
         <Warehouse />
       </Suspense>

@@ -29,8 +29,12 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
   }
 }
 
-/** Every row of the breaker key in attempt order, and the state derived from them now. */
-export function BreakerTimeline({ timeline, processor }: { timeline: Timeline; processor: string }) {
+/**
+ * Every row of the breaker key in attempt order, and the state derived from them now. A row
+ * written under another of the processor's names than `pipelineName` (the one its pipeline
+ * writes now) says so: it is still the same key.
+ */
+export function BreakerTimeline({ timeline, processor, pipelineName }: { timeline: Timeline; processor: string; pipelineName: string }) {
   const { state, events, readAt } = timeline;
   return (
     <>
@@ -95,8 +99,8 @@ export function BreakerTimeline({ timeline, processor }: { timeline: Timeline; p
                 ) : null}
                 {e.rowsRemoved !== null ? <p className={styles.notes}>{e.rowsRemoved} earlier rows deleted</p> : null}
                 {e.notes ? <p className={styles.notes}>{e.notes}</p> : null}
-                {e.processorName && e.processorName !== processor ? (
-                  <p className={styles.notes}>Written under the old name {e.processorName}</p>
+                {e.processorName && e.processorName !== pipelineName ? (
+                  <p className={styles.notes}>Written under another name: {e.processorName}</p>
                 ) : null}
               </li>
             );

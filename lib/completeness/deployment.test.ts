@@ -9,6 +9,7 @@ import {
   parseReader,
   parseThreshold,
   perProcessor,
+  readerMeaning,
 } from "./deployment";
 
 describe("deployment", () => {
@@ -44,5 +45,11 @@ describe("deployment", () => {
   it("says what an override really does for each reader", () => {
     expect(overrideConsequence("original")).toMatch(/^One retry: .*trips again for 7 days/);
     expect(overrideConsequence("console")).toMatch(/three more consecutive failures/);
+  });
+
+  it("says what each reader is in a short phrase that agrees with the override's consequence", () => {
+    expect(readerMeaning("original")).toBe("the Python processor reads reprocess_attempts itself; an override is one retry");
+    expect(readerMeaning("console")).toMatch(/^the processor calls this console's check service.*; an override is a fresh start$/);
+    expect(overrideConsequence("console")).toMatch(/^Fresh start: /);
   });
 });

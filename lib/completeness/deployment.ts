@@ -64,6 +64,22 @@ export function buildDeployment(options: DeploymentOptions = {}): Deployment {
   return Object.fromEntries(entries) as Deployment;
 }
 
+/** One processor's breaker reader and the name it writes under, as pages show them. */
+export interface ProcessorReader {
+  processor: ProcessorName;
+  short: string;
+  reader: BreakerReader;
+  pipelineName: string;
+}
+
+/** Every processor's reader and pipeline name, in registry order. */
+export function processorReaders(deployment: Deployment): ProcessorReader[] {
+  return PROCESSORS.map((def) => {
+    const { reader, pipelineName } = deployment[def.name];
+    return { processor: def.name, short: def.short, reader, pipelineName };
+  });
+}
+
 /** The console's own world: its engine is the pipeline (the default demo profile). */
 export const CONSOLE_DEPLOYMENT: Deployment = buildDeployment({ readers: "console" });
 /** Beside the unchanged original pipeline (the `original` demo profile, and production). */
@@ -112,11 +128,37 @@ export function parseThreshold(raw: string): number {
 }
 
 /**
+ * Each reader in the console's words, owned here so the overview, the entity page, the override
+ * form, the CLI and the API say the same: what the reader is, what an override is under it in
+ * two words, and in full.
+ */
+const READER_WORDS: Record<BreakerReader, { is: string; overrideIs: string; override: string; overrideInFull: string }> = {
+  original: {
+    is: "the Python processor reads reprocess_attempts itself",
+    overrideIs: "one retry",
+    override: "One retry",
+    overrideInFull:
+      "the processor runs the key on its next run; if that run still fails, the breaker trips again for 7 days (the original processors do not restart their count after an override; only a reset does).",
+  },
+  console: {
+    is: "the processor calls this console's check service, whose rules decide",
+    overrideIs: "a fresh start",
+    override: "Fresh start",
+    overrideInFull: "the processor retries the key on its next run, and three more consecutive failures are needed to trip the breaker again.",
+  },
+};
+
+/** What a breaker reader is, with what an override means under it, in one short phrase. */
+export function readerMeaning(reader: BreakerReader): string {
+  const words = READER_WORDS[reader];
+  return `${words.is}; an override is ${words.overrideIs}`;
+}
+
+/**
  * What an override really does for a processor, in the words the console, the CLI and the
  * API show before and after it is applied.
  */
 export function overrideConsequence(reader: BreakerReader): string {
-  return reader === "original"
-    ? "One retry: the processor runs the key on its next run; if that run still fails, the breaker trips again for 7 days (the original processors do not restart their count after an override; only a reset does)."
-    : "Fresh start: the processor retries the key on its next run, and three more consecutive failures are needed to trip the breaker again.";
+  const words = READER_WORDS[reader];
+  return `${words.override}: ${words.overrideInFull}`;
 }

@@ -1,5 +1,8 @@
 import "server-only";
 
+import { cache } from "react";
+
+import { type Actor, requireRole } from "@/lib/auth/session";
 import {
   type BreakerReader,
   type Deployment,
@@ -9,6 +12,8 @@ import {
   parseReader,
   parseThreshold,
   perProcessor,
+  type ProcessorReader,
+  processorReaders,
 } from "@/lib/completeness/deployment";
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { readDemoMetadata } from "@/lib/demo/metadata";
@@ -28,6 +33,16 @@ import { type AppEnv, getEnv } from "@/lib/env";
 export function getDeployment(env: AppEnv = getEnv()): Deployment {
   return deploymentFromEnv(env, embeddedProfile(env));
 }
+
+/**
+ * Per processor, the breaker reader in force and the name it writes under: what the overview
+ * shows so an operator knows which processors a console override gives one retry and which a
+ * fresh start. Configuration, not warehouse data: it renders even while the warehouse fails.
+ */
+export const getBreakerReaders = cache(async (actor?: Actor | null): Promise<ProcessorReader[]> => {
+  await requireRole("viewer", actor);
+  return processorReaders(getDeployment());
+});
 
 function embeddedProfile(env: AppEnv): "console" | "original" | null {
   if (env.WAREHOUSE !== "embedded") return null;

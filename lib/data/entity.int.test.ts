@@ -19,7 +19,7 @@
  *   pdnp    did not play d20 (team box score present): 10/10, the DNP listed
  *   rookie   no game at all: no games expected
  */
-import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
+import { CONSOLE_DEPLOYMENT, overrideConsequence } from "@/lib/completeness/deployment";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // The data layer reads the signed-in session of the request: a viewer here.
@@ -34,7 +34,9 @@ import {
   getEntityDetail,
   parseEntityId,
 } from "@/lib/data/entity";
+import { deploymentFromEnv } from "@/lib/data/deployment";
 import { overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
+import { parseEnv } from "@/lib/env";
 import { runProcessor } from "@/lib/engine/run-processor";
 import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
 import {
@@ -290,6 +292,25 @@ describe("dates", () => {
       expect(s.live.ok).toBe(true);
     }
     expect(sectionOf(detail, "player_composite_factors").noRowHint).toMatch(/players whose team plays/);
+  });
+});
+
+describe("breaker readers", () => {
+  it("each section carries the reader and the name configured for its processor, in a mixed deployment", async () => {
+    const deployment = deploymentFromEnv(
+      parseEnv({ BREAKER_READERS: "ml_feature_store=console,*=original", PIPELINE_PROCESSOR_NAMES: "upcoming_player_game_context=upcoming_player_game_context" }),
+      null,
+    );
+    const detail = found(await getEntityDetail("plate", D, { ...opts(NOW), deployment }));
+    expect(detail.processors.map((s) => [s.processor, s.reader, s.pipelineName])).toEqual([
+      ["player_shot_zone_analysis", "original", "player_shot_zone_analysis"],
+      ["player_daily_cache", "original", "player_daily_cache"],
+      ["player_composite_factors", "original", "player_composite_factors"],
+      ["ml_feature_store", "console", "ml_feature_store_v2"],
+      ["upcoming_player_game_context", "original", "upcoming_player_game_context"],
+    ]);
+    // What an override promises follows the same reader.
+    for (const s of detail.processors) expect(s.overrideConsequence).toBe(overrideConsequence(s.reader));
   });
 });
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
-import { type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
+import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type IsoDate, addDays, daysBetween, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
@@ -230,6 +230,10 @@ export interface ProcessorSection {
   /** Null when the live recheck failed. */
   verdict: Verdict | null;
   breaker: Part<BreakerTimeline>;
+  /** The breaker reader the processor runs: whose read of reprocess_attempts decides whether it skips the key. */
+  reader: BreakerReader;
+  /** The `processor_name` the processor writes and reads in reprocess_attempts. */
+  pipelineName: string;
   /** What an override of this key really does, for the breaker reader the processor runs. */
   overrideConsequence: string;
 }
@@ -722,6 +726,8 @@ async function section(
     live,
     verdict: null,
     breaker: { ok: false, message: "Not read yet" },
+    reader: deployment[def.name].reader,
+    pipelineName: deployment[def.name].pipelineName,
     overrideConsequence: overrideConsequence(deployment[def.name].reader),
   };
 }

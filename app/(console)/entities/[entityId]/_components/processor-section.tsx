@@ -1,8 +1,10 @@
+import { ReaderName } from "@/components/breakers/reader-name";
 import { BreakerTimeline } from "@/components/entities/breaker-timeline";
 import { StoredColumns } from "@/components/entities/stored-columns";
 import { VerdictBox } from "@/components/entities/verdict-box";
 import { WindowsTable } from "@/components/entities/windows-table";
 import styles from "@/components/entities/entity.module.css";
+import { readerMeaning } from "@/lib/completeness/deployment";
 import { getProcessor } from "@/lib/completeness/processors";
 import type { ProcessorSection as Section } from "@/lib/data/entity";
 
@@ -25,8 +27,8 @@ export interface SectionAbilities {
 
 /**
  * One processor on the date: the verdict of the live recheck, the stored row, each window now
- * (with its missing and DNP games) and the breaker timeline, with the writes the role may make
- * on the key. Each part shows its own error.
+ * (with its missing and DNP games) and the breaker timeline under the processor's breaker reader,
+ * with the writes the role may make on the key. Each part shows its own error.
  */
 export function ProcessorSection({ section: s, date, readAt, can }: { section: Section; date: string; readAt: string; can: SectionAbilities }) {
   const id = sectionId(s.processor);
@@ -81,7 +83,12 @@ export function ProcessorSection({ section: s, date, readAt, can }: { section: S
       )}
 
       <h3>Breaker timeline</h3>
-      {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} /> : <PartError message={s.breaker.message} />}
+      {/* Which read decides is configuration: shown even when the timeline could not be read. */}
+      <p className={styles.readerLine} data-testid={`reader-${s.processor}`} data-reader={s.reader}>
+        Breaker reader: <ReaderName reader={s.reader} /> — {readerMeaning(s.reader)} · written in reprocess_attempts as{" "}
+        <span className={styles.mono}>{s.pipelineName}</span>
+      </p>
+      {s.breaker.ok ? <BreakerTimeline timeline={s.breaker.value} processor={s.processor} pipelineName={s.pipelineName} /> : <PartError message={s.breaker.message} />}
       {s.breaker.ok && (can.canOverride || can.canReset) ? (
         <BreakerWrites
           // A new key (another date) starts with fresh forms and request ids.
