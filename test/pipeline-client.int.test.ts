@@ -131,7 +131,7 @@ interface PythonRun {
 describe("the document's client against a console on a simulated season", () => {
   let db: TempDatabase;
   let server: RunningConsole;
-  /** The night's run, one entity failing; then a second run of the same date, nothing failing. */
+  /** The night's run, one entity failing; then two more runs of the same date, nothing failing. */
   const runs: PythonRun[] = [];
   let refused: Record<string, unknown>;
   const pipelineName = buildDeployment({ readers: { [PROCESSOR]: "console" } })[PROCESSOR].pipelineName;
@@ -158,7 +158,7 @@ describe("the document's client against a console on a simulated season", () => 
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     const env = { COMPLETENESS_URL: server.url, COMPLETENESS_TOKEN: /cct_[A-Za-z0-9_-]{43}/.exec(stdout)![0] };
 
-    for (const fail of ["fail-first", "fail-none"]) {
+    for (const fail of ["fail-first", "fail-none", "fail-none"]) {
       const out = (await python(["run", PROCESSOR, DATE, fail], env)).out as unknown as PythonRun;
       runs.push({ ...out, check: checkResult.parse(out.calls[0]!.answer), report: outcomesResult.parse(out.calls[1]!.answer), sent: out.calls[1]!.body.outcomes as PythonRun["sent"] });
     }
@@ -200,7 +200,7 @@ describe("the document's client against a console on a simulated season", () => 
         ),
       );
     }
-    expect(runs[1]!.check.run_id).not.toBe(runs[0]!.check.run_id);
+    expect(new Set(runs.map((r) => r.check.run_id)).size).toBe(runs.length);
   });
 
   it("leads to the attempt rows the breaker rules call for, under the pipeline's name, once", async () => {
@@ -234,14 +234,14 @@ describe("the document's client against a console on a simulated season", () => 
       const { attempts, outcomes, prior } = results[i]!;
       const priorNumber = new Map(prior.map((r) => [r.entity_id, Number(r.n)]));
       // The rules, from each entity's breaker before the run: a failure (or a skip for incomplete
-      // data) is a failed attempt, tripping on the third in a row or the first after a cooldown; a
-      // success after failures closes the streak; a recovery follows a cooldown or an override;
-      // an active breaker's skip and a clean success write nothing.
+      // data or upstreams) is a failed attempt, tripping on the third in a row or the first after a
+      // cooldown; a success after failures closes the streak; a recovery follows a cooldown or an
+      // override; an active breaker's skip and a clean success write nothing.
       const expected = check.entities.flatMap((e) => {
         const b = e.breaker;
         let kind: "failed" | "ok" | null;
         if (e.entity_id === failed) kind = "failed";
-        else if (e.decision === "skip") kind = e.skip_reason !== null ? "failed" : null;
+        else if (e.decision === "skip") kind = e.action === "skip_breaker_active" ? null : "failed";
         else kind = b.status === "failing" || b.status === "half_open" || (b.status === "closed" && b.last_event === "override") ? "ok" : null;
         if (!kind) return [];
         const trips = kind === "failed" && (b.status === "half_open" || b.consecutive_failures + 1 >= 3);
@@ -283,10 +283,18 @@ describe("the document's client against a console on a simulated season", () => 
       // The retried check and report were answered from what was stored, writing nothing again.
       expect(again).toEqual([true, true, 0]);
     }
-    // The failed entity has its failure with the processor's reason; the next run processes it, closing the streak.
+    // The failed entity has its failure with the processor's reason; the next run processes it,
+    // closing the streak. The night's incomplete entities, skipped again, trip; the run after that
+    // skips them for their active breaker and records nothing for them.
     const failed = runs[0]!.failed!;
     expect(events[0]).toContain(`${failed}:failure`);
     expect(events[1]).toContain(`${failed}:success`);
+    const tripped = events[1]!.filter((e) => e.endsWith(":trip")).map((e) => e.split(":")[0]!);
+    expect(tripped.length).toBeGreaterThan(0);
+    for (const entity of tripped) {
+      expect(runs[2]!.check.entities.find((e) => e.entity_id === entity)).toMatchObject({ action: "skip_breaker_active", skip_reason: "circuit_breaker_active" });
+      expect(events[2]!.filter((e) => e.startsWith(`${entity}:`))).toEqual([]);
+    }
   });
 
   it("is audited under the token's name, and refused with the server's message outside its processor", async () => {
