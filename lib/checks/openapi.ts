@@ -1,0 +1,336 @@
+import "server-only";
+
+import { z } from "zod";
+
+import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
+import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
+import { bulkApplyInput, bulkFilter, isoDateField, overrideInput, processorField, resetInput } from "@/lib/breakers/schemas";
+import { PROCESSORS } from "@/lib/completeness/processors";
+
+import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
+
+/**
+ * The OpenAPI 3.1 document of the JSON write API — the check service the pipeline calls, and the
+ * override, reset and token writes — served at GET /api/v1/openapi.json. Every body schema is
+ * converted by zod itself (`z.toJSONSchema`) from the very schema the route validates with:
+ * requests as zod reads them (`io: "input"`: defaults optional, transforms by what they accept),
+ * answers as the service produces them (`io: "output"`). Nothing here restates a field, so the
+ * document cannot drift from the routes. What it adds by hand is what no schema holds: the paths,
+ * who may call each, and which of the action error codes each route can answer (their statuses
+ * come from HTTP_STATUS, the one map the routes use).
+ */
+
+type Code = ActionError["code"];
+const CODES = Object.keys(HTTP_STATUS) as [Code, ...Code[]];
+
+/** Where zod's JSON Schema cannot say what a refinement checks, and the registry can. */
+function annotate(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
+  // `.describe()` clones a schema but keeps its definition: compare definitions, not instances.
+  const def = (ctx.zodSchema as { _zod: { def: unknown } })._zod.def;
+  if (def === processorField._zod.def) {
+    // What `resolveProcessorName` accepts: the console's names and the pipeline's table names.
+    ctx.jsonSchema.enum = PROCESSORS.flatMap((p) => [p.name, ...p.aliases]);
+  }
+  if (def === isoDateField._zod.def) ctx.jsonSchema.format = "date";
+}
+
+/**
+ * The body every refusal carries. Action refusals (400 naming a field, 403, 404, 409, 422, 503)
+ * have `ok`, `code` and `error`; a body that is not JSON or too large (400, 413) has `error` and
+ * `field: "body"` only.
+ */
+export const errorBody = z.object({
+  ok: z.literal(false).optional(),
+  code: z.enum(CODES).optional().describe("What went wrong, for a program; the status says it too."),
+  error: z.string().describe("What went wrong, for a person: safe to log and show."),
+  field: z.string().optional().describe("The first field at fault (`body` for the body as a whole)."),
+  fieldErrors: z.record(z.string(), z.array(z.string())).optional().describe("Every field at fault, by dotted path (`outcomes.3.reason`)."),
+});
+
+/** The answer of a write whose data is not one of the schemas above: its fields follow `ok` and `replay`. */
+export const writeResult = z
+  .object({
+    ok: z.literal(true),
+    replay: z.boolean().describe("The same request (by request_id) was answered before: this is that answer, nothing was written again."),
+  })
+  .loose();
+
+const REQUESTS = {
+  CheckRequest: checkInput,
+  OutcomesRequest: outcomesBody,
+  RunId: runIdField,
+  OverrideRequest: overrideInput,
+  BulkOverrideFilter: bulkFilter,
+  BulkOverrideRequest: bulkApplyInput,
+  ResetRequest: resetInput,
+  TokenCreateRequest: tokenCreateInput,
+  TokenRevokeRequest: tokenRevokeInput,
+};
+const RESPONSES = { CheckResult: checkResult, OutcomesResult: outcomesResult, WriteResult: writeResult, Error: errorBody };
+type SchemaName = keyof typeof REQUESTS | keyof typeof RESPONSES;
+
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+
+/** One registry per direction: a schema registered in it is referenced (`$ref`) wherever it is reused. */
+function componentSchemas(schemas: Record<string, z.ZodType>, io: "input" | "output"): Record<string, Record<string, unknown>> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: out } = z.toJSONSchema(registry, { target: "draft-2020-12", io, uri: (id) => `#/components/schemas/${id}`, override: annotate });
+  if ("__shared" in out) throw new Error("a schema zod could only share through $defs: register it by name");
+  // The document's dialect is 2020-12 already; a fragment `$id` is not a valid one there.
+  return Object.fromEntries(Object.entries(out).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema as Record<string, unknown>]));
+}
+
+interface Operation {
+  path: string;
+  operationId: string;
+  tag: "checks" | "breakers" | "tokens";
+  summary: string;
+  description: string;
+  /** The role the action requires (`defineAction`'s); `pipeline` is for API tokens only. */
+  role: "pipeline" | "operator" | "admin";
+  body: keyof typeof REQUESTS;
+  ok: { status: 200 | 201; schema: keyof typeof RESPONSES; description: string };
+  /** Whether a repeated request is answered 200 with the stored answer (a 201 route's replay). */
+  replays: boolean;
+  /** The action's own refusals, beyond the ones every write route has. */
+  codes: Code[];
+  refusals: Partial<Record<Code, string>>;
+}
+
+const OPERATIONS: Operation[] = [
+  {
+    path: "/api/v1/checks",
+    operationId: "checkProcessorRun",
+    tag: "checks",
+    summary: "Check a processor run's entities",
+    description:
+      "One call per processor run and date: per entity the decision (process or skip, with the reason), every window's counts and missing games, the breaker state, and the output columns to merge into the entity's row. A repeated call with the same run_id and body answers the stored decision (`replay`). With `record: true` the skips' failed attempts are recorded now.",
+    role: "pipeline",
+    body: "CheckRequest",
+    ok: { status: 200, schema: "CheckResult", description: "The run's decisions." },
+    replays: false,
+    codes: ["conflict", "stale", "reused", "unavailable"],
+    refusals: {
+      forbidden: "The token is bound to another processor.",
+      conflict: "The processor's breaker reader is still `original` (BREAKER_READERS): switch it first.",
+      invalid: "A field, or an entity of another kind than the processor takes.",
+      reused: "The run_id was checked before with another body: a run is checked once per date.",
+      unavailable: "The warehouse did not answer: nothing was decided. Retry with the same run_id; never process unchecked entities.",
+    },
+  },
+  {
+    path: "/api/v1/checks/{run_id}/outcomes",
+    operationId: "reportRunOutcomes",
+    tag: "checks",
+    summary: "Report what a checked run did",
+    description:
+      "Per entity `processed`, `failed` (with a reason code, recorded as the attempt's skip_reason) or `skipped`. Appends the attempt rows the rules call for (failure, trip, success, recovery) under the processor's pipeline name, once per run and entity: a repeated report writes nothing and answers 200.",
+    role: "pipeline",
+    body: "OutcomesRequest",
+    ok: { status: 201, schema: "OutcomesResult", description: "Rows appended." },
+    replays: true,
+    codes: ["not_found", "conflict", "stale", "unavailable"],
+    refusals: {
+      invalid: "A field; an entity the check did not cover; a processed or failed outcome for an entity the check said to skip; a body run_id other than the path's.",
+      not_found: "No check of this run, processor and date in the last 30 days.",
+      conflict: "An entity was already reported with another outcome, or the processor's breaker reader is not `console`.",
+      unavailable: "The warehouse did not answer: nothing was written. Retry with the same body.",
+    },
+  },
+  {
+    path: "/api/v1/breakers/override",
+    operationId: "overrideBreaker",
+    tag: "breakers",
+    summary: "Override one active breaker",
+    description: "Appends the override row the processor's breaker reader honours and one audit record; the answer's `change` and `consequence` say what it does.",
+    role: "operator",
+    body: "OverrideRequest",
+    ok: { status: 201, schema: "WriteResult", description: "Overridden." },
+    replays: true,
+    codes: ["conflict", "stale", "reused"],
+    refusals: { conflict: "The breaker is not active (the message says who changed it and when)." },
+  },
+  {
+    path: "/api/v1/breakers/bulk-override/preview",
+    operationId: "previewBulkOverride",
+    tag: "breakers",
+    summary: "Preview a bulk override",
+    description: "The active breakers the filter selects, with before → after, and the token the apply must send. Writes nothing.",
+    role: "operator",
+    body: "BulkOverrideFilter",
+    ok: { status: 200, schema: "WriteResult", description: "The selection and its token." },
+    replays: false,
+    codes: [],
+    refusals: {},
+  },
+  {
+    path: "/api/v1/breakers/bulk-override",
+    operationId: "applyBulkOverride",
+    tag: "breakers",
+    summary: "Apply a previewed bulk override",
+    description: "Selects again with the same filter and overrides all of the keys or none: refused when anything changed since the preview.",
+    role: "operator",
+    body: "BulkOverrideRequest",
+    ok: { status: 201, schema: "WriteResult", description: "Overridden." },
+    replays: true,
+    codes: ["stale", "reused"],
+    refusals: { stale: "The selection changed since the preview (or selects nothing): preview again." },
+  },
+  {
+    path: "/api/v1/breakers/reset",
+    operationId: "resetBreaker",
+    tag: "breakers",
+    summary: "Reset one breaker",
+    description: "Destructive: the key's attempt rows go and one reset row is left, giving it a fresh count. `confirm` is the entity id typed again.",
+    role: "admin",
+    body: "ResetRequest",
+    ok: { status: 201, schema: "WriteResult", description: "Reset." },
+    replays: true,
+    codes: ["conflict", "stale", "reused"],
+    refusals: { conflict: "Nothing to reset, or the key changed meanwhile." },
+  },
+  {
+    path: "/api/v1/tokens",
+    operationId: "createApiToken",
+    tag: "tokens",
+    summary: "Create an API token",
+    description: "The answer holds the secret (`token`), this once; only its SHA-256 is stored. A pipeline token may be bound to one processor.",
+    role: "admin",
+    body: "TokenCreateRequest",
+    ok: { status: 201, schema: "WriteResult", description: "Created." },
+    replays: false,
+    codes: ["conflict"],
+    refusals: { conflict: "The name is taken (names are never reused, even after revocation)." },
+  },
+  {
+    path: "/api/v1/tokens/revoke",
+    operationId: "revokeApiToken",
+    tag: "tokens",
+    summary: "Revoke an API token",
+    description: "Requests with it are refused from then on (401). Revoking a revoked token is a replay.",
+    role: "admin",
+    body: "TokenRevokeRequest",
+    ok: { status: 200, schema: "WriteResult", description: "Revoked." },
+    replays: false,
+    codes: ["not_found", "conflict"],
+    refusals: { not_found: "No token of that name.", conflict: "The token is configured in API_TOKENS: remove it there." },
+  },
+];
+
+/** What every write route can answer besides its action's own refusals (lib/api/handler.ts, the request gate). */
+const COMMON: Record<number, string> = {
+  400: "The body is not JSON, or a field is invalid (`field`, `fieldErrors`).",
+  401: "No valid credentials: sign in or send a valid API token.",
+  403: "The caller's role may not do this (or a browser session's request came from another site).",
+  411: "A body without Content-Length (chunked): refused before it is read.",
+  413: "A body over 1 MiB.",
+  500: "An unexpected failure: nothing was written.",
+  503: "The credentials could not be checked (the warehouse did not answer).",
+};
+const COMMON_CODES: Code[] = ["invalid", "unauthorized", "forbidden", "failed"];
+/** What an action refusal means where the route does not say more. */
+const REFUSAL: Partial<Record<Code, string>> = {
+  not_found: "Nothing of that name.",
+  conflict: "The request contradicts the current state: nothing was written.",
+  stale: "The rows kept changing while the write was applied: nothing was written; send it again.",
+  reused: "The request_id was used before for another request (body, caller or action): nothing was written; send a new one.",
+  unavailable: "The warehouse did not answer: nothing was decided or written; retry.",
+};
+
+function responsesOf(op: Operation): Record<string, unknown> {
+  const success = { content: { "application/json": { schema: ref(op.ok.schema) } } };
+  const out: Record<string, { description: string; [k: string]: unknown }> = {
+    [op.ok.status]: { description: op.ok.description, ...success },
+  };
+  if (op.replays) out[200] = { description: "The same request was answered before: its stored answer (`replay: true`), nothing written again.", ...success };
+  const lines = new Map<number, string[]>(Object.entries(COMMON).map(([s, d]) => [Number(s), [d]]));
+  for (const code of [...COMMON_CODES, ...op.codes]) {
+    const status = HTTP_STATUS[code];
+    const said = op.refusals[code] ?? REFUSAL[code];
+    if (!lines.has(status)) lines.set(status, []);
+    if (said) lines.get(status)!.push(`\`${code}\`: ${said}`);
+  }
+  for (const [status, text] of [...lines].sort(([a], [b]) => a - b)) {
+    out[status] = { description: text.join(" "), content: { "application/json": { schema: ref("Error") } } };
+  }
+  return out;
+}
+
+function operationOf(op: Operation): Record<string, unknown> {
+  const params = [...op.path.matchAll(/\{([a-z_]+)\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    description: "The processor run's id, as sent to POST /api/v1/checks.",
+    schema: ref("RunId"),
+  }));
+  return {
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    description: `${op.description}\n\nRole: \`${op.role}\`${op.role === "pipeline" ? " (API tokens only)" : ""}.`,
+    "x-role": op.role,
+    security: op.role === "pipeline" ? [{ bearerToken: [] }] : [{ bearerToken: [] }, { sessionCookie: [] }],
+    ...(params.length ? { parameters: params } : {}),
+    requestBody: { required: true, content: { "application/json": { schema: ref(op.body) } } },
+    responses: responsesOf(op),
+  };
+}
+
+let built: Record<string, unknown> | null = null;
+
+/** The document (built once per process: it depends on code only). */
+export function openApiDocument(): Record<string, unknown> {
+  return (built ??= buildOpenApiDocument());
+}
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {
+    "/api/v1/openapi.json": {
+      get: {
+        operationId: "getOpenApiDocument",
+        tags: ["contract"],
+        summary: "This document",
+        description: "Public: the contract holds no data, and a client is written before its token exists.",
+        security: [],
+        responses: { 200: { description: "The OpenAPI document.", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    },
+  };
+  for (const op of OPERATIONS) (paths[op.path] ??= {}).post = operationOf(op);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Completeness Console API",
+      version: "1",
+      description:
+        "The check service the pipeline's processors call before and after each run, and the console's breaker and token writes. Every body is JSON; refusals carry `Error`. Writes with a `request_id` are idempotent by it; the check service is idempotent by `run_id` (and entity, for outcomes).",
+    },
+    tags: [
+      { name: "checks", description: "The completeness check as a service (pipeline tokens)." },
+      { name: "breakers", description: "Overrides and resets (operators, admins)." },
+      { name: "tokens", description: "API tokens (admins)." },
+      { name: "contract", description: "This document." },
+    ],
+    security: [{ bearerToken: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "cct_…",
+          description: "An API token (`completeness tokens create`). When sent, it is the only credential that counts.",
+        },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "A signed-in browser session (`__Secure-next-auth.session-token` over HTTPS), for same-origin requests only.",
+        },
+      },
+      schemas: { ...componentSchemas(REQUESTS, "input"), ...componentSchemas(RESPONSES, "output") },
+    },
+  };
+}
