@@ -224,6 +224,7 @@ describe("every bad input is a 4xx with the usual headers", () => {
       () => "/api/v1/audit",
       () => "/api/v1/thresholds",
       () => "/api/v1/tokens",
+      () => "/api/v1/openapi.json",
       (s) => `/api/v1/monitoring/${s}`,
       (s) => `/api/v1/entities/${s}`,
     ];
