@@ -125,6 +125,7 @@ describe.each(PROCESSORS)("%s: warehouse calls per check and per report", (proce
       // Enough real entities that "all" is the processor's night, not a handful.
       expect(all.length).toBeGreaterThanOrEqual(getProcessor(processor).entityKind === "player" ? 100 : 10);
       const sizes = { ten: await tenOf(processor, all), all, large: [...all, ...synthetic(processor, LARGE - all.length, all)] };
+      expect(sizes.ten.length).toBeLessThan(all.length);
       expect(sizes.large).toHaveLength(LARGE);
       expect(new Set(sizes.large).size).toBe(LARGE);
 
