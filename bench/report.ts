@@ -140,7 +140,7 @@ export function renderMarkdown(r: BenchResults): string {
     `${r.mode === "quick" ? "**Quick run** (BENCH_QUICK=1: not the measured configuration). " : ""}` +
       `${r.generated_at.slice(0, 16).replace("T", " ")} UTC · ${r.machine.cpus} × ${r.machine.cpu} · ${r.machine.memory_gb} GB · Node ${r.machine.node} · ` +
       `load average at start ${r.machine.loadavg_at_start.join(" / ")} · ${r.settings.runs} runs per measure (medians) · ` +
-      `load runs ${r.settings.load_seconds} s · embedded DuckDB · monitoring cache off · whole run ${Math.round(r.duration_s / 60)} min` +
+      `load runs ${r.settings.load_seconds} s · embedded DuckDB · monitoring cache off · whole run ${r.duration_s < 120 ? `${r.duration_s} s` : `${Math.round(r.duration_s / 60)} min`}` +
       (r.settings.parts && r.settings.parts.length < BENCH_PARTS.length ? ` · **only ${r.settings.parts.join(", ")}** (BENCH_PARTS)` : ""),
   );
   out.push(`## Targets`);
