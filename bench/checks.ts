@@ -22,8 +22,7 @@ import { copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
 
 import { hashToken, configEntry, generateToken } from "@/lib/auth/token-format";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
-import type { ProcessorName } from "@/lib/completeness/processors";
-import { getProcessor } from "@/lib/completeness/processors";
+import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { defaultEntities } from "@/lib/engine/checks";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
@@ -120,7 +119,8 @@ export async function measureCheckService(
   rmSync(workDb, { force: true });
   rmSync(`${workDb}.wal`, { force: true });
   copyFileSync(sourceDb, workDb);
-  for (const ext of [".demo.json"]) copyFileSync(`${sourceDb}${ext}`, `${workDb}${ext}`);
+  // The console reads the season calendar from the demo metadata beside the file.
+  copyFileSync(`${sourceDb}.demo.json`, `${workDb}.demo.json`);
   try {
     const runs = WARMUP + options.samples;
     const dates = Array.from({ length: runs }, (_, i) => addDays(options.lastDate, i - runs + 1));
