@@ -16,7 +16,7 @@ import { generateSeason } from "@/lib/demo/season";
 import { runProcessor } from "@/lib/engine/run-processor";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
-import type { Warehouse } from "@/lib/warehouse/types";
+import { countingWarehouse } from "@/test/support/fixtures";
 
 import { type Timing, summarize } from "./stats";
 
@@ -30,19 +30,6 @@ export interface ProcessorMeasure {
   /** Warehouse calls in one run: reads (queries) and write transactions. */
   queries: number;
   transactions: number;
-}
-
-function counting(inner: Warehouse) {
-  const counts = { query: 0, transaction: 0, other: 0 };
-  const wh: Warehouse = {
-    kind: inner.kind,
-    query: (sql, o) => (counts.query++, inner.query(sql, o)),
-    execute: (sql, o) => (counts.other++, inner.execute(sql, o)),
-    transaction: (s, o) => (counts.transaction++, inner.transaction(s, o)),
-    insert: (t, c, r) => (counts.other++, inner.insert(t, c, r)),
-    close: () => inner.close(),
-  };
-  return { wh, counts, reset: () => Object.assign(counts, { query: 0, transaction: 0, other: 0 }) };
 }
 
 export async function measureProcessorRuns(today: string, runs: number): Promise<ProcessorMeasure[]> {
@@ -62,7 +49,7 @@ export async function measureProcessorRuns(today: string, runs: number): Promise
     const all = Array.from({ length: LEAGUES }, (_, i) => players.map((p) => (i === 0 ? p : `${p}x${i + 1}`))).flat();
     // A late date with games: the last simulated day that has a final game.
     const date = [...season.schedule].reverse().find((g) => g.game_status === 3)!.game_date;
-    const { wh, counts, reset } = counting(inner);
+    const { wh, counts, reset } = countingWarehouse(inner);
     const out: ProcessorMeasure[] = [];
     for (const processor of ["player_daily_cache", "ml_feature_store"] as ProcessorName[]) {
       for (const n of ENTITY_COUNTS) {

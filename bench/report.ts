@@ -1,4 +1,5 @@
-/** The benchmark's results: their JSON shape, the targets (issue 7) and the markdown table. */
+/** The benchmark's results: their JSON shape, the targets and the markdown table. */
+import type { CheckServiceMeasure } from "./checks";
 import type { DatasetInfo, DatasetName } from "./datasets";
 import type { HttpMeasure } from "./http";
 import type { ProcessorMeasure } from "./processor";
@@ -6,6 +7,10 @@ import type { BulkMeasure } from "./writes";
 import type { MonitoringQueryName } from "@/lib/monitoring/schemas";
 
 import { type Timing, round } from "./stats";
+
+/** The benchmark's parts (`BENCH_PARTS` picks some; all by default). */
+export const BENCH_PARTS = ["db", "http", "bulk", "processor", "checks"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** One data set's in-process measures (bench/measure-db.mts). */
 export interface QueryMeasure {
@@ -33,12 +38,14 @@ export interface BenchResults {
   generated_at: string;
   mode: "quick" | "full";
   machine: { cpus: number; cpu: string; memory_gb: number; node: string; loadavg_at_start: number[] };
-  settings: { runs: number; load_seconds: number; datasets: DatasetName[]; main: DatasetName; dist_dir: string };
+  settings: { runs: number; load_seconds: number; datasets: DatasetName[]; main: DatasetName; dist_dir: string; parts?: BenchPart[]; check_samples?: number };
   datasets: Partial<Record<DatasetName, DatasetInfo>>;
   db: Partial<Record<DatasetName, DbMeasure>>;
   http: Partial<Record<DatasetName, HttpMeasure>>;
   bulk: BulkMeasure[];
   processor: ProcessorMeasure[];
+  /** The check service over HTTP: one 450-player run's check and outcomes (absent from older results). */
+  checks?: CheckServiceMeasure & { dataset: DatasetName };
   duration_s: number;
 }
 
@@ -99,6 +106,15 @@ export function targets(r: BenchResults): TargetRow[] {
       pass: calls.every((c) => c === calls[0]),
     });
   }
+  if (r.checks) {
+    const c = r.checks;
+    rows.push({
+      measure: `Check of ${n(c.entities)} entities over HTTP, p95 (${LABEL[c.dataset]}, ${c.samples} runs)`,
+      value: `${ms(c.check.p95_ms)} (p50 ${ms(c.check.p50_ms)}; outcomes p95 ${ms(c.outcomes.p95_ms)})`,
+      target: "≤ 300 ms",
+      pass: c.check.p95_ms <= 300,
+    });
+  }
   const s1 = r.datasets.season1;
   if (s1) {
     rows.push({
@@ -124,7 +140,8 @@ export function renderMarkdown(r: BenchResults): string {
     `${r.mode === "quick" ? "**Quick run** (BENCH_QUICK=1: not the measured configuration). " : ""}` +
       `${r.generated_at.slice(0, 16).replace("T", " ")} UTC · ${r.machine.cpus} × ${r.machine.cpu} · ${r.machine.memory_gb} GB · Node ${r.machine.node} · ` +
       `load average at start ${r.machine.loadavg_at_start.join(" / ")} · ${r.settings.runs} runs per measure (medians) · ` +
-      `load runs ${r.settings.load_seconds} s · embedded DuckDB · monitoring cache off · whole run ${Math.round(r.duration_s / 60)} min`,
+      `load runs ${r.settings.load_seconds} s · embedded DuckDB · monitoring cache off · whole run ${r.duration_s < 120 ? `${r.duration_s} s` : `${Math.round(r.duration_s / 60)} min`}` +
+      (r.settings.parts && r.settings.parts.length < BENCH_PARTS.length ? ` · **only ${r.settings.parts.join(", ")}** (BENCH_PARTS)` : ""),
   );
   out.push(`## Targets`);
   out.push(table(["measure", "value", "target", "result"], targets(r).map((t) => [t.measure, t.value, t.target, t.pass === null ? "–" : t.pass ? "PASS" : "MISS"])));
@@ -141,6 +158,49 @@ export function renderMarkdown(r: BenchResults): string {
     ),
   );
 
+  if (Object.keys(r.db).length || Object.keys(r.http).length) renderMonitoring(r, names, out);
+  if (r.bulk.length) {
+    out.push(`## Bulk override (${LABEL[r.settings.main]}, median ms)`);
+    out.push(
+      table(
+        ["keys", "select (filter)", "preview", "apply", "preview + apply", "runs", "applied"],
+        r.bulk.map((b) => [n(b.keys), b.select.median_ms, b.preview.median_ms, b.apply.median_ms, b.total_ms, b.apply.runs, n(b.applied)]),
+      ),
+    );
+  }
+  if (r.processor.length) {
+    out.push(`## Processor runs (median ms, warehouse calls per run)`);
+    out.push(
+      table(
+        ["processor", "entities", "time", "queries", "write transactions"],
+        r.processor.map((p) => [p.processor, n(p.entities), p.time.median_ms, p.queries, p.transactions]),
+      ),
+    );
+  }
+  if (r.checks) {
+    const c = r.checks;
+    out.push(`## The check service over HTTP (${LABEL[c.dataset]}, ${c.samples} runs of ${n(c.entities)} entities)`);
+    out.push(
+      `\`${c.processor}\`, one night each from ${c.dates.from} to ${c.dates.to}, a \`pipeline\` token, \`next start\`: each run a new run_id (evaluated and written, never a stored answer), ` +
+        `its check then its outcomes, timed to the last byte; server CPU: user + system time of the server process per call (on a busy machine the wall time also counts waits for a core). In all: ${n(c.process)} process, ${n(c.skip)} skip decisions; the outcomes appended ${n(c.rows_written)} attempt rows.`,
+    );
+    out.push(
+      table(
+        ["call", "p50 ms", "p95 ms", "max ms", "server CPU ms (mean)", "answer (mean)"],
+        (
+          [
+            ["POST /api/v1/checks", c.check],
+            ["POST /api/v1/checks/{run_id}/outcomes", c.outcomes],
+          ] as const
+        ).map(([call, m]) => [call, m.p50_ms, m.p95_ms, m.max_ms, m.server_cpu_ms ?? "–", `${n(Math.round(m.bytes / 1024))} KB`]),
+      ),
+    );
+  }
+  return `${out.join("\n\n")}\n`;
+}
+
+/** The data layer and the overview: the sections of the `db` and `http` parts. */
+function renderMonitoring(r: BenchResults, names: DatasetName[], out: string[]): void {
   out.push(`## Monitoring queries: engine floor vs. data layer (median ms)`);
   out.push(
     "Floor: the query's SQL on the DuckDB adapter, no cache. Data layer: `getMonitoring` (role check, definition, zod validation of every row), cache off. Rows and JSON size on " +
@@ -196,20 +256,4 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
 
-  out.push(`## Bulk override (${LABEL[r.settings.main]}, median ms)`);
-  out.push(
-    table(
-      ["keys", "select (filter)", "preview", "apply", "preview + apply", "runs", "applied"],
-      r.bulk.map((b) => [n(b.keys), b.select.median_ms, b.preview.median_ms, b.apply.median_ms, b.total_ms, b.apply.runs, n(b.applied)]),
-    ),
-  );
-
-  out.push(`## Processor runs (median ms, warehouse calls per run)`);
-  out.push(
-    table(
-      ["processor", "entities", "time", "queries", "write transactions"],
-      r.processor.map((p) => [p.processor, n(p.entities), p.time.median_ms, p.queries, p.transactions]),
-    ),
-  );
-  return `${out.join("\n\n")}\n`;
 }

@@ -8,6 +8,8 @@
  *   BENCH_RUNS=n           timed repetitions per measure (median reported)
  *   BENCH_LOAD_SECONDS=n   seconds per load run (1 and 10 clients)
  *   BENCH_REBUILD=1        rebuild the cached data sets under data/bench/
+ *   BENCH_PARTS=a,b        measures to run (db, http, bulk, processor, checks; default all)
+ *   BENCH_CHECK_SAMPLES=n  check service samples (new runs) for its p50/p95
  *   NEXT_DIST_DIR=dir      the build to serve (default .next; built when missing)
  */
 import { spawnSync } from "node:child_process";
@@ -15,10 +17,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 
+import { type CheckServiceMeasure, measureCheckService } from "./checks";
 import { type DatasetInfo, type DatasetName, ROOT, BENCH_DATA, ensureDatasets } from "./datasets";
 import { type HttpMeasure, measureHttp } from "./http";
 import { type ProcessorMeasure, measureProcessorRuns } from "./processor";
-import { type BenchResults, type DbMeasure, renderMarkdown } from "./report";
+import { BENCH_PARTS, type BenchPart, type BenchResults, type DbMeasure, renderMarkdown } from "./report";
 import { type BulkMeasure, measureBulk } from "./writes";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -26,14 +29,20 @@ const DATASETS = (process.env.BENCH_DATASETS?.split(",").map((s) => s.trim()) ??
 const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 3 : 7));
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (QUICK ? 3 : 30));
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
+const PARTS = new Set<BenchPart>((process.env.BENCH_PARTS?.split(",").map((s) => s.trim()) ?? BENCH_PARTS) as BenchPart[]);
+const CHECK_SAMPLES = Number(process.env.BENCH_CHECK_SAMPLES ?? (QUICK ? 20 : 60));
 const RESULTS = path.join(ROOT, "bench", "results");
 
 for (const d of DATASETS) {
   if (!["season1", "season5", "stress"].includes(d)) throw new Error(`BENCH_DATASETS: unknown data set ${d}`);
 }
+for (const p of PARTS) {
+  if (!BENCH_PARTS.includes(p)) throw new Error(`BENCH_PARTS: unknown part ${p} (known: ${BENCH_PARTS.join(", ")})`);
+}
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 const started = performance.now();
+const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 
 /** `next build` into DIST_DIR when it holds no build (a fresh clone). tsconfig.json is restored if Next rewrites it. */
@@ -67,7 +76,7 @@ function measureDb(info: DatasetInfo): DbMeasure {
 }
 
 ensureBuilt();
-log(`${QUICK ? "quick" : "full"} run: data sets ${DATASETS.join(", ")}; ${RUNS} runs per measure; load ${LOAD_SECONDS} s`);
+log(`${QUICK ? "quick" : "full"} run: data sets ${DATASETS.join(", ")}; parts ${[...PARTS].join(", ")}; ${RUNS} runs per measure; load ${LOAD_SECONDS} s`);
 const datasets = await ensureDatasets(DATASETS, { rebuild: process.env.BENCH_REBUILD === "1" });
 log(`data sets ready (${elapsed()})`);
 
@@ -77,36 +86,58 @@ const http: Partial<Record<DatasetName, HttpMeasure>> = {};
 const main: DatasetName = DATASETS.includes("season5") ? "season5" : DATASETS.includes("season1") ? "season1" : DATASETS[0]!;
 for (const name of DATASETS) {
   const info = datasets[name]!;
-  log(`${name}: monitoring queries on the adapter and through the data layer (${elapsed()})`);
-  db[name] = measureDb(info);
-  log(`${name}: the overview over HTTP${name === main ? `, then load with 1 and 10 clients for ${LOAD_SECONDS} s each` : ""} (${elapsed()})`);
-  http[name] = await measureHttp(info.path, { runs: Math.max(RUNS, 5), loadSeconds: LOAD_SECONDS, load: name === main });
+  if (PARTS.has("db")) {
+    log(`${name}: monitoring queries on the adapter and through the data layer (${elapsed()})`);
+    db[name] = measureDb(info);
+  }
+  if (PARTS.has("http")) {
+    log(`${name}: the overview over HTTP${name === main ? `, then load with 1 and 10 clients for ${LOAD_SECONDS} s each` : ""} (${elapsed()})`);
+    http[name] = await measureHttp(info.path, { runs: Math.max(RUNS, 5), loadSeconds: LOAD_SECONDS, load: name === main });
+  }
 }
 
-log(`bulk override on a copy of ${main} (${elapsed()})`);
-const bulk: BulkMeasure[] = await measureBulk(datasets[main]!.path, path.join(BENCH_DATA, "writes.duckdb"), datasets[main]!.plan.simulateThrough, QUICK ? 1 : 3);
-log(`processor runs for 10, 450 and 4,500 entities (${elapsed()})`);
-const processor: ProcessorMeasure[] = await measureProcessorRuns(datasets.season1!.today, QUICK ? 1 : 3);
+let bulk: BulkMeasure[] = [];
+if (PARTS.has("bulk")) {
+  log(`bulk override on a copy of ${main} (${elapsed()})`);
+  bulk = await measureBulk(datasets[main]!.path, path.join(BENCH_DATA, "writes.duckdb"), datasets[main]!.plan.simulateThrough, QUICK ? 1 : 3);
+}
+let processor: ProcessorMeasure[] = [];
+if (PARTS.has("processor")) {
+  log(`processor runs for 10, 450 and 4,500 entities (${elapsed()})`);
+  processor = await measureProcessorRuns(datasets.season1!.today, QUICK ? 1 : 3);
+}
+let checks: (CheckServiceMeasure & { dataset: DatasetName }) | undefined;
+if (PARTS.has("checks")) {
+  log(`check service over HTTP on a copy of ${main}: ${CHECK_SAMPLES} runs of 450 players, check then outcomes (${elapsed()})`);
+  const info = datasets[main]!;
+  checks = {
+    dataset: main,
+    ...(await measureCheckService(info.path, path.join(BENCH_DATA, "checks.duckdb"), { lastDate: info.plan.simulateThrough, calendar: info.plan.calendar, samples: CHECK_SAMPLES })),
+  };
+}
 
 const results: BenchResults = {
   generated_at: new Date().toISOString(),
   mode: QUICK ? "quick" : "full",
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-  settings: { runs: RUNS, load_seconds: LOAD_SECONDS, datasets: DATASETS, main, dist_dir: DIST_DIR },
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg_at_start: loadAtStart },
+  settings: { runs: RUNS, load_seconds: LOAD_SECONDS, datasets: DATASETS, main, dist_dir: DIST_DIR, parts: [...PARTS], check_samples: CHECK_SAMPLES },
   datasets: Object.fromEntries(DATASETS.map((n) => [n, datasets[n]!])) as BenchResults["datasets"],
   db,
   http,
   bulk,
   processor,
+  checks,
   duration_s: Math.round((performance.now() - started) / 1000),
 };
 
 mkdirSync(RESULTS, { recursive: true });
 const markdown = renderMarkdown(results);
+// A run of some parts only goes beside the full run's files (latest-checks.md, …), never over them.
+const stem = BENCH_PARTS.every((p) => PARTS.has(p)) ? "latest" : `latest-${[...PARTS].join("+")}`;
 // Written beside and renamed, so an interrupted run never leaves half a file.
-for (const [file, text] of [["latest.json", `${JSON.stringify(results, null, 2)}\n`], ["latest.md", markdown]] as const) {
+for (const [file, text] of [[`${stem}.json`, `${JSON.stringify(results, null, 2)}\n`], [`${stem}.md`, markdown]] as const) {
   writeFileSync(path.join(RESULTS, `${file}.tmp`), text);
   renameSync(path.join(RESULTS, `${file}.tmp`), path.join(RESULTS, file));
 }
 console.log(`\n${markdown}`);
-log(`done in ${elapsed()}: bench/results/latest.md and latest.json`);
+log(`done in ${elapsed()}: bench/results/${stem}.md and ${stem}.json`);
