@@ -215,7 +215,7 @@ function resultOf(meta: RunMeta, replay: boolean, entities: CheckedEntity[]): Ch
 
 function replayOfCheck(stored: CheckedEntityRow[]): CheckResult {
   // In the order the run was answered (the rows come back by entity id).
-  const parsed = stored.map((r) => JSON.parse(r.result_json) as { run: RunMeta; index: number; entity: CheckedEntity }).sort((a, b) => a.index - b.index);
+  const parsed = stored.map((r) => JSON.parse(r.result_json!) as { run: RunMeta; index: number; entity: CheckedEntity }).sort((a, b) => a.index - b.index);
   return resultOf(parsed[0]!.run, true, parsed.map((p) => p.entity));
 }
 
@@ -279,7 +279,7 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
   const { pipelineName, reader } = ctx.deployment[def.name];
 
   for (let i = 0; i < MAX_TRIES; i++) {
-    const stored = await checkedEntities.run(wh, { ...runKey, checked_since: since });
+    const stored = await checkedEntities.run(wh, { ...runKey, checked_since: since, with_answers: true });
     if (stored.length) {
       if (stored[0]!.request_fingerprint !== fingerprint) {
         return {
@@ -412,7 +412,7 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
 
   for (let i = 0; i < MAX_TRIES; i++) {
     const [stored, reported] = await Promise.all([
-      checkedEntities.run(wh, { ...runKey, checked_since: since }),
+      checkedEntities.run(wh, { ...runKey, checked_since: since, with_answers: false }),
       reportedOutcomes.run(wh, { ...runKey, reported_since: since }),
     ]);
     if (!stored.length) {

@@ -13,8 +13,8 @@ const runKeyTypes = { run_id: "STRING", processor: "STRING", analysis_date: "DAT
 export const checkedEntities = defineQuery({
   name: "checked_entities",
   file: "checks/checked_entities.sql",
-  params: z.object({ ...runKey, checked_since: ts }),
-  types: { ...runKeyTypes, checked_since: "TIMESTAMP" },
+  params: z.object({ ...runKey, checked_since: ts, with_answers: z.boolean() }),
+  types: { ...runKeyTypes, checked_since: "TIMESTAMP", with_answers: "BOOL" },
   row: z.object({
     entity_id: z.string(),
     checked_at: ts,
@@ -24,7 +24,7 @@ export const checkedEntities = defineQuery({
     skip_reason: z.string().nullable(),
     completeness_pct: z.number().nullable(),
     counts_as_failure: z.boolean(),
-    result_json: z.string(),
+    result_json: z.string().nullable(),
   }),
 });
 export type CheckedEntityRow = z.infer<typeof checkedEntities.row>;

@@ -3,7 +3,9 @@
 --   against the decision it acted on.
 -- Grain: one row per checked entity of (@run_id, @processor, @analysis_date).
 -- Parameters: @run_id STRING, @processor STRING (canonical name), @analysis_date DATE,
---   @checked_since TIMESTAMP (the partitions read: checks are kept 30 days)
+--   @checked_since TIMESTAMP (the partitions read: checks are kept 30 days),
+--   @with_answers BOOL (the stored answers too: a replayed check needs them, a report of
+--   outcomes only the decisions — about 2 KB per entity less to read)
 SELECT
   entity_id,
   checked_at,
@@ -13,7 +15,7 @@ SELECT
   skip_reason,
   completeness_pct,
   counts_as_failure,
-  result_json
+  CASE WHEN @with_answers THEN result_json END AS result_json
 FROM nba_orchestration.completeness_checks
 WHERE checked_at >= @checked_since
   AND run_id = @run_id
