@@ -5,6 +5,7 @@ import { getSeasonCalendar } from "@/lib/data/calendar";
 import { getDeployment } from "@/lib/data/deployment";
 import { type CheckContext, type CheckOutcome, checkRun, recordOutcomes } from "@/lib/engine/checks";
 import { getWarehouse } from "@/lib/warehouse";
+import { isUnavailable } from "@/lib/warehouse/retry";
 import { WarehouseError } from "@/lib/warehouse/types";
 
 import { type ActionResult, defineAction } from "./authorized-action";
@@ -12,8 +13,11 @@ import type { Actor } from "@/lib/auth/session";
 
 /**
  * The check service's two verbs, for `pipeline` tokens only (lib/engine/checks.ts). A warehouse
- * that does not answer is 503 — never an answer that lets a processor run on unchecked data
- * (the original's check failed open and processed everything).
+ * that does not answer (or answers "not now") is 503, which the client retries — never an answer
+ * that lets a processor run on unchecked data (the original's check failed open and processed
+ * everything). A request the warehouse refused for good (an invalid query, a denied access, a
+ * spent quota) is a 500 with its safe message: retrying would not help, and on-call should not
+ * look for an outage.
  */
 
 function contextOf(actor: Actor): CheckContext {
@@ -31,7 +35,7 @@ async function unlessUnavailable<T>(run: () => Promise<ActionResult<T>>): Promis
   try {
     return await run();
   } catch (error) {
-    if (!(error instanceof WarehouseError)) throw error;
+    if (!(error instanceof WarehouseError && isUnavailable(error))) throw error;
     console.error("[checks] the warehouse did not answer", { message: error.message, detail: error.detail });
     return { ok: false, code: "unavailable", error: `The warehouse did not answer (${error.message}); nothing was decided or written. Retry with the same run_id.` };
   }

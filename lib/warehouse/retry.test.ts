@@ -6,6 +6,7 @@ import {
   DEFAULT_RETRY_POLICY,
   errorFacts,
   isRetryable,
+  isUnavailable,
   resolveRetryPolicy,
   withRetry,
 } from "./retry";
@@ -126,6 +127,20 @@ describe("isRetryable", () => {
     ["a string", "HTTP 503"],
   ])("does not retry %s", (_name, error) => {
     expect(isRetryable(error)).toBe(false);
+  });
+});
+
+describe("isUnavailable", () => {
+  const after = (detail: ConstructorParameters<typeof WarehouseError>[1]) => new WarehouseError("x (after 3 attempts)", detail);
+  it("is the warehouse not answering, or answering 'not now'", () => {
+    for (const detail of [{ reason: "ECONNREFUSED" }, { reason: "ECONNRESET" }, { reason: "ENOTFOUND" }, { reason: "timeout" }, { reason: "backendError" }, { reason: "rateLimitExceeded" }, { status: 503 }, { status: 429 }]) {
+      expect(isUnavailable(after(detail)), JSON.stringify(detail)).toBe(true);
+    }
+  });
+  it("is not a request the warehouse refused: retrying later would fail the same way", () => {
+    for (const detail of [{ reason: "invalidQuery" }, { reason: "accessDenied" }, { reason: "quotaExceeded" }, { reason: "bytesBilledLimitExceeded" }, { reason: "invalidParameter" }, {}, { status: 400 }]) {
+      expect(isUnavailable(after(detail)), JSON.stringify(detail)).toBe(false);
+    }
   });
 });
 

@@ -193,6 +193,19 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a failed call means the warehouse did not answer, or answered "not now" — so a caller
+ * may try again later — rather than that the request itself is wrong (an invalid query, a denied
+ * access, a spent quota). Reads the error the adapters throw after their own retries: a
+ * retryable reason or status, a network failure (connection refused or reset, DNS), or a timeout.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (isRetryable(error)) return true;
+  const facts = errorFacts(error);
+  if (facts.reasons.some((r) => NEVER_RETRY.has(r) && r !== "timeout")) return false;
+  return facts.reasons.some((r) => r === "timeout" || r === "ECONNREFUSED" || r === "ENOTFOUND" || RETRY_NETWORK_CODES.has(r));
+}
+
 export interface RetryHooks {
   /** Waits between attempts; tests pass a recorder that resolves at once. */
   sleep?: (ms: number) => Promise<void>;
