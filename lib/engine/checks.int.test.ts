@@ -164,8 +164,13 @@ describe("outcomes", () => {
     const again = await recordOutcomes(wh, report, ctx({ now: "2026-12-07T04:30:00.000Z" }));
     expect(again).toMatchObject({ ok: true, replay: true });
     expect(await attempts()).toEqual(before);
-    const audit = await wh.query<{ actor: string; action: string }>("SELECT actor, action FROM nba_orchestration.breaker_audit_log WHERE action LIKE 'pipeline_%'");
-    expect(audit).toEqual([{ actor: "token:nightly", action: "pipeline_outcomes" }]);
+    const audit = await wh.query<{ actor: string; action: string; key_count: number }>(
+      "SELECT actor, action, key_count FROM nba_orchestration.breaker_audit_log WHERE action LIKE 'pipeline_%' ORDER BY action",
+    );
+    expect(audit).toEqual([
+      { actor: "token:nightly", action: "pipeline_check", key_count: 0 },
+      { actor: "token:nightly", action: "pipeline_outcomes", key_count: expected.length },
+    ]);
   });
 
   it("refuse a changed outcome, an entity the check did not cover, and a processed skip", async () => {
@@ -224,5 +229,17 @@ describe("outcomes", () => {
       auditLog.run(wh, { created_from: "2026-12-01T00:00:00Z", created_to: "2026-12-08T00:00:00Z", actor: "", action: "pipeline_outcomes", processor });
     expect((await find("team_defense_zone_analysis")).map((r) => [r.actor, r.key_count])).toEqual([["token:nightly", 0]]);
     expect(await find("player_daily_cache")).toEqual([]);
+  });
+
+  it("sent twice at once (a client that timed out and retried), are recorded once", async () => {
+    const base = { processor: "team_defense_zone_analysis" as const, analysis_date: DATE };
+    const checkTwice = await Promise.all([0, 1].map(() => checkRun(wh, input({ ...base, run_id: "twice", entities: ["LAL", "BOS"] }), ctx())));
+    expect(checkTwice.map((r) => r.ok && r.replay).sort()).toEqual([false, true]);
+    expect(await wh.query("SELECT * FROM nba_orchestration.completeness_checks WHERE run_id = 'twice'")).toHaveLength(2);
+    const report = { ...base, run_id: "twice", outcomes: [{ entity_id: "LAL", outcome: "failed" as const, reason: "PROCESSING_ERROR" }] };
+    const reportTwice = await Promise.all([0, 1].map(() => recordOutcomes(wh, report, ctx())));
+    expect(reportTwice.map((r) => r.ok && r.replay).sort()).toEqual([false, true]);
+    expect(await attempts(`attempted_at >= TIMESTAMPTZ '${NOW}'`)).toHaveLength(1);
+    expect(await wh.query("SELECT * FROM nba_orchestration.check_outcomes WHERE run_id = 'twice'")).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ import { parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
 import type { AuditAction } from "@/lib/breakers/schemas";
 import type { AttemptWritten, CheckInput, CheckResult, CheckedEntity, Outcome, OutcomesInput, OutcomesResult } from "@/lib/checks/schemas";
 import { AUDIT_COLUMNS, type KeyChange, summarize } from "@/lib/engine/breaker-writes";
-import { ATTEMPT_COLUMNS, type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
+import { ATTEMPT_WRITE_COLUMNS, type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
 import { keyRows } from "@/lib/queries/breakers";
 import { type CheckedEntityRow, checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "@/lib/queries/checks";
 import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
@@ -45,7 +45,8 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  *   is one transaction guarded by `check_guard.sql`, re-read and retried when it fails.
  * - Only for processors whose breaker reader is `console`: a processor the original pipeline
  *   still reads decides from reprocess_attempts by other rules.
- * - Every call that appends attempts writes one audit record naming its token.
+ * - Every call that writes (a new check, a report with anything new) writes one audit record
+ *   naming its token and the keys whose attempts it appended (none, often).
  */
 
 export interface CheckContext {
@@ -66,7 +67,6 @@ const EPOCH = "1970-01-01T00:00:00.000Z";
 const MAX_TRIES = 3;
 
 const ATTEMPTS_TABLE = "nba_orchestration.reprocess_attempts";
-const { created_at: _default, ...ATTEMPT_WRITE_COLUMNS } = ATTEMPT_COLUMNS; // created_at: the table default
 
 const CHECK_COLUMNS: Record<keyof CheckedEntityRow | "run_id" | "processor" | "analysis_date", ColumnType> = {
   run_id: "STRING",
@@ -137,14 +137,20 @@ function wrongKind(def: ProcessorDef, date: IsoDate, entities: readonly string[]
 // ---------------------------------------------------------------------------------------------
 // The check
 
-/** The entities a processor would process on a date when the run names none (one read). */
-export async function defaultEntities(wh: Warehouse, def: ProcessorDef, date: IsoDate, calendar: SeasonCalendar): Promise<string[]> {
+/**
+ * The entities a processor would process on a date when the run names none (one read), or null
+ * when the warehouse cannot tell: no team on the season's schedule, or no player who played this
+ * season before the date (its opening night). An empty list is a real answer: no team plays.
+ */
+export async function defaultEntities(wh: Warehouse, def: ProcessorDef, date: IsoDate, calendar: SeasonCalendar): Promise<string[] | null> {
   const seasonStart = seasonStartFor(date, calendar);
   if (def.entityKind !== "player") {
     const teams = await runTeams.run(wh, { season_start: seasonStart, season_end: addDays(seasonStart, 364), analysis_date: date });
+    if (teams.length === 0) return null;
     return def.entityKind === "team" ? teams.map((t) => t.team) : teams.filter((t) => t.plays).map((t) => teamGameKey(t.team, date));
   }
   const players = await runPlayers.run(wh, { season_start: seasonStart, analysis_date: date });
+  if (players.length === 0) return null;
   return (def.dateColumn === "game_date" ? players.filter((p) => p.plays) : players).map((p) => p.player_lookup);
 }
 
@@ -291,6 +297,13 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
       return { ok: true, replay: true, data: replayOfCheck(stored) };
     }
     const entities = input.entities ?? (await defaultEntities(wh, def, input.analysis_date, ctx.calendar));
+    if (entities === null) {
+      return {
+        ok: false,
+        error: "conflict",
+        message: `No ${def.entityKind === "player" ? "player has played" : "team is scheduled"} this season before ${input.analysis_date}, so the console cannot tell which entities ${def.name} runs for: send them as \`entities\` (from the rosters)`,
+      };
+    }
     const run = await evaluateProcessorRun(wh, {
       processor: def.name,
       date: input.analysis_date,
@@ -335,6 +348,17 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
         })),
       },
     ];
+    const counts = resultOf(meta, false, answers).counts;
+    statements.push(
+      auditStatement(
+        "pipeline_check",
+        ctx,
+        `check:${input.run_id}:${def.name}:${input.analysis_date}`,
+        `Check of ${entities.length} ${def.name} entities on ${input.analysis_date}: ${counts.process} to process, ${counts.skip} to skip; ${recorded.length} skip(s) recorded as failed attempts`,
+        recorded.map((o) => keyChange(def.name, o.attempt!, o.breaker, o.after)),
+        fingerprint,
+      ),
+    );
     if (recorded.length) {
       statements.push(
         { insert: ATTEMPTS_TABLE, columns: ATTEMPT_WRITE_COLUMNS, rows: recorded.map((o) => o.attempt!) },
@@ -353,14 +377,6 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
             circuit_breaker_until: o.attempt!.circuit_breaker_until,
           })),
         },
-        auditStatement(
-          "pipeline_check",
-          ctx,
-          `check:${input.run_id}:${def.name}:${input.analysis_date}`,
-          `Check of ${entities.length} ${def.name} entities on ${input.analysis_date} recorded ${recorded.length} skip(s) as failed attempts`,
-          recorded.map((o) => keyChange(def.name, o.attempt!, o.breaker, o.after)),
-          fingerprint,
-        ),
       );
     }
     const guard = guardStatement({

@@ -20,7 +20,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   bulk_override: "Bulk override",
   reset: "Reset",
   pipeline_outcomes: "Pipeline outcomes",
-  pipeline_check: "Pipeline check (skips recorded)",
+  pipeline_check: "Pipeline check",
 };
 
 /** Keys listed per record; a pipeline run can report every player of a night (about 450). */
