@@ -129,7 +129,7 @@ export async function measureCheckService(
     const players = new Map<IsoDate, string[]>();
     try {
       for (const date of dates) {
-        const entities = (await defaultEntities(wh, getProcessor(PROCESSOR), date, options.calendar)).slice(0, CHECK_ENTITIES);
+        const entities = ((await defaultEntities(wh, getProcessor(PROCESSOR), date, options.calendar)) ?? []).slice(0, CHECK_ENTITIES);
         if (entities.length !== CHECK_ENTITIES) throw new Error(`${PROCESSOR} on ${date}: ${entities.length} players, not ${CHECK_ENTITIES}`);
         players.set(date, entities);
       }

@@ -13,7 +13,7 @@ import { PROCESSING_DECISION_REASONS } from "@/lib/completeness/readiness";
 import { GET } from "@/app/api/v1/openapi.json/route";
 
 import { buildOpenApiDocument } from "./openapi";
-import { OUTCOMES, checkInput, checkResult, outcomesBody } from "./schemas";
+import { MAX_CHECK_ENTITIES, OUTCOMES, checkInput, checkResult, outcomesBody } from "./schemas";
 
 type Json = Record<string, unknown>;
 const doc = buildOpenApiDocument() as Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json>; securitySchemes: Json } };
@@ -129,7 +129,7 @@ describe("the OpenAPI document", () => {
   it("is the routes' zod schemas: descriptions, enums, required and unknown fields follow them", () => {
     const req = (name: string) => schemas[name]!.properties as Record<string, Json>;
     expect(req("CheckRequest").entities!.description).toBe(checkInput.shape.entities.description);
-    expect(req("CheckRequest").entities!.maxItems).toBe(5000);
+    expect(req("CheckRequest").entities!.maxItems).toBe(MAX_CHECK_ENTITIES);
     expect(req("CheckRequest").processor!.enum).toEqual(PROCESSORS.flatMap((p) => [p.name, ...p.aliases]));
     const outcome = ((req("OutcomesRequest").outcomes!.items as Json).properties as Record<string, Json>).outcome!;
     expect(outcome.enum).toEqual([...OUTCOMES]);

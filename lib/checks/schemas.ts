@@ -11,8 +11,12 @@ import { BREAKER_EVENT_TYPES, BREAKER_STATUSES } from "@/lib/completeness/breake
 import { BREAKER_READERS } from "@/lib/completeness/deployment";
 import { DECISION_ACTIONS, PROCESSING_DECISION_REASONS } from "@/lib/completeness/readiness";
 
-/** Entities one call may carry: every player of a night (about 450) with room to spare. */
-export const MAX_CHECK_ENTITIES = 5000;
+/**
+ * Entities one call may carry: every player of a night (about 450; some 530 are rostered) with
+ * room to spare. Bounded by what one BigQuery request can hold: the check stores each entity's
+ * answer (about 2 KB) in one transaction, and a request is at most 10 MB.
+ */
+export const MAX_CHECK_ENTITIES = 2000;
 
 /** The processor run's id, as the pipeline names its runs; also the attempt rows' batch_id. */
 export const runIdField = z
@@ -156,8 +160,19 @@ function eachEntityOnce(v: { outcomes: { entity_id: string }[] }, ctx: z.Refinem
 
 /** The body of `POST /api/v1/checks/{run_id}/outcomes` (the run id is in the path). */
 export const outcomesBody = z.object(outcomeFields).strict().superRefine(eachEntityOnce);
-/** The body with the path's run id, as the service takes it. */
-export const outcomesInput = z.object({ run_id: runIdField, ...outcomeFields }).strict().superRefine(eachEntityOnce);
+/**
+ * The body with the path's run id, as the service takes it. `body_run_id`: the run id the body
+ * named itself, if it did — refused unless it is the path's (checked here, after the role).
+ */
+export const outcomesInput = z
+  .object({ run_id: runIdField, ...outcomeFields, body_run_id: z.unknown().optional() })
+  .strict()
+  .superRefine(eachEntityOnce)
+  .superRefine((v, ctx) => {
+    if (v.body_run_id !== undefined && v.body_run_id !== v.run_id) {
+      ctx.addIssue({ code: "custom", path: ["run_id"], message: `is the path's ("${v.run_id}"); the body names another` });
+    }
+  });
 export type OutcomesInput = z.output<typeof outcomesInput>;
 
 export const outcomesResult = z.object({

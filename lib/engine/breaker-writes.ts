@@ -16,7 +16,7 @@ import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completenes
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type AuditRequestRow, type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
-import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
+import { ATTEMPT_WRITE_COLUMNS } from "@/lib/engine/run-processor";
 import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
 
 /**
@@ -119,7 +119,6 @@ export function requestFingerprint(action: WriteAction, req: WriteRequest, body:
 
 const sortedKeys = (keys: readonly BreakerKeyRef[]) => keys.map(keyString).sort();
 
-const { created_at: _default, ...ATTEMPT_WRITE_COLUMNS } = ATTEMPT_COLUMNS; // created_at: the table default
 
 export function keyString(key: BreakerKeyRef): string {
   return `${key.processor}|${key.entity_id}|${key.analysis_date}`;

@@ -1,19 +1,19 @@
 /**
  * The check service's warehouse calls do not grow with the run: a check (`checkRun`) and a report
  * of outcomes (`recordOutcomes`) make the same number of query / execute / transaction calls for
- * 10 entities, for every entity the processor runs for, and for 4,500 — so a night of 450
+ * 10 entities, for every entity the processor runs for, and for the most a call may carry (2,000) — so a night of 450
  * players is one check call and one outcomes call, each a fixed handful of warehouse jobs (the
  * original made one breaker query per entity).
  *
  * On a short simulated season (console profile), behind `countingWarehouse`, for a player
  * processor with its own data (player_daily_cache), a cascade processor (ml_feature_store: also
  * reads its upstream processors' rows and the schedule) and a team-game one
- * (upcoming_team_game_context). The 4,500 are the real entities plus synthetic ones that do not
+ * (upcoming_team_game_context). The 2,000 are the real entities plus synthetic ones that do not
  * exist (player_lookups, tricodes) — the engine evaluates them as entities without games.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import type { CheckInput, CheckResult, OutcomesInput } from "@/lib/checks/schemas";
+import { type CheckInput, type CheckResult, MAX_CHECK_ENTITIES, type OutcomesInput } from "@/lib/checks/schemas";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { teamGameKey } from "@/lib/completeness/windows";
@@ -32,7 +32,7 @@ const DATE = "2026-12-05";
 const NOW = "2026-12-07T04:00:00.000Z";
 const REPORTED_AT = "2026-12-07T04:20:00.000Z";
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";
-const LARGE = 4_500;
+const LARGE = MAX_CHECK_ENTITIES;
 
 let inner: Warehouse;
 let counted: ReturnType<typeof countingWarehouse>;
@@ -121,7 +121,7 @@ const PROCESSORS: ProcessorName[] = ["player_daily_cache", "ml_feature_store", "
 describe.each(PROCESSORS)("%s: warehouse calls per check and per report", (processor) => {
   for (const record of [false, true]) {
     it(`are the same for 10 entities, every entity and ${LARGE.toLocaleString("en-US")}${record ? " (record: true)" : ""}`, async () => {
-      const all = await defaultEntities(inner, getProcessor(processor), DATE, plan.calendar);
+      const all = (await defaultEntities(inner, getProcessor(processor), DATE, plan.calendar))!;
       // Enough real entities that "all" is the processor's night, not a handful.
       expect(all.length).toBeGreaterThanOrEqual(getProcessor(processor).entityKind === "player" ? 100 : 10);
       const sizes = { ten: await tenOf(processor, all), all, large: [...all, ...synthetic(processor, LARGE - all.length, all)] };
@@ -142,7 +142,7 @@ describe.each(PROCESSORS)("%s: warehouse calls per check and per report", (proce
         expect(c.check).toMatchObject({ execute: 0, insert: 0, transaction: 1 });
         expect(c.outcomes).toMatchObject({ execute: 0, insert: 0, transaction: 1 });
       }
-      // Constant in the entity count: the same calls for 10 entities as for every one and 4,500.
+      // Constant in the entity count: the same calls for 10 entities as for every one and 2,000.
       expect(runs.all!.check).toEqual(ten.check);
       expect(large.check).toEqual(ten.check);
       expect(runs.all!.outcomes).toEqual(ten.outcomes);
@@ -165,7 +165,7 @@ describe.each(PROCESSORS)("%s: warehouse calls per check and per report", (proce
   }
 
   it("without entities, one read more: the default entities", async () => {
-    const all = await defaultEntities(inner, getProcessor(processor), DATE, plan.calendar);
+    const all = (await defaultEntities(inner, getProcessor(processor), DATE, plan.calendar))!;
     const named = await run(processor, "named", all);
     await clean();
     const unnamed = await run(processor, "unnamed", undefined);

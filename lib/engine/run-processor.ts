@@ -398,13 +398,16 @@ export const ATTEMPT_COLUMNS: Record<keyof AttemptRow & string, ColumnType> = {
   batch_id: "STRING",
 };
 
+/** The columns an appended attempt row is written with: all but created_at, the table's default. */
+const { created_at: _createdAt, ...attemptWriteColumns } = ATTEMPT_COLUMNS;
+export const ATTEMPT_WRITE_COLUMNS: Omit<typeof ATTEMPT_COLUMNS, "created_at"> = attemptWriteColumns;
+
 /** The statements that record a run: its output rows and its attempt rows, together. */
 export function runStatements(run: ProcessorRun): Statement[] {
   const def = getProcessor(run.processor);
   const attempts = run.outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
-  const { created_at: _createdAt, ...attemptColumns } = ATTEMPT_COLUMNS; // created_at: the table's default
   const statements: Statement[] = [{ insert: def.table, columns: outputColumns(def), rows: run.outcomes.map((o) => o.output) }];
-  if (attempts.length) statements.push({ insert: "nba_orchestration.reprocess_attempts", columns: attemptColumns, rows: attempts });
+  if (attempts.length) statements.push({ insert: "nba_orchestration.reprocess_attempts", columns: ATTEMPT_WRITE_COLUMNS, rows: attempts });
   return statements;
 }
 

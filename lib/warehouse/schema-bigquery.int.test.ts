@@ -96,10 +96,10 @@ describe("applying the schema to a project that runs the original", () => {
     ]);
     // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
     // Only the console's sign-outs (2 days: a row is moot once its session has ended) and the
-    // check service's answers (30 days: outcomes are reported minutes later) expire.
+    // check service's answers (31 days: outcomes are reported minutes later) expire.
     expect(sent.filter((q) => !/ops_orch\.(revoked_sessions|completeness_checks)/.test(q)).join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
     expect(sent.filter((q) => /^ALTER TABLE ops_orch.revoked_sessions SET OPTIONS \(partition_expiration_days = 2\)/.test(q))).toHaveLength(1);
-    expect(sent.filter((q) => /^ALTER TABLE ops_orch.completeness_checks SET OPTIONS \(partition_expiration_days = 30\)/.test(q))).toHaveLength(1);
+    expect(sent.filter((q) => /^ALTER TABLE ops_orch.completeness_checks SET OPTIONS \(partition_expiration_days = 31\)/.test(q))).toHaveLength(1);
     expect(sent.filter((q) => /SET OPTIONS \(description/.test(q))).toHaveLength(CONSOLE_TABLES.length); // the console tables' descriptions
     expect(sent.length).toBe(steps.filter((s) => s.run).length);
     expect(sent).toHaveLength(STATEMENTS_RUN);

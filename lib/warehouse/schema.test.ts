@@ -214,6 +214,8 @@ const UPSTREAM = [
 const ORCHESTRATION = [
   "nba_orchestration.api_tokens",
   "nba_orchestration.breaker_audit_log",
+  "nba_orchestration.check_outcomes",
+  "nba_orchestration.completeness_checks",
   "nba_orchestration.console_write_lock",
   "nba_orchestration.reprocess_attempts",
   "nba_orchestration.revoked_sessions",

@@ -5,7 +5,8 @@
 -- Parameters: @run_id STRING, @processor STRING (canonical name), @analysis_date DATE,
 --   @checked_since TIMESTAMP (the partitions read: checks are kept 30 days),
 --   @with_answers BOOL (the stored answers too: a replayed check needs them, a report of
---   outcomes only the decisions — about 2 KB per entity less to read)
+--   outcomes only the decisions — about 2 KB per entity less to send back and parse; BigQuery
+--   still reads, and bills, the column)
 SELECT
   entity_id,
   checked_at,

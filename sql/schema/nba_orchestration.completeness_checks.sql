@@ -6,8 +6,10 @@
 --   request) gets the same answer without a second evaluation.
 -- Grain: one row per (run_id, processor, analysis_date, entity_id). A run may check several
 --   dates (a backfill), one call per date.
--- Partition: DATE(checked_at), expiring after 30 days: outcomes are reported minutes after the
---   check, and the attempts they lead to live on in reprocess_attempts. Cluster: run_id, processor.
+-- Partition: DATE(checked_at), expiring after 31 days: outcomes are reported minutes after the
+--   check, and the attempts they lead to live on in reprocess_attempts. The console looks a run
+--   up within 30 days (a partition expires by its date, so 31 keeps every check of the last 30
+--   days whole). Cluster: run_id, processor.
 --
 -- Invariant: the console only INSERTs here, in the check's transaction, guarded so that one
 --   (run_id, processor, analysis_date) is checked once.
@@ -30,5 +32,5 @@ CLUSTER BY run_id, processor;
 
 -- In separate statements: the offline validator rejects OPTIONS after CLUSTER BY (see
 -- nba_orchestration.reprocess_attempts.sql), and accepts one option per statement. Same effect in BigQuery.
-ALTER TABLE nba_orchestration.completeness_checks SET OPTIONS (partition_expiration_days = 30);
+ALTER TABLE nba_orchestration.completeness_checks SET OPTIONS (partition_expiration_days = 31);
 ALTER TABLE nba_orchestration.completeness_checks SET OPTIONS (description = 'Completeness Console check service: the decision answered per entity of each processor run, kept for its reported outcomes.');

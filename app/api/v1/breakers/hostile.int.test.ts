@@ -639,7 +639,7 @@ const validTokenCreate = () => ({ name: "hostile-created", role: "operator" });
 const validTokenRevoke = () => ({ name: "hostile-taken" });
 
 // The check service (lib/checks/schemas.ts): run ids of 1–128 of [A-Za-z0-9._:-] starting with a
-// letter or digit; 1–5,000 distinct entities; outcomes processed | failed (with a reason code) | skipped.
+// letter or digit; 1–2,000 distinct entities; outcomes processed | failed (with a reason code) | skipped.
 const RUN_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const RUN_ID = "hostile-run";
 const badRunId: fc.Arbitrary<unknown> = fc.oneof(
@@ -653,7 +653,7 @@ const badEntities: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant([]),
   fc.tuple(fc.array(fc.constantFrom("lebronjames", "stephencurry"), { maxLength: 3 }), badEntity).map(([ok, bad]) => [...ok, bad]),
   fc.constant(["lebronjames", "lebronjames"]),
-  fc.integer({ min: 5_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => `player${i}`)),
+  fc.integer({ min: 2_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => `player${i}`)),
 );
 const badTeams: fc.Arbitrary<unknown> = fc.oneof(
   notAnArray.filter((v) => v === null || typeof v !== "object"),
@@ -693,7 +693,7 @@ const badOutcomes: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant([]),
   fc.tuple(fc.array(fc.constantFrom({ entity_id: "stephencurry", outcome: "processed" }), { maxLength: 1 }), badOutcomeItem).map(([ok, bad]) => [...ok, bad]),
   fc.constant([{ entity_id: "lebronjames", outcome: "skipped" }, { entity_id: "lebronjames", outcome: "skipped" }]),
-  fc.integer({ min: 5_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => ({ entity_id: `player${i}`, outcome: "processed" }))),
+  fc.integer({ min: 2_001, max: 6_000 }).map((n) => Array.from({ length: n }, (_, i) => ({ entity_id: `player${i}`, outcome: "processed" }))),
 );
 const validOutcomes = () => ({ processor: "player_daily_cache", analysis_date: KEY_DATE, outcomes: [{ entity_id: "lebronjames", outcome: "skipped" }] });
 const outcomesSpec: BodySpec = {
