@@ -303,14 +303,10 @@ describe("the document's client against a console on a simulated season", () => 
         "SELECT action, actor, actor_role, request_id, key_count FROM nba_orchestration.breaker_audit_log WHERE action LIKE 'pipeline_%' ORDER BY created_at",
       ),
     );
+    const record = (action: string, id: string, keys: number) => ({ action, actor: `token:${TOKEN_NAME}`, actor_role: "pipeline", request_id: `${id}:${PROCESSOR}:${DATE}`, key_count: keys });
+    // Each run: its check (no skip recorded: no key), then its report (a key per attempt row).
     expect(audit.map((a) => ({ ...a, key_count: Number(a.key_count) }))).toEqual(
-      runs.map(({ check, report }) => ({
-        action: "pipeline_outcomes",
-        actor: `token:${TOKEN_NAME}`,
-        actor_role: "pipeline",
-        request_id: `outcomes:${check.run_id}:${PROCESSOR}:${DATE}`,
-        key_count: report.rows_written,
-      })),
+      runs.flatMap(({ check, report }) => [record("pipeline_check", `check:${check.run_id}`, 0), record("pipeline_outcomes", `outcomes:${check.run_id}`, report.rows_written)]),
     );
     expect(refused).toMatchObject({ raised: "CompletenessError", status: 403, code: "forbidden" });
     expect(String(refused.message)).toContain(`may check ${PROCESSOR} only`);

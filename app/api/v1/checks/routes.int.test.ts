@@ -333,7 +333,11 @@ describe("the audit", () => {
     const outcomesRows = await audit("?action=pipeline_outcomes");
     const checkRows = await audit("?action=pipeline_check");
     const summary = (rows: AuditRow[]) => rows.map((r) => [r.actor, r.actor_role, r.key_count, r.keys.map((k) => `${k.processor}|${k.entity_id}|${k.after.lastEvent}`).sort()]).sort();
-    expect(summary(checkRows)).toEqual([["token:nightly", "pipeline", 1, [`${PSZA}|stephencurry|failure`]]]);
+    // Every check is audited; the one with record: true lists the skip it recorded, the others no key.
+    expect(summary(checkRows.filter((r) => r.key_count > 0))).toEqual([["token:nightly", "pipeline", 1, [`${PSZA}|stephencurry|failure`]]]);
+    expect(checkRows.length).toBeGreaterThan(1);
+    for (const r of checkRows.filter((r) => r.key_count === 0)) expect([r.actor_role, r.keys]).toEqual(["pipeline", []]);
+    expect(new Set(checkRows.map((r) => r.actor))).toEqual(new Set(["token:nightly", "token:psza-run", "token:short-lived"]));
     expect(summary(outcomesRows)).toEqual(
       [
         ["token:nightly", "pipeline", 1, [`${PSZA}|lebronjames|failure`]],
@@ -342,8 +346,8 @@ describe("the audit", () => {
         ["token:nightly", "pipeline", 0, []],
       ].sort(),
     );
-    // Filtered by actor: the bound token's one report.
-    expect((await audit("?actor=token:psza-run")).map((r) => r.action)).toEqual(["pipeline_outcomes"]);
+    // Filtered by actor: the bound token's one check and its report.
+    expect((await audit("?actor=token:psza-run")).map((r) => r.action).sort()).toEqual(["pipeline_check", "pipeline_outcomes"]);
     // The CSV export has them too, one line per key, and one for the report that changed none.
     const csv = await call("GET", "/api/v1/audit?action=pipeline_outcomes&format=csv", { token: TOKENS.admin });
     expect(csv.status).toBe(200);
