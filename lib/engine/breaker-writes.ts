@@ -13,6 +13,7 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
+import type { AuditAction } from "@/lib/breakers/schemas";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type AuditRequestRow, type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
@@ -280,26 +281,41 @@ function reused(req: WriteRequest): WriteError {
   };
 }
 
-function auditStatement(action: WriteAction, req: WriteRequest, changes: KeyChange[], fingerprint: string): Statement {
+/** One audit record: who, with which role, why, and every key with its state before and after. */
+export function auditRecord(record: {
+  action: AuditAction;
+  actor: string;
+  role: string;
+  requestId: string;
+  reasonCode: string | null;
+  reason: string;
+  now: string;
+  changes: KeyChange[];
+  fingerprint: string;
+}): Statement {
   return {
     insert: "nba_orchestration.breaker_audit_log",
     columns: AUDIT_COLUMNS,
     rows: [
       {
         audit_id: randomUUID(),
-        action,
-        actor: req.actor,
-        actor_role: req.role,
-        request_id: req.requestId,
-        reason_code: req.reasonCode,
-        reason: req.reason,
-        key_count: changes.length,
-        keys_json: JSON.stringify(changes),
-        created_at: req.now,
-        request_fingerprint: fingerprint,
+        action: record.action,
+        actor: record.actor,
+        actor_role: record.role,
+        request_id: record.requestId,
+        reason_code: record.reasonCode,
+        reason: record.reason,
+        key_count: record.changes.length,
+        keys_json: JSON.stringify(record.changes),
+        created_at: record.now,
+        request_fingerprint: record.fingerprint,
       },
     ],
   };
+}
+
+function auditStatement(action: WriteAction, req: WriteRequest, changes: KeyChange[], fingerprint: string): Statement {
+  return auditRecord({ action, actor: req.actor, role: req.role, requestId: req.requestId, reasonCode: req.reasonCode, reason: req.reason, now: req.now, changes, fingerprint });
 }
 
 /** Operator rows carry the role the actor used, so history shows the authority of each write. */
@@ -344,7 +360,8 @@ async function withFreshState<T>(wh: Warehouse, req: WriteRequest, attempt: () =
   return { ok: false, error: "stale", message: "The breaker rows kept changing while the write was applied; nothing was written. Try again." };
 }
 
-async function commit(wh: Warehouse, statements: Statement[], guard: Statement & { sql: string }, label: string): Promise<"retry" | "done"> {
+/** Apply a guarded transaction: "retry" when its guard found the state changed (nothing written). */
+export async function commit(wh: Warehouse, statements: Statement[], guard: Statement & { sql: string }, label: string): Promise<"retry" | "done"> {
   try {
     await wh.transaction(statements, { guard, label });
     return "done";

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 
 import type { Role } from "@/lib/auth/roles";
 import {
@@ -15,14 +15,15 @@ import { type SeasonCalendar, seasonStartFor } from "@/lib/completeness/calendar
 import { type IsoDate, addDays, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
 import type { Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorDef, type ProcessorName, STANDARD_COMPLETENESS_COLUMNS, getProcessor, windowColumns } from "@/lib/completeness/processors";
-import { parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
+import { teamGameKey } from "@/lib/completeness/windows";
+import { parseEntityId } from "@/lib/entities/ids";
 import type { AuditAction } from "@/lib/breakers/schemas";
 import type { AttemptWritten, CheckInput, CheckResult, CheckedEntity, Outcome, OutcomesInput, OutcomesResult } from "@/lib/checks/schemas";
-import { AUDIT_COLUMNS, type KeyChange, summarize } from "@/lib/engine/breaker-writes";
+import { type KeyChange, auditRecord, commit, summarize } from "@/lib/engine/breaker-writes";
 import { ATTEMPT_WRITE_COLUMNS, type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
 import { keyRows } from "@/lib/queries/breakers";
 import { type CheckedEntityRow, checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "@/lib/queries/checks";
-import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
+import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 
 /**
  * The completeness check as a service a processor run calls (`POST /api/v1/checks`, then
@@ -123,9 +124,8 @@ function refuse(ctx: CheckContext, processor: ProcessorName): CheckError | null 
 /** The entity ids a processor takes: tricodes, player_lookups, or team-game keys of the date. */
 function wrongKind(def: ProcessorDef, date: IsoDate, entities: readonly string[]): CheckError | null {
   const fits = (e: string): boolean => {
-    if (def.entityKind === "team") return /^[A-Z]{3}$/.test(e);
-    if (def.entityKind === "player") return /^[a-z0-9]{2,64}$/.test(e);
-    return parseTeamGameKey(e)?.gameDate === date;
+    const parsed = parseEntityId(e);
+    return parsed.ok && parsed.kind === def.entityKind && (def.entityKind !== "team_game" || parsed.keyDate === date);
   };
   const i = entities.findIndex((e) => !fits(e));
   if (i < 0) return null;
@@ -229,16 +229,6 @@ function guardStatement(params: Parameters<typeof checkGuard.params.parse>[0]): 
   return { sql: checkGuard.sql(), params: checkGuard.params.parse(params), types: checkGuard.types };
 }
 
-async function commit(wh: Warehouse, statements: Statement[], guard: Statement & { sql: string }, label: string): Promise<"done" | "retry"> {
-  try {
-    await wh.transaction(statements, { guard, label });
-    return "done";
-  } catch (error) {
-    if (error instanceof GuardFailedError) return "retry";
-    throw error;
-  }
-}
-
 const stale: CheckError = { ok: false, error: "stale", message: "The run's rows kept changing while this call was recorded; nothing was written. Retry with the same run_id." };
 
 function auditStatement(
@@ -249,25 +239,7 @@ function auditStatement(
   changes: KeyChange[],
   fingerprint: string,
 ): Statement {
-  return {
-    insert: "nba_orchestration.breaker_audit_log",
-    columns: AUDIT_COLUMNS,
-    rows: [
-      {
-        audit_id: randomUUID(),
-        action,
-        actor: ctx.actor.name,
-        actor_role: ctx.actor.role,
-        request_id: requestId,
-        reason_code: null,
-        reason,
-        key_count: changes.length,
-        keys_json: JSON.stringify(changes),
-        created_at: ctx.now,
-        request_fingerprint: fingerprint,
-      },
-    ],
-  };
+  return auditRecord({ action, actor: ctx.actor.name, role: ctx.actor.role, requestId, reasonCode: null, reason, now: ctx.now, changes, fingerprint });
 }
 
 function keyChange(processor: ProcessorName, row: AttemptRow, before: BreakerState, after: BreakerState): KeyChange {
@@ -480,7 +452,11 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
 
     const rows = await keyRows.run(wh, { processor_names: processorNames, date_from: input.analysis_date, date_to: input.analysis_date, entity_ids: fresh.map((o) => o.entity_id) });
     const byEntity = new Map<string, BreakerRowInput[]>();
-    for (const r of rows) byEntity.set(r.entity_id, [...(byEntity.get(r.entity_id) ?? []), r as BreakerRowInput]);
+    for (const r of rows) {
+      const list = byEntity.get(r.entity_id);
+      if (list) list.push(r as BreakerRowInput);
+      else byEntity.set(r.entity_id, [r as BreakerRowInput]);
+    }
     const planned: Planned[] = fresh.map((item) => {
       const check = checked.get(item.entity_id)!;
       const keyRowsFound = byEntity.get(item.entity_id) ?? [];
