@@ -14,6 +14,7 @@ import {
   hasRequest,
   isBlocked,
   nextAttemptRow,
+  overrideOutcomes,
   overrideRow,
   resetRows,
   sortAttempts,
@@ -454,5 +455,56 @@ describe("the state at now, at the stored precision", () => {
     const b: BreakerRowInput = { ...base, attempt_number: 1, attempted_at: "2024-11-11T06:00:00.000200Z", circuit_breaker_tripped: false, circuit_breaker_until: null };
     expect(sortAttempts([a, b])).toEqual([b, a]);
     expect(deriveBreakerState([a, b], "2024-11-12T00:00:00.000Z")).toMatchObject({ lastAttemptAt: "2024-11-11T06:00:00.000900Z", lastEvent: "success" });
+  });
+});
+
+describe("what an override led to", () => {
+  const tripped = () => failTimes(TRIP_AFTER);
+  const overridden = (rows: BreakerRowInput[], when: number, id = "req-o") => applyWrite(rows, override(rows, at(when), id), KEY);
+
+  it("is pending until the key runs again", () => {
+    const rows = overridden(tripped(), DAY);
+    expect(overrideOutcomes(rows)).toEqual([
+      { at: at(DAY), actor: "ops@example.com", request_id: "req-o", batch_id: null, outcome: "pending", decided_at: null },
+    ]);
+  });
+
+  it("is processed by a recovery row, failed again by a failure, re-tripped by a trip", () => {
+    const base = overridden(tripped(), DAY);
+    expect(overrideOutcomes(attempt(base, at(2 * DAY), true))[0]).toMatchObject({ outcome: "processed", decided_at: at(2 * DAY) });
+    expect(overrideOutcomes(attempt(base, at(2 * DAY), false))[0]).toMatchObject({ outcome: "failed_again", decided_at: at(2 * DAY) });
+    // The original reader's one retry: the next failure trips at once (attempt = latest + 1 ≥ 3).
+    const reTrip = [...base, withKey(KEY, { ...nextAttemptRow(deriveBreakerState(base, at(2 * DAY)), { now: at(2 * DAY), completenessPct: 50, skipReason: "incomplete_upstream_data", ok: false })!, circuit_breaker_tripped: true, event_type: "trip" })];
+    expect(overrideOutcomes(reTrip)[0]).toMatchObject({ outcome: "re_tripped", decided_at: at(2 * DAY) });
+  });
+
+  it("only the first attempt after the override decides", () => {
+    const rows = attempt(attempt(overridden(tripped(), DAY), at(2 * DAY), false), at(3 * DAY), false);
+    expect(overrideOutcomes(rows).map((o) => o.outcome)).toEqual(["failed_again"]);
+  });
+
+  it("counts an output written as processed after the override when no attempt row came first", () => {
+    const rows = overridden(tripped(), DAY);
+    expect(overrideOutcomes(rows, at(DAY + HOUR))[0]).toMatchObject({ outcome: "processed", decided_at: at(DAY + HOUR) });
+    // Written before the override: it says nothing about the override.
+    expect(overrideOutcomes(rows, at(DAY - HOUR))[0]!.outcome).toBe("pending");
+    // After a failure that already decided: the failure stands.
+    const failed = attempt(rows, at(2 * DAY), false);
+    expect(overrideOutcomes(failed, at(3 * DAY))[0]!.outcome).toBe("failed_again");
+  });
+
+  it("gives each override of a key its own outcome, and a reset before any run leaves it pending", () => {
+    let rows = overridden(tripped(), DAY, "a");
+    rows = attempt(attempt(attempt(rows, at(2 * DAY), false), at(3 * DAY), false), at(4 * DAY), false);
+    rows = overridden(rows, 5 * DAY, "b");
+    rows = attempt(rows, at(6 * DAY), true);
+    expect(overrideOutcomes(rows).map((o) => [o.request_id, o.outcome])).toEqual([
+      ["a", "failed_again"],
+      ["b", "processed"],
+    ]);
+    const afterOverride = overridden(tripped(), DAY, "c");
+    const reset = resetRows(deriveBreakerState(afterOverride, at(DAY + HOUR)), { actor: "admin@example.com", role: "admin", reason: "wipe", requestId: "r", now: at(DAY + HOUR) });
+    // The reset deletes the override row itself: nothing left to judge.
+    expect(overrideOutcomes(applyWrite(afterOverride, reset, KEY))).toEqual([]);
   });
 });

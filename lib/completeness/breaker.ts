@@ -504,3 +504,66 @@ export function applyWrite<T extends BreakerRowInput>(
   const row: BreakerRowInput = key ? withKey(key, write.row) : write.row;
   return write.row.event_type === "reset" ? [row] : [...rows, row];
 }
+
+// ---------------------------------------------------------------------------------------------
+// What an override led to
+
+export const OVERRIDE_OUTCOMES = ["processed", "failed_again", "re_tripped", "pending"] as const;
+/**
+ * After an override the key's next attempt decides: `processed` (a success or recovery row, or
+ * the processor's output written as processed after the override — the original Python
+ * processors write no success rows), `failed_again` (a failure that did not trip),
+ * `re_tripped` (a failure that tripped: with the original reader the one retry an override gives
+ * trips at once), `pending` (no run since).
+ */
+export type OverrideOutcome = (typeof OVERRIDE_OUTCOMES)[number];
+
+export interface OverrideResultRow {
+  /** When the override was applied (ISO instant). */
+  at: string;
+  actor: string | null;
+  request_id: string | null;
+  batch_id: string | null;
+  outcome: OverrideOutcome;
+  /** When the deciding attempt or output happened; null while pending. */
+  decided_at: string | null;
+}
+
+/**
+ * Every override among a key's rows (attempt order) with its outcome. `processedAt` is when the
+ * key's output row was last written as processed (not skipped), if the caller knows it: it
+ * decides `processed` for an override no attempt row followed before it. A reset or another
+ * override before any attempt leaves the override `pending` (it never ran).
+ */
+export function overrideOutcomes(rows: readonly BreakerRowInput[], processedAt: string | null = null): OverrideResultRow[] {
+  const sorted = sortAttempts(rows);
+  const results: OverrideResultRow[] = [];
+  sorted.forEach((row, i) => {
+    if (eventOf(row) !== "override") return;
+    const at = toPreciseInstant(row.attempted_at);
+    const atUs = instantMicros(at);
+    let outcome: OverrideOutcome = "pending";
+    let decidedAt: string | null = null;
+    let boundUs = Number.POSITIVE_INFINITY;
+    for (const next of sorted.slice(i + 1)) {
+      const event = eventOf(next);
+      if (event === "override" || event === "reset") {
+        boundUs = instantMicros(next.attempted_at);
+        break;
+      }
+      decidedAt = toPreciseInstant(next.attempted_at);
+      outcome = event === "trip" ? "re_tripped" : event === "failure" ? "failed_again" : "processed";
+      break;
+    }
+    if (processedAt !== null) {
+      const pUs = instantMicros(processedAt);
+      const before = decidedAt === null ? boundUs : instantMicros(decidedAt);
+      if (pUs > atUs && pUs < before) {
+        outcome = "processed";
+        decidedAt = toPreciseInstant(processedAt);
+      }
+    }
+    results.push({ at, actor: row.actor ?? null, request_id: row.request_id ?? null, batch_id: row.batch_id ?? null, outcome, decided_at: decidedAt });
+  });
+  return results;
+}
