@@ -2,9 +2,9 @@ import "server-only";
 
 import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { type RunOptions, runProcessor } from "@/lib/engine/run-processor";
-import type { AttemptRow } from "@/lib/completeness/breaker";
-import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
-import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
+import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
+import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
+import { CONSOLE_DEPLOYMENT, type Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import type { Decision } from "@/lib/completeness/readiness";
 import { trippedKeys } from "@/lib/queries/breakers";
@@ -28,7 +28,7 @@ import { type SimulatedSeason, generateSeason } from "./season";
  * share the embedded database's connection pool; writes are serialized by the adapter);
  * cascade processors run after the stage that holds their upstreams.
  */
-const NIGHT_STAGES: ProcessorName[][] = [
+export const NIGHT_STAGES: readonly (readonly ProcessorName[])[] = [
   [
     "team_defense_zone_analysis",
     "player_shot_zone_analysis",
@@ -42,7 +42,9 @@ const NIGHT_STAGES: ProcessorName[][] = [
 const NIGHT_ORDER = NIGHT_STAGES.flat();
 
 /** Failed keys older than this are no longer retried by the orchestrator. */
-const RETRY_HORIZON_DAYS = 21;
+export const RETRY_HORIZON_DAYS = 21;
+/** A key that failed without tripping is retried the next night: a day after its failure. */
+const FAILED_RETRY_AFTER_DAYS = 1;
 
 export const DEMO_OPERATORS = {
   bulk: { actor: "maria.ops", role: "operator" as const },
@@ -116,6 +118,24 @@ interface Retry {
   dueAt: string;
 }
 
+/**
+ * When the orchestrator retries a key after an attempt: a tripped key when its cooldown ends, a
+ * key that failed without tripping the next night, a success never. (An operator's override or
+ * reset makes its key due at once.)
+ */
+export function retryDueAfter(attempt: { at: string; failed: boolean; tripped: boolean; until: string | null }): string | null {
+  if (attempt.tripped) return attempt.until ?? addDaysToInstant(attempt.at, BREAKER_COOLDOWN_DAYS);
+  return attempt.failed ? addDaysToInstant(attempt.at, FAILED_RETRY_AFTER_DAYS) : null;
+}
+
+/**
+ * Whether the orchestrator's pass on the night of `tonight` retries a key of `date`: not tonight's
+ * own keys (the nightly run covers them), nor keys older than the retry horizon.
+ */
+export function retriedOn(date: IsoDate, tonight: IsoDate): boolean {
+  return date !== tonight && daysBetween(date, tonight) <= RETRY_HORIZON_DAYS;
+}
+
 class RetryQueue {
   private items = new Map<string, Retry>();
   add(r: Retry) {
@@ -127,11 +147,29 @@ class RetryQueue {
     for (const [k, r] of this.items) {
       if (r.processor !== processor || r.dueAt > now) continue;
       this.items.delete(k);
-      if (r.date === tonight || daysBetween(r.date, tonight) > RETRY_HORIZON_DAYS) continue;
+      if (!retriedOn(r.date, tonight)) continue;
       byDate.set(r.date, [...(byDate.get(r.date) ?? []), r.entity]);
     }
     return byDate;
   }
+}
+
+/**
+ * The orchestrator's retry pass for one processor at `now`: one run per date over the keys due
+ * (without tonight's rosters: a retry knows only the key), in the order given. The nightly build
+ * takes the due keys from its queue; `npm run demo:advance` derives them from the stored rows.
+ */
+export async function retryPass<R extends RunRecord>(
+  wh: Warehouse,
+  run: (wh: Warehouse, opts: RunOptions) => Promise<R>,
+  pass: { processor: ProcessorName; due: ReadonlyMap<IsoDate, readonly string[]>; now: string; calendar: RunOptions["calendar"]; runId: string; deployment: Deployment },
+): Promise<R[]> {
+  const records: R[] = [];
+  for (const [date, entities] of pass.due) {
+    const opts = { processor: pass.processor, date, entities, now: pass.now, calendar: pass.calendar, runId: `${pass.runId}-retry`, deployment: pass.deployment };
+    records.push(await run(wh, opts));
+  }
+  return records;
 }
 
 function teamsOf(season: SimulatedSeason, players: readonly string[], date: IsoDate): Record<string, string> {
@@ -156,7 +194,11 @@ function entitiesFor(season: SimulatedSeason, processor: ProcessorName, date: Is
  * returns their row counts. Box-score rows that land after `now` (late ones, backfills still to
  * come) are left out: the database never holds an event after the moment it was built.
  */
-export async function insertUpstream(wh: Warehouse, season: SimulatedSeason, now?: string): Promise<Record<string, number>> {
+export async function insertUpstream(
+  wh: Warehouse,
+  season: Pick<SimulatedSeason, "schedule" | "playerGameSummary" | "teamDefenseGameSummary" | "bdlPlayerBoxscores">,
+  now?: string,
+): Promise<Record<string, number>> {
   const landed = <T extends { processed_at: string }>(rows: readonly T[]) => (now === undefined ? rows : rows.filter((r) => r.processed_at <= now));
   const pgs = landed(season.playerGameSummary);
   const tdgs = landed(season.teamDefenseGameSummary);
@@ -241,11 +283,8 @@ export async function buildDemoDatabase(
     for (const o of done.outcomes) {
       if (!o.attempt) continue;
       summary.attemptRows++;
-      if (o.attempt.circuit_breaker_tripped) {
-        queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt: o.attempt.circuit_breaker_until! });
-      } else if (o.decision.countsAsFailure) {
-        queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt: addDays(now.slice(0, 10), 1) + now.slice(10) });
-      }
+      const dueAt = retryDueAfter({ at: now, failed: o.decision.countsAsFailure, tripped: o.attempt.circuit_breaker_tripped, until: o.attempt.circuit_breaker_until });
+      if (dueAt) queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt });
     }
   };
 
@@ -263,10 +302,8 @@ export async function buildDemoDatabase(
           // The orchestrator knows tonight's rosters (the props feed): the team of each player.
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
           record(await run(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT }), now);
-          for (const [retryDate, retryEntities] of queue.take(processor, now, date)) {
-            const opts = { processor, date: retryDate, entities: retryEntities, now, calendar: plan.calendar, runId: `${runId}-retry`, deployment: CONSOLE_DEPLOYMENT };
-            record(await run(wh, opts), now);
-          }
+          const due = queue.take(processor, now, date);
+          for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT })) record(done, now);
         }),
       );
     }
