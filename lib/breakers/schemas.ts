@@ -152,10 +152,11 @@ export const resetInput = z
   .refine((v) => v.confirm === v.entity_id, { path: ["confirm"], message: "must be the entity id, typed exactly" });
 
 /**
- * What the audit records: the operators' writes, and the check service's writes for a pipeline
- * token — the attempt rows a run's outcomes append, and the skips a check with `record` appends.
+ * What the audit records: the operators' writes, the check service's writes for a pipeline
+ * token — the attempt rows a run's outcomes append, and the skips a check with `record` appends —
+ * and the attempt rows a simulated pipeline pass appends on the embedded demo (`demo_advance`).
  */
-export const AUDIT_ACTIONS = ["override", "bulk_override", "reset", "pipeline_outcomes", "pipeline_check"] as const;
+export const AUDIT_ACTIONS = ["override", "bulk_override", "reset", "pipeline_outcomes", "pipeline_check", "demo_advance"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const auditFilter = z

@@ -24,6 +24,11 @@ export interface DemoMetadata {
   format?: number;
   plan: DemoPlan;
   builtAt: string;
+  /**
+   * The last simulated pipeline pass after the build (`npm run demo:advance`, `POST
+   * /api/v1/demo/advance`): the database then holds rows up to this moment. Absent: none yet.
+   */
+  advancedAt?: string;
   buildSeconds: number;
   summary: Record<string, unknown>;
 }

@@ -46,6 +46,15 @@ export const keyRows = defineQuery({
   row: attemptRow,
 });
 
+/** Every row of every key of a range of analysis dates (the demo's retry pass derives which keys are due). */
+export const attemptsBetween = defineQuery({
+  name: "attempts_between",
+  file: "breakers/attempts_between.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate }),
+  types: { date_from: "DATE", date_to: "DATE" },
+  row: attemptRow,
+});
+
 /** The guard of console writes; used through its SQL text as a transaction guard. */
 export const keysUnchanged = defineQuery({
   name: "keys_unchanged",

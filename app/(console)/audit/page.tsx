@@ -21,6 +21,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   reset: "Reset",
   pipeline_outcomes: "Pipeline outcomes",
   pipeline_check: "Pipeline check",
+  demo_advance: "Demo pipeline pass",
 };
 
 /** Keys listed per record; a pipeline run can report every player of a night (about 450). */
@@ -65,7 +66,7 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
     <details>
       <summary>
         {keys.length} keys
-        {entry.action.startsWith("pipeline_") && <span className="muted">: {eventCounts(keys)}</span>}
+        {(entry.action.startsWith("pipeline_") || entry.action === "demo_advance") && <span className="muted">: {eventCounts(keys)}</span>}
       </summary>
       <ul>
         {keys.slice(0, KEYS_SHOWN).map((k) => (
