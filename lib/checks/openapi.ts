@@ -6,6 +6,7 @@ import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkApplyInput, bulkFilter, isoDateField, overrideInput, processorField, resetInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";
+import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
 
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
@@ -65,8 +66,9 @@ const REQUESTS = {
   ResetRequest: resetInput,
   TokenCreateRequest: tokenCreateInput,
   TokenRevokeRequest: tokenRevokeInput,
+  DemoAdvanceRequest: advanceDemoInput,
 };
-const RESPONSES = { CheckResult: checkResult, OutcomesResult: outcomesResult, WriteResult: writeResult, Error: errorBody };
+const RESPONSES = { CheckResult: checkResult, OutcomesResult: outcomesResult, WriteResult: writeResult, DemoAdvanceResult: advanceResult, Error: errorBody };
 type SchemaName = keyof typeof REQUESTS | keyof typeof RESPONSES;
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -84,7 +86,7 @@ function componentSchemas(schemas: Record<string, z.ZodType>, io: "input" | "out
 interface Operation {
   path: string;
   operationId: string;
-  tag: "checks" | "breakers" | "tokens";
+  tag: "checks" | "breakers" | "tokens" | "demo";
   summary: string;
   description: string;
   /** The role the action requires (`defineAction`'s); `pipeline` is for API tokens only. */
@@ -216,6 +218,23 @@ const OPERATIONS: Operation[] = [
     codes: ["not_found", "conflict"],
     refusals: { not_found: "No token of that name.", conflict: "The token is configured in API_TOKENS: remove it there." },
   },
+  {
+    path: "/api/v1/demo/advance",
+    operationId: "advanceDemo",
+    tag: "demo",
+    summary: "Run the demo's next pipeline pass now",
+    description:
+      "Embedded demo databases only. Lands the simulated upstream rows whose arrival time has passed, then runs, per processor in dependency order, the orchestrator's retries of the keys due now (overridden since their last attempt, cooldown over, failing for a day) through the engine, and records one `demo_advance` audit record. Send `{}`; a second pass at the same moment writes nothing.",
+    role: "admin",
+    body: "DemoAdvanceRequest",
+    ok: { status: 200, schema: "DemoAdvanceResult", description: "What the pass ran." },
+    replays: false,
+    codes: ["not_found", "conflict"],
+    refusals: {
+      not_found: "Not an embedded demo database (BigQuery, or a file without `.demo.json`).",
+      conflict: "The demo holds the original profile, whose processors are simulated only while it is built.",
+    },
+  },
 ];
 
 /** What every write route can answer besides its action's own refusals (lib/api/handler.ts, the request gate). */
@@ -311,6 +330,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "checks", description: "The completeness check as a service (pipeline tokens)." },
       { name: "breakers", description: "Overrides and resets (operators, admins)." },
       { name: "tokens", description: "API tokens (admins)." },
+      { name: "demo", description: "The embedded demo database's simulation (admins)." },
       { name: "contract", description: "This document." },
     ],
     security: [{ bearerToken: [] }],

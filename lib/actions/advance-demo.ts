@@ -1,0 +1,31 @@
+import "server-only";
+
+import { getDeployment } from "@/lib/data/deployment";
+import { advanceEmbeddedDemo } from "@/lib/demo/advance";
+import { advanceDemoInput } from "@/lib/demo/schemas";
+import { getEnv } from "@/lib/env";
+import { getWarehouse } from "@/lib/warehouse";
+
+import { defineAction } from "./authorized-action";
+
+/**
+ * Run the demo's next pipeline pass now (admin only): on the embedded demo database only — a
+ * database built from real tables (no `.demo.json`) or BigQuery has no simulated season to
+ * advance, and the pipeline that runs there is the real one.
+ */
+export const advanceDemo = defineAction({
+  name: "advance_demo",
+  role: "admin",
+  input: advanceDemoInput,
+  revalidate: ["/", "/breakers", "/incidents", "/trends", "/entities", "/audit"],
+  run: async (_input, actor) => {
+    const env = getEnv();
+    if (env.WAREHOUSE !== "embedded") return { ok: false, code: "not_found", error: "There is no demo database on BigQuery: the real pipeline runs there." };
+    const outcome = await advanceEmbeddedDemo(getWarehouse(), env.EMBEDDED_DB_PATH, {
+      deployment: getDeployment(env),
+      actor: { name: actor.name, role: actor.role },
+    });
+    if (!outcome.ok) return { ok: false, code: outcome.code, error: outcome.message };
+    return { ok: true, replay: false, data: outcome.result };
+  },
+});
