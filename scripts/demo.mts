@@ -3,8 +3,12 @@
  * saying so, when its last simulated day is more than three days old, when it was built for
  * another profile, or by a version of this tool with another format; `rebuild` always builds.
  * Only databases this tool built (they have a `.demo.json` beside them) are ever rebuilt.
+ * `advance` runs the pipeline's next pass on it now (lib/demo/advance.ts): through the file when
+ * no console holds it, else through the console's `POST /api/v1/demo/advance` when
+ * COMPLETENESS_URL and COMPLETENESS_TOKEN (an admin's token) are set.
  *
  *   npx tsx scripts/demo.mts ensure|rebuild [--profile console|original]
+ *   npx tsx scripts/demo.mts advance
  *
  * The profile: `--profile`, else DEMO_PROFILE, else the one the existing file holds, else
  * `console`. `console`: the console's own tables, filled by its
@@ -19,15 +23,20 @@
  * the database's "now": nothing after it is in it.
  */
 import { existsSync, renameSync, rmSync } from "node:fs";
+import { userInfo } from "node:os";
 
 import nextEnv from "@next/env";
 
+import { CliError, EXIT, createApiClient } from "../cli/api";
+import { deploymentFromEnv } from "../lib/data/deployment";
+import { advanceEmbeddedDemo } from "../lib/demo/advance";
 import { DEMO_OPERATORS, buildDemoDatabase } from "../lib/demo/build";
 import { countConsoleWrites } from "../lib/demo/console-writes";
-import { DatabaseLockedError, acquireDatabaseLock, keepCopy } from "../lib/demo/db-lock";
+import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockHolder } from "../lib/demo/db-lock";
 import { DEMO_FORMAT, metadataPath, readDemoMetadata, rebuildReason, writeDemoMetadata } from "../lib/demo/metadata";
 import { ORIGINAL_OPERATORS, ORIGINAL_SCHEMA_DIR, buildOriginalDemoDatabase, recordGroundTruth } from "../lib/demo/original";
 import { DEMO_PROFILES, type DemoProfile, planDemoSeason } from "../lib/demo/plan";
+import type { AdvanceResult } from "../lib/demo/schemas";
 import { getEnv } from "../lib/env";
 import { createDuckDbWarehouse } from "../lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "../lib/warehouse/schema";
@@ -47,9 +56,84 @@ const args = process.argv.slice(2);
 const VALUED = ["--profile", "--lock-held-by"];
 const mode = args.find((a, i) => !a.startsWith("--") && !VALUED.includes(args[i - 1] ?? "")) ?? "ensure";
 const profileArg = args.includes("--profile") ? args[args.indexOf("--profile") + 1] : undefined;
-if (!["ensure", "rebuild"].includes(mode) || (args.includes("--profile") && !DEMO_PROFILES.includes(profileArg as DemoProfile))) {
-  console.error(`[demo] usage: demo.mts ensure|rebuild [--profile ${DEMO_PROFILES.join("|")}]`);
+if (!["ensure", "rebuild", "advance"].includes(mode) || (args.includes("--profile") && !DEMO_PROFILES.includes(profileArg as DemoProfile))) {
+  console.error(`[demo] usage: demo.mts ensure|rebuild [--profile ${DEMO_PROFILES.join("|")}] | demo.mts advance`);
   process.exit(2);
+}
+if (mode === "advance") process.exit(await advance());
+
+function printAdvance(result: AdvanceResult): void {
+  const landed = Object.entries(result.landed).map(([table, n]) => `${n} ${table}`).join(", ");
+  console.log(`[demo] pipeline pass at ${result.now}: landed ${landed}`);
+  for (const p of result.processors) {
+    if (p.attempted === 0) continue;
+    console.log(`[demo]   ${p.processor}: ${p.attempted} key(s) retried: ${p.processed} processed, ${p.failed} failed, ${p.re_tripped} re-tripped`);
+  }
+  if (result.keys.length === 0) console.log("[demo]   no key was due (overridden since its last attempt, cooldown over, or failing for a day)");
+}
+
+/**
+ * One more pipeline pass on the demo database. The file is opened only when no console holds
+ * it (a running console owns it: DuckDB refuses a second process); otherwise the console runs
+ * the pass, asked over its API with an admin token, or this says how to ask it.
+ */
+async function advance(): Promise<number> {
+  const meta = existsSync(dbPath) ? readDemoMetadata(dbPath) : null;
+  if (!meta) {
+    console.error(`[demo] no demo database at ${dbPath} (a database without .demo.json is never simulated on): nothing to advance. \`npm start\` or \`npm run demo:rebuild\` builds one.`);
+    return EXIT.refused;
+  }
+  if ((meta.plan.profile ?? "console") !== "console") {
+    console.error("[demo] the original profile cannot be advanced: its Python processors are simulated in memory while it is built. Rebuild it for a later moment: npm run demo:rebuild -- --profile original");
+    return EXIT.refused;
+  }
+  const holder = lockHolder(dbPath);
+  if (holder !== null && holder !== process.pid) {
+    const url = process.env.COMPLETENESS_URL;
+    const token = process.env.COMPLETENESS_TOKEN;
+    if (!url || !token) {
+      console.error(
+        `[demo] ${dbPath} is held by a running console (pid ${holder}): the console runs the pass. ` +
+          "POST /api/v1/demo/advance with {} as an admin, or set COMPLETENESS_URL and COMPLETENESS_TOKEN (an admin's API token) and run this again.",
+      );
+      return EXIT.refused;
+    }
+    try {
+      const answer = await createApiClient(url, token).post<AdvanceResult>("/api/v1/demo/advance", {});
+      console.log(`[demo] asked the console at ${url} (pid ${holder}) to run the pass`);
+      printAdvance(answer);
+      return EXIT.ok;
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      console.error(`[demo] the console refused the pass: ${error.message}`);
+      return error.exitCode;
+    }
+  }
+  let lock: { release(): void };
+  try {
+    lock = acquireDatabaseLock(dbPath);
+  } catch (error) {
+    if (!(error instanceof DatabaseLockedError)) throw error;
+    console.error(`[demo] not advancing: ${error.message}`);
+    return EXIT.refused;
+  }
+  const wh = createDuckDbWarehouse({ path: dbPath, onOpen: applyEmbeddedSchema });
+  try {
+    const outcome = await advanceEmbeddedDemo(wh, dbPath, {
+      deployment: deploymentFromEnv(env, "console"),
+      actor: { name: `local:${userInfo().username}`, role: "admin" },
+    });
+    if (!outcome.ok) {
+      console.error(`[demo] not advancing: ${outcome.message}`);
+      return EXIT.refused;
+    }
+    printAdvance(outcome.result);
+    await wh.execute("CHECKPOINT");
+    return EXIT.ok;
+  } finally {
+    await wh.close();
+    lock.release();
+  }
 }
 // Asked for explicitly, or else the profile the existing file holds (a file built with
 // `--profile original` is not replaced by the next plain `npm start`), or console for a new one.
