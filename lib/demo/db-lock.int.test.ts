@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 import { afterEach, describe, expect, it } from "vitest";
 
+import { auditRecord } from "@/lib/engine/breaker-writes";
 import { type TempDatabase, prepareDatabase } from "@/test/support/console-server";
 import { attemptRow, insertAttempts } from "@/test/support/fixtures";
 
@@ -80,5 +81,15 @@ describe("console writes", () => {
     expect(await countConsoleWrites(db.path, DEMO_ACTORS)).toBe(1);
     const copy = keepCopy(db.path, "test");
     expect(existsSync(copy)).toBe(true);
+  });
+
+  it("does not count a simulated pipeline pass's audit record, whoever asked for it", async () => {
+    const record = (action: "demo_advance" | "override") =>
+      auditRecord({ action, actor: "admin", role: "admin", requestId: `r-${action}`, reasonCode: null, reason: "x", now: "2026-01-04T00:00:00.000Z", changes: [], fingerprint: "f" });
+    db = await prepareDatabase((wh) => wh.transaction([record("demo_advance")]).then(() => undefined));
+    expect(await countConsoleWrites(db.path, DEMO_ACTORS)).toBe(0);
+    db.remove();
+    db = await prepareDatabase((wh) => wh.transaction([record("demo_advance"), record("override")]).then(() => undefined));
+    expect(await countConsoleWrites(db.path, DEMO_ACTORS)).toBe(1);
   });
 });
