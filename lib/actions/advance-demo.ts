@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getDeployment } from "@/lib/data/deployment";
+import { noteWrite } from "@/lib/data/monitoring";
 import { advanceEmbeddedDemo } from "@/lib/demo/advance";
 import { advanceDemoInput } from "@/lib/demo/schemas";
 import { getEnv } from "@/lib/env";
@@ -26,6 +27,9 @@ export const advanceDemo = defineAction({
       actor: { name: actor.name, role: actor.role },
     });
     if (!outcome.ok) return { ok: false, code: outcome.code, error: outcome.message };
+    // The pass may run at the latest stored row, later than this clock: the monitoring reads'
+    // default `now` must include what it wrote (the helper notes the write at the wall clock).
+    noteWrite(Date.parse(outcome.result.now));
     return { ok: true, replay: false, data: outcome.result };
   },
 });
