@@ -47,8 +47,10 @@ nextEnv.loadEnvConfig(process.cwd());
 process.umask(0o077);
 const env = getEnv();
 if (env.WAREHOUSE !== "embedded") {
-  console.log("[demo] WAREHOUSE is not embedded: no demo database to build.");
-  process.exit(0);
+  // Nothing to build is fine for `npm start`; nothing to advance is a refusal.
+  const advancing = process.argv.slice(2).includes("advance");
+  console.log(`[demo] WAREHOUSE is not embedded: no demo database to ${advancing ? "advance (on BigQuery the real pipeline runs)" : "build"}.`);
+  process.exit(advancing ? 1 : 0);
 }
 const dbPath = env.EMBEDDED_DB_PATH;
 const args = process.argv.slice(2);
