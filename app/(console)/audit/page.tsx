@@ -19,6 +19,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   override: "Override",
   bulk_override: "Bulk override",
   reset: "Reset",
+  restore: "Restore",
   pipeline_outcomes: "Pipeline outcomes",
   pipeline_check: "Pipeline check",
 };
