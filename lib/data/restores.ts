@@ -38,6 +38,7 @@ function statusOf(p: RestorePreview): RestoreStatus {
  */
 export const listRestoreStatuses = cache(async (resetAuditIds: readonly string[], actor?: Actor | null): Promise<RestoreStatus[]> => {
   await requireRole("viewer", actor);
+  if (resetAuditIds.length === 0) return [];
   const previews = await previewRestores(getWarehouse(), { auditIds: resetAuditIds, requestIds: [] }, new Date().toISOString());
   return previews.map(statusOf);
 });

@@ -1,0 +1,58 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+
+import { useRequestId } from "@/components/overrides/request-id";
+import { restoreResetForm } from "@/lib/actions/forms";
+
+/**
+ * Restore a reset (admin): puts back the rows the reset deleted, exactly as its audit record
+ * kept them, and removes its RESET row. Asks why and for the key's entity id typed exactly, like
+ * the reset form. The server checks all of it again, and refuses when the key changed since.
+ */
+export function RestoreForm({ auditId, entityId, rowCount }: { auditId: string; entityId: string; rowCount: number }) {
+  const router = useRouter();
+  const [requestId] = useRequestId();
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  return (
+    <form
+      className="reset-form"
+      data-testid="restore-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        start(async () => {
+          const r = await restoreResetForm({ audit_id: auditId, reason, request_id: requestId, confirm });
+          setMessage(r.ok ? { ok: true, text: `✓ Restored: ${r.data.rowsRestored} rows are back and the RESET row is gone.` } : { ok: false, text: `✕ ${r.error}` });
+          if (r.ok) router.refresh();
+        });
+      }}
+    >
+      <p className="form-warning">
+        ⚠ Restore removes this reset&apos;s RESET row and puts back the {rowCount} rows it deleted, exactly as they were: the breaker is then in
+        the state it had before the reset. A reset can be restored once.
+      </p>
+      <p>
+        <label htmlFor={`restore-reason-${auditId}`}>Why (10–500 characters)</label>
+        <textarea id={`restore-reason-${auditId}`} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
+      </p>
+      <p>
+        <label htmlFor={`restore-confirm-${auditId}`}>
+          Type <code>{entityId}</code> to confirm
+        </label>
+        <input id={`restore-confirm-${auditId}`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" required />
+      </p>
+      <button type="submit" className="danger" disabled={pending || confirm !== entityId || reason.trim().length < 10 || message?.ok === true}>
+        {pending ? "Restoring…" : `Restore ${rowCount} rows`}
+      </button>
+      {message && (
+        <p className={message.ok ? "form-ok" : "form-error"} data-testid="restore-result">
+          {message.text}
+        </p>
+      )}
+    </form>
+  );
+}
