@@ -43,11 +43,14 @@ export const listRestoreStatuses = cache(async (resetAuditIds: readonly string[]
   return previews.map(statusOf);
 });
 
+/** A reset, the rows a restore would put back, and whether it can now (`GET /api/v1/breakers/restore`). */
+export type RestorePreviewView = RestoreStatus & { reset: RestorePreview["reset"]; rows: RestorePreview["rows"] };
+
 /**
  * One reset with the rows a restore would put back and whether it can now (viewer; what
  * `completeness restore --dry-run` shows). Null for an unknown reset.
  */
-export async function getRestorePreview(ref: ResetRef, actor?: Actor | null): Promise<(RestoreStatus & { reset: RestorePreview["reset"]; rows: RestorePreview["rows"] }) | null> {
+export async function getRestorePreview(ref: ResetRef, actor?: Actor | null): Promise<RestorePreviewView | null> {
   await requireRole("viewer", actor);
   const found = await previewRestore(getWarehouse(), ref, new Date().toISOString());
   if (!found.ok) return null;
