@@ -356,6 +356,54 @@ describe("reset", () => {
   });
 });
 
+describe("restore (after the resets above)", () => {
+  /** The resets recorded above, by date: the audit API lists each with its key and audit id. */
+  async function resets(): Promise<Record<string, string>> {
+    const { body } = await api<{ rows: { audit_id: string; keys: { analysis_date: string }[] }[] }>("/api/v1/audit?action=reset");
+    return Object.fromEntries(body.rows.map((r) => [r.keys[0]!.analysis_date, r.audit_id]));
+  }
+  const why = ["--reason", "Reset the wrong key; putting its history back"];
+
+  it("operators cannot restore; --dry-run lists the kept rows and changes nothing; a bad reference is bad usage", async () => {
+    const id = (await resets())[D]!;
+    const before = await counts();
+    expect((await cli(["restore", "--audit-id", id, ...why, "--yes"], { token: tokens.operator })).code).toBe(1);
+    const dry = await cli(["restore", "--audit-id", id, ...why, "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`Reset of ${PSZA} / stephencurry / ${D}`);
+    expect(dry.stdout).toContain("3 row(s) kept by the reset");
+    const both = await cli(["restore", "--audit-id", id, "--reset-request-id", "req-something-1", ...why]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--audit-id");
+    expect((await cli(["restore", ...why])).code).toBe(2);
+    expect((await cli(["restore", "--audit-id", "00000000-0000-4000-8000-000000000000", ...why, "--dry-run"])).code).toBe(2); // 404
+    expect(await counts()).toEqual(before);
+  });
+
+  it("asks yes, restores the three rows (the breaker is active again); a second restore is refused", async () => {
+    const id = (await resets())[D]!;
+    const before = await counts();
+    expect((await cli(["restore", "--audit-id", id, ...why], { answers: ["y"] })).code).toBe(1);
+    expect(await counts()).toEqual(before);
+    const run = await cli(["restore", "--audit-id", id, ...why], { answers: ["yes"] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Restored: 3 rows are back and the RESET row is gone");
+    // One RESET row went, three rows came back; one more audit record.
+    expect(await counts()).toEqual({ attempts: before.attempts + 2, audit: before.audit + 1 });
+    expect(await activeKeys()).toContain(`${PSZA}|stephencurry|${D}`);
+    const again = await cli(["restore", "--audit-id", id, ...why, "--yes"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("Already restored by token:ci-admin");
+  });
+
+  it("--yes applies without a prompt (automation, no terminal)", async () => {
+    const id = (await resets())[D_PREV]!;
+    const run = bin(["restore", "--audit-id", id, "--reason", "Automation test of the skip flag", "--yes", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, replay: false, rowsRestored: 4, resetAuditId: id });
+  });
+});
+
 describe("bad usage and failures", () => {
   it.each([
     [["override", "--processor", PSZA, "--entity", "lebronjames", "--date", D, "--reason", "long enough reason", "--frobnicate"], "--frobnicate"],

@@ -14,12 +14,12 @@ import type { z } from "zod";
 
 import { ROLES } from "@/lib/auth/roles";
 import { configEntry, generateToken, hashToken, tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
-import { bulkFilter, overrideInput, REASON_CODES, reasonField, resetInput } from "@/lib/breakers/schemas";
+import { bulkFilter, overrideInput, REASON_CODES, reasonField, resetInput, resetRefInput, restoreInput } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { BulkPreviewBody, EntityBody, MonitoringBody, ProcessorSectionBody } from "./types";
+import type { BulkPreviewBody, EntityBody, MonitoringBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -44,6 +44,9 @@ const FLAG_OF: Record<string, string> = {
   skip_reasons: "--skip-reason",
   name: "--name",
   role: "--role",
+  audit_id: "--audit-id",
+  reset_request_id: "--reset-request-id",
+  request_id: "--request-id",
 };
 
 function usageError(error: z.ZodError): CliError {
@@ -315,6 +318,50 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
         ctx.result(`Reset: ${body.rowsRemoved} rows deleted; one RESET row and an audit record say who and why.`, body);
       },
     );
+
+  program
+    .command("restore")
+    .description("put back the rows a reset deleted (admins; once, within 30 days, refused when the key changed since): lists them, then asks yes")
+    .option("--audit-id <id>", "the reset's audit record (the audit page and `GET /api/v1/audit` show it)")
+    .option("--reset-request-id <id>", "or the request id the reset was applied with")
+    .requiredOption("--reason <text>", "why (at least 10 characters)")
+    .option("--request-id <id>", "idempotency key: a retried command with the same id is applied once")
+    .option("--dry-run", "list the rows that would come back and whether they can; change nothing")
+    .option("--yes", "skip the prompt (automation)")
+    .action(async (opts: { auditId?: string; resetRequestId?: string; reason: string; requestId?: string; dryRun?: boolean; yes?: boolean }) => {
+      // Everything checked before anything is read; the confirmation (the key's entity id) is
+      // filled from the reset's record once it is read.
+      const input = parseOrExit(restoreInput, {
+        audit_id: opts.auditId,
+        reset_request_id: opts.resetRequestId,
+        reason: opts.reason,
+        request_id: requestId(opts.requestId),
+        confirm: "",
+      });
+      const ref = parseOrExit(resetRefInput, { audit_id: input.audit_id, reset_request_id: input.reset_request_id });
+      const preview = await ctx.api().get<RestorePreviewBody>("/api/v1/breakers/restore", ref);
+      const name = `${preview.key.processor} / ${preview.key.entity_id} / ${preview.key.analysis_date}`;
+      if (!ctx.json) {
+        ctx.out(
+          `Reset of ${name} by ${preview.reset.actor} at ${preview.reset.created_at}: "${preview.reset.reason}".\n` +
+            (preview.rows.length
+              ? `${table(
+                  ["attempt", "attempted at", "written as", "event", "tripped", "until"],
+                  preview.rows.map((r) => [r.attempt_number, r.attempted_at, r.processor_name, r.event_type ?? r.skip_reason ?? "", r.circuit_breaker_tripped ? "yes" : "no", r.circuit_breaker_until ?? ""]),
+                )}\n`
+              : "") +
+            `${preview.rowCount} row(s) kept by the reset.\n`,
+        );
+      }
+      if (!preview.available) throw new CliError(`Cannot restore: ${preview.message}`, EXIT.refused);
+      if (opts.dryRun) {
+        ctx.result(`Dry run: nothing was changed. Without --dry-run the RESET row goes and these ${preview.rowCount} rows come back as they were.`, { dry_run: true, ...preview });
+        return;
+      }
+      await confirm(ctx, `Restore these ${preview.rowCount} rows of ${name} (its breaker returns to the state it had before the reset)?`, "yes", "--yes", Boolean(opts.yes));
+      const body = await ctx.api().post<{ replay: boolean; rowsRestored: number; resetAuditId: string }>("/api/v1/breakers/restore", { ...input, confirm: preview.key.entity_id });
+      ctx.result(`${body.replay ? "Already applied" : "Restored"}: ${body.rowsRestored} rows are back and the RESET row is gone; an audit record says who and why.`, body);
+    });
 
   const tokens = program.command("tokens").description("API tokens (admins)");
   tokens

@@ -3,6 +3,7 @@
  * server is bundled or run by the CLI).
  */
 import type { EntityFound, ProcessorSection } from "@/lib/data/entity";
+import type { RestorePreviewView } from "@/lib/data/restores";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 import type { MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
 
@@ -10,3 +11,4 @@ export type MonitoringBody<N extends MonitoringQueryName> = MonitoringResult<N>;
 export type EntityBody = EntityFound;
 export type ProcessorSectionBody = ProcessorSection;
 export type BulkPreviewBody = BulkPreview & { ok: true; replay: boolean };
+export type RestorePreviewBody = RestorePreviewView & { ok: true };

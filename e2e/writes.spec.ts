@@ -73,9 +73,13 @@ test.describe("an operator", () => {
 test.describe("an admin", () => {
   test.use({ storageState: authFile("admin") });
 
-  test("resets a key after typing its id: one RESET row remains", async ({ page }) => {
+  test("resets a key after typing its id: one RESET row remains; restoring it from the audit page gives every row back", async ({ page }) => {
     const history = await (await page.request.get("/api/v1/monitoring/breaker-history")).json();
     const row = history.rows.find((r: { event: string; processor: string }) => r.event === "trip" && r.processor === "player_shot_zone_analysis") ?? history.rows[0];
+    const entityApi = `/api/v1/entities/${row.entity_id}?date=${row.analysis_date}&processor=${row.processor}`;
+    const eventsOf = async () => (await (await page.request.get(entityApi)).json()).processors[0].breaker.value.events as unknown[];
+    const before = await eventsOf();
+    expect(before.length).toBeGreaterThan(1);
     await page.goto(`/entities/${row.entity_id}?date=${row.analysis_date}`);
     const section = page.getByTestId(`reset-${row.processor}`);
     await section.getByText("Reset this breaker").click();
@@ -86,5 +90,24 @@ test.describe("an admin", () => {
     await expect(form.getByTestId("reset-result")).toContainText("one RESET row left");
     const audit = await (await page.request.get("/api/v1/audit?action=reset&actor=admin")).json();
     expect(audit.rows[0].keys[0]).toMatchObject({ entity_id: row.entity_id, analysis_date: row.analysis_date });
+    expect(await eventsOf()).toHaveLength(1);
+
+    // Undo it from the audit page: the reset's record offers its rows back, once.
+    await page.goto("/audit?action=reset&actor=admin");
+    const record = page.getByRole("row").filter({ hasText: "History recorded against a schedule error" }).first();
+    await record.getByText(`Restore the ${before.length} removed rows`).click();
+    const restore = record.getByTestId("restore-form");
+    await restore.getByLabel(/Why/).fill("Reset applied by mistake; putting the history back");
+    await restore.getByLabel(/to confirm/).fill(row.entity_id);
+    await restore.getByRole("button", { name: `Restore ${before.length} rows` }).click();
+    await expect(restore.getByTestId("restore-result")).toContainText(`Restored: ${before.length} rows are back`);
+    expect(await eventsOf()).toEqual(before);
+    // Loaded again, the record says why it cannot be restored again.
+    await page.reload();
+    await expect(page.getByRole("row").filter({ hasText: "History recorded against a schedule error" }).first().getByTestId("restore-unavailable")).toContainText(
+      "Already restored by admin",
+    );
+    const restores = await (await page.request.get("/api/v1/audit?action=restore")).json();
+    expect(restores.rows[0]).toMatchObject({ actor: "admin", keys: [{ entity_id: row.entity_id, analysis_date: row.analysis_date }] });
   });
 });

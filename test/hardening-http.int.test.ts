@@ -208,7 +208,7 @@ describe("every bad input is a 4xx with the usual headers", () => {
       fc.string({ unit: "binary", maxLength: 16 }).map(encodeURIComponent),
       fc.constantFrom("0001-01-01T00:00:00Z", "9999-12-31", "2026-02-30", "2026-01-10", "-1", "NaN", "%E0%A4%A", "player_daily_cache", "csv", "[]", "1e309"),
     );
-    const names = fc.constantFrom("as_of", "now", "date", "processor", "format", "hide", "readiness", "trends", "actor", "action", "date_from", "date_to", "page", "sort", "q", "callbackUrl", "error", "x");
+    const names = fc.constantFrom("as_of", "now", "date", "processor", "format", "hide", "readiness", "trends", "actor", "action", "date_from", "date_to", "page", "sort", "q", "callbackUrl", "error", "audit_id", "reset_request_id", "x");
     const query = fc.array(fc.tuple(names, value), { maxLength: 4 }).map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}` : ""));
     const routes: ((s: string) => string)[] = [
       () => "/",
@@ -225,6 +225,7 @@ describe("every bad input is a 4xx with the usual headers", () => {
       () => "/api/v1/thresholds",
       () => "/api/v1/tokens",
       () => "/api/v1/openapi.json",
+      () => "/api/v1/breakers/restore",
       (s) => `/api/v1/monitoring/${s}`,
       (s) => `/api/v1/entities/${s}`,
     ];

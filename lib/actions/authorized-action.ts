@@ -55,6 +55,8 @@ export function invalid(error: z.ZodError): ActionError {
 
 export function fromOutcome<T>(outcome: WriteOutcome<T>): ActionResult<T> {
   if (outcome.ok) return outcome;
+  if (outcome.error === "not_found") return { ok: false, code: "not_found", error: outcome.message };
+  if (outcome.error === "invalid") return { ok: false, code: "invalid", error: `${outcome.field} ${outcome.message}`, fieldErrors: { [outcome.field]: [outcome.message] } };
   const code = outcome.error === "forbidden" ? "forbidden" : outcome.error === "conflict" ? "conflict" : outcome.error === "reused" ? "reused" : "stale";
   if (code === "reused") return { ok: false, code, error: outcome.message, fieldErrors: { request_id: [outcome.message] } };
   return { ok: false, code, error: outcome.message };

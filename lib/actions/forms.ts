@@ -9,6 +9,7 @@ import { applyBulkOverrideAction, previewBulkOverrideAction } from "./bulk-overr
 import { describeOverride } from "./describe-override";
 import { overrideBreaker } from "./override-breaker";
 import { resetBreaker } from "./reset-breaker";
+import { restoreReset } from "./restore-reset";
 
 export async function describeOverrideForm(input: unknown) {
   return describeOverride(input);
@@ -28,4 +29,8 @@ export async function applyBulkOverrideForm(input: unknown) {
 
 export async function resetBreakerForm(input: unknown) {
   return resetBreaker(input);
+}
+
+export async function restoreResetForm(input: unknown) {
+  return restoreReset(input);
 }

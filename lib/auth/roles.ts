@@ -32,6 +32,8 @@ export function hasRole(role: Role, min: Role): boolean {
 export const CAN = {
   override: (role: Role) => hasRole(role, "operator"),
   reset: (role: Role) => hasRole(role, "admin"),
+  /** Put back the rows a reset deleted. */
+  restore: (role: Role) => hasRole(role, "admin"),
   /** Ask the completeness check for a processor run and report its outcomes. */
   check: (role: Role) => role === "pipeline",
 } as const;

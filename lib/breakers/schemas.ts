@@ -151,12 +151,41 @@ export const resetInput = z
   .strict()
   .refine((v) => v.confirm === v.entity_id, { path: ["confirm"], message: "must be the entity id, typed exactly" });
 
+/** An audit record's id (a UUID). */
+export const auditIdField = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be an audit id (a UUID)");
+
+/** Which reset: by its audit record's id, or by the request id it was applied with — exactly one. */
+export const resetRefFields = {
+  audit_id: auditIdField.optional(),
+  reset_request_id: requestIdField.optional(),
+};
+const oneResetRef = (v: { audit_id?: string; reset_request_id?: string }) => (v.audit_id === undefined) !== (v.reset_request_id === undefined);
+const ONE_RESET_REF = { path: ["audit_id"], message: "give exactly one of audit_id and reset_request_id" };
+
+/** Which reset a restore would undo, to look first (the CLI's --dry-run). */
+export const resetRefInput = z.object(resetRefFields).strict().refine(oneResetRef, ONE_RESET_REF);
+
+/**
+ * Restore the rows a reset deleted (admin). `confirm` is the key's entity id typed again; the
+ * server checks it against the reset's key, which only the reset's record knows.
+ */
+export const restoreInput = z
+  .object({
+    ...resetRefFields,
+    reason: reasonField,
+    request_id: requestIdField,
+    confirm: z.string().max(200),
+  })
+  .strict()
+  .refine(oneResetRef, ONE_RESET_REF);
+export type RestoreInput = z.input<typeof restoreInput>;
+
 /**
  * What the audit records: the operators' writes, the check service's writes for a pipeline
  * token — the attempt rows a run's outcomes append, and the skips a check with `record` appends —
  * and the attempt rows a simulated pipeline pass appends on the embedded demo (`demo_advance`).
  */
-export const AUDIT_ACTIONS = ["override", "bulk_override", "reset", "pipeline_outcomes", "pipeline_check", "demo_advance"] as const;
+export const AUDIT_ACTIONS = ["override", "bulk_override", "reset", "restore", "pipeline_outcomes", "pipeline_check", "demo_advance"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const auditFilter = z

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
-import { bulkApplyInput, bulkFilter, isoDateField, overrideInput, processorField, resetInput } from "@/lib/breakers/schemas";
+import { bulkApplyInput, bulkFilter, isoDateField, overrideInput, processorField, resetInput, restoreInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
 
@@ -64,6 +64,7 @@ const REQUESTS = {
   BulkOverrideFilter: bulkFilter,
   BulkOverrideRequest: bulkApplyInput,
   ResetRequest: resetInput,
+  RestoreRequest: restoreInput,
   TokenCreateRequest: tokenCreateInput,
   TokenRevokeRequest: tokenRevokeInput,
   DemoAdvanceRequest: advanceDemoInput,
@@ -191,6 +192,23 @@ const OPERATIONS: Operation[] = [
     replays: true,
     codes: ["conflict", "stale", "reused"],
     refusals: { conflict: "Nothing to reset, or the key changed meanwhile." },
+  },
+  {
+    path: "/api/v1/breakers/restore",
+    operationId: "restoreReset",
+    tag: "breakers",
+    summary: "Restore the rows a reset deleted",
+    description:
+      "Undoes one reset, named by its audit record's `audit_id` or its `reset_request_id`: its RESET row goes and the rows it deleted come back exactly as its audit record kept them. Once per reset, within 30 days. `confirm` is the key's entity id typed again. `GET` with the same parameter shows the rows and whether a restore is possible, writing nothing.",
+    role: "admin",
+    body: "RestoreRequest",
+    ok: { status: 201, schema: "WriteResult", description: "Restored." },
+    replays: true,
+    codes: ["not_found", "conflict", "stale", "reused"],
+    refusals: {
+      not_found: "No reset with that audit id or request id in the last 365 days.",
+      conflict: "Already restored, older than 30 days, recorded before resets kept their rows, or the key changed since the reset.",
+    },
   },
   {
     path: "/api/v1/tokens",

@@ -16,8 +16,20 @@ import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completenes
 import type { AuditAction } from "@/lib/breakers/schemas";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
-import { type AuditRequestRow, type AuditRow, auditByRequest, deleteKeyRows, keyRows, keysUnchanged } from "@/lib/queries/breakers";
-import { ATTEMPT_WRITE_COLUMNS } from "@/lib/engine/run-processor";
+import { type RestoreAvailability, RESTORE_WINDOW_DAYS, restoreAvailability } from "@/lib/completeness/restore";
+import {
+  type AttemptRow as StoredAttemptRow,
+  type AuditRequestRow,
+  type AuditRow,
+  type ResetRecordRow,
+  attemptRow as storedAttemptRow,
+  auditByRequest,
+  deleteKeyRows,
+  keyRows,
+  keysUnchanged,
+  resetRecords,
+} from "@/lib/queries/breakers";
+import { ATTEMPT_COLUMNS, ATTEMPT_WRITE_COLUMNS } from "@/lib/engine/run-processor";
 import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
 
 /**
@@ -68,6 +80,8 @@ export interface WriteRequest {
 
 export type WriteError =
   | { ok: false; error: "forbidden"; message: string }
+  | { ok: false; error: "not_found"; message: string }
+  | { ok: false; error: "invalid"; message: string; field: string }
   | { ok: false; error: "conflict"; message: string; keys: KeyChange[] }
   | { ok: false; error: "stale"; message: string }
   | { ok: false; error: "reused"; message: string };
@@ -93,7 +107,7 @@ const REPLAY_WINDOW_DAYS = 7;
 const EPOCH = "1970-01-01T00:00:00.000Z";
 const MAX_TRIES = 3;
 
-export const AUDIT_COLUMNS: Record<keyof AuditRequestRow, ColumnType> = {
+export const AUDIT_COLUMNS: Record<keyof AuditRequestRow | "removed_rows_json", ColumnType> = {
   audit_id: "STRING",
   action: "STRING",
   actor: "STRING",
@@ -105,9 +119,22 @@ export const AUDIT_COLUMNS: Record<keyof AuditRequestRow, ColumnType> = {
   keys_json: "STRING",
   created_at: "TIMESTAMP",
   request_fingerprint: "STRING",
+  removed_rows_json: "STRING",
+  restores_audit_id: "STRING",
 };
 
-type WriteAction = "override" | "bulk_override" | "reset";
+/**
+ * Every column of a stored `reprocess_attempts` row (the original's twelve and the console's
+ * additions), as `key_rows.sql` reads them: what a reset keeps and a restore writes back,
+ * `created_at` included (written explicitly, so the table's default does not restamp it).
+ */
+export const STORED_ATTEMPT_COLUMNS: Record<keyof StoredAttemptRow, ColumnType> = {
+  ...ATTEMPT_COLUMNS,
+  actor_role: "STRING",
+  override_expires_at: "TIMESTAMP",
+};
+
+type WriteAction = "override" | "bulk_override" | "reset" | "restore";
 
 /**
  * What a request id stands for: who, which write, and the body as the write understood it
@@ -138,6 +165,8 @@ export function summarize(state: BreakerState): KeyStateSummary {
 interface KeySnapshot {
   key: BreakerKeyRef;
   rows: BreakerRowInput[];
+  /** The same rows with every column as stored (what a reset keeps in its audit record). */
+  stored: StoredAttemptRow[];
   state: BreakerState;
 }
 
@@ -169,10 +198,10 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
   };
   const rows = await keyRows.run(wh, filter);
   const canonical = new Map(processors.flatMap((p) => [p.name, ...p.aliases].map((n) => [n, p.name] as const)));
-  const byKey = new Map<string, BreakerRowInput[]>();
+  const byKey = new Map<string, StoredAttemptRow[]>();
   for (const row of rows) {
     const k = keyString({ processor: canonical.get(row.processor_name)!, entity_id: row.entity_id, analysis_date: row.analysis_date });
-    byKey.set(k, [...(byKey.get(k) ?? []), row as BreakerRowInput]);
+    byKey.set(k, [...(byKey.get(k) ?? []), row]);
   }
   // What the guard compares: the requested keys' rows only (the read's filter is a box of
   // processors × dates × entities that also holds other keys, which the pipeline may be writing
@@ -183,8 +212,9 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
   const at = instantMicros(lastAttemptAt) > instantMicros(now) ? lastAttemptAt : now;
   return {
     keys: keys.map((key) => {
-      const keyRowsFound = byKey.get(keyString(key)) ?? [];
-      return { key, rows: keyRowsFound, state: deriveBreakerState(keyRowsFound, at) };
+      const stored = byKey.get(keyString(key)) ?? [];
+      const keyRowsFound = stored as BreakerRowInput[];
+      return { key, rows: keyRowsFound, stored, state: deriveBreakerState(keyRowsFound, at) };
     }),
     filter,
     rowCount: ownRows.length,
@@ -292,6 +322,10 @@ export function auditRecord(record: {
   now: string;
   changes: KeyChange[];
   fingerprint: string;
+  /** A reset's deleted rows, every column as stored. */
+  removedRows?: readonly StoredAttemptRow[];
+  /** A restore's reset. */
+  restoresAuditId?: string;
 }): Statement {
   return {
     insert: "nba_orchestration.breaker_audit_log",
@@ -309,13 +343,21 @@ export function auditRecord(record: {
         keys_json: JSON.stringify(record.changes),
         created_at: record.now,
         request_fingerprint: record.fingerprint,
+        removed_rows_json: record.removedRows ? JSON.stringify(record.removedRows) : null,
+        restores_audit_id: record.restoresAuditId ?? null,
       },
     ],
   };
 }
 
-function auditStatement(action: WriteAction, req: WriteRequest, changes: KeyChange[], fingerprint: string): Statement {
-  return auditRecord({ action, actor: req.actor, role: req.role, requestId: req.requestId, reasonCode: req.reasonCode, reason: req.reason, now: req.now, changes, fingerprint });
+function auditStatement(
+  action: WriteAction,
+  req: WriteRequest,
+  changes: KeyChange[],
+  fingerprint: string,
+  extra: { removedRows?: readonly StoredAttemptRow[]; restoresAuditId?: string } = {},
+): Statement {
+  return auditRecord({ action, actor: req.actor, role: req.role, requestId: req.requestId, reasonCode: req.reasonCode, reason: req.reason, now: req.now, changes, fingerprint, ...extra });
 }
 
 /** Operator rows carry the role the actor used, so history shows the authority of each write. */
@@ -515,7 +557,10 @@ export async function applyBulkOverride(
 
 /**
  * Reset one key (admin only, destructive): delete all its rows, whatever processor alias they
- * were written under, and leave one RESET row saying who, why and how many rows went.
+ * were written under, and leave one RESET row saying who, why and how many rows went. The audit
+ * record keeps the deleted rows exactly (every column, timestamps with their stored
+ * microseconds): the guard makes them exactly the rows the DELETE removes, so `restoreReset`
+ * can put them back.
  */
 export async function resetBreaker(
   wh: Warehouse,
@@ -555,10 +600,151 @@ export async function resetBreaker(
     };
     const done = await commit(
       wh,
-      [remove, attemptInsert([row], req.role), auditStatement("reset", at, [change], fingerprint)],
+      [remove, attemptInsert([row], req.role), auditStatement("reset", at, [change], fingerprint, { removedRows: k.stored })],
       guardFor(snapshot, req),
       "reset_breaker",
     );
     return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, rowsRemoved: write.rowsRemoved } };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restore: undo a reset
+
+/** How far back a reset is looked up (partition filter); older ones are unknown (404). */
+export const RESET_LOOKUP_DAYS = 365;
+
+/** Which reset: by its audit record's id or by the request id it was applied with. */
+export type ResetRef = { auditId: string } | { requestId: string };
+
+/** A reset as its audit record holds it, with whether it can be restored now and why not. */
+export interface RestorePreview {
+  reset: { audit_id: string; request_id: string; actor: string; reason: string; created_at: string };
+  key: BreakerKeyRef;
+  /** The rows the reset deleted, every column as stored (empty when its record kept none). */
+  rows: StoredAttemptRow[];
+  restoredBy: { audit_id: string; actor: string; at: string } | null;
+  availability: RestoreAvailability;
+  /** Until when it can be restored (the reset + RESTORE_WINDOW_DAYS). */
+  restorableUntil: string;
+}
+
+export interface RestoreResult {
+  change: KeyChange;
+  rowsRestored: number;
+  resetAuditId: string;
+}
+
+const keptRows = storedAttemptRow.array();
+
+/** A reset's record read: its key, and the rows it kept (null when it kept none). */
+function parseReset(record: ResetRecordRow): { key: BreakerKeyRef; kept: StoredAttemptRow[] | null } {
+  const change = (JSON.parse(record.keys_json) as KeyChange[])[0]!;
+  const key = { processor: change.processor, entity_id: change.entity_id, analysis_date: change.analysis_date };
+  return { key, kept: record.removed_rows_json === null ? null : keptRows.parse(JSON.parse(record.removed_rows_json)) };
+}
+
+function previewOf(record: ResetRecordRow, current: readonly StoredAttemptRow[], now: string): RestorePreview {
+  const { key, kept } = parseReset(record);
+  const restoredBy =
+    record.restore_audit_id !== null ? { audit_id: record.restore_audit_id, actor: record.restored_by ?? "", at: record.restored_at ?? "" } : null;
+  return {
+    reset: { audit_id: record.audit_id, request_id: record.request_id, actor: record.actor, reason: record.reason, created_at: record.created_at },
+    key,
+    rows: kept ?? [],
+    restoredBy,
+    availability: restoreAvailability({
+      resetAt: record.created_at,
+      resetRequestId: record.request_id,
+      keptRows: kept === null ? null : kept.length,
+      restored: restoredBy && { at: restoredBy.at, actor: restoredBy.actor },
+      currentRows: current,
+      now,
+    }),
+    restorableUntil: addDaysToInstant(record.created_at, RESTORE_WINDOW_DAYS),
+  };
+}
+
+function resetLookup(refs: { auditIds: readonly string[]; requestIds: readonly string[] }, now: string) {
+  return { audit_ids: [...refs.auditIds], request_ids: [...refs.requestIds], since: addDaysToInstant(now, -RESET_LOOKUP_DAYS) };
+}
+
+const refLists = (ref: ResetRef) => ("auditId" in ref ? { auditIds: [ref.auditId], requestIds: [] } : { auditIds: [], requestIds: [ref.requestId] });
+
+/**
+ * Reset records by audit id or request id, each with whether it can be restored at `now`: two
+ * queries whatever the number of resets (the records with their restores, then every key's
+ * current rows in one read).
+ */
+export async function previewRestores(wh: Warehouse, refs: { auditIds: readonly string[]; requestIds: readonly string[] }, now: string): Promise<RestorePreview[]> {
+  if (refs.auditIds.length === 0 && refs.requestIds.length === 0) return [];
+  const records = await resetRecords.run(wh, resetLookup(refs, now));
+  // A reset names one restore at most (the restore's guard); should a join ever repeat a
+  // record, its first row stands for it.
+  const unique = [...new Map(records.map((r) => [r.audit_id, r])).values()];
+  if (unique.length === 0) return [];
+  const snapshot = await readKeys(wh, dedupeKeys(unique.map((r) => parseReset(r).key)), now);
+  const current = new Map(snapshot.keys.map((k) => [keyString(k.key), k.stored]));
+  return unique.map((r) => previewOf(r, current.get(keyString(parseReset(r).key)) ?? [], now));
+}
+
+/** One reset with whether it can be restored now; `not_found` for an unknown reset. */
+export async function previewRestore(wh: Warehouse, ref: ResetRef, now: string): Promise<{ ok: true; data: RestorePreview } | WriteError> {
+  const [found] = await previewRestores(wh, refLists(ref), now);
+  return found ? { ok: true, data: found } : notFound(ref);
+}
+
+function notFound(ref: ResetRef): WriteError {
+  const which = "auditId" in ref ? `audit id ${ref.auditId}` : `request id "${ref.requestId}"`;
+  return { ok: false, error: "not_found", message: `No reset with ${which} in the last ${RESET_LOOKUP_DAYS} days` };
+}
+
+/**
+ * Undo a reset (admin only): delete its RESET row and insert the rows it deleted exactly as its
+ * audit record kept them (every column, `created_at` and microseconds included), with one audit
+ * record (action `restore`, `restores_audit_id` naming the reset), in one transaction guarded on
+ * the key still holding exactly the rows read (the RESET row alone) and the request id unused —
+ * so of two restores racing, the second re-reads and finds the reset restored.
+ * Refused as a conflict when the reset kept no rows, was already restored, is older than
+ * RESTORE_WINDOW_DAYS, or the key changed since (`restoreAvailability`); `not_found` for an
+ * unknown reset; `invalid` when `confirm` is not the key's entity id. Idempotent by request id:
+ * the fingerprint names the reset by its audit id, however the request named it.
+ */
+export async function restoreReset(wh: Warehouse, ref: ResetRef, req: WriteRequest & { confirm: string }): Promise<WriteOutcome<RestoreResult>> {
+  if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can restore a reset" };
+  return withFreshState(wh, req, async () => {
+    const [record] = await resetRecords.run(wh, resetLookup(refLists(ref), req.now));
+    if (!record) return notFound(ref);
+    const { key, kept } = parseReset(record);
+    const fingerprint = requestFingerprint("restore", req, { reset: record.audit_id, confirm: req.confirm });
+    const check: RequestCheck = { action: "restore", req, fingerprint, keys: [keyString(key)] };
+    const replay = await findReplay(wh, req);
+    if (replay) return replayOf(replay, (changes) => ({ change: changes[0]!, rowsRestored: kept?.length ?? 0, resetAuditId: record.audit_id }), check);
+    if (req.confirm !== key.entity_id) {
+      return { ok: false, error: "invalid", field: "confirm", message: `must be the entity id of the reset's key (${key.entity_id}), typed exactly` };
+    }
+    const snapshot = await readKeys(wh, [key], req.now);
+    const at = { ...req, now: snapshot.now };
+    const k = snapshot.keys[0]!;
+    const { availability } = previewOf(record, k.stored, at.now);
+    if (!availability.ok) {
+      return { ok: false, error: "conflict", message: availability.message, keys: [{ ...key, before: summarize(k.state), after: summarize(k.state) }] };
+    }
+    const rows = kept ?? [];
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState(rows as BreakerRowInput[], at.now)) };
+    const def = getProcessor(key.processor);
+    const remove: Statement = {
+      sql: deleteKeyRows.sql(),
+      params: deleteKeyRows.params.parse({ analysis_date: key.analysis_date, entity_id: key.entity_id, processor_names: [def.name, ...def.aliases] }),
+      types: deleteKeyRows.types,
+    };
+    const putBack: Statement = { insert: "nba_orchestration.reprocess_attempts", columns: STORED_ATTEMPT_COLUMNS, rows };
+    const done = await commit(
+      wh,
+      [remove, putBack, auditStatement("restore", at, [change], fingerprint, { restoresAuditId: record.audit_id })],
+      guardFor(snapshot, req),
+      "restore_reset",
+    );
+    return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, rowsRestored: rows.length, resetAuditId: record.audit_id } };
   });
 }

@@ -101,8 +101,11 @@ export const auditRow = z.object({
 });
 export type AuditRow = z.infer<typeof auditRow>;
 
-/** An audit row with the fingerprint of the request it recorded (NULL on rows written before it). */
-export const auditRequestRow = auditRow.extend({ request_fingerprint: z.string().nullable() });
+/**
+ * An audit row with the fingerprint of the request it recorded (NULL on rows written before it)
+ * and, on a restore's record, the reset it undid.
+ */
+export const auditRequestRow = auditRow.extend({ request_fingerprint: z.string().nullable(), restores_audit_id: z.string().nullable() });
 export type AuditRequestRow = z.infer<typeof auditRequestRow>;
 
 export const auditByRequest = defineQuery({
@@ -137,3 +140,24 @@ export const auditLog = defineQuery({
   types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
   row: auditRow,
 });
+
+/** A reset's audit record with the rows it deleted, and the restore that undid it (NULLs when none). */
+export const resetRecords = defineQuery({
+  name: "reset_records",
+  file: "breakers/reset_records.sql",
+  params: z.object({ audit_ids: z.array(z.string()), request_ids: z.array(z.string()), since: ts }),
+  types: { audit_ids: ["STRING"], request_ids: ["STRING"], since: "TIMESTAMP" },
+  row: z.object({
+    audit_id: z.string(),
+    actor: z.string(),
+    request_id: z.string(),
+    reason: z.string(),
+    keys_json: z.string(),
+    created_at: ts,
+    removed_rows_json: z.string().nullable(),
+    restore_audit_id: z.string().nullable(),
+    restored_by: z.string().nullable(),
+    restored_at: ts.nullable(),
+  }),
+});
+export type ResetRecordRow = z.infer<typeof resetRecords.row>;

@@ -36,11 +36,11 @@ const CONSOLE_TABLES = [
 ];
 /**
  * What a run against the original's project sends: per console table its CREATE IF NOT EXISTS,
- * option and added-column statements (api_tokens 3, audit log 3, check_outcomes 2,
+ * option and added-column statements (api_tokens 3, audit log 5, check_outcomes 2,
  * completeness_checks 3, the lock 3 with its row, revoked_sessions 3), and the 8 columns the
  * console adds to reprocess_attempts.
  */
-const STATEMENTS_RUN = 25;
+const STATEMENTS_RUN = 27;
 const ORIGINAL_TABLES = loadSchemaFiles()
   .map((f) => f.file.slice(0, -".sql".length))
   .filter((t) => !CONSOLE_TABLES.includes(t));
@@ -92,6 +92,8 @@ describe("applying the schema to a project that runs the original", () => {
     expect(added).toEqual([
       "ops_orch.api_tokens processor",
       "ops_orch.breaker_audit_log request_fingerprint",
+      "ops_orch.breaker_audit_log removed_rows_json",
+      "ops_orch.breaker_audit_log restores_audit_id",
       ...["event_type", "actor", "actor_role", "reason_code", "request_id", "override_expires_at", "rows_removed", "batch_id"].map((c) => `ops_orch.reprocess_attempts ${c}`),
     ]);
     // The pipeline's own options are never touched: no expiry, no partition-filter requirement.
@@ -186,7 +188,7 @@ describe("npm run schema:apply", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("would run nba_orchestration.console_write_lock.sql: CREATE TABLE IF NOT EXISTS nba_orchestration.console_write_lock (");
     expect(stdout).toMatch(/skipped\s+nba_orchestration\.reprocess_attempts\.sql: ALTER TABLE nba_orchestration\.reprocess_attempts SET OPTIONS \(partition_expiration_days = 365\);?\s+\(exists: its options are left as they are\)/);
-    expect(stdout).toMatch(/dry run: would run 25 statement\(s\) in project fault-project; \d+ skipped/);
+    expect(stdout).toMatch(/dry run: would run 27 statement\(s\) in project fault-project; \d+ skipped/);
     expect(stdout).not.toContain("warning");
     expect(applied()).toEqual([]);
   }, 60_000);

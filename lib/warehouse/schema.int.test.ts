@@ -73,6 +73,8 @@ const AUDIT_LOG: Col[] = [
   ["keys_json", "STRING"],
   ["created_at", "TIMESTAMP"],
   ["request_fingerprint", "STRING"],
+  ["removed_rows_json", "STRING"],
+  ["restores_audit_id", "STRING"],
 ];
 
 const API_TOKENS: Col[] = [
@@ -310,9 +312,9 @@ describe("embedded schema from sql/schema", () => {
     expect(cols.find((c) => c.column_name === "created_at")?.column_default).toBe("current_timestamp");
   });
 
-  it("requires every audit column except reason_code and request_fingerprint (NULL on older rows)", async () => {
+  it("requires every audit column except reason_code, request_fingerprint (NULL on older rows) and the reset/restore columns", async () => {
     const cols = (await columns()).filter((c) => c.table === "nba_orchestration.breaker_audit_log");
-    expect(cols.filter((c) => c.is_nullable === "YES").map((c) => c.column_name)).toEqual(["reason_code", "request_fingerprint"]);
+    expect(cols.filter((c) => c.is_nullable === "YES").map((c) => c.column_name)).toEqual(["reason_code", "request_fingerprint", "removed_rows_json", "restores_audit_id"]);
   });
 
   it("fills created_at when an insert leaves it out", async () => {

@@ -13,7 +13,8 @@ SELECT
   key_count,
   keys_json,
   created_at,
-  request_fingerprint
+  request_fingerprint,
+  restores_audit_id
 FROM nba_orchestration.breaker_audit_log
 WHERE created_at >= @audit_since
   AND request_id = @request_id

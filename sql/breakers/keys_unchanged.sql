@@ -1,4 +1,4 @@
--- Purpose: the guard of every console write (override, bulk override, reset). It holds when the
+-- Purpose: the guard of every console write (override, bulk override, reset, restore). It holds when the
 --   keys' rows are exactly as the write read them (same count, same latest attempt) and the
 --   request has not been applied yet, so a write based on a stale read, or a retried request,
 --   changes nothing. Evaluated inside the write's transaction. Only the written keys count: a

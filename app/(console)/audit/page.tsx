@@ -2,13 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
-import { AuthError } from "@/lib/auth/session";
+import { CAN } from "@/lib/auth/roles";
+import { AuthError, getSessionActor } from "@/lib/auth/session";
 import { AUDIT_ACTIONS, type AuditAction, auditFilter } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { type AuditEntry, listAudit } from "@/lib/data/audit";
+import { listRestoreStatuses } from "@/lib/data/restores";
 import type { KeyChange } from "@/lib/engine/breaker-writes";
 import { formatUtc } from "@/lib/format";
 
+import { ResetRestore } from "./_components/reset-restore";
 import styles from "./audit.module.css";
 
 export const metadata: Metadata = { title: "Audit" };
@@ -19,6 +22,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   override: "Override",
   bulk_override: "Bulk override",
   reset: "Reset",
+  restore: "Restore",
   pipeline_outcomes: "Pipeline outcomes",
   pipeline_check: "Pipeline check",
   demo_advance: "Demo pipeline pass",
@@ -93,18 +97,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const parsed = auditFilter.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
   let entries;
+  let restores;
   try {
     entries = await listAudit(filter);
+    // Whether each listed reset can be restored (two queries however many are listed).
+    restores = new Map((await listRestoreStatuses(entries.filter((e) => e.action === "reset").map((e) => e.audit_id))).map((s) => [s.audit_id, s]));
   } catch (error) {
     if (error instanceof AuthError && error.status === 401) redirect("/login?callbackUrl=/audit");
     throw error;
   }
+  const actor = await getSessionActor();
+  const canRestore = actor !== null && CAN.restore(actor.role);
   const query = new URLSearchParams({ ...(raw as Record<string, string>), format: "csv" }).toString();
   return (
     <>
       <h1>Audit</h1>
       <p className="lede">
-        Every override, bulk override and reset made through the console, the API or the CLI, and every attempt row a pipeline run&apos;s check or
+        Every override, bulk override, reset and restore made through the console, the API or the CLI, and every attempt row a pipeline run&apos;s check or
         outcomes report appended. Nobody can edit or delete these records from the console.
       </p>
       {!parsed.success && (
@@ -188,6 +197,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td className={styles.keys}>
                       <AuditKeys entry={e} />
+                      {e.action === "reset" && <ResetRestore status={restores.get(e.audit_id)} canRestore={canRestore} />}
                     </td>
                   </tr>
                 ))}

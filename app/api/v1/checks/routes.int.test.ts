@@ -237,6 +237,8 @@ describe("a pipeline token may do nothing else: 403", () => {
       { filter: { date_from: D_PREV, date_to: D }, token: "x".repeat(43), reason_code: "scraper_outage_backfilled", reason: "Outage backfilled and verified", request_id: "req-pipe-bulk" },
     ],
     ["reset", "POST", "/api/v1/breakers/reset", { ...KEY, reason: "Clearing history after the schedule fix", request_id: "req-pipe-reset", confirm: KEY.entity_id }],
+    ["restore", "POST", "/api/v1/breakers/restore", { reset_request_id: "req-pipe-reset", reason: "Putting the history back after all", request_id: "req-pipe-restore", confirm: KEY.entity_id }],
+    ["restore preview", "GET", "/api/v1/breakers/restore?reset_request_id=req-pipe-reset"],
     ["audit", "GET", "/api/v1/audit"],
     ["audit as CSV", "GET", "/api/v1/audit?format=csv"],
     ["token list", "GET", "/api/v1/tokens"],

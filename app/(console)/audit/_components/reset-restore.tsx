@@ -1,0 +1,9 @@
+import type { RestoreStatus } from "@/lib/data/restores";
+
+import { RestoreControl } from "./restore-form";
+
+/** Beside a reset's record: its restore (a reset recorded more than 365 days ago has no status). */
+export function ResetRestore({ status, canRestore }: { status: RestoreStatus | undefined; canRestore: boolean }) {
+  if (!status) return null;
+  return <RestoreControl status={status} canRestore={canRestore} />;
+}

@@ -1,0 +1,37 @@
+import "server-only";
+
+import { restoreInput } from "@/lib/breakers/schemas";
+import { getDeployment } from "@/lib/data/deployment";
+import { restoreReset as restoreInEngine } from "@/lib/engine/breaker-writes";
+import { getWarehouse } from "@/lib/warehouse";
+
+import { defineAction, fromOutcome } from "./authorized-action";
+
+/**
+ * Put back the rows a reset deleted (admin only; once, within 30 days, refused when the key
+ * changed since). The reset is named by its audit id or its request id; the key's entity id is
+ * typed again to confirm.
+ */
+export const restoreReset = defineAction({
+  name: "restore_reset",
+  role: "admin",
+  input: restoreInput,
+  revalidate: ["/", "/breakers", "/audit"],
+  run: async (input, actor) =>
+    fromOutcome(
+      await restoreInEngine(
+        getWarehouse(),
+        input.audit_id !== undefined ? { auditId: input.audit_id } : { requestId: input.reset_request_id! },
+        {
+          actor: actor.name,
+          role: actor.role,
+          reasonCode: null,
+          reason: input.reason,
+          requestId: input.request_id,
+          now: new Date().toISOString(),
+          deployment: getDeployment(),
+          confirm: input.confirm,
+        },
+      ),
+    ),
+});
