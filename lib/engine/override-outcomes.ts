@@ -51,14 +51,26 @@ export function outcomesAt(rows: readonly BreakerRowInput[], processedAt: string
   );
 }
 
+export interface KeyOutcomes {
+  key: BreakerKeyRef;
+  /** The key's rows attempted at or before `now`. */
+  rows: BreakerRowInput[];
+  outcomes: OverrideResultRow[];
+}
+
+/** Each key's rows (at or before `now`) and its overrides' outcomes: for readers that need both. */
+export async function readKeyOutcomes(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<KeyOutcomes[]> {
+  if (keys.length === 0) return [];
+  const nowUs = instantMicros(now);
+  const [snapshot, processed] = await Promise.all([readKeys(wh, keys, now), readProcessedAt(wh, keys, now)]);
+  return snapshot.keys.map((k) => ({
+    key: k.key,
+    rows: k.rows.filter((r) => instantMicros(r.attempted_at) <= nowUs),
+    outcomes: outcomesAt(k.rows, processed.get(keyString(k.key)) ?? null, now),
+  }));
+}
+
 /** Per key (`keyString`), every override among its rows with its outcome, in attempt order ([] when never overridden). */
 export async function readOverrideOutcomes(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<Map<string, OverrideResultRow[]>> {
-  const result = new Map<string, OverrideResultRow[]>();
-  if (keys.length === 0) return result;
-  const [snapshot, processed] = await Promise.all([readKeys(wh, keys, now), readProcessedAt(wh, keys, now)]);
-  for (const k of snapshot.keys) {
-    const id = keyString(k.key);
-    result.set(id, outcomesAt(k.rows, processed.get(id) ?? null, now));
-  }
-  return result;
+  return new Map((await readKeyOutcomes(wh, keys, now)).map((k) => [keyString(k.key), k.outcomes]));
 }
