@@ -35,3 +35,15 @@ export function outcomeSummary(counts: OutcomeCounts): string {
     .map((o) => `${counts[o]} ${SHOWN_OUTCOME_LABELS[o]}`)
     .join(", ");
 }
+
+/** A key's latest override and what it led to (the API's `outcomes=latest`, the CLI's status). */
+export interface LatestOutcome {
+  processor: string;
+  entity_id: string;
+  analysis_date: string;
+  outcome: OverrideOutcome;
+  /** When the override was applied, and by whom. */
+  at: string;
+  actor: string | null;
+  decided_at: string | null;
+}
