@@ -113,15 +113,23 @@ describe("readOverrideOutcomes", () => {
     expect(outcomes.get(keyString(k))![0]).toMatchObject({ outcome: "processed", decided_at: addDaysToInstant(OVERRIDE_AT, 1) });
   });
 
-  it("makes one query for the rows and one per processor, whatever the number of keys", async () => {
+  it("makes one query for the rows and one per processor with an overridden key, whatever the number of keys", async () => {
     const processors: ProcessorName[] = ["player_daily_cache", "ml_feature_store", "player_shot_zone_analysis"];
     const counts = [];
     for (const n of [3, 60]) {
+      await clearTables(wh, [...BREAKER_TABLES]);
       const keys = Array.from({ length: n }, (_, i) => key(`e${i}`, processors[i % 3]!, i % 2 ? D : "2024-12-10"));
+      for (const k of keys) await overridden(k);
       const counting = countingWarehouse(wh);
       await readOverrideOutcomes(counting.wh, keys, NOW);
       counts.push(counting.counts.query);
     }
     expect(counts).toEqual([4, 4]);
+    // Keys never overridden: the output tables are not read.
+    await clearTables(wh, [...BREAKER_TABLES]);
+    const counting = countingWarehouse(wh);
+    const none = await readOverrideOutcomes(counting.wh, [key("x"), key("y", "ml_feature_store")], NOW);
+    expect([...none.values()]).toEqual([[], []]);
+    expect(counting.counts.query).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { type BreakerRowInput, type OverrideResultRow, overrideOutcomes } from "@/lib/completeness/breaker";
+import { type BreakerRowInput, type OverrideResultRow, eventOf, overrideOutcomes } from "@/lib/completeness/breaker";
 import { instantMicros, toPreciseInstant } from "@/lib/completeness/dates";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { processedOutputSql, processedOutputs } from "@/lib/queries/breakers";
@@ -12,8 +12,9 @@ import { type BreakerKeyRef, keyString, readKeys } from "./breaker-writes";
  * What each override of a set of keys led to (`overrideOutcomes`), read from the warehouse:
  * the keys' breaker rows in one query, and, per processor among the keys, one query for when
  * each key's output was last written as processed — the original Python processors record a
- * run they were let through only there (they write no success row). The number of queries is
- * at most one plus the number of processors, whatever the number of keys.
+ * run they were let through only there (they write no success row); only keys with an override
+ * are looked up there. The number of queries is at most one plus the number of processors,
+ * whatever the number of keys.
  *
  * Everything is judged at `now`: rows attempted and outputs written after it are not seen, as
  * breaker state at `now` does not see them.
@@ -62,12 +63,13 @@ export interface KeyOutcomes {
 export async function readKeyOutcomes(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<KeyOutcomes[]> {
   if (keys.length === 0) return [];
   const nowUs = instantMicros(now);
-  const [snapshot, processed] = await Promise.all([readKeys(wh, keys, now), readProcessedAt(wh, keys, now)]);
-  return snapshot.keys.map((k) => ({
-    key: k.key,
-    rows: k.rows.filter((r) => instantMicros(r.attempted_at) <= nowUs),
-    outcomes: outcomesAt(k.rows, processed.get(keyString(k.key)) ?? null, now),
-  }));
+  const snapshot = await readKeys(wh, keys, now);
+  const seen = snapshot.keys.map((k) => ({ key: k.key, rows: k.rows.filter((r) => instantMicros(r.attempted_at) <= nowUs) }));
+  // Outputs matter only for keys with an override: a list of thousands of active keys, few of
+  // them ever overridden, reads the output tables for those few (or not at all).
+  const overridden = seen.filter((k) => k.rows.some((r) => eventOf(r) === "override")).map((k) => k.key);
+  const processed = overridden.length ? await readProcessedAt(wh, overridden, now) : new Map<string, string>();
+  return seen.map((k) => ({ ...k, outcomes: overrideOutcomes(k.rows, processed.get(keyString(k.key)) ?? null) }));
 }
 
 /** Per key (`keyString`), every override among its rows with its outcome, in attempt order ([] when never overridden). */
