@@ -113,7 +113,7 @@ describe("readOverrideOutcomes", () => {
     expect(outcomes.get(keyString(k))![0]).toMatchObject({ outcome: "processed", decided_at: addDaysToInstant(OVERRIDE_AT, 1) });
   });
 
-  it("makes one query for the rows and one per processor with an overridden key, whatever the number of keys", async () => {
+  it("asks which keys were overridden, reads their rows, and one query per processor among them, whatever the number of keys", async () => {
     const processors: ProcessorName[] = ["player_daily_cache", "ml_feature_store", "player_shot_zone_analysis"];
     const counts = [];
     for (const n of [3, 60]) {
@@ -124,8 +124,8 @@ describe("readOverrideOutcomes", () => {
       await readOverrideOutcomes(counting.wh, keys, NOW);
       counts.push(counting.counts.query);
     }
-    expect(counts).toEqual([4, 4]);
-    // Keys never overridden: the output tables are not read.
+    expect(counts).toEqual([5, 5]);
+    // Keys never overridden: neither their rows nor the output tables are read.
     await clearTables(wh, [...BREAKER_TABLES]);
     const counting = countingWarehouse(wh);
     const none = await readOverrideOutcomes(counting.wh, [key("x"), key("y", "ml_feature_store")], NOW);

@@ -2,18 +2,18 @@ import "server-only";
 
 import { type BreakerRowInput, type OverrideResultRow, eventOf, overrideOutcomes } from "@/lib/completeness/breaker";
 import { instantMicros, toPreciseInstant } from "@/lib/completeness/dates";
-import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
-import { processedOutputSql, processedOutputs } from "@/lib/queries/breakers";
+import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
+import { overriddenKeys, processedOutputSql, processedOutputs } from "@/lib/queries/breakers";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, keyString, readKeys } from "./breaker-writes";
+import { type BreakerKeyRef, keyRowsFilter, keyString, readKeys } from "./breaker-writes";
 
 /**
  * What each override of a set of keys led to (`overrideOutcomes`), read from the warehouse:
  * the keys' breaker rows in one query, and, per processor among the keys, one query for when
  * each key's output was last written as processed — the original Python processors record a
  * run they were let through only there (they write no success row); only keys with an override
- * are looked up there. The number of queries is at most one plus the number of processors,
+ * are looked up there. The number of queries is at most two plus the number of processors,
  * whatever the number of keys.
  *
  * Everything is judged at `now`: rows attempted and outputs written after it are not seen, as
@@ -72,7 +72,16 @@ export async function readKeyOutcomes(wh: Warehouse, keys: readonly BreakerKeyRe
   return seen.map((k) => ({ ...k, outcomes: overrideOutcomes(k.rows, processed.get(keyString(k.key)) ?? null) }));
 }
 
-/** Per key (`keyString`), every override among its rows with its outcome, in attempt order ([] when never overridden). */
+/**
+ * Per key (`keyString`), every override among its rows with its outcome, in attempt order ([]
+ * when never overridden). Which keys were ever overridden is asked first (one cheap query): only
+ * their rows are read.
+ */
 export async function readOverrideOutcomes(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<Map<string, OverrideResultRow[]>> {
-  return new Map((await readKeyOutcomes(wh, keys, now)).map((k) => [keyString(k.key), k.outcomes]));
+  const result = new Map<string, OverrideResultRow[]>(keys.map((k) => [keyString(k), []]));
+  if (keys.length === 0) return result;
+  const found = new Set((await overriddenKeys.run(wh, keyRowsFilter(keys))).map((r) => `${resolveProcessorName(r.processor) ?? r.processor}|${r.entity_id}|${r.analysis_date}`));
+  const overridden = keys.filter((k) => found.has(keyString(k)));
+  for (const k of await readKeyOutcomes(wh, overridden, now)) result.set(keyString(k.key), k.outcomes);
+  return result;
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { defineQuery } from "./define-query";
 import { PROCESSORS, type ProcessorName } from "@/lib/completeness/processors";
 
-import { canonicalProcessorSql, processorOutputsSql } from "./processor-outputs";
+import { breakerEventSql, canonicalProcessorSql, processorOutputsSql } from "./processor-outputs";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
@@ -144,4 +144,14 @@ export const processedOutputs = defineQuery({
   types: { date_from: "DATE", date_to: "DATE", entity_ids: ["STRING"], observed_at: "TIMESTAMP" },
   row: z.object({ entity_id: z.string(), date: isoDate, processed_at: ts }),
   fragments: { processor_output: PROCESSORS.map((p) => processedOutputSql(p.name)) },
+});
+
+/** Which of a set of keys were ever overridden (the filter of key_rows.sql). */
+export const overriddenKeys = defineQuery({
+  name: "overridden_keys",
+  file: "breakers/overridden_keys.sql",
+  params: keyRows.params,
+  types: keyRows.types,
+  row: z.object({ processor: z.string(), entity_id: z.string(), analysis_date: isoDate }),
+  fragments: { canonical_processor: [canonicalProcessorSql()], breaker_event: [breakerEventSql()] },
 });

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { auditByRequest, auditLog, deleteKeyRows, keyRows, keysUnchanged, processedOutputs, trippedKeys } from "./breakers";
+import { auditByRequest, auditLog, deleteKeyRows, keyRows, keysUnchanged, overriddenKeys, processedOutputs, trippedKeys } from "./breakers";
 import { checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "./checks";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
 import { MONITORING_DEFINITIONS } from "./monitoring";
@@ -11,4 +11,4 @@ import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
 import { thresholdPassCounts } from "./thresholds";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, processedOutputs, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, processedOutputs, overriddenKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers] as const;
