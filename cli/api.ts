@@ -47,18 +47,26 @@ function messageFor(status: number, body: ErrorBody | null): string {
 export function createApiClient(url: string, token: string, fetchImpl: typeof fetch = fetch): ApiClient {
   const base = url.replace(/\/+$/, "");
   async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${path}`, {
+    let response: Response | undefined;
+    const send = () =>
+      fetchImpl(`${base}${path}`, {
         method,
         redirect: "manual",
         headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(120_000),
       });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new CliError(`Could not reach the console at ${base} (${cause}). Is it running? Set --url or COMPLETENESS_URL.`, EXIT.server);
+    // A GET is sent once more when its connection was closed under it: a pooled keep-alive
+    // connection the server closed while it sat idle (after a long request on another one)
+    // fails the next request on it before the server sees it. A POST is never re-sent here.
+    for (let tries = method === "GET" ? 2 : 1; response === undefined; ) {
+      try {
+        response = await send();
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        if (--tries > 0 && (cause === "UND_ERR_SOCKET" || cause === "ECONNRESET")) continue;
+        throw new CliError(`Could not reach the console at ${base} (${cause}). Is it running? Set --url or COMPLETENESS_URL.`, EXIT.server);
+      }
     }
     const text = await response.text();
     let parsed: unknown = null;

@@ -322,6 +322,30 @@ describe("bulk-override", () => {
   });
 });
 
+describe("status after the overrides", () => {
+  it("shows each overridden key's latest override and what it led to, as the API computes it, and counts them", async () => {
+    const run = await cli(["breakers", "status", "--processor", PSZA, "--json"], { token: tokens.viewer });
+    expect(run.code, run.stderr).toBe(0);
+    type Outcome = { processor: string; entity_id: string; analysis_date: string; outcome: string; actor: string };
+    const report = json<{ outcomes: Outcome[]; outcome_counts: Record<string, number> }>(run);
+    const fromApi = await api<{ outcomes: Outcome[] }>("/api/v1/monitoring/breaker-history?outcomes=latest");
+    const ids = (os: Outcome[]) => os.map((o) => `${o.entity_id}|${o.analysis_date}|${o.outcome}|${o.actor}`).sort();
+    // The single override of lebronjames on D, the bulk override of both players on D_PREV: no run since.
+    expect(ids(report.outcomes)).toEqual(
+      [`lebronjames|${D}|pending|token:ci-operator`, `lebronjames|${D_PREV}|pending|token:ci-operator`, `stephencurry|${D_PREV}|pending|token:ci-operator`].sort(),
+    );
+    expect(ids(report.outcomes)).toEqual(ids(fromApi.body.outcomes.filter((o) => o.processor === PSZA)));
+    expect(report.outcome_counts).toEqual({ processed: 0, failed_again: 0, re_tripped: 0, pending: 3, removed: 0 });
+    const human = await cli(["breakers", "status", "--processor", PSZA], { token: tokens.viewer });
+    expect(human.stdout).toContain("last override led to");
+    expect(human.stdout).toContain("pending (no run since) (token:ci-operator)");
+    expect(human.stdout).toContain("Latest override of 3 listed keys led to: 3 pending (no run since)");
+    // The active list: stephencurry on D was never overridden.
+    const active = await cli(["breakers", "status", "--active-only"], { token: tokens.viewer });
+    expect(active.stdout).toContain("Latest override outcomes: no listed key was ever overridden");
+  });
+});
+
 describe("reset", () => {
   const key = ["--processor", PSZA, "--entity", "stephencurry", "--date", D, "--reason", "Key polluted by a bad schedule import; team lead approved"];
 

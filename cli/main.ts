@@ -19,7 +19,7 @@ import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/proces
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { BulkPreviewBody, EntityBody, MonitoringBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
+import type { BulkPreviewBody, EntityBody, MonitoringBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -135,16 +135,17 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
   const breakers = program.command("breakers").description("circuit breakers");
   breakers
     .command("status")
-    .description("breaker rows of the last 30 days (newest 50) and a per-processor summary, or the active breakers only")
+    .description("breaker rows of the last 30 days (newest 50) and a per-processor summary, or the active breakers only; each key's latest override and what it led to")
     .option("--processor <name>", "only this processor")
     .option("--entity <id>", "only this entity id")
     .option("--active-only", "only breakers active now")
     .action(async (opts: { processor?: string; entity?: string; activeOnly?: boolean }) => {
       const processor = processorOption(opts.processor);
       const api = ctx.api();
+      // Each listed key's latest override and what it led to come with the rows (outcomes=latest).
       const [active, history] = await Promise.all([
-        api.get<MonitoringBody<"active-breakers">>("/api/v1/monitoring/active-breakers"),
-        opts.activeOnly ? Promise.resolve(null) : api.get<MonitoringBody<"breaker-history">>("/api/v1/monitoring/breaker-history"),
+        api.get<MonitoringWithOutcomesBody<"active-breakers">>("/api/v1/monitoring/active-breakers", { outcomes: "latest" }),
+        opts.activeOnly ? Promise.resolve(null) : api.get<MonitoringWithOutcomesBody<"breaker-history">>("/api/v1/monitoring/breaker-history", { outcomes: "latest" }),
       ]);
       const report = statusReport({ processor, entity: opts.entity, activeOnly: Boolean(opts.activeOnly) }, active, history);
       ctx.result(renderStatus(report), report);

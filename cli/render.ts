@@ -4,9 +4,10 @@
  */
 import Table from "cli-table3";
 
+import { type LatestOutcome, type OutcomeCounts, OUTCOME_LABELS, countOutcomes, outcomeSummary } from "@/lib/breakers/outcomes";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 
-import type { BulkPreviewBody, EntityBody, MonitoringBody, ProcessorSectionBody } from "./types";
+import type { BulkPreviewBody, EntityBody, MonitoringBody, MonitoringWithOutcomesBody, ProcessorSectionBody } from "./types";
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -55,6 +56,10 @@ export interface StatusReport {
   /** Newest first, at most 50 (absent with --active-only). */
   history: MonitoringBody<"breaker-history">["rows"] | null;
   summary: StatusSummaryRow[];
+  /** The latest override of each listed key ever overridden, with what it led to (from the API). */
+  outcomes: LatestOutcome[];
+  /** Those outcomes counted. */
+  outcome_counts: OutcomeCounts;
 }
 
 const DETAIL_LIMIT = 50;
@@ -62,8 +67,8 @@ const DETAIL_LIMIT = 50;
 /** The original script's detail and summary, over the console's own monitoring reads. */
 export function statusReport(
   filter: StatusFilter,
-  active: MonitoringBody<"active-breakers">,
-  history: MonitoringBody<"breaker-history"> | null,
+  active: MonitoringWithOutcomesBody<"active-breakers">,
+  history: MonitoringWithOutcomesBody<"breaker-history"> | null,
 ): StatusReport {
   const keep = (r: { processor: string; entity_id: string }) =>
     (!filter.processor || r.processor === filter.processor) && (!filter.entity || r.entity_id === filter.entity);
@@ -82,7 +87,25 @@ export function statusReport(
     };
   });
   summary.sort((a, b) => b.active_now - a.active_now || b.trips - a.trips || a.processor.localeCompare(b.processor));
-  return { filter, now: active.now, active: activeRows, history: historyRows ? historyRows.slice(0, DETAIL_LIMIT) : null, summary };
+  const listed = new Set([...activeRows, ...(historyRows ?? [])].map(keyId));
+  const outcomes = [...new Map([...active.outcomes, ...(history?.outcomes ?? [])].map((o) => [keyId(o), o])).values()].filter((o) => listed.has(keyId(o)));
+  return {
+    filter,
+    now: active.now,
+    active: activeRows,
+    history: historyRows ? historyRows.slice(0, DETAIL_LIMIT) : null,
+    summary,
+    outcomes,
+    outcome_counts: countOutcomes(outcomes.map((o) => o.outcome)),
+  };
+}
+
+const keyId = (k: { processor: string; entity_id: string; analysis_date: string }) => `${k.processor}|${k.entity_id}|${k.analysis_date}`;
+
+/** "processed (jordan.oncall)" — the key's latest override's outcome, or nothing when never overridden. */
+function latestOutcomeCell(report: StatusReport, k: { processor: string; entity_id: string; analysis_date: string }): string | null {
+  const o = report.outcomes.find((x) => keyId(x) === keyId(k));
+  return o ? `${OUTCOME_LABELS[o.outcome]}${o.actor ? ` (${o.actor})` : ""}` : null;
 }
 
 export function renderStatus(report: StatusReport): string {
@@ -94,8 +117,8 @@ export function renderStatus(report: StatusReport): string {
     lines.push(
       report.active.length
         ? table(
-            ["processor", "entity", "date", "attempts", "completeness", "skip reason", "until", "hours left"],
-            report.active.map((r) => [r.processor, r.entity_id, r.analysis_date, r.attempt_number, pct(r.completeness_pct), r.skip_reason, r.breaker_until, r.hours_remaining.toFixed(1)]),
+            ["processor", "entity", "date", "attempts", "completeness", "skip reason", "until", "hours left", "last override led to"],
+            report.active.map((r) => [r.processor, r.entity_id, r.analysis_date, r.attempt_number, pct(r.completeness_pct), r.skip_reason, r.breaker_until, r.hours_remaining.toFixed(1), latestOutcomeCell(report, r)]),
           )
         : "No active breakers match.",
     );
@@ -104,8 +127,8 @@ export function renderStatus(report: StatusReport): string {
     lines.push(
       rows.length
         ? table(
-            ["attempted at", "processor", "entity", "date", "#", "event", "completeness", "skip reason", "actor"],
-            rows.map((r) => [r.attempted_at, r.processor, r.entity_id, r.analysis_date, r.attempt_number, r.event, pct(r.completeness_pct), r.skip_reason, r.actor]),
+            ["attempted at", "processor", "entity", "date", "#", "event", "completeness", "skip reason", "actor", "last override led to"],
+            rows.map((r) => [r.attempted_at, r.processor, r.entity_id, r.analysis_date, r.attempt_number, r.event, pct(r.completeness_pct), r.skip_reason, r.actor, latestOutcomeCell(report, r)]),
           ) + (rows.length === DETAIL_LIMIT ? `\n(newest ${DETAIL_LIMIT} rows; --json or the console's breakers page for all)` : "")
         : "No breaker rows match in the last 30 days.",
     );
@@ -117,6 +140,13 @@ export function renderStatus(report: StatusReport): string {
       report.summary.map((s) => [s.processor, s.rows, s.unique_entities, s.trips, s.overrides, s.active_now]),
     ),
   );
+  const counted = outcomeSummary(report.outcome_counts);
+  lines.push(
+    "",
+    counted
+      ? `Latest override of ${report.outcomes.length} listed ${report.outcomes.length === 1 ? "key" : "keys"} led to: ${counted}`
+      : "Latest override outcomes: no listed key was ever overridden",
+  );
   return lines.join("\n");
 }
 
@@ -126,8 +156,8 @@ export function renderStatus(report: StatusReport): string {
 export function renderTimeline(events: ProcessorSectionBody["breaker"] extends { ok: true; value: infer T } | { ok: false } ? T extends { events: infer E } ? E : never : never): string {
   if (!events.length) return "No breaker rows for this key.";
   return table(
-    ["attempted at", "event", "#", "completeness", "skip reason", "actor", "until", "notes"],
-    events.map((e) => [e.attemptedAt, e.event, e.attemptNumber, pct(e.completenessPct), e.skipReason, e.actor, e.until, e.notes ? e.notes.slice(0, 60) : null]),
+    ["attempted at", "event", "#", "completeness", "skip reason", "actor", "until", "led to", "notes"],
+    events.map((e) => [e.attemptedAt, e.event, e.attemptNumber, pct(e.completenessPct), e.skipReason, e.actor, e.until, e.outcome ? OUTCOME_LABELS[e.outcome] : null, e.notes ? e.notes.slice(0, 60) : null]),
   );
 }
 

@@ -2,6 +2,7 @@
  * The API bodies the CLI reads, as the server declares them (type-only imports: nothing of the
  * server is bundled or run by the CLI).
  */
+import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
 import type { EntityFound, ProcessorSection } from "@/lib/data/entity";
 import type { RestorePreviewView } from "@/lib/data/restores";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
@@ -12,3 +13,8 @@ export type EntityBody = EntityFound;
 export type ProcessorSectionBody = ProcessorSection;
 export type BulkPreviewBody = BulkPreview & { ok: true; replay: boolean };
 export type RestorePreviewBody = RestorePreviewView & { ok: true };
+/** A breaker-key monitoring read asked with `outcomes=latest`: each listed key's latest override and what it led to. */
+export type MonitoringWithOutcomesBody<N extends "active-breakers" | "breaker-history"> = MonitoringResult<N> & {
+  outcomes: LatestOutcome[];
+  outcome_counts: OutcomeCounts;
+};

@@ -1,4 +1,5 @@
-import type { BreakerEventType, BreakerStatus } from "@/lib/completeness/breaker";
+import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
+import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
 import { formatPct, words } from "./format";
@@ -28,6 +29,8 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
       return <StatusBadge tone="ok" label="Closed" />;
   }
 }
+
+const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "neutral" };
 
 /**
  * Every row of the breaker key in attempt order, and the state derived from them now. A row
@@ -92,6 +95,17 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                   ) : null}
                   {e.reasonCode ? <span className={styles.muted}>reason: {words(e.reasonCode)}</span> : null}
                 </div>
+                {e.outcome ? (
+                  <p className={styles.notes} data-testid="override-outcome" data-outcome={e.outcome}>
+                    Led to: <StatusBadge tone={OUTCOME_TONES[e.outcome]} label={OUTCOME_LABELS[e.outcome]} />
+                    {e.outcomeDecidedAt ? (
+                      <>
+                        {" "}
+                        <Timestamp iso={e.outcomeDecidedAt} now={readAt} />
+                      </>
+                    ) : null}
+                  </p>
+                ) : null}
                 {e.until ? (
                   <p className={styles.notes}>
                     Tripped until <Timestamp iso={e.until} now={readAt} />

@@ -204,6 +204,12 @@ describe("a late box score: stored incomplete, live complete, override safe", ()
       [5, "recovery", null],
     ]);
     expect(timeline.events[3]).toMatchObject({ attemptedAt: OVERRIDE_AT, actorRole: "operator", reasonCode: "data_now_available" });
+    // What the override led to: the rerun after it processed the key; other events have none.
+    expect(timeline.events.map((e) => e.outcome)).toEqual([null, null, null, "processed", null]);
+    expect(Date.parse(timeline.events[3]!.outcomeDecidedAt!)).toBe(Date.parse(RERUN_AT));
+    // Read before the rerun: pending.
+    const before = ok(sectionOf(found(await getEntityDetail("plate", D, opts(new Date(Date.parse(RERUN_AT) - 60_000).toISOString()))), "player_shot_zone_analysis").breaker);
+    expect(before.events.find((e) => e.event === "override")).toMatchObject({ outcome: "pending", outcomeDecidedAt: null });
     expect(timeline.state).toMatchObject({ status: "closed", consecutiveFailures: 0, until: null });
     expect(psza.verdict).toMatchObject({ kind: "breaker_not_active", readyNow: true });
   });

@@ -4,14 +4,15 @@ import { type Actor, requireRole } from "@/lib/auth/session";
 import { cache } from "react";
 import { z } from "zod";
 
-import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, eventOf, sortAttempts } from "@/lib/completeness/breaker";
+import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, type OverrideOutcome, type OverrideResultRow, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
-import { type IsoDate, addDays, daysBetween, isIsoDate } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, daysBetween, instantMicros, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
 import { teamGameKey, type WindowResult } from "@/lib/completeness/windows";
-import { type BreakerKeyRef, readKeys } from "@/lib/engine/breaker-writes";
+import { type BreakerKeyRef, keyString, readKeys } from "@/lib/engine/breaker-writes";
+import { outcomesAt, readProcessedAt } from "@/lib/engine/override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "@/lib/engine/run-processor";
 import {
   type EntityOutputRow,
@@ -186,6 +187,10 @@ export interface TimelineEvent {
   rowsRemoved: number | null;
   /** The processor name the row was written with (old rows may hold an alias). */
   processorName: string | null;
+  /** Overrides: what the override led to at the read (null for other events, or when it could not be read). */
+  outcome: OverrideOutcome | null;
+  /** When the attempt or output that decided the outcome happened (null while pending). */
+  outcomeDecidedAt: string | null;
 }
 
 export interface BreakerStateView {
@@ -505,10 +510,15 @@ export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (
   };
 }
 
-function timelineOf(rows: readonly BreakerRowInput[]): TimelineEvent[] {
+/** `outcomes`: the key's override outcomes (`outcomesAt`), matched to override rows by instant and request id. */
+function timelineOf(rows: readonly BreakerRowInput[], outcomes: readonly OverrideResultRow[] | null): TimelineEvent[] {
   return sortAttempts(rows).map((r) => {
     const extra = r as BreakerRowInput & { actor_role?: string | null };
     const event = eventOf(r);
+    const result =
+      event === "override"
+        ? outcomes?.find((o) => instantMicros(o.at) === instantMicros(r.attempted_at) && o.request_id === (r.request_id ?? null))
+        : undefined;
     return {
       attemptedAt: r.attempted_at,
       event,
@@ -522,6 +532,8 @@ function timelineOf(rows: readonly BreakerRowInput[]): TimelineEvent[] {
       until: event === "trip" ? r.circuit_breaker_until : null,
       rowsRemoved: r.rows_removed ?? null,
       processorName: r.processor_name ?? null,
+      outcome: result?.outcome ?? null,
+      outcomeDecidedAt: result?.decided_at ?? null,
     };
   });
 }
@@ -597,12 +609,15 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
   const keys = defs.map(
     (def): BreakerKeyRef => ({ processor: def.name, entity_id: keyEntityFor(def, lookup, shownDate), analysis_date: shownDate }),
   );
-  const [processors, storedRows, breakerKeys] = await Promise.all([
+  const [processors, storedRows, breakerKeys, processedAt] = await Promise.all([
     Promise.all(defs.map((def) => section(wh, def, lookup, shownDate, readAt, calendar, deployment))),
     attempt("Reading the stored rows", () =>
       entityOutputs.run(wh, { entity: lookup, date: shownDate }, { entity_outputs: entityOutputsSql(kind) }),
     ),
     attempt("Reading the breaker rows", () => readKeys(wh, keys, readAt)),
+    // When each key's output was last written as processed: what an override led to when the
+    // pipeline writes no success row.
+    attempt("Reading when the outputs were written", () => readProcessedAt(wh, keys, readAt)),
   ]);
   const short = (p: ProcessorName) => getProcessor(p).short;
 
@@ -620,7 +635,7 @@ async function loadEntityDetail(entityId: string, date?: string, options: Entity
           value: {
             entityId: s.entityId,
             date: shownDate,
-            events: timelineOf(k.rows),
+            events: timelineOf(k.rows, processedAt.ok ? outcomesAt(k.rows, processedAt.value.get(keyString(k.key)) ?? null, readAt) : null),
             state: {
               status: k.state.status,
               trippedAt: k.state.trippedAt,

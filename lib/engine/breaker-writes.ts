@@ -186,16 +186,22 @@ interface Snapshot {
   now: string;
 }
 
-/** Read the rows of a set of keys in one query and derive each key's state at `now`. */
-export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<Snapshot> {
+/** The read of a set of keys' rows: every name of their processors × their dates' span × their entities. */
+export function keyRowsFilter(keys: readonly BreakerKeyRef[]): Snapshot["filter"] {
   const processors = [...new Set(keys.map((k) => k.processor))].map(getProcessor);
   const dates = keys.map((k) => k.analysis_date).sort();
-  const filter = {
+  return {
     processor_names: processors.flatMap((p) => [p.name, ...p.aliases]),
     date_from: dates[0]!,
     date_to: dates.at(-1)!,
     entity_ids: [...new Set(keys.map((k) => k.entity_id))],
   };
+}
+
+/** Read the rows of a set of keys in one query and derive each key's state at `now`. */
+export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], now: string): Promise<Snapshot> {
+  const processors = [...new Set(keys.map((k) => k.processor))].map(getProcessor);
+  const filter = keyRowsFilter(keys);
   const rows = await keyRows.run(wh, filter);
   const canonical = new Map(processors.flatMap((p) => [p.name, ...p.aliases].map((n) => [n, p.name] as const)));
   const byKey = new Map<string, StoredAttemptRow[]>();

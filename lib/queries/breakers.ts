@@ -3,7 +3,9 @@ import "server-only";
 import { z } from "zod";
 
 import { defineQuery } from "./define-query";
-import { canonicalProcessorSql } from "./processor-outputs";
+import { PROCESSORS, type ProcessorName } from "@/lib/completeness/processors";
+
+import { breakerEventSql, canonicalProcessorSql, processorOutputsSql } from "./processor-outputs";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
@@ -161,3 +163,27 @@ export const resetRecords = defineQuery({
   }),
 });
 export type ResetRecordRow = z.infer<typeof resetRecords.row>;
+/** One processor's output table as `processed_outputs.sql` reads it (registry values only). */
+export function processedOutputSql(processor: ProcessorName): string {
+  return processorOutputsSql({ columns: ["processing_decision_reason"], processors: [processor] });
+}
+
+/** When each key's output was last written as processed (not skipped), per processor. */
+export const processedOutputs = defineQuery({
+  name: "processed_outputs",
+  file: "breakers/processed_outputs.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate, entity_ids: z.array(z.string()), observed_at: ts }),
+  types: { date_from: "DATE", date_to: "DATE", entity_ids: ["STRING"], observed_at: "TIMESTAMP" },
+  row: z.object({ entity_id: z.string(), date: isoDate, processed_at: ts }),
+  fragments: { processor_output: PROCESSORS.map((p) => processedOutputSql(p.name)) },
+});
+
+/** Which of a set of keys were ever overridden (the filter of key_rows.sql). */
+export const overriddenKeys = defineQuery({
+  name: "overridden_keys",
+  file: "breakers/overridden_keys.sql",
+  params: keyRows.params,
+  types: keyRows.types,
+  row: z.object({ processor: z.string(), entity_id: z.string(), analysis_date: isoDate }),
+  fragments: { canonical_processor: [canonicalProcessorSql()], breaker_event: [breakerEventSql()] },
+});

@@ -6,7 +6,8 @@ import { CAN } from "@/lib/auth/roles";
 import { AuthError, getSessionActor } from "@/lib/auth/session";
 import { AUDIT_ACTIONS, type AuditAction, auditFilter } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
-import { type AuditEntry, listAudit } from "@/lib/data/audit";
+import { SHOWN_OUTCOME_LABELS, outcomeSummary } from "@/lib/breakers/outcomes";
+import { type AuditEntry, type AuditKey, listAudit } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
 import type { KeyChange } from "@/lib/engine/breaker-writes";
 import { formatUtc } from "@/lib/format";
@@ -40,6 +41,18 @@ function transition(k: KeyChange): string {
   return `${k.before.status} → ${k.after.status}${k.after.lastEvent ? ` · ${k.after.lastEvent}` : ""}`;
 }
 
+/** What an override of the key led to (override records only). */
+function OutcomeOf({ k }: { k: AuditKey }) {
+  if (!k.outcome) return null;
+  return (
+    <span data-testid="audit-key-outcome" data-outcome={k.outcome}>
+      {" "}
+      · led to: <strong>{SHOWN_OUTCOME_LABELS[k.outcome]}</strong>
+      {k.outcome_decided_at && <span className="muted"> ({formatUtc(k.outcome_decided_at)})</span>}
+    </span>
+  );
+}
+
 /**
  * A pipeline record's keys by the event appended (`4 success, 1 trip`): what a run did, at a
  * glance. An operator's write appends one kind of event, which its action already names.
@@ -63,6 +76,7 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
       <>
         <Link href={`/entities/${encodeURIComponent(k.entity_id)}?date=${k.analysis_date}`}>{keyName(k)}</Link>
         <span className="muted"> ({transition(k)})</span>
+        <OutcomeOf k={k} />
       </>
     );
   }
@@ -71,11 +85,18 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
       <summary>
         {keys.length} keys
         {(entry.action.startsWith("pipeline_") || entry.action === "demo_advance") && <span className="muted">: {eventCounts(keys)}</span>}
+        {entry.outcome_counts && (
+          <span data-testid="audit-outcome-counts">
+            {" "}
+            — led to: {outcomeSummary(entry.outcome_counts)}
+          </span>
+        )}
       </summary>
       <ul>
         {keys.slice(0, KEYS_SHOWN).map((k) => (
           <li key={`${k.processor}|${k.entity_id}|${k.analysis_date}`}>
             {keyName(k)}: {transition(k)}
+            <OutcomeOf k={k} />
           </li>
         ))}
       </ul>
@@ -114,7 +135,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <h1>Audit</h1>
       <p className="lede">
         Every override, bulk override, reset and restore made through the console, the API or the CLI, and every attempt row a pipeline run&apos;s check or
-        outcomes report appended. Nobody can edit or delete these records from the console.
+        outcomes report appended. Nobody can edit or delete these records from the console. Each override says what it led to: the key&apos;s next
+        attempt after it (processed, failed again, re-tripped) or its output written as processed, pending while the key has not run since, and
+        removed once a reset deleted the override&apos;s row.
       </p>
       {!parsed.success && (
         <p className="form-error" data-testid="audit-filter-error">

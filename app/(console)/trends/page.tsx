@@ -5,6 +5,7 @@ import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
+import { getOverrideTrends } from "@/lib/data/override-trends";
 import { getThresholdPassCounts } from "@/lib/data/thresholds";
 import { type RawSearchParams, type TrendsSearch, hrefFor, parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
 
@@ -13,6 +14,7 @@ import { DataAsOf } from "@/components/layout/data-as-of";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 
+import { OVERRIDE_TRENDS_TITLE, OverrideTrendsPanel } from "./_components/override-trends-panel";
 import { RangeBar } from "./_components/range-bar";
 import { THRESHOLD_PANEL_TITLE, ThresholdPanel } from "./_components/threshold-panel";
 import { TrendsPanel } from "./_components/trends-panel";
@@ -58,6 +60,14 @@ async function Thresholds({ date }: { date: string }) {
   return <ThresholdPanel data={await getThresholdPassCounts({ as_of: date })} />;
 }
 
+/** Overrides and trips per processor and ISO week over the weeks the range touches. */
+async function OverrideTrends({ from, to }: { from: string; to: string }) {
+  const data = await getOverrideTrends(from, to);
+  return <OverrideTrendsPanel weeks={data.weeks} rows={data.rows} now={data.now} />;
+}
+
+const OVERRIDE_TRENDS_HEIGHT = 900;
+
 // Measured at 1280 px wide (demo data): the seven rows, header and the two notes.
 const THRESHOLDS_HEIGHT = 740;
 
@@ -71,7 +81,7 @@ export default async function TrendsPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="Trends"
-        lede="Completeness, readiness and breaker trips per processor over weeks, with the alert thresholds and the operators' overrides and resets on the time axis."
+        lede="Completeness, readiness and breaker trips per processor over weeks, with the alert thresholds and the operators' overrides and resets on the time axis; what the overrides led to, week by week."
         serverReadAt={renderedAt()}
         stamp={
           <Suspense fallback={<p className="stamp">Data as of …</p>}>
@@ -83,6 +93,11 @@ export default async function TrendsPage({ searchParams }: { searchParams: Promi
       <PanelBoundary id="trends" title="Trends" minHeight={1210}>
         <Suspense key={`${range.from}|${range.to}`} fallback={<PanelSkeleton id="trends" title="Trends" minHeight={1210} lines={12} />}>
           <Trends search={search} range={range} />
+        </Suspense>
+      </PanelBoundary>
+      <PanelBoundary id="override-trends" title={OVERRIDE_TRENDS_TITLE} minHeight={OVERRIDE_TRENDS_HEIGHT}>
+        <Suspense key={`${range.from}|${range.to}`} fallback={<PanelSkeleton id="override-trends" title={OVERRIDE_TRENDS_TITLE} minHeight={OVERRIDE_TRENDS_HEIGHT} lines={10} />}>
+          <OverrideTrends from={range.from} to={range.to} />
         </Suspense>
       </PanelBoundary>
       <PanelBoundary id="thresholds" title={THRESHOLD_PANEL_TITLE} minHeight={THRESHOLDS_HEIGHT}>

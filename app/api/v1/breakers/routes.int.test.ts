@@ -245,4 +245,55 @@ describe("beside the original pipeline", () => {
     expect(applied.status).toBe(201);
     expect((await applied.json()).consequence).toMatch(ONE_RETRY);
   });
+
+  it("the audit says what each override led to: per key in the JSON and the CSV, counted per record", async () => {
+    await tripKey({ ...KEY, entity_id: "stephencurry" });
+    await tripKey({ ...KEY, entity_id: "jaysontatum" });
+    const filter = { date_from: "2026-11-01", date_to: "2026-11-25", processors: ["player_daily_cache"], entities: ["lebronjames", "stephencurry"] };
+    const cookie = await sessionCookie("operator", "maria.ops");
+    const preview = await (await bulkPreview(post("/api/v1/breakers/bulk-override/preview", filter, { cookie }))).json();
+    expect(preview.changes).toHaveLength(2);
+    const applied = await bulkApply(
+      post("/api/v1/breakers/bulk-override", { filter, token: preview.token, reason_code: "scraper_outage_backfilled", reason: "Outage backfilled and verified", request_id: "req-bulk-outcome" }, { cookie }),
+    );
+    expect(applied.status).toBe(201);
+    const single = { ...KEY, entity_id: "jaysontatum" };
+    expect((await override(post("/api/v1/breakers/override", overrideBody(single), { cookie }))).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 5));
+    const after = new Date().toISOString();
+    // lebronjames: the original processor ran it and wrote its output (no success row);
+    // stephencurry: its one retry failed and tripped again; jaysontatum: reset since.
+    await wh.execute(
+      "INSERT INTO nba_precompute.player_daily_cache (player_lookup, cache_date, processed_at, processing_decision_reason) VALUES ('lebronjames', @d, @at, 'processed_successfully')",
+      { params: { d: KEY.analysis_date, at: after }, types: { d: "DATE", at: "TIMESTAMP" } },
+    );
+    await insertAttempts(wh, [
+      attemptRow({ processor_name: KEY.processor, entity_id: "stephencurry", analysis_date: KEY.analysis_date, attempt_number: 5, attempted_at: after, circuit_breaker_tripped: true, circuit_breaker_until: new Date(Date.now() + 7 * 86_400_000).toISOString() }),
+    ]);
+    const resetBody = { ...single, reason: "Clearing history after the schedule fix", request_id: "req-reset-outcome", confirm: single.entity_id };
+    expect((await reset(post("/api/v1/breakers/reset", resetBody, { cookie: await sessionCookie("admin", "dana.admin") }))).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 5));
+
+    const viewer = { headers: { cookie: await sessionCookie("viewer") } };
+    const rows = (await (await audit(new Request(`${ORIGIN}/api/v1/audit`, viewer))).json()).rows as {
+      action: string;
+      request_id: string;
+      outcome_counts: Record<string, number> | null;
+      keys: { entity_id: string; outcome?: string; outcome_decided_at?: string | null }[];
+    }[];
+    const bulk = rows.find((r) => r.request_id === "req-bulk-outcome")!;
+    expect(Object.fromEntries(bulk.keys.map((k) => [k.entity_id, k.outcome]))).toEqual({ lebronjames: "processed", stephencurry: "re_tripped" });
+    expect(bulk.keys.every((k) => k.outcome_decided_at !== null && Date.parse(k.outcome_decided_at!) === Date.parse(after))).toBe(true);
+    expect(bulk.outcome_counts).toEqual({ processed: 1, failed_again: 0, re_tripped: 1, pending: 0, removed: 0 });
+    const one = rows.find((r) => r.action === "override")!;
+    expect(one.keys).toMatchObject([{ entity_id: "jaysontatum", outcome: "removed", outcome_decided_at: null }]);
+    expect(rows.find((r) => r.action === "reset")!.outcome_counts).toBeNull();
+
+    const csv = await (await audit(new Request(`${ORIGIN}/api/v1/audit?format=csv`, viewer))).text();
+    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    const cols = header!.split(",");
+    const at = (line: string, col: string) => line.split(",")[cols.indexOf(col)];
+    const byEntity = Object.fromEntries(lines.filter((l) => at(l, "action") !== "reset").map((l) => [at(l, "entity_id"), at(l, "outcome")]));
+    expect(byEntity).toEqual({ lebronjames: "processed", stephencurry: "re_tripped", jaysontatum: "removed" });
+  });
 });

@@ -171,3 +171,43 @@ describe("GET /api/v1/monitoring/<name>", () => {
     }
   });
 });
+
+describe("outcomes=latest", () => {
+  it("adds each listed key's latest override and what it led to, counted; 400 elsewhere", async () => {
+    const base = (entity_id: string) => ({ processor_name: "player_daily_cache", entity_id, analysis_date: "2025-01-10" });
+    const trip = (entity_id: string, n: number, at: string) =>
+      attemptRow({ ...base(entity_id), attempt_number: n, attempted_at: at, event_type: "trip", circuit_breaker_tripped: true, circuit_breaker_until: "2025-01-23T04:00:00.000Z" });
+    const override = (entity_id: string, n: number) =>
+      attemptRow({ ...base(entity_id), attempt_number: n, attempted_at: "2025-01-15T15:30:00.000Z", event_type: "override", skip_reason: "MANUAL_OVERRIDE", actor: "maria.ops", request_id: `r-${entity_id}` });
+    await insertAttempts(wh, [
+      // zed: overridden, and its one retry tripped again: active, re-tripped.
+      trip("zed", 3, "2025-01-14T04:00:00.000Z"),
+      override("zed", 4),
+      trip("zed", 5, "2025-01-16T04:00:00.000Z"),
+      // yan: overridden, then processed (its output row only, as the original writes it).
+      trip("yan", 3, "2025-01-14T04:00:00.000Z"),
+      override("yan", 4),
+    ]);
+    await wh.execute(
+      "INSERT INTO nba_precompute.player_daily_cache (player_lookup, cache_date, processed_at, processing_decision_reason) VALUES ('yan', DATE '2025-01-10', TIMESTAMP '2025-01-16 04:00:00', 'processed_successfully')",
+    );
+    type Body = { rows: { entity_id: string }[]; outcomes: { entity_id: string; outcome: string; actor: string; at: string }[]; outcome_counts: Record<string, number> };
+    const active = (await (await call("active-breakers", `?as_of=${AS_OF}&now=${NOW}&outcomes=latest`)).json()) as Body;
+    expect(active.rows.map((r) => r.entity_id).sort()).toEqual(["aaron", "zed"]);
+    expect(active.outcomes).toEqual([expect.objectContaining({ processor: "player_daily_cache", entity_id: "zed", outcome: "re_tripped", actor: "maria.ops" })]);
+    expect(active.outcome_counts).toEqual({ processed: 0, failed_again: 0, re_tripped: 1, pending: 0, removed: 0 });
+    const history = (await (await call("breaker-history", `?as_of=${AS_OF}&now=${NOW}&outcomes=latest`)).json()) as Body;
+    expect(Object.fromEntries(history.outcomes.map((o) => [o.entity_id, o.outcome]))).toEqual({ zed: "re_tripped", yan: "processed" });
+    // Judged at an earlier now: neither had run since its override.
+    const earlier = (await (await call("breaker-history", `?as_of=${AS_OF}&now=2025-01-15T20:00:00.000Z&outcomes=latest`)).json()) as Body;
+    expect(earlier.outcome_counts).toMatchObject({ pending: 2, processed: 0, re_tripped: 0 });
+    // Without the parameter the body is unchanged.
+    expect(Object.keys(await (await call("active-breakers", `?as_of=${AS_OF}&now=${NOW}`)).json()).sort()).toEqual(["as_of", "now", "rows"]);
+    for (const query of ["health?outcomes=latest", "active-breakers?outcomes=all"]) {
+      const [name, q] = query.split("?");
+      const res = await call(name!, `?${q}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).field).toBe("outcomes");
+    }
+  });
+});

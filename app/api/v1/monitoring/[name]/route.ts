@@ -1,6 +1,8 @@
 import { authenticate } from "@/lib/api/handler";
 import { AuthError } from "@/lib/auth/session";
+import { countOutcomes } from "@/lib/breakers/outcomes";
 import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
+import { getLatestOverrideOutcomes } from "@/lib/data/outcomes";
 import { withHttpMetrics } from "@/lib/metrics/registry";
 import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
 import { WarehouseError } from "@/lib/warehouse";
@@ -17,10 +19,17 @@ import { WarehouseError } from "@/lib/warehouse";
  *   (readers must be signed in, and breaker state changes by the
  *   minute). When the warehouse failed and the last good result is served, `X-Data-Stale: 1`
  *   and `X-Data-Error` say so; `X-Data-Read-At` is when the warehouse was read.
+ * - `outcomes=latest` (active-breakers and breaker-history only, what `completeness breakers
+ *   status` asks): the body also carries `outcomes`, the latest override of each listed key that
+ *   was ever overridden with what it led to at the result's `now`, and `outcome_counts` over
+ *   them; 400 `{ error, field: "outcomes" }` for another value or another query.
  */
 export const dynamic = "force-dynamic";
 
 const HEADERS = { "Cache-Control": "private, no-store" } as const;
+
+/** The queries whose rows are breaker keys, for which `outcomes=latest` is answered. */
+const KEYED_QUERIES = new Set(["active-breakers", "breaker-history"]);
 
 function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...HEADERS, ...headers } });
@@ -42,6 +51,10 @@ async function monitoringRoute(request: Request, { params }: { params: Promise<{
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
   if (!parsed.ok) return json({ error: parsed.error, field: parsed.field }, 400);
+  const outcomes = search.get("outcomes");
+  if (outcomes !== null && (outcomes !== "latest" || !KEYED_QUERIES.has(name))) {
+    return json({ error: `outcomes must be "latest", on ${[...KEYED_QUERIES].join(" or ")} only`, field: "outcomes" }, 400);
+  }
 
   try {
     const result = await getMonitoring(name, parsed.params, actor);
@@ -49,6 +62,15 @@ async function monitoringRoute(request: Request, { params }: { params: Promise<{
     if (result.stale) {
       headers["X-Data-Stale"] = "1";
       if (result.error) headers["X-Data-Error"] = result.error;
+    }
+    if (outcomes === "latest") {
+      const keys = (result.rows as { processor: string; entity_id: string; analysis_date: string }[]);
+      const latest = await getLatestOverrideOutcomes(keys, result.now, { actor });
+      return json(
+        { as_of: result.as_of, now: result.now, rows: result.rows, outcomes: latest, outcome_counts: countOutcomes(latest.map((o) => o.outcome)) },
+        200,
+        headers,
+      );
     }
     return json({ as_of: result.as_of, now: result.now, rows: result.rows }, 200, headers);
   } catch (error) {
