@@ -147,6 +147,8 @@ export type IncidentSelection = z.output<typeof incidentSelection>;
 /** What a bulk override selects: a filter over active keys, or one incident's recovered keys. */
 export const bulkSelection = z.union([bulkFilter, incidentSelection]);
 export type BulkSelection = z.output<typeof bulkSelection>;
+/** A selection as a client sends it (processor aliases not yet resolved). */
+export type BulkSelectionInput = z.input<typeof bulkSelection>;
 
 export function isIncidentSelection(selection: BulkSelection): selection is IncidentSelection {
   return "incident" in selection;
