@@ -5,7 +5,7 @@
  */
 import type { OverrideOutcome } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
-import type { Incident, IncidentKey, IncidentKind } from "@/lib/completeness/incidents";
+import type { Incident, IncidentDetail, IncidentKey, IncidentKind } from "@/lib/completeness/incidents";
 import { formatCount } from "@/lib/format";
 
 import type { StatusStyle } from "@/components/ui/status";
@@ -84,4 +84,39 @@ export function keysPage(keys: readonly IncidentKey[], state: KeysState): PageSl
 /** Keys whose data is still missing, with what: the ones an override would not help yet. */
 export function notRecovered(keys: readonly IncidentKey[]): IncidentKey[] {
   return keys.filter((k) => k.recovered === false);
+}
+
+/** An active breaker as the active-breakers read lists it (only its key is needed here). */
+export interface ActiveKeyLike {
+  processor: string;
+  entity_id: string;
+  analysis_date: string;
+}
+
+const keyOf = (k: ActiveKeyLike) => `${k.processor}|${k.entity_id}|${k.analysis_date}`;
+
+/**
+ * The active breakers grouped by the incident whose keys hold them, in the incidents' order
+ * (worst first), then the ones no incident explains. A key is in one incident at most; an
+ * incident none of whose keys is active is left out (nothing of it is on this list).
+ */
+export function groupActiveByIncident<Row extends ActiveKeyLike>(
+  rows: readonly Row[],
+  incidents: readonly Pick<IncidentDetail, "id" | "cause" | "keys_list">[],
+): { groups: { incident: Pick<IncidentDetail, "id" | "cause">; rows: Row[] }[]; unexplained: Row[] } {
+  const owner = new Map<string, number>();
+  incidents.forEach((incident, index) => {
+    for (const k of incident.keys_list) if (!owner.has(keyOf(k))) owner.set(keyOf(k), index);
+  });
+  const grouped = incidents.map(() => [] as Row[]);
+  const unexplained: Row[] = [];
+  for (const row of rows) {
+    const index = owner.get(keyOf(row));
+    if (index === undefined) unexplained.push(row);
+    else grouped[index]!.push(row);
+  }
+  return {
+    groups: incidents.flatMap((incident, i) => (grouped[i]!.length ? [{ incident: { id: incident.id, cause: incident.cause }, rows: grouped[i]! }] : [])),
+    unexplained,
+  };
 }
