@@ -47,7 +47,7 @@ export function IncidentsPanel({ incidents, unexplained, now, pins }: { incident
             </thead>
             <tbody>
               {open.map((i) => (
-                <tr key={i.id} data-testid="incident-row">
+                <tr key={i.id} data-testid="incident-row" data-recovered={i.recovered_keys}>
                   <th scope="row">
                     <Link href={incidentHref(i.id, pins)} data-testid="incident-link">
                       {i.cause}
