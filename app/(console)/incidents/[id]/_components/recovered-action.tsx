@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
@@ -16,6 +17,7 @@ export function RecoveredAction({ incidentId, recoverable, cause }: { incidentId
   const [preview, setPreview] = useState<{ data: BulkPreview; seq: number } | null>(null);
   const [message, setMessage] = useState<BulkMessage | null>(null);
   const [pending, start] = useTransition();
+  const router = useRouter();
   const selection = { incident: incidentId };
 
   const runPreview = () =>
@@ -45,7 +47,11 @@ export function RecoveredAction({ incidentId, recoverable, cause }: { incidentId
           headings={{ preview: "Preview", apply: "Apply" }}
           onResult={(m, applied) => {
             setMessage(m);
-            if (applied) setPreview(null);
+            if (applied) {
+              setPreview(null);
+              // The page's figures (recovered, states, outcomes) are read again on the server.
+              router.refresh();
+            }
           }}
         />
       )}
