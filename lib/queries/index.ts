@@ -3,6 +3,7 @@ import "server-only";
 import { auditByRequest, auditLog, deleteKeyRows, keyRows, keysUnchanged, trippedKeys } from "./breakers";
 import { checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "./checks";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
+import { incidentDataVersion, incidentGameArrivals, incidentReadySince, incidentScopeRows } from "./incidents";
 import { MONITORING_DEFINITIONS } from "./monitoring";
 import { entityOutputDates, entityOutputs, knownEntities } from "./entity";
 import { revokedSessionIds } from "./sessions";
@@ -10,4 +11,4 @@ import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
 import { thresholdPassCounts } from "./thresholds";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, trippedKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers, incidentScopeRows, incidentGameArrivals, incidentReadySince, incidentDataVersion] as const;
