@@ -1,7 +1,7 @@
 import Link from "next/link";
 
 import type { Incident } from "@/lib/completeness/incidents";
-import { formatCount, formatDate } from "@/lib/format";
+import { formatCount } from "@/lib/format";
 
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EmptyState, Panel } from "@/components/ui/panel";
@@ -11,12 +11,6 @@ import { UtcTime } from "@/components/ui/time";
 import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "./incident-view";
 
 type Pins = { as_of?: string; now?: string };
-
-function missingLine(i: Incident): string | null {
-  if (!i.upstream_table) return null;
-  const dates = i.missing_dates.length === 0 ? "" : i.missing_dates.length === 1 ? ` on ${formatDate(i.missing_dates[0])}` : ` ${formatDate(i.missing_dates[0])} – ${formatDate(i.missing_dates[i.missing_dates.length - 1])}`;
-  return `${i.upstream_table}${dates}${i.teams.length ? `, ${plural(i.teams.length, "team")}` : ""}`;
-}
 
 /**
  * The overview's lead: the open incidents, worst first (as the read orders them) — cause, blast
@@ -52,18 +46,16 @@ export function IncidentsPanel({ incidents, unexplained, now, pins }: { incident
                     <Link href={incidentHref(i.id, pins)} data-testid="incident-link">
                       {i.cause}
                     </Link>
-                    <span className="cell-sub">
-                      {KIND_LABEL[i.kind]}
-                      {missingLine(i) ? ` · ${missingLine(i)}` : ""}
-                    </span>
+                    <span className="cell-sub">{KIND_LABEL[i.kind]}</span>
                   </th>
                   <td>
                     {blastRadius(i)}
                     <span className="cell-sub">{i.processors.join(", ")}</span>
                   </td>
                   <td>
-                    <StatusBadge status={recoveryStyle(i)} label={`${formatCount(i.recovered_keys)} of ${formatCount(i.keys)}`} />
-                    <span className="cell-sub">{recoveryLine(i)}</span>
+                    <span title={recoveryLine(i)}>
+                      <StatusBadge status={recoveryStyle(i)} label={`${formatCount(i.recovered_keys)} of ${formatCount(i.keys)}`} />
+                    </span>
                   </td>
                   <td className="nowrap">
                     <UtcTime value={i.opened_at} serverNow={now} stacked />

@@ -9,6 +9,7 @@ import { readIncident } from "@/lib/data/incidents";
 import { formatCount, formatDate } from "@/lib/format";
 import { type RawSearchParams, incidentSearchSchema, parseSearchParams } from "@/lib/url-state";
 
+import styles from "@/components/incidents/incidents.module.css";
 import { KIND_LABEL, blastRadius, keysPage, keysStateFrom, notRecovered, plural, recoveryLine, recoveryStyle, tripsSeries } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { hrefFor } from "@/components/ui/href";
@@ -66,10 +67,16 @@ function Unknown({ id, reason }: { id: string; reason: string }) {
   );
 }
 
+/** "24 dates, Nov 7 – Dec 6" (every date when there are a few). */
+function dateSpan(dates: readonly string[]): string {
+  if (dates.length <= 4) return dates.map((d) => formatDate(d)).join(", ");
+  return `${plural(dates.length, "date")}, ${formatDate(dates[0])} – ${formatDate(dates[dates.length - 1])}`;
+}
+
 function MissingUpstream({ incident }: { incident: IncidentDetail }) {
   if (!incident.upstream_table) return <p className="muted">Nothing was missing upstream when these keys failed.</p>;
   return (
-    <dl className="key" data-testid="incident-missing">
+    <dl className={styles.facts} data-testid="incident-missing">
       <dt>Missing from</dt>
       <dd>
         <code>{incident.upstream_table}</code>
@@ -120,11 +127,13 @@ export default async function IncidentPage({ params, searchParams }: Props) {
         <p>
           <strong>{blastRadius(incident)}</strong>
         </p>
-        <dl className="key">
+        <dl className={styles.facts}>
           <dt>Processors</dt>
           <dd>{incident.processors.join(", ")}</dd>
+          <dt>Entities</dt>
+          <dd>{formatCount(incident.entities)}</dd>
           <dt>Analysis dates</dt>
-          <dd>{incident.dates.map((d) => formatDate(d)).join(", ")}</dd>
+          <dd>{dateSpan(incident.dates)}</dd>
         </dl>
         <MissingUpstream incident={incident} />
       </Panel>
@@ -133,7 +142,7 @@ export default async function IncidentPage({ params, searchParams }: Props) {
         <p>
           <StatusBadge status={recoveryStyle(incident)} /> <strong data-testid="incident-recovery-line">{recoveryLine(incident)}</strong> (live recheck)
         </p>
-        <meter min={0} max={Math.max(1, incident.keys)} value={incident.recovered_keys} aria-label="Keys whose data has recovered" style={{ width: "100%" }} />
+        <meter className={styles.meter} min={0} max={Math.max(1, incident.keys)} value={incident.recovered_keys} aria-label="Keys whose data has recovered" />
         {canOverride ? (
           <RecoveredAction incidentId={incident.id} recoverable={recoverable} cause={incident.cause} />
         ) : (
