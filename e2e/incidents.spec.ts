@@ -34,6 +34,9 @@ test.describe("an on-call operator", () => {
     // The overview leads with the incidents: the first panel on the page.
     await expect(page.locator("section.panel").first()).toHaveAttribute("data-testid", "incidents-panel");
     const row = panel.locator("[data-testid=incident-row]:not([data-recovered='0'])").first();
+    // The journey needs a morning where some tripped keys have their data back (the `original`
+    // demo profile's half-backfilled outage). A morning with none has nothing safe to override.
+    test.skip((await row.count()) === 0, "no open incident of this demo morning has a key whose data has recovered");
     await expect(row, "an open incident some of whose keys have their data back").toBeVisible();
     const cause = (await row.getByTestId("incident-link").textContent())!.trim();
 

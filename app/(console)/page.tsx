@@ -4,7 +4,6 @@ import { Suspense } from "react";
 import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
 import { getBreakerReaders } from "@/lib/data/deployment";
 import { getWarehouseHealth } from "@/lib/data/health";
-import { readIncidents } from "@/lib/data/incidents";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
 import { PageHeader, renderedAt } from "@/components/layout/page-header";
@@ -13,7 +12,7 @@ import { BreakerReaders } from "@/components/overview/breaker-readers";
 import { DataAsOf } from "@/components/layout/data-as-of";
 import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
 import { ProcessorTable } from "@/components/overview/processor-table";
-import { IncidentsPanel } from "@/components/incidents/incidents-panel";
+import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incidents-loader";
 import { metaOf } from "@/components/ui/monitoring-query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
@@ -50,12 +49,6 @@ async function Alerts({ params }: { params: Params }) {
   return <AlertBanner initial={initial} params={params} />;
 }
 
-/** Incidents first: one upstream outage is one row, however many breakers it tripped. */
-async function Incidents({ params }: { params: Params }) {
-  const read = await readIncidents({ asOf: params.as_of, now: params.now });
-  return <IncidentsPanel incidents={read.incidents} unexplained={read.unexplained} now={read.now} pins={params} />;
-}
-
 async function Processors({ params }: { params: Params }) {
   const [health, readiness, trends] = await Promise.all([
     getMonitoring("health", params),
@@ -90,8 +83,6 @@ async function Warehouse() {
 
 // Measured at 1280 px wide: the seven rows, header and note.
 const PROCESSORS_HEIGHT = 590;
-// The demo's morning at 1280 px: two open incidents and the unexplained line.
-const INCIDENTS_HEIGHT = 260;
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const params = pinned(parseSearchParams(overviewSearchSchema, await searchParams));
@@ -107,10 +98,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </Suspense>
         }
       />
+      {/* Incidents first: one upstream outage is one row, however many breakers it tripped. Read
+          by the browser after the page is up (IncidentsLoader), so a cold grouping holds nothing. */}
       <PanelBoundary id="incidents" title="Open incidents" minHeight={INCIDENTS_HEIGHT}>
-        <Suspense fallback={<PanelSkeleton id="incidents" title="Open incidents" minHeight={INCIDENTS_HEIGHT} lines={4} />}>
-          <Incidents params={params} />
-        </Suspense>
+        <IncidentsLoader pins={params} />
       </PanelBoundary>
       <PanelBoundary id="alerts" title="Alerts" minHeight={120}>
         <Suspense
