@@ -173,6 +173,19 @@ describe("a missing player row", () => {
   });
 });
 
+describe("a key with several sufficient causes", () => {
+  it("is explained by the widest one: a late box score does not tie itself to an outage", () => {
+    // A 5-game window missing one late game and one outage game: each alone leaves 80%.
+    const both = key("player_daily_cache", "p1", "2026-12-05", [gap("2026-12-01", "LAL"), gap("2026-12-03", "LAL")]);
+    const lateOnly = key("player_daily_cache", "p2", "2026-12-02", [gap("2026-12-01", "LAL")]);
+    const incidents = groupIncidents([both, lateOnly], new Set(["2026-12-03"]), GAME_DATES);
+    expect(incidents.map((i) => [i.keys_list.map((k) => k.entity_id), i.missing_dates])).toEqual([
+      [["p2"], ["2026-12-01"]],
+      [["p1"], ["2026-12-03"]],
+    ]);
+  });
+});
+
 describe("cascades", () => {
   it("join the incident of the upstream key they waited for, or wait for it as their own incident", () => {
     const pdc = key("player_daily_cache", "p1", "2026-12-05", [gap("2026-12-03", "LAL"), gap("2026-12-04", "LAL")]);

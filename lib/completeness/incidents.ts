@@ -264,6 +264,8 @@ type Unit =
   | { kind: "waits"; id: string; date: IsoDate; key: IncidentKeyRef }
   | { kind: "nothing"; id: string; date: IsoDate };
 
+const CAUSE_RANK: Readonly<Record<Unit["kind"], number>> = { outage: 0, game: 1, row: 2, waits: 3, nothing: 4 };
+
 /** The units a key's cause consists of; cascade links to in-scope keys are returned apart. */
 function unitsOf(key: KeyCause, runs: ReadonlyMap<IsoDate, { from: IsoDate; to: IsoDate }>, inScope: ReadonlySet<string>): { units: Unit[]; links: string[] } {
   const candidates = new Map<string, Unit>();
@@ -279,7 +281,12 @@ function unitsOf(key: KeyCause, runs: ReadonlyMap<IsoDate, { from: IsoDate; to: 
     unitOfRow.set(missingRowId(m), unit.id);
   }
   const causes = new Set(sufficientCauses(key.windows, (row) => unitOfRow.get(row) ?? `row?${row}`, key.threshold));
-  const units: Unit[] = [...candidates.values()].filter((u) => causes.has(u.id));
+  const sufficient = [...candidates.values()].filter((u) => causes.has(u.id));
+  // The widest cause explains the key: an outage before a single game, a game before one
+  // player's row. A key an outage would have failed anyway does not tie a player's missing row
+  // (or a late box score) to that outage: the row stays its own small incident.
+  const best = Math.min(...sufficient.map((u) => CAUSE_RANK[u.kind]));
+  const units: Unit[] = sufficient.filter((u) => CAUSE_RANK[u.kind] === best);
   const links: string[] = [];
   for (const w of key.waits_for) {
     const id = incidentKeyString(w);
