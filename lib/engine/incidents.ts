@@ -55,7 +55,7 @@ const DATE_LOOKBACK_DAYS = INCIDENT_SCOPE_DAYS + 30;
 /** Upstream rows read before the earliest analysis date: the longest window (30 days, or 15 games). */
 const GAMES_LOOKBACK_DAYS = 45;
 /** Evaluations run at once: the warehouse's pool is shared with page reads. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 3;
 
 export interface IncidentContext {
   /** The instant incidents are evaluated at (breaker state, the 30-day scope, the live recheck). */
@@ -220,6 +220,7 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
       processor: members[0]!.ref.processor,
       date: members[0]!.ref.analysis_date,
       entities: members.map((m) => m.ref.entity_id),
+      breakerRows: new Map(members.map((m) => [m.ref.entity_id, m.rows])),
       now,
       observedAt: now,
       deployment: ctx.deployment,
