@@ -203,24 +203,6 @@ export function renderMarkdown(r: BenchResults): string {
       ),
     );
   }
-  if (r.incidents && Object.keys(r.incidents).length) {
-    out.push(`## Incidents (median ms; cold = nothing cached, warm = data version unchanged)`);
-    out.push(
-      table(
-        ["data set", "incidents (open)", "keys", "unexplained", "cold", "cold queries", "warm", "warm queries"],
-        (Object.entries(r.incidents) as [DatasetName, IncidentsMeasure][]).map(([name, m]) => [
-          LABEL[name],
-          `${n(m.incidents)} (${n(m.open)})`,
-          n(m.keys),
-          n(m.unexplained),
-          m.cold.median_ms,
-          n(m.cold_queries),
-          m.warm.median_ms,
-          m.warm_queries,
-        ]),
-      ),
-    );
-  }
   if (r.checks) {
     const c = r.checks;
     out.push(`## The check service over HTTP (${LABEL[c.dataset]}, ${c.samples} runs of ${n(c.entities)} entities)`);

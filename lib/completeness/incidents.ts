@@ -491,11 +491,22 @@ function buildIncident(members: KeyCause[], unitsByKey: ReadonlyMap<string, Unit
     dates: [...new Set(members.map((k) => k.analysis_date))].sort(),
     recovered_keys: members.filter((k) => k.recovered === true).length,
     open_keys: openKeys,
-    opened_at: members.map((k) => k.failed_at).sort((a, b) => instantMicros(a) - instantMicros(b))[0]!,
+    opened_at: earliestInstant(members.map((k) => k.failed_at)),
     status: openKeys > 0 ? "open" : "closed",
     trips_by_day: [...tripsByDay].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, trips]) => ({ day, trips })),
     keys_list: keysList,
   };
+}
+
+/** The earliest of some instants (each parsed once). */
+function earliestInstant(instants: readonly string[]): string {
+  let best = instants[0]!;
+  let bestUs = instantMicros(best);
+  for (const t of instants) {
+    const us = instantMicros(t);
+    if (us < bestUs) [best, bestUs] = [t, us];
+  }
+  return best;
 }
 
 /** The incident without its key list (what lists and the API's index carry). */
