@@ -264,6 +264,8 @@ type Unit =
   | { kind: "waits"; id: string; date: IsoDate; key: IncidentKeyRef }
   | { kind: "nothing"; id: string; date: IsoDate };
 
+const CAUSE_RANK: Readonly<Record<Unit["kind"], number>> = { outage: 0, game: 1, row: 2, waits: 3, nothing: 4 };
+
 /** The units a key's cause consists of; cascade links to in-scope keys are returned apart. */
 function unitsOf(key: KeyCause, runs: ReadonlyMap<IsoDate, { from: IsoDate; to: IsoDate }>, inScope: ReadonlySet<string>): { units: Unit[]; links: string[] } {
   const candidates = new Map<string, Unit>();
@@ -279,7 +281,12 @@ function unitsOf(key: KeyCause, runs: ReadonlyMap<IsoDate, { from: IsoDate; to: 
     unitOfRow.set(missingRowId(m), unit.id);
   }
   const causes = new Set(sufficientCauses(key.windows, (row) => unitOfRow.get(row) ?? `row?${row}`, key.threshold));
-  const units: Unit[] = [...candidates.values()].filter((u) => causes.has(u.id));
+  const sufficient = [...candidates.values()].filter((u) => causes.has(u.id));
+  // The widest cause explains the key: an outage before a single game, a game before one
+  // player's row. A key an outage would have failed anyway does not tie a player's missing row
+  // (or a late box score) to that outage: the row stays its own small incident.
+  const best = Math.min(...sufficient.map((u) => CAUSE_RANK[u.kind]));
+  const units: Unit[] = sufficient.filter((u) => CAUSE_RANK[u.kind] === best);
   const links: string[] = [];
   for (const w of key.waits_for) {
     const id = incidentKeyString(w);
@@ -484,11 +491,22 @@ function buildIncident(members: KeyCause[], unitsByKey: ReadonlyMap<string, Unit
     dates: [...new Set(members.map((k) => k.analysis_date))].sort(),
     recovered_keys: members.filter((k) => k.recovered === true).length,
     open_keys: openKeys,
-    opened_at: members.map((k) => k.failed_at).sort((a, b) => instantMicros(a) - instantMicros(b))[0]!,
+    opened_at: earliestInstant(members.map((k) => k.failed_at)),
     status: openKeys > 0 ? "open" : "closed",
     trips_by_day: [...tripsByDay].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, trips]) => ({ day, trips })),
     keys_list: keysList,
   };
+}
+
+/** The earliest of some instants (each parsed once). */
+function earliestInstant(instants: readonly string[]): string {
+  let best = instants[0]!;
+  let bestUs = instantMicros(best);
+  for (const t of instants) {
+    const us = instantMicros(t);
+    if (us < bestUs) [best, bestUs] = [t, us];
+  }
+  return best;
 }
 
 /** The incident without its key list (what lists and the API's index carry). */

@@ -68,7 +68,7 @@ export interface FailedWindowFaults {
  * Which faults caused an own-data failure, by the simulated processor's own windows: a fault
  * caused it when, with only that fault's games missing (every other missing game present), one
  * of its failed windows would still have been below the threshold; when no fault suffices alone,
- * every fault of its failed windows (they caused it together). A window that would fail with
+ * every fault of its failed windows (they caused it together); of those, only the widest kind. A window that would fail with
  * nothing missing at all (no game expected, or rows the checker miscounts) names no fault.
  * Stated here on its own, from the simulation's counts, so the ground truth does not borrow the
  * console's grouping code it is compared with.
@@ -87,5 +87,10 @@ export function causingFaults(windows: readonly FailedWindowFaults[], threshold:
       if (((present - n) / w.expected) * 100 < threshold) sufficient.add(f);
     }
   }
-  return failureFaults(sufficient.size ? sufficient : all);
+  // The widest fault explains the failure: an outage before a late box score, a late box score
+  // (or a game no fault explains) before one player's missing row.
+  const causes = [...(sufficient.size ? sufficient : all)];
+  const rank = (f: string) => (f.startsWith("outage:") ? 0 : f.startsWith("late:") || f.startsWith("unexplained:") ? 1 : 2);
+  const best = Math.min(...causes.map(rank));
+  return failureFaults(causes.filter((f) => rank(f) === best));
 }

@@ -42,7 +42,9 @@ beforeAll(async () => {
   const consolePlan = shortDemoPlan(BUILT_AT, { profile: "console" });
   const consoleWh = createDuckDbWarehouse({ path: ":memory:", onOpen: applyEmbeddedSchema });
   const built = await buildDemoDatabase(consoleWh, consolePlan, () => {}, { now: BUILT_AT });
+  let started = performance.now();
   const c = await computeIncidents(consoleWh, { now: NOW, deployment: CONSOLE_DEPLOYMENT, calendar: consolePlan.calendar });
+  console.log(`[incidents:console] computed in ${Math.round(performance.now() - started)} ms, ${c.reads} reads`);
   profiles.console = { wh: consoleWh, plan: consolePlan, deployment: CONSOLE_DEPLOYMENT, causes: built.failureCauses, incidents: c.incidents, unexplained: c.unexplained };
 
   // The original profile in a file holding only the original tables, then opened as the console
@@ -59,7 +61,9 @@ beforeAll(async () => {
     await builder.close();
   }
   const originalWh = createDuckDbWarehouse({ path: file, onOpen: applyEmbeddedSchema });
+  started = performance.now();
   const o = await computeIncidents(originalWh, { now: NOW, deployment: ORIGINAL_DEPLOYMENT, calendar: originalPlan.calendar });
+  console.log(`[incidents:original] computed in ${Math.round(performance.now() - started)} ms, ${o.reads} reads`);
   profiles.original = { wh: originalWh, plan: originalPlan, deployment: ORIGINAL_DEPLOYMENT, causes: originalCauses, incidents: o.incidents, unexplained: o.unexplained };
 }, 600_000);
 

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { type BreakerRowInput, deriveBreakerState } from "@/lib/completeness/breaker";
+import { type BreakerRowInput, type BreakerState, type OverrideOutcome, deriveBreakerState } from "@/lib/completeness/breaker";
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays, addDaysToInstant, instantMicros, toIsoInstant } from "@/lib/completeness/dates";
 import type { Deployment } from "@/lib/completeness/deployment";
@@ -9,6 +9,7 @@ import {
   type IncidentKeyRef,
   type FailedWindow,
   type KeyCause,
+  type KeyStreak,
   type MissingRow,
   missingRowId,
   groupIncidents,
@@ -55,7 +56,7 @@ const DATE_LOOKBACK_DAYS = INCIDENT_SCOPE_DAYS + 30;
 /** Upstream rows read before the earliest analysis date: the longest window (30 days, or 15 games). */
 const GAMES_LOOKBACK_DAYS = 45;
 /** Evaluations run at once: the warehouse's pool is shared with page reads. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 3;
 
 export interface IncidentContext {
   /** The instant incidents are evaluated at (breaker state, the 30-day scope, the live recheck). */
@@ -75,7 +76,10 @@ export interface IncidentsResult {
 
 /** A key as read, with what it was missing when it first failed and what its data holds now. */
 interface KeyInput extends IncidentKeyRef {
-  rows: BreakerRowInput[];
+  /** Its streak, the outcome of the streak's latest override, and its state, at the read (no row is later: see assembleIncidents). */
+  streak: KeyStreak;
+  outcome: OverrideOutcome | null;
+  state: BreakerState;
   missing: MissingRow[];
   windows: FailedWindow[];
   threshold: number;
@@ -220,6 +224,7 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
       processor: members[0]!.ref.processor,
       date: members[0]!.ref.analysis_date,
       entities: members.map((m) => m.ref.entity_id),
+      breakerRows: new Map(members.map((m) => [m.ref.entity_id, m.rows])),
       now,
       observedAt: now,
       deployment: ctx.deployment,
@@ -269,7 +274,9 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
     // A key closed now is not rechecked: its recovery is not shown (see assembleIncidents).
     return {
       ...k.ref,
-      rows: k.rows,
+      streak: k.streak,
+      outcome: streakOutcome(k.rows, k.streak),
+      state: deriveBreakerState(k.rows, now),
       ...cause,
       recovered: outcome ? dataRecovered(outcome) : false,
       still_missing: outcome ? stillMissing(k.ref.processor, outcome) : null,
@@ -314,30 +321,47 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
 }
 
 /**
- * Incidents at `now` from inputs read at or before it (pure): each key's state and streak at
- * `now`, the 30-day scope, the grouping. With no row written between the read and `now` (the
- * data version says so), this equals reading again at `now`.
+ * Incidents at `now` from inputs read at or before it (pure): the 30-day scope and each key's
+ * state at `now`, then the grouping. Valid when no breaker row is stamped after the read (the
+ * data version says so): a key's streak and override outcome are then what they were at the
+ * read, and its state differs only where a cooldown ended in between (active → half-open).
  */
 export function assembleIncidents(inputs: IncidentInputs, now: string): IncidentsResult {
+  return assemble(inputs, now).result;
+}
+
+const SCOPE_US = INCIDENT_SCOPE_DAYS * 86_400_000_000;
+
+/**
+ * The assembly, and until when it stays exactly right for later `now`s on the same inputs: the
+ * first instant a key leaves the 30-day scope or a cooldown in force ends.
+ */
+function assemble(inputs: IncidentInputs, now: string): { result: IncidentsResult; validUntilUs: number } {
   const nowIso = toIsoInstant(now);
-  const fromUs = instantMicros(addDaysToInstant(nowIso, -INCIDENT_SCOPE_DAYS));
+  const nowUs = instantMicros(nowIso);
+  const fromUs = nowUs - SCOPE_US;
+  let validUntilUs = Number.POSITIVE_INFINITY;
   const causes: KeyCause[] = [];
   for (const k of inputs.keys) {
-    const streak = keyStreak(k.rows, nowIso);
-    if (!streak || instantMicros(streak.last.attempted_at) < fromUs) continue;
-    const state = deriveBreakerState(k.rows, nowIso);
-    const open = state.status !== "closed";
+    const lastUs = instantMicros(k.streak.last.attempted_at);
+    if (lastUs < fromUs) continue;
+    validUntilUs = Math.min(validUntilUs, lastUs + SCOPE_US);
+    const untilUs = k.state.status === "active" && k.state.until !== null ? instantMicros(k.state.until) : null;
+    const cooled = untilUs !== null && untilUs <= nowUs;
+    if (untilUs !== null && !cooled) validUntilUs = Math.min(validUntilUs, untilUs);
+    const state = cooled ? "half_open" : k.state.status;
+    const open = state !== "closed";
     causes.push({
       processor: k.processor,
       entity_id: k.entity_id,
       analysis_date: k.analysis_date,
-      state: state.status,
+      state,
       recovered: open ? k.recovered : null,
       still_missing: open ? k.still_missing : null,
-      outcome: streakOutcome(k.rows, streak),
-      failed_at: streak.first.attempted_at,
-      tripped_at: streak.trips[0] ?? null,
-      trips: streak.trips,
+      outcome: k.outcome,
+      failed_at: k.streak.first.attempted_at,
+      tripped_at: k.streak.trips[0] ?? null,
+      trips: k.streak.trips,
       missing: k.missing,
       windows: k.windows,
       threshold: k.threshold,
@@ -350,9 +374,14 @@ export function assembleIncidents(inputs: IncidentInputs, now: string): Incident
   });
   const incidents = groupIncidents(causes, outages, inputs.gameDates);
   const explained = new Set(incidents.flatMap((i) => i.keys_list.map(incidentKeyString)));
-  const nowUs = instantMicros(nowIso);
-  const unexplained = inputs.active.filter((a) => instantMicros(a.until) > nowUs && !explained.has(a.key)).length;
-  return { now: nowIso, incidents, unexplained };
+  let unexplained = 0;
+  for (const a of inputs.active) {
+    const untilUs = instantMicros(a.until);
+    if (untilUs <= nowUs) continue;
+    validUntilUs = Math.min(validUntilUs, untilUs);
+    if (!explained.has(a.key)) unexplained++;
+  }
+  return { result: { now: nowIso, incidents, unexplained }, validUntilUs };
 }
 
 /** Incidents at `ctx.now`, read and assembled (no reuse). */
@@ -381,6 +410,8 @@ export async function readIncidentDataVersion(wh: Warehouse, ctx: Pick<IncidentC
 interface CacheEntry {
   version: string;
   inputs: Promise<IncidentInputs>;
+  /** The latest assembly: right for every `now` in [fromUs, validUntilUs). */
+  assembled?: { result: IncidentsResult; fromUs: number; validUntilUs: number };
 }
 
 /** Read-once state per process: the latest inputs per (deployment, calendar, asOf). */
@@ -412,18 +443,25 @@ export async function cachedIncidents(wh: Warehouse, ctx: IncidentContext): Prom
       const readUs = instantMicros(inputs.readAt);
       const nowUs = instantMicros(now);
       if (latest <= readUs && readUs <= nowUs && nowUs - readUs <= REUSE_MS * 1000) {
-        return { ...assembleIncidents(inputs, now), reused: true };
+        const last = entry.assembled;
+        if (last && last.fromUs <= nowUs && nowUs < last.validUntilUs) return { ...last.result, now, reused: true };
+        const { result, validUntilUs } = assemble(inputs, now);
+        entry.assembled = { result, fromUs: nowUs, validUntilUs };
+        return { ...result, reused: true };
       }
     }
   }
   const inputs = loadIncidentInputs(wh, { ...ctx, now });
+  const fresh: CacheEntry = { version, inputs };
   cache.delete(slot);
-  cache.set(slot, { version, inputs });
+  cache.set(slot, fresh);
   while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   inputs.catch(() => {
     if (cache.get(slot)?.inputs === inputs) cache.delete(slot);
   });
-  return { ...assembleIncidents(await inputs, now), reused: false };
+  const { result, validUntilUs } = assemble(await inputs, now);
+  fresh.assembled = { result, fromUs: instantMicros(now), validUntilUs };
+  return { ...result, reused: false };
 }
 
 /** Forget cached inputs and causes (tests, and measurements of a cold computation). */

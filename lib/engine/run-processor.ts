@@ -79,6 +79,12 @@ export interface RunOptions {
    * processors read it from there; without it, a player's team is the team of his last game.
    */
   teams?: Readonly<Record<string, string>>;
+  /**
+   * Every reprocess_attempts row of the run's keys, when the caller has just read them (by
+   * entity; a key with no rows may be absent): the run then decides on them instead of reading
+   * them again.
+   */
+  breakerRows?: ReadonlyMap<string, BreakerRowInput[]>;
 }
 
 export interface EntityOutcome {
@@ -250,7 +256,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
 
   const [games, breakerRows] = await Promise.all([
     readWindowGames(wh, def, opts, seasonStart),
-    readBreakerStates(wh, def, opts),
+    opts.breakerRows ?? readBreakerStates(wh, def, opts),
   ]);
   const teamOf = (entity: string) =>
     def.entityKind === "player" ? (games.get(entity)?.[0]?.team ?? null) : teamOfEntity(def, entity, opts.date);
@@ -307,7 +313,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
     processor: def.name,
     date: opts.date,
     outcomes,
-    reads: 2 + cascadeData.reads + (opponents ? 1 : 0),
+    reads: (opts.breakerRows ? 1 : 2) + cascadeData.reads + (opponents ? 1 : 0),
     breakerRead: latestOf([...breakerRows.values()].flat()),
   };
 }
