@@ -8,7 +8,7 @@
  *   BENCH_RUNS=n           timed repetitions per measure (median reported)
  *   BENCH_LOAD_SECONDS=n   seconds per load run (1 and 10 clients)
  *   BENCH_REBUILD=1        rebuild the cached data sets under data/bench/
- *   BENCH_PARTS=a,b        measures to run (db, http, bulk, processor, checks; default all)
+ *   BENCH_PARTS=a,b        measures to run (db, http, bulk, processor, checks, incidents; default all)
  *   BENCH_CHECK_SAMPLES=n  check service samples (new runs) for its p50/p95
  *   NEXT_DIST_DIR=dir      the build to serve (default .next; built when missing)
  */
@@ -20,6 +20,7 @@ import path from "node:path";
 import { type CheckServiceMeasure, measureCheckService } from "./checks";
 import { type DatasetInfo, type DatasetName, ROOT, BENCH_DATA, ensureDatasets } from "./datasets";
 import { type HttpMeasure, measureHttp } from "./http";
+import { type IncidentsMeasure, measureIncidents } from "./incidents";
 import { type ProcessorMeasure, measureProcessorRuns } from "./processor";
 import { BENCH_PARTS, type BenchPart, type BenchResults, type DbMeasure, renderMarkdown } from "./report";
 import { type BulkMeasure, measureBulk } from "./writes";
@@ -75,7 +76,8 @@ function measureDb(info: DatasetInfo): DbMeasure {
   return measure;
 }
 
-ensureBuilt();
+// Only the measures over HTTP serve the built app.
+if (PARTS.has("http") || PARTS.has("checks")) ensureBuilt();
 log(`${QUICK ? "quick" : "full"} run: data sets ${DATASETS.join(", ")}; parts ${[...PARTS].join(", ")}; ${RUNS} runs per measure; load ${LOAD_SECONDS} s`);
 const datasets = await ensureDatasets(DATASETS, { rebuild: process.env.BENCH_REBUILD === "1" });
 log(`data sets ready (${elapsed()})`);
@@ -106,6 +108,13 @@ if (PARTS.has("processor")) {
   log(`processor runs for 10, 450 and 4,500 entities (${elapsed()})`);
   processor = await measureProcessorRuns(datasets.season1!.today, QUICK ? 1 : 3);
 }
+const incidents: Partial<Record<DatasetName, IncidentsMeasure>> = {};
+if (PARTS.has("incidents")) {
+  for (const name of DATASETS.filter((d) => d !== "stress")) {
+    log(`${name}: incidents, cold and with the data unchanged (${elapsed()})`);
+    incidents[name] = await measureIncidents(datasets[name]!, RUNS);
+  }
+}
 let checks: (CheckServiceMeasure & { dataset: DatasetName }) | undefined;
 if (PARTS.has("checks")) {
   log(`check service over HTTP on a copy of ${main}: ${CHECK_SAMPLES} runs of 450 players, check then outcomes (${elapsed()})`);
@@ -127,6 +136,7 @@ const results: BenchResults = {
   bulk,
   processor,
   checks,
+  incidents,
   duration_s: Math.round((performance.now() - started) / 1000),
 };
 

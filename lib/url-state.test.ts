@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { breakersSearchSchema, entitiesSearchSchema, hrefFor, hrefWith, parseSearchParams, patchSearchParams, trendsSearchSchema } from "./url-state";
+import { breakersSearchSchema, entitiesSearchSchema, hrefFor, incidentSearchSchema, hrefWith, parseSearchParams, patchSearchParams, trendsSearchSchema } from "./url-state";
 
 describe("parsing a page's search params", () => {
   it("reads valid values and resolves processor aliases", () => {
@@ -27,8 +27,10 @@ describe("parsing a page's search params", () => {
   });
 
   it("falls back to defaults on bad values instead of failing the page", () => {
-    const s = parseSearchParams(breakersSearchSchema, { tab: "nope", processor: "nope", date: "2026-13-45x", dir: "up", page: "-2", event: "boom", q: "  " });
-    expect(s).toEqual({ tab: "active", processor: [], date: undefined, reason: undefined, q: undefined, entity: undefined, event: undefined, sort: undefined, dir: undefined, page: 1, as_of: undefined, now: undefined });
+    const s = parseSearchParams(breakersSearchSchema, { tab: "nope", processor: "nope", date: "2026-13-45x", dir: "up", page: "-2", event: "boom", q: "  ", group: "cause" });
+    expect(s).toEqual({ tab: "active", processor: [], date: undefined, reason: undefined, q: undefined, entity: undefined, event: undefined, group: undefined, sort: undefined, dir: undefined, page: 1, as_of: undefined, now: undefined });
+    expect(parseSearchParams(breakersSearchSchema, { group: "incident" }).group).toBe("incident");
+    expect(parseSearchParams(incidentSearchSchema, { recovered: "maybe", page: "x", sort: "state" })).toEqual({ sort: "state", dir: undefined, page: 1, recovered: undefined, as_of: undefined, now: undefined });
     expect(parseSearchParams(trendsSearchSchema, { range: "365" }).range).toBe("30");
     expect(parseSearchParams(entitiesSearchSchema, {}).view).toBe("below-threshold");
   });

@@ -88,6 +88,8 @@ export const breakersSearchSchema = z.object({
   /** one entity exactly (a key's timeline) */
   entity: optionalText,
   event: z.enum(BREAKER_EVENTS).optional().catch(undefined),
+  /** Active tab: `incident` groups the active keys by the incident that explains them. */
+  group: z.enum(["incident"]).optional().catch(undefined),
   sort: optionalText,
   dir,
   page,
@@ -95,6 +97,17 @@ export const breakersSearchSchema = z.object({
   now: optionalInstant,
 });
 export type BreakersSearch = z.infer<typeof breakersSearchSchema>;
+
+/** `/incidents/<id>`: the keys table's sort, page and recovered filter, and the evaluation points. */
+export const incidentSearchSchema = z.object({
+  sort: optionalText,
+  dir,
+  page,
+  recovered: z.enum(["yes", "no"]).optional().catch(undefined),
+  as_of: optionalDate,
+  now: optionalInstant,
+});
+export type IncidentSearch = z.infer<typeof incidentSearchSchema>;
 
 export const TREND_RANGES = ["7", "30", "90", "season", "custom"] as const;
 export type TrendRange = (typeof TREND_RANGES)[number];

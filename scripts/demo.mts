@@ -212,7 +212,9 @@ const seconds = (performance.now() - started) / 1000;
 rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
 renameSync(tmp, dbPath);
-const recorded = "groundTruth" in summary ? { ...summary, groundTruth: recordGroundTruth(summary.groundTruth) } : { ...summary };
+// The failures' causes (the incidents' ground truth, one entry per failure) are for tests, not the metadata file.
+const { failureCauses: _failureCauses, ...kept } = summary;
+const recorded = "groundTruth" in kept ? { ...kept, groundTruth: recordGroundTruth(kept.groundTruth) } : { ...kept };
 writeDemoMetadata(dbPath, { format: DEMO_FORMAT, plan, builtAt: now, buildSeconds: Math.round(seconds * 10) / 10, summary: recorded });
 const outputRows = typeof summary.outputRows === "number" ? summary.outputRows : Object.values(summary.outputRows).reduce((a, b) => a + b, 0);
 console.log(

@@ -161,7 +161,10 @@ describe("docs/alertmanager/completeness-rules.yml", () => {
   it("carries the three SPEC §2.6 alerts with the handoff's thresholds", () => {
     const t = DEFAULT_ALERT_THRESHOLDS;
     const bySeverity = (severity: string) => rules.filter((r) => (r.labels as Record<string, string>).severity === severity).map((r) => r.expr as string);
-    expect(bySeverity("critical")).toEqual([`sum(completeness_console_active_breakers) > ${t.criticalActiveBreakers}`]);
+    expect(bySeverity("critical")).toEqual([
+      `sum(completeness_console_active_breakers) > ${t.criticalActiveBreakers}`,
+      "max by (incident, cause_kind) (completeness_console_incident_keys) > 0",
+    ]);
     expect(bySeverity("warning")).toContain(`completeness_console_production_ready_pct < ${t.warningReadyPct}`);
     const info = bySeverity("info");
     expect(info).toHaveLength(1);
@@ -170,6 +173,19 @@ describe("docs/alertmanager/completeness-rules.yml", () => {
     expect(link("CompletenessActiveBreakersHigh")).toMatch(/\/breakers\?tab=active$/);
     expect(link("CompletenessProductionReadyLow")).toMatch(/\/entities\?view=below-threshold&processor=\{\{ \$labels\.processor \}\}$/);
     expect(link("CompletenessAverageLow")).toMatch(/\/trends\?range=7$/);
+  });
+
+  it("pages once per incident: one alert per incident label, linking to that incident's page", () => {
+    const incident = rules.find((r) => r.alert === "CompletenessIncidentOpen")!;
+    // Aggregated by the incident label (and only labels an incident has one value of), so a
+    // thousand tripped keys of one outage are one alert, and two replicas are still one.
+    const by = /^max by \(([a-z_, ]+)\) \(completeness_console_incident_keys\) > 0$/.exec(incident.expr as string);
+    expect(by, String(incident.expr)).not.toBeNull();
+    expect(by![1]!.split(/,\s*/).sort()).toEqual(["cause_kind", "incident"]);
+    expect((incident.labels as Record<string, string>).severity).toBe("critical");
+    expect((incident.annotations as Record<string, string>).console_url).toMatch(/\/incidents\/\{\{ \$labels\.incident \}\}$/);
+    // No rule pages per breaker key: none keeps an entity or analysis-date label.
+    for (const rule of rules) expect(String(rule.expr)).not.toMatch(/entity|analysis_date/);
   });
 
   it("the YAML reader is strict", () => {

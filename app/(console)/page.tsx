@@ -12,6 +12,7 @@ import { BreakerReaders } from "@/components/overview/breaker-readers";
 import { DataAsOf } from "@/components/layout/data-as-of";
 import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
 import { ProcessorTable } from "@/components/overview/processor-table";
+import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incidents-loader";
 import { metaOf } from "@/components/ui/monitoring-query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
@@ -89,7 +90,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     <>
       <PageHeader
         title="Overview"
-        lede="The daily health check: alerts, then every processor worst first. Every number opens the rows behind it."
+        lede="The daily health check: open incidents, alerts, then every processor worst first. Every number opens the rows behind it."
         serverReadAt={renderedAt()}
         stamp={
           <Suspense fallback={<p className="stamp">Data as of …</p>}>
@@ -97,6 +98,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </Suspense>
         }
       />
+      {/* Incidents first: one upstream outage is one row, however many breakers it tripped. Read
+          by the browser after the page is up (IncidentsLoader), so a cold grouping holds nothing. */}
+      <PanelBoundary id="incidents" title="Open incidents" minHeight={INCIDENTS_HEIGHT}>
+        <IncidentsLoader pins={params} />
+      </PanelBoundary>
       <PanelBoundary id="alerts" title="Alerts" minHeight={120}>
         <Suspense
           fallback={

@@ -1,8 +1,18 @@
 import type { AlertCode, AlertLevel } from "@/lib/completeness/alerts";
 import type { Actor } from "@/lib/auth/session";
+import { readIncidents } from "@/lib/data/incidents";
 import { getAlerts, getMonitoring, parseMonitoringParams } from "@/lib/data/monitoring";
 import { getEnv } from "@/lib/env";
-import { CONTENT_TYPE, GAUGES, type Sample, authorizeScrape, renderCountersAndHistograms, renderFamily, withHttpMetrics } from "@/lib/metrics/registry";
+import {
+  CONTENT_TYPE,
+  GAUGES,
+  MAX_INCIDENT_SERIES,
+  type Sample,
+  authorizeScrape,
+  renderCountersAndHistograms,
+  renderFamily,
+  withHttpMetrics,
+} from "@/lib/metrics/registry";
 import { WarehouseError } from "@/lib/warehouse";
 
 /**
@@ -17,6 +27,9 @@ import { WarehouseError } from "@/lib/warehouse";
  *   current time — read as an internal viewer, so a scrape every 15 s costs the warehouse at
  *   most one query per cache TTL. `?as_of=` and `?now=` pin the moment, as in the API.
  * - A processor figure that is NULL (no rows, or no completeness figure) has no sample.
+ * - Incidents: how many are open, and per open incident (worst first, at most
+ *   MAX_INCIDENT_SERIES) its keys and the share of them whose data has recovered, labelled by
+ *   incident id and cause kind — the alert rules page once per incident on these series.
  * - When the warehouse fails with no earlier result, the scrape still answers 200 with
  *   `completeness_console_data_up 0` and the console's own counters, so Prometheus keeps
  *   seeing the process; the alert rules treat the missing gauges as "no data".
@@ -59,11 +72,35 @@ async function dataGauges(params: { as_of?: string; now?: string }): Promise<str
         GAUGES.alertActive,
         (Object.keys(ALERT_LEVELS) as AlertCode[]).map((alert) => ({ labels: { alert, level: ALERT_LEVELS[alert] }, value: raised.has(alert) ? 1 : 0 })),
       ),
+      await incidentGauges(params),
     ].join("");
   } catch (error) {
     console.error("[metrics] the monitoring data could not be read", error instanceof WarehouseError ? error.detail : error);
     return renderFamily(GAUGES.dataUp, [{ value: 0 }]);
   }
+}
+
+/**
+ * The incident families. Read after the health read, as the same internal viewer; when only
+ * this read fails the families are declared without samples (the alert rules see no data rather
+ * than "no incident"), and the other gauges stand.
+ */
+async function incidentGauges(params: { as_of?: string; now?: string }): Promise<string> {
+  let open: Sample[] = [];
+  let keys: Sample[] = [];
+  let recovered: Sample[] = [];
+  try {
+    const read = await readIncidents({ asOf: params.as_of, now: params.now }, METRICS_ACTOR);
+    // The read lists open incidents first, worst first: the series kept are the worst ones.
+    const incidents = read.incidents.filter((i) => i.status === "open");
+    const shown = incidents.slice(0, MAX_INCIDENT_SERIES);
+    open = [{ value: incidents.length }];
+    keys = shown.map((i) => ({ labels: { incident: i.id, cause_kind: i.kind }, value: i.keys }));
+    recovered = shown.map((i) => ({ labels: { incident: i.id, cause_kind: i.kind }, value: i.keys === 0 ? 0 : i.recovered_keys / i.keys }));
+  } catch (error) {
+    console.error("[metrics] the incidents could not be read", error instanceof WarehouseError ? error.detail : error);
+  }
+  return renderFamily(GAUGES.incidentsOpen, open) + renderFamily(GAUGES.incidentKeys, keys) + renderFamily(GAUGES.incidentRecoveredRatio, recovered);
 }
 
 async function scrape(request: Request): Promise<Response> {

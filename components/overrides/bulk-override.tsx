@@ -2,11 +2,10 @@
 
 import { useState, useTransition } from "react";
 
-import { applyBulkOverrideForm, previewBulkOverrideForm } from "@/lib/actions/forms";
-import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
+import { previewBulkOverrideForm } from "@/lib/actions/forms";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 
-import { useRequestId } from "./request-id";
+import { type BulkMessage, BulkPreviewApply } from "./bulk-preview";
 
 interface FilterState {
   date_from: string;
@@ -31,7 +30,8 @@ function toFilter(f: FilterState) {
 
 /**
  * Bulk override after an outage: choose keys by filter, PREVIEW exactly which keys change and
- * how, then APPLY that set — all or nothing, refused if it changed since the preview.
+ * how, then APPLY that set — all or nothing, refused if it changed since the preview
+ * (`BulkPreviewApply`, shared with an incident's "override the recovered keys").
  */
 export function BulkOverride({
   processors,
@@ -45,11 +45,8 @@ export function BulkOverride({
   defaultTo: string;
 }) {
   const [filter, setFilter] = useState<FilterState>({ date_from: defaultFrom, date_to: defaultTo, processors: [], skip_reasons: [], entities: "", only_recovered: false });
-  const [preview, setPreview] = useState<{ filter: ReturnType<typeof toFilter>; data: BulkPreview } | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [reasonCode, setReasonCode] = useState<ReasonCode>("scraper_outage_backfilled");
-  const [reason, setReason] = useState("");
-  const [requestId, newRequestId] = useRequestId();
+  const [preview, setPreview] = useState<{ filter: ReturnType<typeof toFilter>; data: BulkPreview; seq: number } | null>(null);
+  const [message, setMessage] = useState<BulkMessage | null>(null);
   const [pending, start] = useTransition();
 
   const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
@@ -59,10 +56,8 @@ export function BulkOverride({
       setMessage(null);
       const f = toFilter(filter);
       const r = await previewBulkOverrideForm(f);
-      if (r.ok) {
-        setPreview({ filter: f, data: r.data });
-        newRequestId();
-      } else setMessage({ ok: false, text: r.error });
+      if (r.ok) setPreview((before) => ({ filter: f, data: r.data, seq: (before?.seq ?? 0) + 1 }));
+      else setMessage({ ok: false, text: r.error });
     });
 
   return (
@@ -117,80 +112,16 @@ export function BulkOverride({
       </form>
 
       {preview && (
-        <section className="panel" aria-labelledby="bulk-preview-heading" data-testid="bulk-preview">
-          <h2 id="bulk-preview-heading">2. Preview: {preview.data.changes.length} breakers will be overridden</h2>
-          {preview.data.changes.length === 0 ? (
-            <p>No active breaker matches this filter. Nothing would change.</p>
-          ) : (
-            <div className="table-scroll">
-              <table>
-                <caption className="visually-hidden">Breakers the bulk override will change</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Processor</th>
-                    <th scope="col">Entity</th>
-                    <th scope="col">Analysis date</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.data.changes.slice(0, 500).map((c) => (
-                    <tr key={`${c.processor}|${c.entity_id}|${c.analysis_date}`}>
-                      <td>{c.processor}</td>
-                      <td>{c.entity_id}</td>
-                      <td>{c.analysis_date}</td>
-                      <td>
-                        ✕ {c.before.status} ({c.before.attemptCount} attempts)
-                      </td>
-                      <td>✓ {c.after.status}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {preview.data.changes.length > 500 && <p className="muted">… and {preview.data.changes.length - 500} more (all are applied).</p>}
-            </div>
-          )}
-          {preview.data.skipped.length > 0 && <p className="muted">{preview.data.skipped.length} selected keys are not active and will not change.</p>}
-          {preview.data.changes.length > 0 && (
-            <p className="form-warning" data-testid="bulk-consequence">
-              What the override gives these processors: {preview.data.consequence}
-            </p>
-          )}
-          {preview.data.changes.length > 0 && (
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                start(async () => {
-                  const r = await applyBulkOverrideForm({ filter: preview.filter, token: preview.data.token, reason_code: reasonCode, reason, request_id: requestId });
-                  if (r.ok) {
-                    setMessage({ ok: true, text: `✓ ${r.replay ? "Already applied" : "Applied"}: ${r.data.changes.length} breakers overridden. ${r.data.consequence}` });
-                    setPreview(null);
-                  } else setMessage({ ok: false, text: `✕ ${r.error}` });
-                });
-              }}
-            >
-              <h3>3. Apply</h3>
-              <p>
-                <label htmlFor="bulk-reason-code">Reason</label>
-                <select id="bulk-reason-code" value={reasonCode} onChange={(e) => setReasonCode(e.target.value as ReasonCode)}>
-                  {REASON_CODES.map((code) => (
-                    <option key={code} value={code}>
-                      {REASON_CODE_LABELS[code]}
-                    </option>
-                  ))}
-                </select>
-              </p>
-              <p>
-                <label htmlFor="bulk-reason">What you checked (10–500 characters)</label>
-                <textarea id="bulk-reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
-              </p>
-              <button type="submit" disabled={pending || reason.trim().length < 10}>
-                {pending ? "Applying…" : `Override ${preview.data.changes.length} breakers`}
-              </button>
-            </form>
-          )}
-        </section>
+        // Keyed per preview: each preview's apply is a new request (a new idempotency key).
+        <BulkPreviewApply
+          key={preview.seq}
+          selection={preview.filter}
+          preview={preview.data}
+          onResult={(m, applied) => {
+            setMessage(m);
+            if (applied) setPreview(null);
+          }}
+        />
       )}
       {message && (
         <p className={message.ok ? "form-ok" : "form-error"} data-testid="bulk-result">

@@ -22,3 +22,13 @@ export function entitiesHref(patch: ParamPatch = {}): string {
 export function trendsHref(patch: ParamPatch = {}): string {
   return hrefFor("/trends", patch);
 }
+
+/** An incident's page: `/incidents/<id>` (ids are letters, digits and `_ - . :`). */
+export function incidentHref(id: string, patch: ParamPatch = {}): string {
+  return hrefFor(`/incidents/${encodeURIComponent(id)}`, patch);
+}
+
+/** The CSV of an incident's keys, from the API (the browser's session authorizes it). */
+export function incidentCsvHref(id: string, patch: ParamPatch = {}): string {
+  return hrefFor(`/api/v1/incidents/${encodeURIComponent(id)}`, { ...patch, format: "csv" });
+}

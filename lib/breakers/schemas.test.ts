@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 
-import { bulkFilter, overrideInput } from "./schemas";
+import { bulkApplyInput, bulkFilter, bulkSelection, isIncidentSelection, overrideInput } from "./schemas";
 
 const body = (analysis_date: string) => ({
   processor: "player_daily_cache",
@@ -34,6 +34,35 @@ describe("dates in write inputs", () => {
     const parsed = bulkFilter.safeParse({ date_from: "2026-02-28", date_to: "2026-02-30" });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => i.path.join("."))).toContain("date_to");
+  });
+});
+
+describe("a bulk selection: a filter, or one incident by id", () => {
+  it("reads a filter as a filter and an incident as an incident", () => {
+    const filter = bulkSelection.parse({ date_from: "2026-12-01", date_to: "2026-12-05" });
+    expect(isIncidentSelection(filter)).toBe(false);
+    const incident = bulkSelection.parse({ incident: "upstream_gap-nba_raw.bdl_player_boxscores-2026-12-03" });
+    expect(isIncidentSelection(incident)).toBe(true);
+  });
+
+  it.each([
+    ["keys sent beside the incident (the server chooses them)", { incident: "inc-1", entities: ["lebronjames"] }],
+    ["an incident and a date range together", { incident: "inc-1", date_from: "2026-12-01", date_to: "2026-12-05" }],
+    ["an id with a path or a quote in it", { incident: "../inc'1" }],
+    ["an empty id", { incident: "" }],
+  ])("refuses %s", (_what, body) => {
+    expect(bulkSelection.safeParse(body).success).toBe(false);
+  });
+
+  it("names the field at fault: the id for an incident, the date for a filter", () => {
+    expect(bulkSelection.safeParse({ incident: "a b" }).error?.issues[0]?.path).toEqual(["incident"]);
+    expect(bulkSelection.safeParse({ date_from: "yesterday", date_to: "2026-12-05" }).error?.issues[0]?.path).toEqual(["date_from"]);
+  });
+
+  it("an apply carries the same selection", () => {
+    const apply = { token: "t".repeat(43), reason_code: "data_now_available", reason: "Backfill verified in the recheck", request_id: "req-12345678" };
+    expect(bulkApplyInput.safeParse({ ...apply, filter: { incident: "inc-1" } }).success).toBe(true);
+    expect(bulkApplyInput.safeParse({ ...apply, filter: { incident: "inc-1", only_recovered: true } }).success).toBe(false);
   });
 });
 

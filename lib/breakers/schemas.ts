@@ -130,9 +130,33 @@ export const bulkFilter = z
   });
 export type BulkFilter = z.output<typeof bulkFilter>;
 
+/**
+ * An incident's id as the incidents read derives it from the root cause (letters, digits and
+ * `_ - . :`): bounded so a hostile path or body never reaches the warehouse as anything else.
+ */
+export const incidentIdField = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, "must be an incident id (letters, digits, _ - . :)");
+
+/**
+ * A bulk override of one incident's keys whose data has recovered. Only the id comes from the
+ * client: the server selects the keys (the incident's recovered, still-active keys) on preview
+ * and again on apply, so a browser cannot widen the set.
+ */
+export const incidentSelection = z.object({ incident: incidentIdField }).strict();
+export type IncidentSelection = z.output<typeof incidentSelection>;
+
+/** What a bulk override selects: a filter over active keys, or one incident's recovered keys. */
+export const bulkSelection = z.union([bulkFilter, incidentSelection]);
+export type BulkSelection = z.output<typeof bulkSelection>;
+/** A selection as a client sends it (processor aliases not yet resolved). */
+export type BulkSelectionInput = z.input<typeof bulkSelection>;
+
+export function isIncidentSelection(selection: BulkSelection): selection is IncidentSelection {
+  return "incident" in selection;
+}
+
 export const bulkApplyInput = z
   .object({
-    filter: bulkFilter,
+    filter: bulkSelection,
     token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "must be the token of a preview"),
     reason_code: z.enum(REASON_CODES),
     reason: reasonField,

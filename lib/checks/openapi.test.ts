@@ -83,8 +83,13 @@ describe("the OpenAPI document", () => {
       }
     });
     expect(refs).toBeGreaterThan(20);
-    // A schema reused by name is referenced, not copied: the bulk apply's filter is the preview's body.
-    expect((schemas.BulkOverrideRequest!.properties as Json).filter).toEqual({ $ref: "#/components/schemas/BulkOverrideFilter" });
+    // A schema reused by name is referenced, not copied: the bulk apply's selection is the
+    // preview's body, a filter or an incident.
+    expect((schemas.BulkOverrideRequest!.properties as Json).filter).toEqual({ $ref: "#/components/schemas/BulkOverrideSelection" });
+    const [byFilter, byIncident] = schemas.BulkOverrideSelection!.anyOf as Json[];
+    expect(byFilter).toEqual({ $ref: "#/components/schemas/BulkOverrideFilter" });
+    expect(byIncident).toMatchObject({ type: "object", required: ["incident"], additionalProperties: false });
+    expect(Object.keys(byIncident!.properties as Json)).toEqual(["incident"]);
   });
 
   it("documents every POST route under /api/v1, at the route file's path", () => {
@@ -107,7 +112,7 @@ describe("the OpenAPI document", () => {
     expect(statusesOf("/api/v1/checks")).toEqual([200, 400, 401, 403, 409, 411, 413, 422, 500, 503]);
     expect(statusesOf("/api/v1/checks/{run_id}/outcomes")).toEqual([200, 201, 400, 401, 403, 404, 409, 411, 413, 500, 503]);
     expect(statusesOf("/api/v1/breakers/override")).toEqual([200, 201, 400, 401, 403, 409, 411, 413, 422, 500, 503]);
-    expect(statusesOf("/api/v1/breakers/bulk-override/preview")).toEqual([200, 400, 401, 403, 411, 413, 500, 503]);
+    expect(statusesOf("/api/v1/breakers/bulk-override/preview")).toEqual([200, 400, 401, 403, 404, 411, 413, 500, 503]);
     expect(statusesOf("/api/v1/tokens/revoke")).toEqual([200, 400, 401, 403, 404, 409, 411, 413, 500, 503]);
     // Every refusal is the one error shape, whose codes are the routes' own.
     for (const { op } of operations.filter((o) => o.method === "post")) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 
 import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
-import { bulkApplyInput, bulkFilter, isoDateField, overrideInput, processorField, resetInput, restoreInput } from "@/lib/breakers/schemas";
+import { bulkApplyInput, bulkFilter, bulkSelection, isoDateField, overrideInput, processorField, resetInput, restoreInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
 
@@ -62,6 +62,7 @@ const REQUESTS = {
   RunId: runIdField,
   OverrideRequest: overrideInput,
   BulkOverrideFilter: bulkFilter,
+  BulkOverrideSelection: bulkSelection,
   BulkOverrideRequest: bulkApplyInput,
   ResetRequest: resetInput,
   RestoreRequest: restoreInput,
@@ -159,13 +160,14 @@ const OPERATIONS: Operation[] = [
     operationId: "previewBulkOverride",
     tag: "breakers",
     summary: "Preview a bulk override",
-    description: "The active breakers the filter selects, with before → after, and the token the apply must send. Writes nothing.",
+    description:
+      "The active breakers the selection picks, with before → after, and the token the apply must send. Writes nothing. The selection is a filter, or `{ incident }`: that incident's keys whose upstream data has recovered, chosen by the server (the apply sends the same selection and they are chosen again).",
     role: "operator",
-    body: "BulkOverrideFilter",
+    body: "BulkOverrideSelection",
     ok: { status: 200, schema: "WriteResult", description: "The selection and its token." },
     replays: false,
-    codes: [],
-    refusals: {},
+    codes: ["not_found"],
+    refusals: { not_found: "No incident of that id." },
   },
   {
     path: "/api/v1/breakers/bulk-override",

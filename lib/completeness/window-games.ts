@@ -8,7 +8,7 @@
  * when the team's box score is there and the raw box score does not show the player playing
  * (DNP, inactive, not yet on the roster). Every other expected game is missing.
  */
-import { type IsoDate, addDays } from "./dates";
+import { type IsoDate, addDays, instantMicros } from "./dates";
 import type { WindowSpec } from "./processors";
 import { type DnpGame, type GameRef, type WindowResult, completenessPct, roundPct } from "./windows";
 
@@ -24,6 +24,26 @@ export interface WindowGame {
   played_per_raw: boolean;
   /** The game predates the player's current stint with the team (trade or signing). */
   before_joining: boolean;
+  /**
+   * When each flag's rows first arrived (earliest processed_at; null when the flag is false or
+   * the arrival was not recorded). Rows are appended, never removed, so a flag was true at an
+   * earlier instant t when it is true now and arrived at or before t (`asObservedAt`).
+   */
+  entity_row_arrived_at?: string | null;
+  team_box_arrived_at?: string | null;
+  played_arrived_at?: string | null;
+}
+
+/** What a check at instant `at` saw of a game read later (from its arrival times). */
+export function asObservedAt(game: WindowGame, at: string): WindowGame {
+  const atUs = instantMicros(at);
+  const was = (present: boolean, arrived: string | null | undefined) => present && (arrived == null || instantMicros(arrived) <= atUs);
+  return {
+    ...game,
+    entity_row_present: was(game.entity_row_present, game.entity_row_arrived_at),
+    team_box_present: was(game.team_box_present, game.team_box_arrived_at),
+    played_per_raw: was(game.played_per_raw, game.played_arrived_at),
+  };
 }
 
 /** How one candidate game counts. */

@@ -1,7 +1,7 @@
 import "server-only";
 
 import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
-import { type RunOptions, runProcessor } from "@/lib/engine/run-processor";
+import { type EntityOutcome, type RunOptions, runProcessor } from "@/lib/engine/run-processor";
 import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT, type Deployment } from "@/lib/completeness/deployment";
@@ -11,6 +11,7 @@ import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
 
+import { type FailureCause, causingFaults, failureFaults, faultRegistry, keyFault } from "./faults";
 import type { DemoPlan } from "./plan";
 import { type SimulatedSeason, generateSeason } from "./season";
 
@@ -66,6 +67,12 @@ export interface BuildSummary {
   attemptRows: number;
   operatorActions: string[];
   upstreamRows: Record<string, number>;
+  /**
+   * The ground truth for incidents: every failure the runs recorded, with the faults of the
+   * season that caused it (lib/demo/faults.ts). Kept only with the in-process engine (whose
+   * outcomes carry the windows); not written to the demo metadata.
+   */
+  failureCauses: FailureCause[];
 }
 
 const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
@@ -271,7 +278,8 @@ export async function buildDemoDatabase(
     teamsByDate.set(g.game_date, [...(teamsByDate.get(g.game_date) ?? []), g.home_team_tricode, g.away_team_tricode]);
   }
 
-  const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows };
+  const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows, failureCauses: [] };
+  const registry = faultRegistry(season.faults);
   const queue = new RetryQueue();
   const operator = operatorScript(season);
   const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
@@ -283,6 +291,7 @@ export async function buildDemoDatabase(
     for (const o of done.outcomes) {
       if (!o.attempt) continue;
       summary.attemptRows++;
+      if (o.decision.countsAsFailure && isEngineOutcome(o)) summary.failureCauses.push(failureCause(done, o, registry));
       const dueAt = retryDueAfter({ at: now, failed: o.decision.countsAsFailure, tripped: o.attempt.circuit_breaker_tripped, until: o.attempt.circuit_breaker_until });
       if (dueAt) queue.add({ processor: done.processor, date: done.date, entity: o.entity, dueAt });
     }
@@ -320,6 +329,38 @@ export async function buildDemoDatabase(
     { params: { date_from: plan.seasonStart, date_to: plan.simulateThrough }, types: { date_from: "DATE", date_to: "DATE" }, label: "demo_created_at" },
   );
   return summary;
+}
+
+function isEngineOutcome(o: RunRecord["outcomes"][number]): o is EntityOutcome {
+  return "windows" in o && "own" in o;
+}
+
+/**
+ * Why a failure happened, in the season's faults: a cascade failure waited for the upstream
+ * keys the run found not ready; an own-data failure was missing the games of its blocking
+ * windows (a player's row alone when his team's box score was there).
+ */
+function failureCause(run: RunRecord, o: EntityOutcome, registry: ReturnType<typeof faultRegistry>): FailureCause {
+  const def = getProcessor(run.processor);
+  let faults: string[];
+  if (o.decision.skipReason === "incomplete_upstream_dependencies") {
+    faults = failureFaults(
+      o.cascade.notReady.map((dep) => {
+        const entity = o.cascadeKeys[dep];
+        return entity === undefined ? `key:${dep}|unknown|${run.date}` : keyFault(dep, entity, run.date);
+      }),
+    );
+  } else {
+    const blocking = new Set(o.own.blockingWindows);
+    const byGame = new Map(o.games.map((g) => [g.game_id, g]));
+    const faultOf = (gameId: string) =>
+      registry.ofGame(gameId, def.entityKind === "player" && byGame.get(gameId)?.team_box_present ? o.entity : null) ?? `unexplained:${gameId}`;
+    faults = causingFaults(
+      o.windows.filter((w) => blocking.has(w.id)).map((w) => ({ expected: w.expected, actual: w.actual, missing: w.missingGames.map((m) => faultOf(m.game_id)) })),
+      o.own.threshold,
+    );
+  }
+  return { processor: run.processor, entity_id: o.entity, analysis_date: run.date, at: o.attempt!.attempted_at, faults };
 }
 
 /**

@@ -146,6 +146,8 @@ export interface OriginalUpstream {
   gamesOn: Map<IsoDate, { home: string; away: string; nbaId: string; gameId: string }[]>;
   /** When the early part of the recent outage's backfill landed (null: no recent outage). */
   partialBackfillAt: Micros | null;
+  /** NBA.com ids of the games this profile's recent outage lost (it starts two game days before the season's). */
+  recentOutageGames: ReadonlySet<string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
@@ -346,5 +348,5 @@ export function buildOriginalUpstream(season: SimulatedSeason, seed: number, now
   const byDate = (a: Landed, b: Landed) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
   for (const m of [pgsByPlayer, bdlByPlayer, tdgsByTeam]) for (const list of m.values()) list.sort(byDate);
   for (const m of [finalDates, finalHomeDates, scheduleHomeDates]) for (const list of m.values()) list.sort();
-  return { rows: { schedule, bdl, pgs, tdgs }, pgsByPlayer, bdlByPlayer, tdgsByTeam, teamBoxLanded, finalDates, finalHomeDates, scheduleHomeDates, gamesOn, partialBackfillAt };
+  return { rows: { schedule, bdl, pgs, tdgs }, pgsByPlayer, bdlByPlayer, tdgsByTeam, teamBoxLanded, finalDates, finalHomeDates, scheduleHomeDates, gamesOn, partialBackfillAt, recentOutageGames: new Set(lost.keys()) };
 }

@@ -20,6 +20,7 @@ import {
   isoMicros,
   microsOf,
 } from "./original-upstream";
+import { type FailedWindowFaults, type FailureCause, causingFaults, failureFaults, faultRegistry, keyFault } from "./faults";
 import type { DemoPlan } from "./plan";
 import { rngFor } from "./random";
 import { type SimulatedSeason, generateSeason } from "./season";
@@ -232,6 +233,12 @@ export interface OriginalBuildSummary {
   upstreamRows: Record<string, number>;
   activeBreakers: number;
   groundTruth: GroundTruth;
+  /**
+   * The ground truth for incidents: every failure the processors recorded, with the faults of
+   * the season that caused it (lib/demo/faults.ts), judged by the processors' own windows. Not
+   * written to the demo metadata.
+   */
+  failureCauses: FailureCause[];
 }
 
 /** A breaker key as the demo metadata records it: the console's canonical processor name. */
@@ -328,6 +335,7 @@ export async function buildOriginalDemoDatabase(wh: Warehouse, plan: DemoPlan, o
     },
     activeBreakers: world.groundTruth.recovered.length + world.groundTruth.stillMissing.length + world.groundTruth.nothingMissing.length,
     groundTruth: world.groundTruth,
+    failureCauses: world.failureCauses,
   };
 }
 
@@ -386,6 +394,7 @@ interface World {
   runs: number;
   operatorActions: string[];
   groundTruth: GroundTruth;
+  failureCauses: FailureCause[];
 }
 
 class RetryQueue {
@@ -443,6 +452,36 @@ function simulateOriginal(
   const days = daysFrom(plan.seasonStart, plan.simulateThrough) + 1;
   let runs = 0;
   let nights = 0;
+  const failureCauses: FailureCause[] = [];
+  const registry = faultRegistry(season.faults, new Map([...up.recentOutageGames].map((g) => [g, "recent" as const])));
+  const nbaIdOn = (date: IsoDate, team: string) => (up.gamesOn.get(date) ?? []).find((g) => g.home === team || g.away === team)?.nbaId;
+
+  /**
+   * The faults behind an own-data failure, by the checker's own windows: each window below the
+   * threshold, the games it expected whose upstream row for the entity had not landed at `at`.
+   */
+  const ownFaults = (p: PipelineProcessor, entity: string, date: IsoDate, at: Micros, windows: readonly WindowValue[]): string[] => {
+    const def = getProcessor(p);
+    const isTeam = def.entityKind !== "player";
+    const team = isTeam ? entity : currentTeam(up.pgsByPlayer.get(entity), date, at);
+    if (!team) return failureFaults([]);
+    const rows = isTeam ? up.tdgsByTeam.get(entity) : p === "upcoming_player_game_context" ? up.bdlByPlayer.get(entity) : up.pgsByPlayer.get(entity);
+    const before = (up.finalDates.get(team) ?? []).filter((d) => d >= seasonStart && d < date);
+    const failed: FailedWindowFaults[] = [];
+    for (const w of def.windows) {
+      const value = windows.find((v) => v.id === w.id);
+      if (!value || value.ready) continue;
+      const dates = w.kind === "games" ? before.slice(-w.size) : before.filter((d) => d >= plusDays(date, -w.size));
+      const missing: (string | null)[] = [];
+      for (const d of dates) {
+        if ((rows ?? []).some((r) => r.date === d && r.at <= at)) continue;
+        const nbaId = nbaIdOn(d, team);
+        if (nbaId) missing.push(registry.ofGame(nbaId, isTeam ? null : entity));
+      }
+      failed.push({ expected: value.expected, actual: value.actual, missing });
+    }
+    return causingFaults(failed, THRESHOLD);
+  };
 
   const gamesFor = (date: IsoDate): Map<string, NightGame> => {
     const m = new Map<string, NightGame>();
@@ -504,6 +543,7 @@ function simulateOriginal(
     const bootstrap = daysFrom(seasonStart, date) < BOOTSTRAP_DAYS;
     const ownReady = windows.every((w) => w.ready);
     let upstreamReady = true;
+    let waitedFor: string[] = [];
     const issues: string[] = [];
     if (p === "ml_feature_store") {
       const checks: [string, boolean][] = [
@@ -514,6 +554,12 @@ function simulateOriginal(
       ];
       for (const [issue, ok] of checks) if (!ok) issues.push(issue);
       upstreamReady = issues.length === 0;
+      waitedFor = [
+        ...(checks[0]![1] ? [] : [keyFault("player_daily_cache", entity, date)]),
+        ...(checks[1]![1] ? [] : [keyFault("player_composite_factors", entity, date)]),
+        ...(checks[2]![1] ? [] : [keyFault("player_shot_zone_analysis", entity, date)]),
+        ...(checks[3]![1] || !game ? [] : [keyFault("team_defense_zone_analysis", game.opponent, date)]),
+      ];
     }
     const primary =
       p === "player_daily_cache" ? windows[1]! : p === "upcoming_player_game_context" ? windows[4]! : p === "upcoming_team_game_context" ? windows[1]! : windows[0]!;
@@ -537,6 +583,10 @@ function simulateOriginal(
         attempted_at: attemptedAt, completeness_pct: pct, skip_reason: skip, circuit_breaker_tripped: tripped,
         circuit_breaker_until: tripped ? at + COOLDOWN_US : null, manual_override_applied: false,
         notes: `Attempt ${attempt}: ${pct.toFixed(1)}% complete`, created_at: attemptedAt,
+      });
+      failureCauses.push({
+        processor: p, entity_id: entity, analysis_date: date, at: isoMicros(attemptedAt),
+        faults: ownReady ? failureFaults(waitedFor) : ownFaults(p, entity, date, at, windows),
       });
       // Failed: the next night's run (it starts a few minutes either side of this one). Tripped: the
       // first run after the cooldown.
@@ -730,7 +780,7 @@ function simulateOriginal(
     return out.sort((a, b) => (a.analysis_date < b.analysis_date ? 1 : a.analysis_date > b.analysis_date ? -1 : a.entity_id < b.entity_id ? -1 : 1));
   }
 
-  return { store, outputs, nights, runs, operatorActions, groundTruth: groundTruth(season, up, store, now) };
+  return { store, outputs, nights, runs, operatorActions, groundTruth: groundTruth(season, up, store, now), failureCauses };
 }
 
 function notesTime(us: Micros): string {

@@ -8,7 +8,17 @@ import { trippedKeys } from "@/lib/queries/breakers";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { type BreakerKeyRef, readKeys } from "./breaker-writes";
-import { evaluateProcessorRun } from "./run-processor";
+import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
+
+/**
+ * A key's data has recovered (the live recheck): its own windows are complete enough AND, for a
+ * cascade processor, every upstream processor it depends on is ready for that entity and date.
+ * The one definition behind the bulk override's "only recovered" and an incident's recovered
+ * keys, so the two always select the same keys.
+ */
+export function dataRecovered(outcome: Pick<EntityOutcome, "own" | "cascade">): boolean {
+  return outcome.own.ready && outcome.cascade.ready;
+}
 
 /**
  * The keys a bulk-override filter selects: ACTIVE breakers for analysis dates in the range,
@@ -70,7 +80,7 @@ export async function selectActiveKeys(
         deployment,
         calendar,
       });
-      for (const o of run.outcomes) if (o.own.ready) recovered.add(`${processor}|${o.entity}|${analysis_date}`);
+      for (const o of run.outcomes) if (dataRecovered(o)) recovered.add(`${processor}|${o.entity}|${analysis_date}`);
     }
     active = active.filter((k) => recovered.has(`${k.key.processor}|${k.key.entity_id}|${k.key.analysis_date}`));
   }

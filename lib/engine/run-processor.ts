@@ -79,15 +79,29 @@ export interface RunOptions {
    * processors read it from there; without it, a player's team is the team of his last game.
    */
   teams?: Readonly<Record<string, string>>;
+  /**
+   * Every reprocess_attempts row of the run's keys, when the caller has just read them (by
+   * entity; a key with no rows may be absent): the run then decides on them instead of reading
+   * them again.
+   */
+  breakerRows?: ReadonlyMap<string, BreakerRowInput[]>;
 }
 
 export interface EntityOutcome {
   entity: string;
   team: string | null;
+  /** The candidate games its windows were counted from, with when their rows arrived. */
+  games: readonly WindowGame[];
   windows: WindowResult[];
   primary: WindowResult;
   own: OwnReadiness;
   cascade: CascadeReadiness;
+  /**
+   * The upstream processors' keys (entity ids) this entity's cascade readiness was read from:
+   * the player for player-level upstreams, his opponent's tricode or team-game key for team
+   * ones. Empty for processors without dependencies (and for a dependency with no opponent).
+   */
+  cascadeKeys: Partial<Record<ProcessorName, string>>;
   bootstrap: boolean;
   /** Breaker state before this run. */
   breaker: BreakerState;
@@ -181,8 +195,12 @@ async function readCascade(
   def: ProcessorDef,
   opts: RunOptions,
   teamOf: (entity: string) => string | null,
-): Promise<{ lookup: (entity: string) => Partial<Record<ProcessorName, boolean | null>>; reads: number }> {
-  if (def.dependsOn.length === 0) return { lookup: () => ({}), reads: 0 };
+): Promise<{
+  lookup: (entity: string) => Partial<Record<ProcessorName, boolean | null>>;
+  keys: (entity: string) => Partial<Record<ProcessorName, string>>;
+  reads: number;
+}> {
+  if (def.dependsOn.length === 0) return { lookup: () => ({}), keys: () => ({}), reads: 0 };
   const [opponent, recorded] = await Promise.all([
     opponentsOn(wh, opts.date),
     def.entityKind === "player"
@@ -207,6 +225,7 @@ async function readCascade(
   const ready = new Map(rows.map((r) => [`${r.processor}|${r.entity_id}`, r.is_production_ready]));
   return {
     reads: def.entityKind === "player" ? 3 : 2,
+    keys: keysFor,
     lookup: (entity) => {
       const out: Partial<Record<ProcessorName, boolean | null>> = {};
       for (const [dep, id] of Object.entries(keysFor(entity))) out[dep as ProcessorName] = ready.get(`${dep}|${id}`) ?? null;
@@ -237,7 +256,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
 
   const [games, breakerRows] = await Promise.all([
     readWindowGames(wh, def, opts, seasonStart),
-    readBreakerStates(wh, def, opts),
+    opts.breakerRows ?? readBreakerStates(wh, def, opts),
   ]);
   const teamOf = (entity: string) =>
     def.entityKind === "player" ? (games.get(entity)?.[0]?.team ?? null) : teamOfEntity(def, entity, opts.date);
@@ -248,7 +267,8 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
   ]);
 
   const outcomes = opts.entities.map((entity): EntityOutcome => {
-    const { team, windows } = windowsFromGames(games.get(entity) ?? [], def.windows, opts.date, seasonStart);
+    const entityGames = games.get(entity) ?? [];
+    const { team, windows } = windowsFromGames(entityGames, def.windows, opts.date, seasonStart);
     const primary = windows.find((w) => w.id === def.primaryWindow)!;
     const own = ownReadiness({ windows }, threshold);
     const cascade = cascadeReadiness(def, cascadeData.lookup(entity));
@@ -287,13 +307,13 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
       bootstrap,
       after,
     });
-    return { entity, team, windows, primary, own, cascade, bootstrap, breaker, decision, attemptPct, attempt, after, output };
+    return { entity, team, games: entityGames, windows, primary, own, cascade, cascadeKeys: cascadeData.keys(entity), bootstrap, breaker, decision, attemptPct, attempt, after, output };
   });
   return {
     processor: def.name,
     date: opts.date,
     outcomes,
-    reads: 2 + cascadeData.reads + (opponents ? 1 : 0),
+    reads: (opts.breakerRows ? 1 : 2) + cascadeData.reads + (opponents ? 1 : 0),
     breakerRead: latestOf([...breakerRows.values()].flat()),
   };
 }

@@ -14,7 +14,8 @@ import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } f
  * - Gauges are not kept here: GET /metrics reads them from the data layer at scrape time and
  *   formats them with `renderFamily`.
  * - Label values are bounded by construction: routes are templates (`/api/v1/monitoring/[name]`),
- *   warehouse labels are query-definition names, processors come from the registry.
+ *   warehouse labels are query-definition names, processors come from the registry, incidents
+ *   are the open ones, at most MAX_INCIDENT_SERIES.
  */
 
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -40,7 +41,17 @@ export const GAUGES = {
   dataUp: def("completeness_console_data_up", "gauge", "1 when the monitoring data could be read for this scrape, 0 when the warehouse failed"),
   dataStale: def("completeness_console_data_stale", "gauge", "1 when the warehouse failed and the last good monitoring result is exposed"),
   alertActive: def("completeness_console_alert_active", "gauge", "1 when the console alert (SPEC 2.6, configured thresholds) is raised, else 0"),
+  incidentsOpen: def("completeness_console_incidents_open", "gauge", "Open incidents now: groups of failing or tripped breaker keys that miss the same upstream rows"),
+  incidentKeys: def("completeness_console_incident_keys", "gauge", "Breaker keys of an open incident (one series per open incident, the worst first, at most 100)"),
+  incidentRecoveredRatio: def("completeness_console_incident_recovered_ratio", "gauge", "Share of an open incident's keys whose upstream data is complete now (live recheck), 0 to 1"),
 } as const;
+
+/**
+ * Open incidents get one series each (labels `incident`, `cause_kind`); closed ones none. A
+ * bounded label set: the worst this many, so a pathological night cannot flood Prometheus (the
+ * count of all of them is `completeness_console_incidents_open`).
+ */
+export const MAX_INCIDENT_SERIES = 100;
 
 export const HTTP_REQUESTS_TOTAL = def("completeness_console_http_requests_total", "counter", "HTTP requests answered by the console's instrumented route handlers");
 export const HTTP_REQUEST_DURATION = def("completeness_console_http_request_duration_seconds", "histogram", "Time to answer an HTTP request in an instrumented route handler");

@@ -21,6 +21,9 @@ const windowGameRow = z.object({
   team_box_present: z.boolean(),
   played_per_raw: z.boolean(),
   before_joining: z.boolean(),
+  entity_row_arrived_at: isoTimestamp.nullable(),
+  team_box_arrived_at: isoTimestamp.nullable(),
+  played_arrived_at: isoTimestamp.nullable(),
 });
 export type WindowGameRow = z.infer<typeof windowGameRow>;
 

@@ -4,6 +4,7 @@ import { attemptsBetween, auditByRequest, auditLog, deleteKeyRows, keyRows, keys
 import { checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "./checks";
 import { upstreamLanded } from "./demo";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
+import { incidentDataVersion, incidentGameArrivals, incidentReadySince, incidentScopeRows } from "./incidents";
 import { MONITORING_DEFINITIONS } from "./monitoring";
 import { entityOutputDates, entityOutputs, knownEntities } from "./entity";
 import { overrideTrendKeys } from "./override-trends";
@@ -12,4 +13,4 @@ import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "./tokens";
 import { thresholdPassCounts } from "./thresholds";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, resetRecords, trippedKeys, processedOutputs, overriddenKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers, attemptsBetween, upstreamLanded] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, resetRecords, trippedKeys, processedOutputs, overriddenKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers, attemptsBetween, upstreamLanded, incidentScopeRows, incidentGameArrivals, incidentReadySince, incidentDataVersion] as const;

@@ -19,6 +19,11 @@
 --   the raw box score shows the player not playing (DNP, inactive, not yet on the roster) is
 --   not a data gap. A row whose processed_at is NULL (nullable in player_game_summary) counts
 --   as arrived: it is there, only its load time was not recorded.
+-- Arrival: entity_row_arrived_at, team_box_arrived_at, played_arrived_at — the earliest
+--   processed_at of the rows behind each flag (NULL when the flag is FALSE, or when every such
+--   row has a NULL processed_at: there since before anyone recorded it). A flag's value at an
+--   earlier instant t is "present and (arrived_at NULL or arrived_at <= t)", so one read at
+--   `now` also tells what a check at t saw (rows are appended, never removed).
 -- Parameters:
 --   @analysis_date DATE, @season_start DATE, @days_from DATE (first day of the longest days
 --   window), @max_games INT64 (longest games window), @players ARRAY<STRING>,
@@ -92,22 +97,24 @@ window_games AS (
   SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
 ),
 player_rows AS (
-  SELECT DISTINCT game_date, team_abbr, player_lookup
+  SELECT game_date, team_abbr, player_lookup, MIN(processed_at) AS arrived_at
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
     AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND player_lookup IN UNNEST(@players)
+  GROUP BY game_date, team_abbr, player_lookup
 ),
 team_boxes AS (
-  SELECT DISTINCT game_date, team_abbr
+  SELECT game_date, team_abbr, MIN(processed_at) AS arrived_at
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
     AND (processed_at IS NULL OR processed_at <= @observed_at)
+  GROUP BY game_date, team_abbr
 ),
 played AS (
-  SELECT DISTINCT game_date, team_abbr, player_lookup
+  SELECT game_date, team_abbr, player_lookup, MIN(processed_at) AS arrived_at
   FROM nba_raw.bdl_player_boxscores
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
@@ -115,6 +122,7 @@ played AS (
     AND player_lookup IN UNNEST(@players)
     AND minutes IS NOT NULL
     AND TRIM(minutes) NOT IN ('', '0', '00', '0:00', '00:00')
+  GROUP BY game_date, team_abbr, player_lookup
 )
 SELECT
   pt.player_lookup AS entity_id,
@@ -126,7 +134,10 @@ SELECT
   pr.player_lookup IS NOT NULL AS entity_row_present,
   tb.team_abbr IS NOT NULL AS team_box_present,
   pl.player_lookup IS NOT NULL AS played_per_raw,
-  w.game_date < st.since AS before_joining
+  w.game_date < st.since AS before_joining,
+  pr.arrived_at AS entity_row_arrived_at,
+  tb.arrived_at AS team_box_arrived_at,
+  pl.arrived_at AS played_arrived_at
 FROM player_team AS pt
 JOIN stint AS st ON st.player_lookup = pt.player_lookup
 JOIN window_games AS w ON w.team = pt.team

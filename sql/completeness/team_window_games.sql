@@ -12,6 +12,10 @@
 --   whose processed_at is NULL counts as arrived. When
 --   @presence_from_schedule is TRUE the schedule itself is the upstream (upcoming team game
 --   context): a final game in the schedule is present by definition.
+-- Arrival: entity_row_arrived_at and team_box_arrived_at — the earliest processed_at of the
+--   team's box-score rows for the game (NULL when absent, when every row's processed_at is NULL,
+--   or when the schedule is the upstream); played_arrived_at is always NULL. A flag's value at
+--   an earlier instant t is "present and (arrived_at NULL or arrived_at <= t)".
 -- Parameters:
 --   @analysis_date DATE, @season_start DATE, @days_from DATE, @max_games INT64,
 --   @teams ARRAY<STRING> (tricodes), @observed_at TIMESTAMP, @presence_from_schedule BOOL.
@@ -50,12 +54,13 @@ window_games AS (
   SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
 ),
 boxes AS (
-  SELECT DISTINCT game_date, defending_team_abbr AS team
+  SELECT game_date, defending_team_abbr AS team, MIN(processed_at) AS arrived_at
   FROM nba_analytics.team_defense_game_summary
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
     AND (processed_at IS NULL OR processed_at <= @observed_at)
     AND defending_team_abbr IN UNNEST(@teams)
+  GROUP BY game_date, defending_team_abbr
 )
 SELECT
   w.team AS entity_id,
@@ -67,7 +72,10 @@ SELECT
   (@presence_from_schedule OR b.team IS NOT NULL) AS entity_row_present,
   (@presence_from_schedule OR b.team IS NOT NULL) AS team_box_present,
   FALSE AS played_per_raw,
-  FALSE AS before_joining
+  FALSE AS before_joining,
+  IF(@presence_from_schedule, CAST(NULL AS TIMESTAMP), b.arrived_at) AS entity_row_arrived_at,
+  IF(@presence_from_schedule, CAST(NULL AS TIMESTAMP), b.arrived_at) AS team_box_arrived_at,
+  CAST(NULL AS TIMESTAMP) AS played_arrived_at
 FROM window_games AS w
 LEFT JOIN boxes AS b ON b.team = w.team AND b.game_date = w.game_date
 ORDER BY entity_id, w.game_date DESC, w.game_id DESC

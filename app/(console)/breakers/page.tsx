@@ -3,12 +3,14 @@ import { Suspense } from "react";
 
 import { CAN } from "@/lib/auth/roles";
 import { getSessionActor } from "@/lib/auth/session";
+import { readIncident, readIncidents } from "@/lib/data/incidents";
 import { getMonitoring } from "@/lib/data/monitoring";
 import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
 import { ActiveBreakersPanel } from "@/components/breakers/active-breakers-panel";
 import { activeStateFrom, buildActiveView } from "@/components/breakers/active-view";
 import { HistoryPanel } from "@/components/breakers/history-panel";
+import { IncidentGroupsPanel } from "@/components/breakers/incident-groups-panel";
 import { buildHistoryView, historyStateFrom } from "@/components/breakers/history-view";
 import { PatternsPanel } from "@/components/breakers/patterns-panel";
 import { buildPatternsView, patternsStateFrom } from "@/components/breakers/patterns-view";
@@ -39,8 +41,18 @@ interface Abilities {
 
 async function Active({ search, can }: { search: BreakersSearch; can: Abilities }) {
   const state = activeStateFrom(search);
+  if (search.group === "incident") return <ActiveByIncident search={search} />;
   const result = await getMonitoring("active-breakers", pins(search));
   return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} canOverride={can.canOverride} />;
+}
+
+/** The active keys grouped by the open incidents that hold them (each incident read once, cached). */
+async function ActiveByIncident({ search }: { search: BreakersSearch }) {
+  const at = { asOf: search.as_of, now: search.now };
+  const [result, read] = await Promise.all([getMonitoring("active-breakers", pins(search)), readIncidents(at)]);
+  const open = read.incidents.filter((i) => i.status === "open");
+  const details = (await Promise.all(open.map((i) => readIncident(i.id, at)))).flatMap((d) => (d ? [d] : []));
+  return <IncidentGroupsPanel rows={result.rows} incidents={details} pins={pins(search)} />;
 }
 
 async function History({ search }: { search: BreakersSearch }) {
@@ -88,8 +100,17 @@ export default async function BreakersPage({ searchParams }: { searchParams: Pro
           testId: `tab-${t.tab}`,
         }))}
       />
+      {search.tab === "active" ? (
+        <TabLinks
+          label="Active breakers shown"
+          items={[
+            { href: hrefFor("/breakers", { ...keep }), label: "Every key", current: search.group !== "incident", testId: "group-none" },
+            { href: hrefFor("/breakers", { ...keep, group: "incident" }), label: "Grouped by incident", current: search.group === "incident", testId: "group-incident" },
+          ]}
+        />
+      ) : null}
       <PanelBoundary id={search.tab} title={panel.title} minHeight={panel.height}>
-        <Suspense key={search.tab} fallback={<PanelSkeleton id={search.tab} title={panel.title} minHeight={panel.height} lines={14} />}>
+        <Suspense key={`${search.tab}|${search.group ?? ""}`} fallback={<PanelSkeleton id={search.tab} title={panel.title} minHeight={panel.height} lines={14} />}>
           {panel.render(search, can)}
         </Suspense>
       </PanelBoundary>
