@@ -26,8 +26,9 @@ import { incidentDataVersion, incidentGameArrivals, incidentReadySince, incident
 import { activeBreakerDates, activeBreakers } from "@/lib/queries/monitoring";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import type { BreakerKeyRef } from "./breaker-writes";
+import { type BreakerKeyRef, keyString } from "./breaker-writes";
 import { dataRecovered } from "./bulk-selection";
+import { readProcessedAt } from "./override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
 
 /**
@@ -249,6 +250,12 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
     for (const r of ready) readySince.set(`${r.processor}|${r.entity_id}|${r.date}`, { since: r.ready_since === null ? null : instantMicros(r.ready_since), ever: r.ever_ready });
   }
 
+  // The original's processors write no success row: an override they honoured shows as the key's
+  // output written as processed after it. Read only for keys overridden during their streak.
+  const overridden = scoped.filter((k) => streakOutcome(k.rows, k.streak) !== null).map((k) => k.ref);
+  const processedAt = overridden.length ? await readProcessedAt(wh, overridden, now) : new Map<string, string>();
+  if (overridden.length) reads += new Set(overridden.map((k) => k.processor)).size;
+
   const keys: KeyInput[] = scoped.map((k) => {
     const id = incidentKeyString(k.ref);
     const outcome = outcomes.get(id);
@@ -275,7 +282,7 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
     return {
       ...k.ref,
       streak: k.streak,
-      outcome: streakOutcome(k.rows, k.streak),
+      outcome: streakOutcome(k.rows, k.streak, processedAt.get(keyString(k.ref)) ?? null),
       state: deriveBreakerState(k.rows, now),
       ...cause,
       recovered: outcome ? dataRecovered(outcome) : false,
