@@ -19,7 +19,7 @@ import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/proces
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { BulkPreviewBody, EntityBody, MonitoringBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
+import type { BulkPreviewBody, EntityBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
