@@ -41,6 +41,8 @@ import { getEnv } from "../lib/env";
 import { createDuckDbWarehouse } from "../lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "../lib/warehouse/schema";
 
+import { createProgressReporter } from "./progress";
+
 
 nextEnv.loadEnvConfig(process.cwd());
 // The database, its WAL, metadata and copies are the console user's only (as the server keeps them).
@@ -192,20 +194,13 @@ const wh = createDuckDbWarehouse({
   path: tmp,
   onOpen: profile === "original" ? (run) => applyEmbeddedSchema(run, ORIGINAL_SCHEMA_DIR) : applyEmbeddedSchema,
 });
-// Progress: redrawn in place on a terminal, one line per 10% in logs (CI, `npm start | tee`).
-let lastDecile = -1;
-const onProgress = (p: { day: number; days: number; date: string }) => {
-  const pct = Math.round((p.day / p.days) * 100);
-  const line = `[demo] simulating night ${p.day}/${p.days} (${p.date}) ${pct}%`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${line}   ${p.day === p.days ? "\n" : ""}`);
-  else if (Math.floor(pct / 10) > lastDecile) {
-    lastDecile = Math.floor(pct / 10);
-    console.log(line);
-  }
-};
+// Progress (scripts/progress.ts): nights done of the total and the time elapsed, redrawn in place
+// on a terminal, a line every 10% and at least every 15 s in a log (CI, `npm start | tee`).
+console.log("[demo] generating the season and loading its upstream rows, then simulating each night…");
+const onProgress = createProgressReporter({ tty: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text), startedAt: started });
 const summary =
   profile === "original" ? await buildOriginalDemoDatabase(wh, plan, { now, onProgress }) : await buildDemoDatabase(wh, plan, onProgress, { now });
-if (process.stdout.isTTY) process.stdout.write("\n");
+onProgress.done();
 await wh.execute("CHECKPOINT");
 await wh.close();
 const seconds = (performance.now() - started) / 1000;
