@@ -1,6 +1,9 @@
 /**
  * `npm start`: validate configuration, build when the build is missing or older than the
  * sources, then serve. One command from a fresh clone to a running console.
+ *
+ *   npm start              # port 3000
+ *   PORT=4000 npm start    # or: npm start -- 4000 (the argument wins)
  */
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -11,8 +14,20 @@ import nextEnv from "@next/env";
 import { DatabaseLockedError, acquireDatabaseLock } from "../lib/demo/db-lock";
 import { ConfigError, getEnv } from "../lib/env";
 
+import { PortError, resolvePort } from "./port";
+
 const root = join(import.meta.dirname, "..");
 nextEnv.loadEnvConfig(root);
+
+// Before a build of a minute: a port that cannot work stops here.
+let port: number;
+try {
+  port = resolvePort(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof PortError)) throw error;
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+}
 
 let demoProfile: string | undefined;
 try {
@@ -71,9 +86,10 @@ const demo = spawnSync(
 );
 if (demo.status !== 0) process.exit(demo.status ?? 1);
 
-const port = process.argv[2] ?? "3000";
-// Sign-in redirects back to NEXTAUTH_URL; without one, the local address this server listens on.
-const serverEnv = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}` };
-const server = spawn("npx", ["next", "start", "-p", port], { cwd: root, stdio: "inherit", env: serverEnv });
+// No NEXTAUTH_URL is made up here: without one, sign-in returns to the origin the browser used
+// (localhost, 127.0.0.1, this machine's name or address), each checked against the hosts the
+// console answers to. Behind a proxy, set NEXTAUTH_URL to the public URL.
+console.log(`[start] serving on port ${port}: http://localhost:${port}`);
+const server = spawn("npx", ["next", "start", "-p", String(port)], { cwd: root, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
