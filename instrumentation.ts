@@ -7,6 +7,12 @@ export async function register() {
     const { installRequestGate } = await import("./lib/security/request-gate");
     const { requestCredentialsValid } = await import("./lib/auth/request-credentials");
     installRequestGate({ verify: requestCredentialsValid });
+    // Sign-in returns to the origin the browser used: next-auth v4 takes NEXTAUTH_URL when set
+    // (behind a proxy, the public URL), and otherwise — only with AUTH_TRUST_HOST — the request's
+    // X-Forwarded-Host and X-Forwarded-Proto. The proxy refuses any host the console does not
+    // answer to and sets those two headers itself (lib/security/proxy-handler.ts), so they can be
+    // trusted; without it next-auth would send every sign-in to http://localhost:3000.
+    process.env.AUTH_TRUST_HOST ??= "true";
     const { checkConfigurationOrExit } = await import("./lib/startup");
     checkConfigurationOrExit();
   }

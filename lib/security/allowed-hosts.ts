@@ -2,8 +2,9 @@
  * The Host names the console answers to. A browser page on another name (a DNS-rebinding page
  * whose name now points at the console) sends its own name as Host and as Origin, so comparing
  * the two proves nothing: the Host itself must be one of ours. Allowed: NEXTAUTH_URL's host,
- * ALLOWED_HOSTS, and on the embedded demo this machine's loopback names and host name (a
- * rebinding page cannot make the browser send those). Pure; the proxy applies it.
+ * ALLOWED_HOSTS, and on the embedded demo this machine's loopback names, host name and network
+ * addresses (the `Network:` URL `next start` prints): a rebinding page cannot make the browser
+ * send those, since its Host is always its own name. Pure; the proxy applies it.
  */
 export interface HostPolicy {
   hosts: ReadonlySet<string>;
@@ -24,11 +25,21 @@ export function parseAllowedHosts(value: string): string[] {
   return hosts;
 }
 
-export function hostPolicy(options: { nextAuthUrl?: string; allowedHosts: string; embedded: boolean; machineHostname: string }): HostPolicy {
+export function hostPolicy(options: {
+  nextAuthUrl?: string;
+  allowedHosts: string;
+  embedded: boolean;
+  machineHostname: string;
+  /** This machine's interface addresses (IPv6 ones unbracketed, as `os.networkInterfaces()` gives them). */
+  machineAddresses?: readonly string[];
+}): HostPolicy {
   const hosts = new Set(parseAllowedHosts(options.allowedHosts));
   if (options.nextAuthUrl) hosts.add(new URL(options.nextAuthUrl).host.toLowerCase());
   const anyPort = new Set<string>();
-  if (options.embedded) for (const name of ["localhost", "127.0.0.1", "[::1]", options.machineHostname.toLowerCase()]) if (name) anyPort.add(name);
+  if (options.embedded) {
+    const addresses = (options.machineAddresses ?? []).map((a) => (a.includes(":") ? `[${a.toLowerCase()}]` : a));
+    for (const name of ["localhost", "127.0.0.1", "[::1]", options.machineHostname.toLowerCase(), ...addresses]) if (name && HOST_PATTERN.test(name)) anyPort.add(name);
+  }
   return { hosts, anyPort };
 }
 

@@ -7,6 +7,8 @@ import { hostname } from "node:os";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { hostPolicy, isAllowedHost } from "./allowed-hosts";
+
 let handleRequest: typeof import("./proxy-handler").handleRequest;
 
 beforeAll(async () => {
@@ -36,6 +38,40 @@ describe("hosts", () => {
       const res = await run(`http://${host}/login`);
       expect(res.status, host).toBeLessThan(400);
     }
+  });
+});
+
+describe("the origin sign-in returns to", () => {
+  it("refuses a forged X-Forwarded-Host with 421, even beside an allowed Host", async () => {
+    const res = await run("http://127.0.0.1:3000/api/auth/csrf", { headers: { "x-forwarded-host": "evil.example" } });
+    expect(res.status).toBe(421);
+    expectSecurityHeaders(res);
+    expect((await run("http://127.0.0.1:3000/login", { headers: { "x-forwarded-host": "evil.example:3000" } })).status).toBe(421);
+  });
+
+  // next-auth builds its redirects from these two headers when NEXTAUTH_URL is unset; the proxy
+  // passes on only what it checked (Next sends them to the route as x-middleware-request-*).
+  it("passes on the host the browser used and the protocol, never the client's own X-Forwarded-Proto alone", async () => {
+    for (const host of ["127.0.0.1:4123", "localhost:4123", `${hostname()}:4123`]) {
+      const res = await run(`http://${host}/api/auth/csrf`);
+      expect(res.headers.get("x-middleware-request-x-forwarded-host"), host).toBe(host);
+      expect(res.headers.get("x-middleware-request-x-forwarded-proto"), host).toBe("http");
+    }
+    const behindTls = await run("http://127.0.0.1:4123/api/auth/csrf", { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "localhost:8443" } });
+    expect(behindTls.headers.get("x-middleware-request-x-forwarded-host")).toBe("localhost:8443");
+    expect(behindTls.headers.get("x-middleware-request-x-forwarded-proto")).toBe("https");
+  });
+
+  it("answers on the embedded demo to this machine's network addresses (the URL `next start` prints), never on BigQuery", () => {
+    const options = { allowedHosts: "", machineHostname: "build-7", machineAddresses: ["10.1.2.3", "fd00::12"] };
+    const demo = hostPolicy({ ...options, embedded: true });
+    expect(isAllowedHost("10.1.2.3:3000", demo)).toBe(true);
+    expect(isAllowedHost("[fd00::12]:3000", demo)).toBe(true);
+    expect(isAllowedHost("10.1.2.4:3000", demo)).toBe(false);
+    expect(isAllowedHost("rebind.attacker.example:3000", demo)).toBe(false);
+    const bigquery = hostPolicy({ ...options, embedded: false, nextAuthUrl: "https://console.example.com" });
+    expect(isAllowedHost("10.1.2.3:3000", bigquery)).toBe(false);
+    expect(isAllowedHost("console.example.com", bigquery)).toBe(true);
   });
 });
 

@@ -19,8 +19,9 @@ import { ALLOWED_METHODS, currentHostPolicy, isOwnOrigin } from "./request-polic
  * - the session's idle window slides: the cookie is re-issued with a new `lastSeen` (at most
  *   once a minute), so 30 minutes without a request end the session; 8 hours end it anyway.
  * Before any of that, requests nothing should handle are refused, with the security headers and
- * JSON under /api: another Host (421, DNS rebinding), a method the console does not serve (405),
- * a path whose percent-encoding is broken (400), a server action posted from another origin (403).
+ * JSON under /api: another Host or X-Forwarded-Host (421: DNS rebinding, forged sign-in
+ * redirects), a method the console does not serve (405), a path whose percent-encoding is broken
+ * (400), a server action posted from another origin (403).
  */
 const COOKIE = "next-auth.session-token";
 const SECURE_COOKIE = "__Secure-next-auth.session-token";
@@ -43,7 +44,10 @@ function refuse(req: NextRequest): NextResponse | null {
   if (!(ALLOWED_METHODS as readonly string[]).includes(req.method.toUpperCase())) {
     return refusal(req, 405, `Method ${req.method} is not allowed`, { Allow: ALLOWED_METHODS.join(", ") });
   }
-  if (!isAllowedHost(req.headers.get("host"), currentHostPolicy())) {
+  // X-Forwarded-Host is a Host too: sign-in builds its redirects from it (next-auth without
+  // NEXTAUTH_URL) and Next compares a server action's Origin with it.
+  const forwardedHost = req.headers.get("x-forwarded-host");
+  if (!isAllowedHost(req.headers.get("host"), currentHostPolicy()) || (forwardedHost !== null && !isAllowedHost(forwardedHost, currentHostPolicy()))) {
     return refusal(req, 421, "This console does not answer to that host name");
   }
   try {
@@ -76,6 +80,11 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean })
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
+  // The origin the browser used, checked above, for what builds absolute URLs from the request:
+  // sign-in's redirects without NEXTAUTH_URL (next-auth trusts these two headers only because
+  // this proxy set them; instrumentation.ts) — a missing protocol would read as https.
+  requestHeaders.set("x-forwarded-host", req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? "");
+  requestHeaders.set("x-forwarded-proto", https ? "https" : "http");
 
   const { pathname, search } = req.nextUrl;
   const cookieName = req.cookies.has(SECURE_COOKIE) ? SECURE_COOKIE : COOKIE;

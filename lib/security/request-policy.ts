@@ -1,4 +1,4 @@
-import { hostname } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 
 import { getEnv } from "@/lib/env";
 
@@ -14,7 +14,11 @@ let cached: HostPolicy | undefined;
 export function currentHostPolicy(): HostPolicy {
   if (cached) return cached;
   const env = getEnv();
-  cached = hostPolicy({ nextAuthUrl: env.NEXTAUTH_URL, allowedHosts: env.ALLOWED_HOSTS, embedded: env.WAREHOUSE === "embedded", machineHostname: hostname() });
+  // Link-local IPv6 addresses need a zone (`%eth0`) no Host header can carry: left out.
+  const machineAddresses = Object.values(networkInterfaces())
+    .flat()
+    .flatMap((i) => (i && !(i.family === "IPv6" && i.scopeid) ? [i.address] : []));
+  cached = hostPolicy({ nextAuthUrl: env.NEXTAUTH_URL, allowedHosts: env.ALLOWED_HOSTS, embedded: env.WAREHOUSE === "embedded", machineHostname: hostname(), machineAddresses });
   return cached;
 }
 
