@@ -55,6 +55,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
-    env: { WAREHOUSE: "embedded", EMBEDDED_DB_PATH: "data/e2e/console.duckdb", NEXTAUTH_URL: baseURL },
+    // No NEXTAUTH_URL, as `npm start` runs it: sign-in returns to the origin the browser used
+    // (e2e/origins.spec.ts signs in at 127.0.0.1 and at localhost).
+    env: { WAREHOUSE: "embedded", EMBEDDED_DB_PATH: "data/e2e/console.duckdb", NEXTAUTH_URL: "" },
   },
 });

@@ -1,6 +1,6 @@
-import { expect, test as setup } from "@playwright/test";
+import { test as setup } from "@playwright/test";
 
-import { ROLES, authFile } from "./auth";
+import { ROLES, authFile, signInOnPage } from "./auth";
 
 /**
  * Sign in once per role through the real sign-in page, and keep each session for the specs
@@ -10,10 +10,7 @@ import { ROLES, authFile } from "./auth";
 for (const role of ROLES) {
   setup(`sign in as ${role}`, async ({ page }) => {
     await page.goto("/login");
-    await page.getByLabel("Username").fill(role);
-    await page.getByLabel("Password").fill(`${role}-demo`);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL((url) => !url.pathname.startsWith("/login"));
+    await signInOnPage(page, role);
     await page.context().storageState({ path: authFile(role) });
   });
 }
