@@ -47,7 +47,7 @@ describe("the demo build's progress", () => {
     expect(nights[0]).toBe(1);
     expect(nights.at(-1)).toBe(200);
     // No gap longer than the log interval (1 s a night here), and every decile has its line.
-    for (let i = 1; i < nights.length; i++) expect(nights[i] - nights[i - 1]).toBeLessThanOrEqual(LOG_EVERY_MS / 1000);
+    for (let i = 1; i < nights.length; i++) expect(nights[i]! - nights[i - 1]!).toBeLessThanOrEqual(LOG_EVERY_MS / 1000);
     for (let decile = 1; decile <= 9; decile++) expect(nights).toContain(decile * 20);
     expect(nights.length).toBeLessThan(30);
   });

@@ -22,7 +22,7 @@ nextEnv.loadEnvConfig(root);
 // Before a build of a minute: a port that cannot work stops here.
 let port: number;
 try {
-  port = resolvePort(process.argv.slice(2), process.env);
+  port = resolvePort(process.argv.slice(2), { PORT: process.env.PORT });
 } catch (error) {
   if (!(error instanceof PortError)) throw error;
   console.error(`[start] ${error.message}`);
