@@ -32,7 +32,8 @@ test("signs in at http://127.0.0.1:<port> and at http://localhost:<port>, each s
 });
 
 test("refuses a Host or X-Forwarded-Host the console does not answer to, so sign-in cannot be sent elsewhere", async ({ request }) => {
-  for (const headers of [{ host: "rebind.attacker.example" }, { "x-forwarded-host": "evil.example" }]) {
+  const forged: Record<string, string>[] = [{ host: "rebind.attacker.example" }, { "x-forwarded-host": "evil.example" }];
+  for (const headers of forged) {
     const csrf = await request.get("/api/auth/csrf", { headers });
     expect(csrf.status(), JSON.stringify(headers)).toBe(421);
     const providers = await request.get("/api/auth/providers", { headers });
