@@ -51,7 +51,7 @@ describe("the origin sign-in returns to", () => {
 
   // next-auth builds its redirects from these two headers when NEXTAUTH_URL is unset; the proxy
   // passes on only what it checked (Next sends them to the route as x-middleware-request-*).
-  it("passes on the host the browser used and the protocol, never the client's own X-Forwarded-Proto alone", async () => {
+  it("passes on the host the browser used (or a checked X-Forwarded-Host) and the protocol, http unless https was used", async () => {
     for (const host of ["127.0.0.1:4123", "localhost:4123", `${hostname()}:4123`]) {
       const res = await run(`http://${host}/api/auth/csrf`);
       expect(res.headers.get("x-middleware-request-x-forwarded-host"), host).toBe(host);
