@@ -13,6 +13,9 @@ export async function register() {
     // answer to and sets those two headers itself (lib/security/proxy-handler.ts), so they can be
     // trusted; without it next-auth would send every sign-in to http://localhost:3000.
     process.env.AUTH_TRUST_HOST ??= "true";
+    // An empty NEXTAUTH_URL (as .env.example leaves it) is unset, as lib/env.ts reads it;
+    // next-auth's client module, rendered on the server, would parse "" as a URL and fail.
+    if (process.env.NEXTAUTH_URL === "") delete process.env.NEXTAUTH_URL;
     const { checkConfigurationOrExit } = await import("./lib/startup");
     checkConfigurationOrExit();
   }

@@ -52,6 +52,15 @@ describe("without NEXTAUTH_URL (npm start, a laptop, a LAN address)", () => {
     }
   });
 
+  // An empty NEXTAUTH_URL (as .env.example leaves it) is unset: next-auth's client module would
+  // parse "" as a URL while the sign-in form renders on the server, and fail.
+  it("renders the sign-in form on the server with NEXTAUTH_URL empty, without an error", async () => {
+    const login = await fetch(`${server.url}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('name="username"');
+    expect(server.output()).not.toMatch(/Invalid URL|ERR_INVALID_URL/);
+  });
+
   it("refuses a forged X-Forwarded-Host rather than building sign-in's redirect from it", async () => {
     const res = await fetch(`${server.url}/api/auth/csrf`, { headers: { "x-forwarded-host": "evil.example" } });
     expect(res.status).toBe(421);
