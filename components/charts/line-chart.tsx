@@ -10,11 +10,19 @@
  *   tooltip), never by colour alone. Hidden series are not drawn.
  * - Missing values are gaps (`connectNulls` off), never zeros.
  * - Colours are CSS variables, so the chart follows the light or dark theme.
+ * - Hovering shows a crosshair (a vertical cursor) and every visible series' value on that date.
+ * - With `onZoom`, dragging across the time axis selects dates (drawn as a ReferenceArea) and
+ *   hands the first and last date of the selection to the page, which keeps them in the URL. A
+ *   drag within one date is a click, not a zoom.
+ * - Nothing animates: a chart draws once, at its final position (no main-thread work after).
  */
+import { useState } from "react";
 import {
   CartesianGrid,
   Line,
+  type MouseHandlerDataParam,
   LineChart as RechartsLineChart,
+  ReferenceArea,
   ReferenceLine,
   Tooltip,
   type TooltipContentProps,
@@ -64,6 +72,8 @@ export interface TimeLineChartProps {
   integer?: boolean;
   height?: number;
   testId?: string;
+  /** Called with the first and last date (ascending) of a drag across the time axis. */
+  onZoom?: (from: string, to: string) => void;
 }
 
 function ChartTooltip({
@@ -123,8 +133,18 @@ export function TimeLineChart({
   integer = false,
   height = 300,
   testId,
+  onZoom,
 }: TimeLineChartProps) {
   const visible = series.filter((s) => !hidden?.has(s.key));
+  const [drag, setDrag] = useState<{ from: string; to: string } | null>(null);
+  const labelOf = (state: MouseHandlerDataParam): string | null => (typeof state.activeLabel === "string" ? state.activeLabel : null);
+  function endDrag() {
+    if (drag && onZoom && drag.from !== drag.to) {
+      const [a, b] = drag.from < drag.to ? [drag.from, drag.to] : [drag.to, drag.from];
+      onZoom(a, b);
+    }
+    setDrag(null);
+  }
   // About 8 labelled ticks whatever the range (7 days … a season).
   const interval = Math.max(0, Math.ceil(data.length / 8) - 1);
   return (
@@ -136,6 +156,20 @@ export function TimeLineChart({
         margin={{ top: markers.length > 0 ? 32 : 12, right: 24, bottom: 4, left: 4 }}
         title={title}
         desc={`${title}. ${visible.map((s) => s.label).join(", ")}.`}
+        {...(onZoom
+          ? {
+              onMouseDown: (state: MouseHandlerDataParam) => {
+                const x = labelOf(state);
+                if (x) setDrag({ from: x, to: x });
+              },
+              onMouseMove: (state: MouseHandlerDataParam) => {
+                const x = labelOf(state);
+                if (drag && x && x !== drag.to) setDrag({ from: drag.from, to: x });
+              },
+              onMouseUp: endDrag,
+              onMouseLeave: () => setDrag(null),
+            }
+          : {})}
       >
         <CartesianGrid vertical={false} />
         <XAxis
@@ -188,6 +222,9 @@ export function TimeLineChart({
             className="event-marker"
           />
         ))}
+        {drag && drag.from !== drag.to ? (
+          <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--accent)" fillOpacity={0.15} stroke="var(--accent)" strokeOpacity={0.5} className="zoom-selection" ifOverflow="hidden" />
+        ) : null}
         {visible.map((s) => (
           <Line
             key={s.key}
@@ -197,7 +234,8 @@ export function TimeLineChart({
             stroke={s.color}
             strokeWidth={2}
             strokeDasharray={s.dash || undefined}
-            dot={data.length <= 31 ? { r: 2.5, strokeDasharray: "" } : false}
+            // Dots only where they can be told apart (a week or two); beyond that they cost more to draw than they say.
+            dot={data.length <= 14 ? { r: 2.5, strokeDasharray: "" } : false}
             activeDot={{ r: 4 }}
             connectNulls={false}
             isAnimationActive={false}
