@@ -7,7 +7,6 @@ import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import { formatCount, formatDate, formatDateLong, formatNumber, formatPct, toCsv } from "@/lib/format";
 import { type TrendFigure, trendFigureId } from "@/lib/monitoring/trend-figures";
-import { parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
 import { type ParamPatch, hrefWith } from "@/components/ui/href";
 
 import type { ChartMarker, ChartRow, ChartSeries } from "@/components/charts/line-chart";
@@ -122,8 +121,8 @@ export function TrendsPanel({
   }
 
   // Zoom (a drag across a chart's dates): `zoom_from` / `zoom_to` in the URL, back undoes it.
-  const zoomParams = parseSearchParams(trendsSearchSchema, searchParams);
-  const zoom = zoomWindow(view.dates, zoomParams.zoom_from, zoomParams.zoom_to);
+  // (Read without the page's zod schema, kept out of this bundle: only dates on the axis count.)
+  const zoom = zoomWindow(view.dates, searchParams.get("zoom_from") ?? undefined, searchParams.get("zoom_to") ?? undefined);
   const [z0, z1] = zoom ?? [0, view.dates.length - 1];
   const shownDates = view.dates.slice(z0, z1 + 1);
   const zoomTo = (from: string, to: string) => patchUrl({ zoom_from: from, zoom_to: to }, "push");
