@@ -43,12 +43,12 @@ const { values: args } = parseArgs({
 });
 const runs = Math.max(1, Number(args.runs) || 1);
 
-/** Signs in the way the browser does (CSRF token, then the credentials callback): the session cookie. */
+/** Signs in the way the browser does (CSRF token, then the demo accounts' callback): the session cookie. */
 async function signIn(base: string, username: string, password: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
-  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+  const res = await fetch(`${base}/api/auth/callback/demo`, {
     method: "POST",
     redirect: "manual",
     headers: { cookie: jar.join("; "), "content-type": "application/x-www-form-urlencoded" },

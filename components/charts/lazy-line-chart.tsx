@@ -1,21 +1,21 @@
 "use client";
 
 /**
- * The time-line chart, mounted only when it comes near the viewport: recharts (its code and the
- * work of laying out every series) is loaded and run for the charts a person scrolls to, not for
- * all of them while the page starts. Until then a box of the chart's exact height stands in, so
+ * The time-line chart, mounted only when it enters the viewport: recharts (its code and the work
+ * of laying out every series, about half a second per chart on a throttled phone) is loaded and
+ * run for the charts a person scrolls to, not for all six while the page starts. Until then a box of the chart's exact height stands in, so
  * nothing below it moves when it draws. Its figures are in the table under each chart from the
  * start, so nothing is only in the chart.
  */
 import dynamic from "next/dynamic";
-import { useEffect, useRef, useState } from "react";
+import { startTransition, useEffect, useRef, useState } from "react";
 
 import type { TimeLineChartProps } from "./line-chart";
 
 const TimeLineChart = dynamic(() => import("./line-chart").then((m) => m.TimeLineChart), { ssr: false });
 
-/** How far outside the viewport a chart starts to mount (px): it is drawn by the time it is seen. */
-const MOUNT_MARGIN = "200px 0px";
+/** A chart mounts when its box enters the viewport (its room is held, so it draws in place). */
+const MOUNT_MARGIN = "0px";
 
 export function LazyTimeLineChart(props: TimeLineChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -25,7 +25,8 @@ export function LazyTimeLineChart(props: TimeLineChartProps) {
     if (!el || near) return;
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {
-        setNear(true);
+        // A transition: React may yield to input while the chart renders.
+        startTransition(() => setNear(true));
         observer.disconnect();
       }
     }, { rootMargin: MOUNT_MARGIN });

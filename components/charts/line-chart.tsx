@@ -84,31 +84,28 @@ function ChartTooltip({
   markers,
   series,
 }: TooltipContentProps<number, string> & { formatValue: (v: number) => string; markers: ChartMarker[]; series: ChartSeries[] }) {
-  if (!active || !payload || payload.length === 0 || typeof label !== "string") return null;
+  if (!active || typeof label !== "string") return null;
   const dayMarkers = markers.filter((m) => m.x === label);
+  // Every shown series, also those without a value that day (recharts leaves them out of the payload).
+  const row = (payload?.[0]?.payload ?? {}) as Partial<ChartRow>;
   return (
     <div className="chart-tooltip">
       <p>{formatDateLong(label)}</p>
       <ul>
-        {payload.map((item) => (
-          <li key={String(item.dataKey)}>
-            <span>
-              <svg width="18" height="8" aria-hidden="true">
-                <line
-                  x1="0"
-                  x2="18"
-                  y1="4"
-                  y2="4"
-                  stroke={item.color}
-                  strokeWidth="2.5"
-                  strokeDasharray={series.find((s) => s.key === item.dataKey)?.dash || undefined}
-                />
-              </svg>{" "}
-              {item.name}
-            </span>
-            <strong>{typeof item.value === "number" ? formatValue(item.value) : "no data"}</strong>
-          </li>
-        ))}
+        {series.map((s) => {
+          const value = row[s.key];
+          return (
+            <li key={s.key}>
+              <span>
+                <svg width="18" height="8" aria-hidden="true">
+                  <line x1="0" x2="18" y1="4" y2="4" stroke={s.color} strokeWidth="2.5" strokeDasharray={s.dash || undefined} />
+                </svg>{" "}
+                {s.label}
+              </span>
+              <strong>{typeof value === "number" ? formatValue(value) : "no data"}</strong>
+            </li>
+          );
+        })}
       </ul>
       {dayMarkers.length > 0 ? (
         <ul className="tooltip-markers">
@@ -189,7 +186,7 @@ export function TimeLineChart({
           tick={{ fill: "var(--muted)", fontSize: 12 }}
         />
         <Tooltip
-          content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} formatValue={formatValue} markers={markers} series={series} />}
+          content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} formatValue={formatValue} markers={markers} series={visible} />}
           cursor={{ stroke: "var(--muted)", strokeDasharray: "2 2" }}
           isAnimationActive={false}
         />

@@ -11,6 +11,7 @@ import { PanelStatus } from "@/components/ui/panel-status";
 import { ALERT_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";
 
+import styles from "./alert-banner.module.css";
 import { type AlertsView, buildAlertsView } from "./overview-view";
 
 function thresholdsText(t: AlertThresholds): string {
@@ -47,7 +48,7 @@ export function AlertBanner({ initial, params }: { initial: AlertsView; params: 
               <StatusBadge status={ALERT_STYLE[a.level]} />
               <div className="alert-body">
                 <p className="alert-message">{a.message}</p>
-                <ul className="alert-links" aria-label={`Rows behind: ${a.message}`}>
+                <ul className={`alert-links ${styles.links}`} aria-label={`Rows behind: ${a.message}`}>
                   {a.links.map((l) => (
                     <li key={l.href + l.label}>
                       <Link href={l.href}>{l.label}</Link>
