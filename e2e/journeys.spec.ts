@@ -70,7 +70,10 @@ test("a manager's trends: a line per processor, the thresholds, the range in the
   await expect(threshold).toHaveAttribute("stroke-dasharray", "6 4");
   expect(await threshold.evaluate((line) => (line as SVGLineElement).getBBox().width)).toBeGreaterThan(300);
   await expect(completeness.getByText("92% info alert")).toBeVisible();
+  // Charts mount as they scroll into view.
+  await page.getByTestId("chart-ready").scrollIntoViewIfNeeded();
   await expect(page.getByTestId("chart-ready").getByText("90% warning")).toBeVisible();
+  await page.getByTestId("chart-trips").scrollIntoViewIfNeeded();
   await expect(page.getByTestId("chart-trips").locator("path.recharts-line-curve")).toHaveCount(7);
   await expect(page.getByTestId("trends-panel").getByRole("heading", { level: 2 })).toContainText("(30 days)");
 

@@ -120,6 +120,9 @@ export const trendsSearchSchema = z.object({
   /** processors hidden by the legend */
   hide: processors,
   as_of: optionalDate,
+  /** the dates the charts are zoomed to (a drag across the time axis), inside the range */
+  zoom_from: optionalDate,
+  zoom_to: optionalDate,
 });
 export type TrendsSearch = z.infer<typeof trendsSearchSchema>;
 

@@ -10,11 +10,19 @@
  *   tooltip), never by colour alone. Hidden series are not drawn.
  * - Missing values are gaps (`connectNulls` off), never zeros.
  * - Colours are CSS variables, so the chart follows the light or dark theme.
+ * - Hovering shows a crosshair (a vertical cursor) and every visible series' value on that date.
+ * - With `onZoom`, dragging across the time axis selects dates (drawn as a ReferenceArea) and
+ *   hands the first and last date of the selection to the page, which keeps them in the URL. A
+ *   drag within one date is a click, not a zoom.
+ * - Nothing animates: a chart draws once, at its final position (no main-thread work after).
  */
+import { useState } from "react";
 import {
   CartesianGrid,
   Line,
+  type MouseHandlerDataParam,
   LineChart as RechartsLineChart,
+  ReferenceArea,
   ReferenceLine,
   Tooltip,
   type TooltipContentProps,
@@ -64,6 +72,8 @@ export interface TimeLineChartProps {
   integer?: boolean;
   height?: number;
   testId?: string;
+  /** Called with the first and last date (ascending) of a drag across the time axis. */
+  onZoom?: (from: string, to: string) => void;
 }
 
 function ChartTooltip({
@@ -74,31 +84,28 @@ function ChartTooltip({
   markers,
   series,
 }: TooltipContentProps<number, string> & { formatValue: (v: number) => string; markers: ChartMarker[]; series: ChartSeries[] }) {
-  if (!active || !payload || payload.length === 0 || typeof label !== "string") return null;
+  if (!active || typeof label !== "string") return null;
   const dayMarkers = markers.filter((m) => m.x === label);
+  // Every shown series, also those without a value that day (recharts leaves them out of the payload).
+  const row = (payload?.[0]?.payload ?? {}) as Partial<ChartRow>;
   return (
     <div className="chart-tooltip">
       <p>{formatDateLong(label)}</p>
       <ul>
-        {payload.map((item) => (
-          <li key={String(item.dataKey)}>
-            <span>
-              <svg width="18" height="8" aria-hidden="true">
-                <line
-                  x1="0"
-                  x2="18"
-                  y1="4"
-                  y2="4"
-                  stroke={item.color}
-                  strokeWidth="2.5"
-                  strokeDasharray={series.find((s) => s.key === item.dataKey)?.dash || undefined}
-                />
-              </svg>{" "}
-              {item.name}
-            </span>
-            <strong>{typeof item.value === "number" ? formatValue(item.value) : "no data"}</strong>
-          </li>
-        ))}
+        {series.map((s) => {
+          const value = row[s.key];
+          return (
+            <li key={s.key}>
+              <span>
+                <svg width="18" height="8" aria-hidden="true">
+                  <line x1="0" x2="18" y1="4" y2="4" stroke={s.color} strokeWidth="2.5" strokeDasharray={s.dash || undefined} />
+                </svg>{" "}
+                {s.label}
+              </span>
+              <strong>{typeof value === "number" ? formatValue(value) : "no data"}</strong>
+            </li>
+          );
+        })}
       </ul>
       {dayMarkers.length > 0 ? (
         <ul className="tooltip-markers">
@@ -123,8 +130,18 @@ export function TimeLineChart({
   integer = false,
   height = 300,
   testId,
+  onZoom,
 }: TimeLineChartProps) {
   const visible = series.filter((s) => !hidden?.has(s.key));
+  const [drag, setDrag] = useState<{ from: string; to: string } | null>(null);
+  const labelOf = (state: MouseHandlerDataParam): string | null => (typeof state.activeLabel === "string" ? state.activeLabel : null);
+  function endDrag() {
+    if (drag && onZoom && drag.from !== drag.to) {
+      const [a, b] = drag.from < drag.to ? [drag.from, drag.to] : [drag.to, drag.from];
+      onZoom(a, b);
+    }
+    setDrag(null);
+  }
   // About 8 labelled ticks whatever the range (7 days … a season).
   const interval = Math.max(0, Math.ceil(data.length / 8) - 1);
   return (
@@ -136,6 +153,20 @@ export function TimeLineChart({
         margin={{ top: markers.length > 0 ? 32 : 12, right: 24, bottom: 4, left: 4 }}
         title={title}
         desc={`${title}. ${visible.map((s) => s.label).join(", ")}.`}
+        {...(onZoom
+          ? {
+              onMouseDown: (state: MouseHandlerDataParam) => {
+                const x = labelOf(state);
+                if (x) setDrag({ from: x, to: x });
+              },
+              onMouseMove: (state: MouseHandlerDataParam) => {
+                const x = labelOf(state);
+                if (drag && x && x !== drag.to) setDrag({ from: drag.from, to: x });
+              },
+              onMouseUp: endDrag,
+              onMouseLeave: () => setDrag(null),
+            }
+          : {})}
       >
         <CartesianGrid vertical={false} />
         <XAxis
@@ -155,7 +186,7 @@ export function TimeLineChart({
           tick={{ fill: "var(--muted)", fontSize: 12 }}
         />
         <Tooltip
-          content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} formatValue={formatValue} markers={markers} series={series} />}
+          content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} formatValue={formatValue} markers={markers} series={visible} />}
           cursor={{ stroke: "var(--muted)", strokeDasharray: "2 2" }}
           isAnimationActive={false}
         />
@@ -188,6 +219,9 @@ export function TimeLineChart({
             className="event-marker"
           />
         ))}
+        {drag && drag.from !== drag.to ? (
+          <ReferenceArea x1={drag.from} x2={drag.to} fill="var(--accent)" fillOpacity={0.15} stroke="var(--accent)" strokeOpacity={0.5} className="zoom-selection" ifOverflow="hidden" />
+        ) : null}
         {visible.map((s) => (
           <Line
             key={s.key}
@@ -197,7 +231,8 @@ export function TimeLineChart({
             stroke={s.color}
             strokeWidth={2}
             strokeDasharray={s.dash || undefined}
-            dot={data.length <= 31 ? { r: 2.5, strokeDasharray: "" } : false}
+            // Dots only where they can be told apart (a week or two); beyond that they cost more to draw than they say.
+            dot={data.length <= 14 ? { r: 2.5, strokeDasharray: "" } : false}
             activeDot={{ r: 4 }}
             connectNulls={false}
             isAnimationActive={false}

@@ -16,7 +16,13 @@ interface IncidentsAnswer {
   unexplained: number;
 }
 
-export const INCIDENTS_HEIGHT = 260;
+/**
+ * The room the panel holds from the first paint to the browser's answer (seconds later), so the
+ * alerts and processors below it do not move when it arrives: the demo's three incidents measure
+ * 447 px at 1280 px wide and 482 px at a phone's 412 px. A shorter answer keeps the room (the
+ * panel never shrinks under the reader); only a longer list pushes what is below.
+ */
+export const INCIDENTS_HEIGHT = 480;
 /** Incidents change with nightly runs and writes: refreshed every 5 minutes while the tab is open. */
 const REFRESH_MS = 5 * 60_000;
 
@@ -60,5 +66,9 @@ export function IncidentsLoader({ pins }: { pins: Pins }) {
       </Panel>
     );
   }
-  return <IncidentsPanel incidents={query.data.rows} unexplained={query.data.unexplained} now={query.data.now} pins={pins} />;
+  return (
+    <div style={{ minHeight: INCIDENTS_HEIGHT }}>
+      <IncidentsPanel incidents={query.data.rows} unexplained={query.data.unexplained} now={query.data.now} pins={pins} />
+    </div>
+  );
 }

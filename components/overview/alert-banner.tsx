@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 
-import type { AlertThresholds } from "@/lib/completeness/alerts";
+import { ALERT_WINDOW_DAYS, type AlertThresholds } from "@/lib/completeness/alerts";
+import { addDays } from "@/lib/completeness/dates";
 import { formatDate } from "@/lib/format";
 
 import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
@@ -10,13 +11,17 @@ import { PanelStatus } from "@/components/ui/panel-status";
 import { ALERT_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";
 
+import styles from "./alert-banner.module.css";
 import { type AlertsView, buildAlertsView } from "./overview-view";
 
 function thresholdsText(t: AlertThresholds): string {
   return `critical above ${t.criticalActiveBreakers} active breakers, warning under ${t.warningReadyPct}% production ready, info under ${t.infoAvgCompleteness}% average completeness`;
 }
 
-/** The SPEC §2.6 alerts, most severe first, each linking to the rows that raised it. */
+/** Alerts whose figure is a 7-day one (the active-breaker count is a count now). */
+const WINDOWED = new Set(["production_ready_low", "avg_completeness_low"]);
+
+/** The console's alerts, most severe first, each linking to the rows that raised it. */
 export function AlertBanner({ initial, params }: { initial: AlertsView; params: { as_of?: string; now?: string } }) {
   const load = useResultLoader();
   const query = usePanelQuery(monitoringKeys.panel("alerts", params), initial, async () =>
@@ -43,7 +48,7 @@ export function AlertBanner({ initial, params }: { initial: AlertsView; params: 
               <StatusBadge status={ALERT_STYLE[a.level]} />
               <div className="alert-body">
                 <p className="alert-message">{a.message}</p>
-                <ul className="alert-links" aria-label={`Rows behind: ${a.message}`}>
+                <ul className={`alert-links ${styles.links}`} aria-label={`Rows behind: ${a.message}`}>
                   {a.links.map((l) => (
                     <li key={l.href + l.label}>
                       <Link href={l.href}>{l.label}</Link>
@@ -55,6 +60,12 @@ export function AlertBanner({ initial, params }: { initial: AlertsView; params: 
           ))}
         </ul>
       )}
+      {view.alerts.some((a) => WINDOWED.has(a.code)) ? (
+        <p className="muted small" data-testid="alert-window">
+          Readiness and completeness alerts judge the {ALERT_WINDOW_DAYS} days {formatDate(addDays(view.meta.as_of, -(ALERT_WINDOW_DAYS - 1)))} –{" "}
+          {formatDate(view.meta.as_of)}: the processors table&apos;s 7-day columns, not &ldquo;Ready on {formatDate(view.meta.as_of)}&rdquo;, which is that day alone.
+        </p>
+      ) : null}
     </section>
   );
 }

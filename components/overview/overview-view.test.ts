@@ -49,8 +49,8 @@ describe("the overview's alerts", () => {
     const view = buildAlertsView({ ...meta, rows }, DEFAULT_ALERT_THRESHOLDS);
     expect(view.alerts.map((a) => [a.level, a.message])).toEqual([
       ["critical", "2002 circuit breakers active (alert above 10)"],
-      ["warning", "2 processor(s) below 90% production ready (lowest 31.9%)"],
-      ["info", "Average completeness 91.5% is below 92%"],
+      ["warning", "2 processor(s) below 90% production ready over the last 7 days (lowest: player_daily_cache, 31.9%)"],
+      ["info", "Average completeness over the last 7 days 91.5% is below 92%"],
     ]);
     expect(view.alerts[0]!.links[0]).toEqual({ label: "All 2002 active breakers", href: "/breakers?tab=active&as_of=2026-11-25" });
   });

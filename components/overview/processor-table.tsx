@@ -6,7 +6,8 @@ import type { AlertThresholds } from "@/lib/completeness/alerts";
 import { formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { Sparkline } from "@/components/charts/sparkline";
-import { breakersHref, entitiesHref, trendsHref } from "@/components/ui/links";
+import { trendFigureHref } from "@/lib/monitoring/trend-figures";
+import { breakersHref, entitiesHref } from "@/components/ui/links";
 import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
 import { Panel } from "@/components/ui/panel";
 import { ProcessorLabel } from "@/components/ui/processor-label";
@@ -69,7 +70,7 @@ function Row({ row, asOf, params, thresholds }: { row: ProcessorOverview; asOf: 
           <span className="muted">no data</span>
         ) : (
           <>
-            <Link href={trendsHref({ range: "7", as_of: params.as_of })} aria-label={`${p}: ${formatPct(row.readyPct7)} ready over 7 days${underText(row.readyPct7, thresholds.warningReadyPct)}; open the trends`}>
+            <Link href={trendFigureHref("ready", { processor: p, as_of: params.as_of })} aria-label={`${p}: ${formatPct(row.readyPct7)} ready over 7 days${underText(row.readyPct7, thresholds.warningReadyPct)}; open the trends`}>
               {formatPct(row.readyPct7)}
             </Link>
             <Under value={row.readyPct7} threshold={thresholds.warningReadyPct} />
@@ -103,7 +104,7 @@ function Row({ row, asOf, params, thresholds }: { row: ProcessorOverview; asOf: 
         </Link>
       </td>
       <td>
-        <Link href={trendsHref({ range: "7", as_of: params.as_of })} className="spark-link" aria-label={`${p}: 7-day trend; open the trends`}>
+        <Link href={trendFigureHref("ready", { processor: p, as_of: params.as_of })} className="spark-link" aria-label={`${p}: 7-day trend; open the trends`}>
           <Sparkline points={row.spark} threshold={thresholds.warningReadyPct} label={`${p} production ready, last 7 days`} />
         </Link>
       </td>

@@ -51,6 +51,9 @@ describe("alerts (SPEC §2.6)", () => {
         { processor: "player_composite_factors", value: 72 },
       ],
     });
+    // The figure is the 7-day one (the overview also shows each processor's last day alone): the
+    // message says so, and whose figure the lowest is.
+    expect(alerts[0]!.message).toBe("2 processor(s) below 90% production ready over the last 7 days (lowest: player_composite_factors, 72%)");
   });
 
   it("info when the row-weighted average completeness is under 92", () => {
@@ -58,7 +61,14 @@ describe("alerts (SPEC §2.6)", () => {
     const health = [h("player_daily_cache", { avgCompleteness: 95, records: 300 }), h("team_defense_zone_analysis", { avgCompleteness: 80, records: 100 })];
     expect(overallAvgCompleteness(health)).toBe(91.25);
     expect(evaluateAlerts(health)).toEqual([
-      expect.objectContaining({ level: "info", code: "avg_completeness_low", value: 91.25, threshold: 92, processors: ["team_defense_zone_analysis"] }),
+      expect.objectContaining({
+        level: "info",
+        code: "avg_completeness_low",
+        value: 91.25,
+        threshold: 92,
+        processors: ["team_defense_zone_analysis"],
+        message: "Average completeness over the last 7 days 91.3% is below 92%",
+      }),
     ]);
     // Exactly 92 is not under 92.
     expect(evaluateAlerts([h("player_daily_cache", { avgCompleteness: 92 })])).toEqual([]);

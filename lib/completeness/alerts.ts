@@ -51,6 +51,13 @@ export interface Alert {
   message: string;
 }
 
+/**
+ * The alerts judge the health read: every processor's rows over the 7 dates ending at the
+ * data-as-of date. Their messages name that window, because the overview also shows each
+ * processor's readiness on the last date alone, a different (often lower) figure.
+ */
+export const ALERT_WINDOW_DAYS = 7;
+
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 function activeBreakersAlert(health: readonly ProcessorHealth[], threshold: number): Alert | null {
@@ -74,16 +81,16 @@ function readyAlert(health: readonly ProcessorHealth[], threshold: number): Aler
     h.productionReadyPct !== null && h.productionReadyPct < threshold ? [{ processor: h.processor, value: h.productionReadyPct }] : [],
   );
   if (raising.length === 0) return null;
-  const lowest = Math.min(...raising.map((r) => r.value));
+  const lowest = raising.reduce((low, r) => (r.value < low.value ? r : low));
   return {
     level: "warning",
     code: "production_ready_low",
-    value: lowest,
+    value: lowest.value,
     threshold,
     comparison: "<",
     processors: raising.map((r) => r.processor),
     perProcessor: raising,
-    message: `${raising.length} processor(s) below ${fmt(threshold)}% production ready (lowest ${fmt(lowest)}%)`,
+    message: `${raising.length} processor(s) below ${fmt(threshold)}% production ready over the last ${ALERT_WINDOW_DAYS} days (lowest: ${lowest.processor}, ${fmt(lowest.value)}%)`,
   };
 }
 
@@ -110,7 +117,7 @@ function avgAlert(health: readonly ProcessorHealth[], threshold: number): Alert 
     comparison: "<",
     processors: raising.map((r) => r.processor),
     perProcessor: raising,
-    message: `Average completeness ${fmt(avg)}% is below ${fmt(threshold)}%`,
+    message: `Average completeness over the last ${ALERT_WINDOW_DAYS} days ${fmt(avg)}% is below ${fmt(threshold)}%`,
   };
 }
 

@@ -3,11 +3,13 @@
  * (lib/url-state.ts). Client-safe: the data layer builds them for the first render and the
  * overview rebuilds them on a client refresh — one definition for both.
  */
-import type { Alert } from "@/lib/completeness/alerts";
+import { ALERT_WINDOW_DAYS, type Alert } from "@/lib/completeness/alerts";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 
+import { trendFigureHref } from "./trend-figures";
+
 /** The health query's window (lib/queries/monitoring.ts HEALTH_DAYS; a test holds them equal). */
-export const HEALTH_DAYS = 7;
+export const HEALTH_DAYS = ALERT_WINDOW_DAYS;
 
 export interface AlertLink {
   label: string;
@@ -23,7 +25,7 @@ function href(path: string, params: Record<string, string | undefined>): string 
 /**
  * Links to the rows behind an alert, in the console's URL vocabulary (lib/url-state.ts):
  * `/breakers?tab=active&processor=…`, `/entities?view=below-threshold&processor=…`,
- * `/trends?range=7`. `as_of` is always carried; `now` only when the request pinned one (the
+ * `/trends?range=7#figures-ready-…` (the 7-day figure's row in the table under its chart). `as_of` is always carried; `now` only when the request pinned one (the
  * breakers page otherwise shows the live state, which is what the alert counted up to one
  * cache slot ago).
  */
@@ -50,12 +52,12 @@ export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): 
         {
           processor: p.processor,
           label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
-          href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }),
+          href: trendFigureHref("ready", { processor: p.processor, as_of: ctx.as_of }),
         },
       ]);
     case "avg_completeness_low":
       return [
-        { label: `Completeness over ${HEALTH_DAYS} days`, href: href("/trends", { range: String(HEALTH_DAYS), as_of: ctx.as_of }) },
+        { label: `Completeness over ${HEALTH_DAYS} days`, href: trendFigureHref("completeness", { as_of: ctx.as_of }) },
         ...alert.perProcessor.map((p) => ({
           processor: p.processor,
           label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,

@@ -4,8 +4,10 @@ import { Suspense } from "react";
 import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
+import { HEALTH_DAYS } from "@/lib/monitoring/alert-links";
 import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
 import { getOverrideTrends } from "@/lib/data/override-trends";
+import { getTrendAnnotations } from "@/lib/data/trend-annotations";
 import { getThresholdPassCounts } from "@/lib/data/thresholds";
 import { type RawSearchParams, type TrendsSearch, hrefFor, parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
 
@@ -18,7 +20,7 @@ import { OVERRIDE_TRENDS_TITLE, OverrideTrendsPanel } from "./_components/overri
 import { RangeBar } from "./_components/range-bar";
 import { THRESHOLD_PANEL_TITLE, ThresholdPanel } from "./_components/threshold-panel";
 import { TrendsPanel } from "./_components/trends-panel";
-import { type ResolvedRange, buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks } from "./_components/trends-view";
+import { type ResolvedRange, buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks, windowFigures } from "./_components/trends-view";
 
 export const metadata: Metadata = { title: "Trends" };
 export const dynamic = "force-dynamic";
@@ -36,17 +38,32 @@ function registryThreshold(): number {
   return values.length === 1 ? values[0]! : Math.min(...values);
 }
 
-async function Trends({ search, range }: { search: TrendsSearch; range: ResolvedRange }) {
-  const historyFirstNow = firstHistoryNow(range.to, defaultNow());
-  const [trends, first] = await Promise.all([
+/**
+ * The chart's operator annotations run through today when the range ends at the latest data
+ * (the simulation and the nightly runs end yesterday; operators act today), else through its
+ * last date.
+ */
+function annotationsThrough(range: ResolvedRange, latestData: string, now: string): string {
+  const today = now.slice(0, 10);
+  return range.to >= latestData && today > range.to ? today : range.to;
+}
+
+async function Trends({ search, range, latestData }: { search: TrendsSearch; range: ResolvedRange; latestData: string }) {
+  const now = defaultNow();
+  const historyFirstNow = firstHistoryNow(range.to, now);
+  const [trends, first, health, audited] = await Promise.all([
     Promise.all(trendChunks(range.from, range.to).map((asOf) => getMonitoring("trends", { as_of: asOf }))),
     getMonitoring("breaker-history", { now: historyFirstNow }),
+    // The 7 days ending at the range's end, as the overview and the alerts show them.
+    getMonitoring("health", { as_of: range.to }),
+    getTrendAnnotations(range.from, annotationsThrough(range, latestData, now)),
   ]);
   const rest = await Promise.all(historyChunkNows(first.now, range.from).slice(1).map((now) => getMonitoring("breaker-history", { now })));
   const env = alertThresholds();
   return (
     <TrendsPanel
-      initial={buildTrendsView(range, trends, [first, ...rest])}
+      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, HEALTH_DAYS))}
+      audited={audited}
       range={range}
       asOf={search.as_of}
       historyFirstNow={historyFirstNow}
@@ -73,7 +90,8 @@ const THRESHOLDS_HEIGHT = 740;
 
 export default async function TrendsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const search = parseSearchParams(trendsSearchSchema, await searchParams);
-  const asOf = search.as_of ?? (await getDataAsOf()).as_of ?? addDays(defaultNow().slice(0, 10), -1);
+  const latestData = (await getDataAsOf()).as_of ?? addDays(defaultNow().slice(0, 10), -1);
+  const asOf = search.as_of ?? latestData;
   const range = resolveRange(search, asOf, seasonStartFor(asOf, getSeasonCalendar()));
   const keep = { as_of: search.as_of, hide: search.hide };
   const links = RANGES.map((r) => ({ ...r, href: hrefFor("/trends", { ...keep, range: r.range === "30" ? undefined : r.range }), current: search.range === r.range }));
@@ -92,7 +110,7 @@ export default async function TrendsPage({ searchParams }: { searchParams: Promi
       <RangeBar links={links} from={range.from} to={range.to} custom={search.range === "custom"} />
       <PanelBoundary id="trends" title="Trends" minHeight={1210}>
         <Suspense key={`${range.from}|${range.to}`} fallback={<PanelSkeleton id="trends" title="Trends" minHeight={1210} lines={12} />}>
-          <Trends search={search} range={range} />
+          <Trends search={search} range={range} latestData={latestData} />
         </Suspense>
       </PanelBoundary>
       <PanelBoundary id="override-trends" title={OVERRIDE_TRENDS_TITLE} minHeight={OVERRIDE_TRENDS_HEIGHT}>

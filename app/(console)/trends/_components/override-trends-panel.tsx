@@ -6,7 +6,8 @@ import type { OverrideWeek } from "@/lib/completeness/override-trends";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { formatCount, formatDateLong, formatNumber, toCsv } from "@/lib/format";
 
-import { type ChartRow, type ChartSeries, TimeLineChart } from "@/components/charts/line-chart";
+import type { ChartRow, ChartSeries } from "@/components/charts/line-chart";
+import { LazyTimeLineChart as TimeLineChart } from "@/components/charts/lazy-line-chart";
 import { CsvButton } from "@/components/ui/csv-button";
 import { Panel } from "@/components/ui/panel";
 

@@ -1,19 +1,46 @@
 "use client";
 
 import { useSearchParams } from "next/navigation";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 
+import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
-import { formatCount, formatDateLong, formatNumber, toCsv } from "@/lib/format";
-import { hrefWith } from "@/components/ui/href";
+import { formatCount, formatDate, formatDateLong, formatNumber, formatPct, toCsv } from "@/lib/format";
+import { type TrendFigure, trendFigureId } from "@/lib/monitoring/trend-figures";
+import { type ParamPatch, hrefWith } from "@/components/ui/href";
 
-import { type ChartMarker, type ChartRow, type ChartSeries, TimeLineChart } from "@/components/charts/line-chart";
+import type { ChartMarker, ChartRow, ChartSeries } from "@/components/charts/line-chart";
+import { LazyTimeLineChart as TimeLineChart } from "@/components/charts/lazy-line-chart";
 import { CsvButton } from "@/components/ui/csv-button";
 import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
-import { type ResolvedRange, type TrendsView, buildTrendsView, historyChunkNows, trendChunks } from "./trends-view";
+import { FiguresTable } from "./figures-table";
+import { type AuditedAction, type ResolvedRange, type TrendsView, buildTrendsView, historyChunkNows, trendChunks, windowFigures } from "./trends-view";
+
+type Figure = TrendFigure | "trips";
+const FIGURES: readonly Figure[] = ["completeness", "ready", "trips"];
+
+/** The URL's fragment (a figures table or one of its rows, which the overview's links target). */
+function subscribeHash(onChange: () => void) {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+const readHash = () => decodeURIComponent(window.location.hash.slice(1));
+
+/** The figures table a fragment names (the table itself or one of its rows). */
+function tableOf(id: string): Figure | null {
+  return FIGURES.find((f) => id === trendFigureId(f) || id.startsWith(`${trendFigureId(f)}-`)) ?? null;
+}
+
+/** The zoom in the URL, when both dates are on the axis and in order; else none. */
+function zoomWindow(dates: readonly string[], from?: string, to?: string): [number, number] | null {
+  if (!from || !to) return null;
+  const i = dates.indexOf(from);
+  const j = dates.indexOf(to);
+  return i >= 0 && j > i ? [i, j] : null;
+}
 
 /** Dash patterns by registry order: with the colours, every processor's line is distinct without colour too. */
 const DASHES = ["", "8 4", "2 3", "10 3 2 3", "5 5", "1 4", "14 4"];
@@ -50,8 +77,11 @@ export function TrendsPanel({
   asOf,
   thresholds,
   historyFirstNow,
+  audited,
 }: {
   initial: TrendsView;
+  /** The operators' audited actions on the axis (read by the server page; a refresh keeps them). */
+  audited: AuditedAction[];
   range: ResolvedRange;
   /** The first breaker-history `now` the server read (undefined: the current default). */
   historyFirstNow?: string;
@@ -65,7 +95,8 @@ export function TrendsPanel({
     // The first history window decides the others (its `now` is the server's default unless the range is old).
     const first = await load("breaker-history", { now: historyFirstNow });
     const rest = await Promise.all(historyChunkNows(first.now, range.from).slice(1).map((n) => load("breaker-history", { now: n })));
-    return buildTrendsView(range, trends, [first, ...rest]);
+    const health = await load("health", { as_of: range.to });
+    return buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, ALERT_WINDOW_DAYS));
     // Trips come from the breaker history (megabytes per 30 days): refreshed on the Refresh button only.
   }, { refreshEvery: false });
   const view = query.data;
@@ -76,13 +107,35 @@ export function TrendsPanel({
     () => new Set((searchParams.get("hide") ?? "").split(",").map((s) => resolveProcessorName(s)).filter((p): p is ProcessorName => Boolean(p))),
     [searchParams],
   );
+  // Legend and zoom change the URL in place (the views they make are the client's own work).
+  function patchUrl(patch: ParamPatch, history: "push" | "replace") {
+    const href = hrefWith(window.location.pathname, window.location.search.slice(1), patch);
+    if (history === "push") window.history.pushState(null, "", href);
+    else window.history.replaceState(null, "", href);
+  }
   function toggle(processor: ProcessorName) {
     const next = new Set(hidden);
     if (next.has(processor)) next.delete(processor);
     else next.add(processor);
-    const href = hrefWith(window.location.pathname, window.location.search.slice(1), { hide: [...next] });
-    window.history.replaceState(null, "", href);
+    patchUrl({ hide: [...next] }, "replace");
   }
+
+  // Zoom (a drag across a chart's dates): `zoom_from` / `zoom_to` in the URL, back undoes it.
+  // (Read without the page's zod schema, kept out of this bundle: only dates on the axis count.)
+  const zoom = zoomWindow(view.dates, searchParams.get("zoom_from") ?? undefined, searchParams.get("zoom_to") ?? undefined);
+  const [z0, z1] = zoom ?? [0, view.dates.length - 1];
+  const shownDates = view.dates.slice(z0, z1 + 1);
+  const zoomTo = (from: string, to: string) => patchUrl({ zoom_from: from, zoom_to: to }, "push");
+  const resetZoom = () => patchUrl({ zoom_from: undefined, zoom_to: undefined }, "push");
+
+  // A link to a figure (the overview's 7-day figures) opens its table and shows its row.
+  const hash = useSyncExternalStore(subscribeHash, readHash, () => "");
+  const targetTable = tableOf(hash);
+  const [toggled, setToggled] = useState<Partial<Record<Figure, boolean>>>({});
+  const isOpen = (f: Figure) => toggled[f] ?? targetTable === f;
+  useEffect(() => {
+    if (targetTable) document.getElementById(hash)?.scrollIntoView({ block: "center" });
+  }, [hash, targetTable]);
 
   const series: ChartSeries[] = view.series.map((s, i) => ({
     key: s.processor,
@@ -94,25 +147,25 @@ export function TrendsPanel({
 
   const rows = useMemo(() => {
     const build = (pick: (s: TrendsView["series"][number]) => (number | null)[]): ChartRow[] =>
-      view.dates.map((x, i) => {
+      view.dates.slice(z0, z1 + 1).map((x, k) => {
         const row: ChartRow = { x };
-        for (const s of view.series) row[s.processor] = pick(s)[i] ?? null;
+        for (const s of view.series) row[s.processor] = pick(s)[z0 + k] ?? null;
         return row;
       });
     return { completeness: build((s) => s.completeness), ready: build((s) => s.ready), trips: build((s) => s.trips) };
-  }, [view]);
+  }, [view, z0, z1]);
 
-  const markers: ChartMarker[] = view.events.map((e) => {
-    const parts = [e.overrides ? `↷ ${formatCount(e.overrides)}` : "", e.resets ? `⟲ ${formatCount(e.resets)}` : ""].filter(Boolean);
-    const words = [
-      e.overrides ? `${formatCount(e.overrides)} override${e.overrides === 1 ? "" : "s"}` : "",
-      e.resets ? `${formatCount(e.resets)} reset${e.resets === 1 ? "" : "s"}` : "",
-    ].filter(Boolean);
+  const keys = (n: number) => (n === 1 ? "1 key" : `${formatCount(n)} keys`);
+  const allMarkers: ChartMarker[] = view.events.map((e) => {
+    const parts = [e.overrides ? `↷ ${formatCount(e.overrides)}` : "", e.resets ? `⟲ ${formatCount(e.resets)}` : "", e.restores ? `⤺ ${formatCount(e.restores)}` : ""].filter(Boolean);
+    const words = [e.overrides ? `${keys(e.overrides)} overridden` : "", e.resets ? `${keys(e.resets)} reset` : "", e.restores ? `${keys(e.restores)} restored` : ""].filter(Boolean);
     return { x: e.date, label: parts.join(" "), description: `${words.join(", ")}${e.actors.length ? ` by ${e.actors.join(", ")}` : ""}` };
   });
+  const markers = allMarkers.filter((m) => m.x >= shownDates[0]! && m.x <= shownDates.at(-1)!);
 
-  const completenessLow = lowerBound(visible.flatMap((s) => s.completeness), Math.min(thresholds.avgCompleteness, thresholds.productionReady));
-  const readyLow = lowerBound(visible.flatMap((s) => s.ready), thresholds.readyPct);
+  const inZoom = (values: (number | null)[]) => values.slice(z0, z1 + 1);
+  const completenessLow = lowerBound(visible.flatMap((s) => inZoom(s.completeness)), Math.min(thresholds.avgCompleteness, thresholds.productionReady));
+  const readyLow = lowerBound(visible.flatMap((s) => inZoom(s.ready)), thresholds.readyPct);
   const noData = view.series.every((s) => s.records.every((r) => r === null));
 
   const csvColumns = [
@@ -123,9 +176,39 @@ export function TrendsPanel({
     { header: "records", value: (r: { records: number | null }) => r.records },
     { header: "trips", value: (r: { trips: number }) => r.trips },
   ];
-  const csvRows = view.dates.flatMap((date, i) =>
+  const csvRows = view.dates.slice(0, view.range.days).flatMap((date, i) =>
     visible.map((s) => ({ date, processor: s.processor, completeness: s.completeness[i] ?? null, ready: s.ready[i] ?? null, records: s.records[i] ?? null, trips: s.trips[i] ?? 0 })),
   );
+
+  // The overview's and the alerts' 7-day figure, formatted as they show it.
+  const windowLabel = view.window ? `${ALERT_WINDOW_DAYS} days, ${formatDate(view.window.from)} – ${formatDate(view.window.to)}` : undefined;
+  function figuresTable(
+    figure: Figure,
+    title: string,
+    pick: (s: TrendsView["series"][number]) => (number | null)[],
+    format: (v: number) => string,
+    windowPick: ((w: NonNullable<NonNullable<TrendsView["window"]>["byProcessor"][ProcessorName]>) => number | null) | null,
+  ) {
+    return (
+      <FiguresTable
+        id={trendFigureId(figure)}
+        title={title}
+        dates={shownDates}
+        rows={visible.map((s) => ({
+          processor: s.processor,
+          values: inZoom(pick(s)),
+          ...(windowPick && view.window ? { window: view.window.byProcessor[s.processor] ? windowPick(view.window.byProcessor[s.processor]!) : null } : {}),
+        }))}
+        windowLabel={windowPick ? windowLabel : undefined}
+        format={format}
+        formatWindow={(v) => formatPct(v)}
+        rowId={(p) => trendFigureId(figure, p)}
+        target={targetTable === figure ? hash : null}
+        open={isOpen(figure)}
+        onToggle={(open) => setToggled((t) => (t[figure] === open ? t : { ...t, [figure]: open }))}
+      />
+    );
+  }
 
   return (
     <Panel
@@ -151,6 +234,20 @@ export function TrendsPanel({
         ))}
       </ul>
       {noData ? <p className="empty">No processor output in this range.</p> : null}
+      <div className="zoom-bar" data-testid="zoom-bar">
+        {zoom ? (
+          <>
+            <p className="small" data-testid="zoom-range">
+              Zoomed to {formatDateLong(shownDates[0]!)} – {formatDateLong(shownDates.at(-1)!)} ({shownDates.length} days).
+            </p>
+            <button type="button" className="button" onClick={resetZoom} data-testid="zoom-reset">
+              Reset zoom
+            </button>
+          </>
+        ) : (
+          <p className="muted small">Drag across a chart&apos;s dates to zoom in; hover for every processor&apos;s value on a date.</p>
+        )}
+      </div>
       <div className="chart-grid">
         <section aria-labelledby="chart-completeness">
           <h3 id="chart-completeness" className="chart-title">
@@ -169,7 +266,9 @@ export function TrendsPanel({
             markers={markers}
             formatValue={pct2}
             yDomain={[completenessLow, 100]}
+            onZoom={zoomTo}
           />
+          {figuresTable("completeness", "average completeness per processor and day (%)", (s) => s.completeness, pct2, (w) => w.completeness)}
         </section>
         <section aria-labelledby="chart-ready">
           <h3 id="chart-ready" className="chart-title">
@@ -185,7 +284,9 @@ export function TrendsPanel({
             markers={markers}
             formatValue={pct2}
             yDomain={[readyLow, 100]}
+            onZoom={zoomTo}
           />
+          {figuresTable("ready", "production ready per processor and day (%)", (s) => s.ready, pct2, (w) => w.ready)}
         </section>
         <section aria-labelledby="chart-trips">
           <h3 id="chart-trips" className="chart-title">
@@ -202,7 +303,9 @@ export function TrendsPanel({
             yDomain={[0, "auto"]}
             integer
             height={240}
+            onZoom={zoomTo}
           />
+          {figuresTable("trips", "breaker trips per processor and analysis date", (s) => s.trips, (v) => formatCount(v), null)}
         </section>
       </div>
       <div className="axis-events" data-testid="axis-events">

@@ -3,6 +3,12 @@
  * query) and breaker trips (the breaker-history query), plus override and reset events for the
  * time axis. Pure and client-safe: the server page and the client refresh both use it.
  *
+ * Operator events come from the audit (every override, bulk override, reset and restore the
+ * console recorded, also those whose rows a later reset deleted), plus override and reset rows
+ * written outside the console (no actor: the original pipeline's helper scripts), which have no
+ * audit record. When the audit holds actions after the range's last date (today's, while the
+ * range ends at the data date), the axis runs on to the last of them, without values there.
+ *
  * Ranges longer than the queries' 30 days are read as successive 30-day windows (`as_of` for
  * trends, `now` for breaker history) and stitched; nothing is interpolated or invented: a day
  * without rows is a gap.
@@ -100,9 +106,28 @@ export interface ProcessorTrend {
 
 export interface AxisEvent {
   date: IsoDate;
+  /** Keys overridden that day (single and bulk overrides). */
   overrides: number;
+  /** Keys reset. */
   resets: number;
+  /** Resets undone. */
+  restores: number;
   actors: string[];
+}
+
+/** One audited action (sql/monitoring/trend_annotations.sql). */
+export interface AuditedAction {
+  action: "override" | "bulk_override" | "reset" | "restore";
+  actor: string;
+  key_count: number;
+  created_at: string;
+}
+
+/** The 7-day figures of the health read (the overview's and the alerts'), per processor. */
+export interface WindowFigures {
+  from: IsoDate;
+  to: IsoDate;
+  byProcessor: Partial<Record<ProcessorName, { ready: number | null; completeness: number | null; records: number }>>;
 }
 
 export interface TrendsView {
@@ -111,18 +136,43 @@ export interface TrendsView {
   dates: IsoDate[];
   series: ProcessorTrend[];
   events: AxisEvent[];
+  /** The 7 days ending at the range's last date, as the overview shows them; null when not read. */
+  window: WindowFigures | null;
   /** The breaker-history `now` values read (the first one decides the rest). */
   historyNows: string[];
 }
 
 type HistoryRow = MonitoringRow<"breaker-history">;
 
+/** The health read's per-processor figures over its 7 dates (ending at its as_of). */
+export function windowFigures(health: MonitoringResultLike<"health">, days: number): WindowFigures {
+  const byProcessor: WindowFigures["byProcessor"] = {};
+  for (const r of health.rows) {
+    if (isProcessorName(r.processor)) byProcessor[r.processor] = { ready: r.production_ready_pct, completeness: r.avg_completeness_pct, records: r.total_records };
+  }
+  return { from: addDays(health.as_of, -(days - 1)), to: health.as_of, byProcessor };
+}
+
+function eventOn(events: Map<string, AxisEvent>, day: IsoDate): AxisEvent {
+  let e = events.get(day);
+  if (!e) {
+    e = { date: day, overrides: 0, resets: 0, restores: 0, actors: [] };
+    events.set(day, e);
+  }
+  return e;
+}
+
 export function buildTrendsView(
   range: ResolvedRange,
   trends: readonly MonitoringResultLike<"trends">[],
   history: readonly MonitoringResultLike<"breaker-history">[],
+  audited: readonly AuditedAction[] = [],
+  window: WindowFigures | null = null,
 ): TrendsView {
-  const dates = Array.from({ length: range.days }, (_, i) => addDays(range.from, i));
+  // The axis: the range, continued to the day of the last audited action after it.
+  const lastAction = audited.reduce<IsoDate>((last, a) => (a.created_at.slice(0, 10) > last ? a.created_at.slice(0, 10) : last), range.to);
+  const axisDays = daysBetween(range.from, lastAction) + 1;
+  const dates = Array.from({ length: axisDays }, (_, i) => addDays(range.from, i));
   const index = new Map(dates.map((d, i) => [d, i]));
   const series = new Map<string, ProcessorTrend>(
     PROCESSORS.map((p) => [
@@ -159,19 +209,24 @@ export function buildTrendsView(
         const i = index.get(r.analysis_date);
         const s = series.get(r.processor);
         if (i !== undefined && s) s.trips[i]! += 1;
-      } else if (r.event === "override" || r.event === "reset") {
+      } else if ((r.event === "override" || r.event === "reset") && r.actor === null) {
+        // Written outside the console (no audit record): the row is all there is.
         const day = r.attempted_at.slice(0, 10);
         if (!index.has(day)) continue;
-        let e = events.get(day);
-        if (!e) {
-          e = { date: day, overrides: 0, resets: 0, actors: [] };
-          events.set(day, e);
-        }
+        const e = eventOn(events, day);
         if (r.event === "override") e.overrides += 1;
         else e.resets += 1;
-        if (r.actor && !e.actors.includes(r.actor)) e.actors.push(r.actor);
       }
     }
+  }
+  for (const a of audited) {
+    const day = a.created_at.slice(0, 10);
+    if (!index.has(day)) continue;
+    const e = eventOn(events, day);
+    if (a.action === "override" || a.action === "bulk_override") e.overrides += a.key_count;
+    else if (a.action === "reset") e.resets += a.key_count;
+    else e.restores += a.key_count;
+    if (!e.actors.includes(a.actor)) e.actors.push(a.actor);
   }
   const metas = [...trends, ...history].map((r) => metaOf(r));
   return {
@@ -180,6 +235,7 @@ export function buildTrendsView(
     dates,
     series: [...series.values()].filter((s) => isProcessorName(s.processor)),
     events: [...events.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    window,
     historyNows: history.map((h) => h.now),
   };
 }
