@@ -2,7 +2,7 @@ import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
 import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
-import { formatPct, formatUtc, words } from "./format";
+import { formatPct, humanInstants, words } from "./format";
 import { StatusBadge, type Tone } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
@@ -43,13 +43,8 @@ export function attemptLabel(event: BreakerEventType, attemptNumber: number): st
   return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
 }
 
-/** An ISO 8601 instant inside stored text (the notes the engine and the original write). */
-const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
-
 /** Stored notes with each ISO instant written as the page writes instants ("2026-12-13 04:00 UTC"). */
-export function humanNotes(notes: string): string {
-  return notes.replace(ISO_INSTANT, (iso) => formatUtc(iso));
-}
+export const humanNotes = humanInstants;
 
 const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "neutral" };
 
