@@ -139,7 +139,8 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
         </span>
       </p>
       <button type="submit" disabled={pending || length < 10 || result?.ok === true}>
-        {pending ? "Overriding…" : "Override breaker"}
+        {/* Once applied, the page's data refresh keeps the transition pending: say it is done. */}
+        {result?.ok ? "Overridden" : pending ? "Overriding…" : "Override breaker"}
       </button>
       {result && (
         <p className={result.ok ? "form-ok" : "form-error"} data-testid="override-result">
