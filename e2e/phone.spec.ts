@@ -74,6 +74,23 @@ test("no page is wider than a phone's window", async ({ page }) => {
   }
 });
 
+test("the write forms fit a phone: the bulk preview and the entity page's override form, open", async ({ page }) => {
+  await openPage(page, "/breakers/bulk");
+  await page.getByLabel("Only keys whose upstream data is complete now").uncheck();
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("bulk-preview")).toBeVisible({ timeout: 30_000 });
+  await expectFits(page, "bulk-preview");
+
+  const active = (await (await page.request.get("/api/v1/monitoring/active-breakers")).json()) as {
+    rows: { processor: string; entity_id: string; analysis_date: string }[];
+  };
+  const key = active.rows[0]!;
+  await openPage(page, `/entities/${encodeURIComponent(key.entity_id)}?date=${key.analysis_date}`);
+  await page.getByTestId(`override-${key.processor}`).getByText("Override this breaker").click();
+  await expect(page.getByTestId(`override-${key.processor}`).getByTestId("override-form")).toBeVisible();
+  await expectFits(page, "entity-override-open");
+});
+
 test("the sign-in page fits a phone", async ({ browser }) => {
   const context = await browser.newContext({ viewport: PHONE, storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
