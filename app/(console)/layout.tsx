@@ -9,6 +9,7 @@ import { getEnv } from "@/lib/env";
 
 import { DemoNotice } from "@/components/layout/demo-notice";
 import { NavLinks } from "@/components/layout/nav-links";
+import { NavMenu } from "@/components/layout/nav-menu";
 import { THEME_COOKIE, parseTheme } from "@/components/layout/theme";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 
@@ -36,23 +37,25 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </a>
       <header className="sidebar">
         <p className="brand">Completeness Console</p>
-        <nav aria-label="Console">
-          <NavLinks />
-        </nav>
-        <div className="sidebar-foot">
-          {(
-            <p className="who small" data-testid="signed-in-as">
-              Signed in as <strong>{actor.name}</strong> ({actor.role})
-              <br />
-              {/* next-auth's sign-out page (it asks to confirm, with its CSRF token); not a page of this app. */}
-              <Link href="/api/auth/signout" prefetch={false}>
-                Sign out
-              </Link>
-            </p>
-          )}
-          <DemoNotice through={demoThrough()} />
-          <ThemeToggle initial={theme} />
-        </div>
+        <NavMenu>
+          <nav aria-label="Console">
+            <NavLinks />
+          </nav>
+          <div className="sidebar-foot">
+            {(
+              <p className="who small" data-testid="signed-in-as">
+                Signed in as <strong>{actor.name}</strong> ({actor.role})
+                <br />
+                {/* next-auth's sign-out page (it asks to confirm, with its CSRF token); not a page of this app. */}
+                <Link href="/api/auth/signout" prefetch={false}>
+                  Sign out
+                </Link>
+              </p>
+            )}
+            <DemoNotice through={demoThrough()} />
+            <ThemeToggle initial={theme} />
+          </div>
+        </NavMenu>
       </header>
       <main id="main" tabIndex={-1}>
         {children}

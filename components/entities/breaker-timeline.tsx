@@ -2,7 +2,7 @@ import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
 import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
-import { formatPct, words } from "./format";
+import { formatPct, humanInstants, words } from "./format";
 import { StatusBadge, type Tone } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
@@ -29,6 +29,22 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
       return <StatusBadge tone="ok" label="Closed" />;
   }
 }
+
+/**
+ * Events that are attempts of the processor (it ran, or meant to run, and counted it). An
+ * override or a reset is an operator's row: its stored attempt number is bookkeeping for the
+ * breaker readers (an override takes the highest number, a reset 0), not a run, so it is never
+ * shown as "attempt #n".
+ */
+const ATTEMPT_EVENTS: ReadonlySet<BreakerEventType> = new Set(["failure", "trip", "success", "recovery"]);
+
+/** The line naming an event: "attempt #3" for a processor's attempt; nothing for an operator's row. */
+export function attemptLabel(event: BreakerEventType, attemptNumber: number): string | null {
+  return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
+}
+
+/** Stored notes with each ISO instant written as the page writes instants ("2026-12-13 04:00 UTC"). */
+export const humanNotes = humanInstants;
 
 const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "neutral" };
 
@@ -76,7 +92,8 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                 <div className={styles.eventHead}>
                   <StatusBadge tone={ev.tone} label={ev.label} />
                   <span>
-                    attempt #{e.attemptNumber} · <Timestamp iso={e.attemptedAt} now={readAt} />
+                    {attemptLabel(e.event, e.attemptNumber) ? <>{attemptLabel(e.event, e.attemptNumber)} · </> : null}
+                    <Timestamp iso={e.attemptedAt} now={readAt} />
                   </span>
                   {e.event === "override" || e.event === "reset" ? null : (
                     <span>
@@ -112,7 +129,7 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                   </p>
                 ) : null}
                 {e.rowsRemoved !== null ? <p className={styles.notes}>{e.rowsRemoved} earlier rows deleted</p> : null}
-                {e.notes ? <p className={styles.notes}>{e.notes}</p> : null}
+                {e.notes ? <p className={styles.notes}>{humanNotes(e.notes)}</p> : null}
                 {e.processorName && e.processorName !== pipelineName ? (
                   <p className={styles.notes}>Written under another name: {e.processorName}</p>
                 ) : null}

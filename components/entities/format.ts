@@ -31,6 +31,14 @@ export function formatUtc(iso: string): string {
   return `${text.slice(0, 10)} ${text.slice(11, 16)}${seconds === "00" ? "" : `:${seconds}`} UTC`;
 }
 
+/** An ISO 8601 instant inside stored or server-written text (the engine's notes, refusal messages). */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
+
+/** Text with each ISO instant written as the pages write instants ("2026-12-13 04:00 UTC"); game dates untouched. */
+export function humanInstants(text: string): string {
+  return text.replace(ISO_INSTANT, (iso) => formatUtc(iso));
+}
+
 /** "just now", "5 min ago", "3 h ago", "2 d 4 h ago", "in 6 d 13 h". */
 export function relativeTime(iso: string, nowIso: string): string {
   let diff: number;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
@@ -48,6 +48,21 @@ export function BulkOverride({
   const [preview, setPreview] = useState<{ filter: ReturnType<typeof toFilter>; data: BulkPreview; seq: number } | null>(null);
   const [message, setMessage] = useState<BulkMessage | null>(null);
   const [pending, start] = useTransition();
+  // Counts edits of the inputs: a preview answered after an edit describes inputs that are gone.
+  const edits = useRef(0);
+  const [cleared, setCleared] = useState(false);
+
+  /**
+   * Every edit of the inputs drops the preview on screen (and its Apply button): it lists the
+   * keys of the inputs as they were, and applying it would act on a selection no longer shown.
+   */
+  const edit = (next: FilterState) => {
+    edits.current += 1;
+    setFilter(next);
+    if (preview) setCleared(true);
+    setPreview(null);
+    setMessage(null);
+  };
 
   const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
@@ -55,7 +70,10 @@ export function BulkOverride({
     start(async () => {
       setMessage(null);
       const f = toFilter(filter);
+      const asked = edits.current;
       const r = await previewBulkOverrideForm(f);
+      if (edits.current !== asked) return;
+      setCleared(false);
       if (r.ok) setPreview((before) => ({ filter: f, data: r.data, seq: (before?.seq ?? 0) + 1 }));
       else setMessage({ ok: false, text: r.error });
     });
@@ -74,18 +92,18 @@ export function BulkOverride({
         <div className="form-grid">
           <p>
             <label htmlFor="bulk-from">Analysis dates from</label>
-            <input id="bulk-from" type="date" value={filter.date_from} onChange={(e) => setFilter({ ...filter, date_from: e.target.value })} required />
+            <input id="bulk-from" type="date" value={filter.date_from} onChange={(e) => edit({ ...filter, date_from: e.target.value })} required />
           </p>
           <p>
             <label htmlFor="bulk-to">to</label>
-            <input id="bulk-to" type="date" value={filter.date_to} onChange={(e) => setFilter({ ...filter, date_to: e.target.value })} required />
+            <input id="bulk-to" type="date" value={filter.date_to} onChange={(e) => edit({ ...filter, date_to: e.target.value })} required />
           </p>
         </div>
         <fieldset>
           <legend>Processors (none = all)</legend>
           {processors.map((p) => (
             <label key={p} className="check">
-              <input type="checkbox" checked={filter.processors.includes(p)} onChange={() => setFilter({ ...filter, processors: toggle(filter.processors, p) })} /> {p}
+              <input type="checkbox" checked={filter.processors.includes(p)} onChange={() => edit({ ...filter, processors: toggle(filter.processors, p) })} /> {p}
             </label>
           ))}
         </fieldset>
@@ -93,16 +111,16 @@ export function BulkOverride({
           <legend>Skip reasons (none = all)</legend>
           {skipReasons.map((s) => (
             <label key={s} className="check">
-              <input type="checkbox" checked={filter.skip_reasons.includes(s)} onChange={() => setFilter({ ...filter, skip_reasons: toggle(filter.skip_reasons, s) })} /> {s}
+              <input type="checkbox" checked={filter.skip_reasons.includes(s)} onChange={() => edit({ ...filter, skip_reasons: toggle(filter.skip_reasons, s) })} /> {s}
             </label>
           ))}
         </fieldset>
         <p>
           <label htmlFor="bulk-entities">Entities (optional; separated by spaces or commas)</label>
-          <textarea id="bulk-entities" rows={2} value={filter.entities} onChange={(e) => setFilter({ ...filter, entities: e.target.value })} />
+          <textarea id="bulk-entities" rows={2} value={filter.entities} onChange={(e) => edit({ ...filter, entities: e.target.value })} />
         </p>
         <label className="check">
-          <input type="checkbox" checked={filter.only_recovered} onChange={(e) => setFilter({ ...filter, only_recovered: e.target.checked })} /> Only keys whose upstream data is complete now (live recheck)
+          <input type="checkbox" checked={filter.only_recovered} onChange={(e) => edit({ ...filter, only_recovered: e.target.checked })} /> Only keys whose upstream data is complete now (live recheck)
         </label>
         <p>
           <button type="submit" disabled={pending}>
@@ -111,6 +129,11 @@ export function BulkOverride({
         </p>
       </form>
 
+      {cleared && !preview && (
+        <p className="muted" data-testid="bulk-preview-cleared">
+          The inputs changed since the last preview: preview again to see the breakers they select.
+        </p>
+      )}
       {preview && (
         // Keyed per preview: each preview's apply is a new request (a new idempotency key).
         <BulkPreviewApply

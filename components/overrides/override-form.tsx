@@ -4,6 +4,8 @@ import { useEffect, useState, useTransition } from "react";
 
 import { describeOverrideForm, overrideBreakerForm } from "@/lib/actions/forms";
 import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
+import type { KeyStateSummary } from "@/lib/engine/breaker-writes";
+import { formatUtc } from "@/lib/format";
 
 import { useRequestId } from "./request-id";
 
@@ -40,6 +42,41 @@ function useConsequence(target: OverrideTarget): string | null {
 
 type Result = Awaited<ReturnType<typeof overrideBreakerForm>>;
 
+const STATUS_WORDS: Record<KeyStateSummary["status"], string> = {
+  active: "active (blocked)",
+  half_open: "half-open (one retry allowed)",
+  failing: "failing (not blocked)",
+  closed: "closed (not blocked)",
+};
+
+/**
+ * The key's state as the form knows it: before a write, the state the page read; once the
+ * server answered that the override applied (or had been applied), the state that answer says
+ * the key is in now, with what it was. A form never shows a state its own write has ended.
+ */
+export function KeyStateLine({ target, now }: { target: OverrideTarget; now: KeyStateSummary | null }) {
+  const was = (
+    <>
+      {target.status} after {target.attempts} attempts{target.until ? `, blocked until ${formatUtc(target.until)}` : ""}
+    </>
+  );
+  if (now) {
+    const ok = now.status !== "active";
+    return (
+      <span data-testid="override-state-now" data-status={now.status}>
+        Now: <span className={`badge ${ok ? "ok" : "bad"}`}>{ok ? "✓" : "✕"} {STATUS_WORDS[now.status]}</span>
+        {now.lastEvent === "override" ? " after the override" : ""}. Before: {was}.
+      </span>
+    );
+  }
+  return (
+    <span data-testid="override-state-now" data-status={target.status}>
+      Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
+      {target.until ? `, blocked until ${formatUtc(target.until)}` : ""}. After the override: not blocked.
+    </span>
+  );
+}
+
 /** Override one active breaker: reason code and text, the current state, what will change. */
 export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDone?: (ok: boolean) => void }) {
   const [requestId] = useRequestId();
@@ -69,8 +106,7 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
           {target.processor} · {target.entity_id} · {target.analysis_date}
         </strong>
         <br />
-        Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
-        {target.until ? `, blocked until ${target.until.replace("T", " ").slice(0, 16)} UTC` : ""}. After the override: not blocked.
+        <KeyStateLine target={target} now={result?.ok ? result.data.change.after : null} />
       </p>
       <p className="form-warning" data-testid="override-consequence">
         {consequence ?? "Reading what an override does for this processor…"}
@@ -103,7 +139,8 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
         </span>
       </p>
       <button type="submit" disabled={pending || length < 10 || result?.ok === true}>
-        {pending ? "Overriding…" : "Override breaker"}
+        {/* Once applied, the page's data refresh keeps the transition pending: say it is done. */}
+        {result?.ok ? "Overridden" : pending ? "Overriding…" : "Override breaker"}
       </button>
       {result && (
         <p className={result.ok ? "form-ok" : "form-error"} data-testid="override-result">

@@ -23,6 +23,8 @@ export interface AuditEntry {
   request_id: string;
   key_count: number;
   keys: AuditKey[];
+  /** Resets: how many rows the reset deleted (its record keeps them); null for other actions and for resets recorded before records kept them. */
+  rows_removed: number | null;
   /** Override and bulk override records: their keys' outcomes counted; null for other actions. */
   outcome_counts: OutcomeCounts | null;
 }
@@ -53,12 +55,19 @@ export const listAudit = cache(async (filter: AuditFilter, actor?: Actor | null)
     action: filter.action ?? "",
     processor: filter.processor ?? "",
   });
-  const entries = rows.map(({ keys_json, ...row }) => ({ ...row, keys: JSON.parse(keys_json) as KeyChange[] }));
+  const entries = rows.map(({ keys_json, removed_rows_json, ...row }) => ({ ...row, keys: JSON.parse(keys_json) as KeyChange[], rows_removed: rowsRemoved(removed_rows_json) }));
   const overrideKeys = entries.filter((e) => OVERRIDE_ACTIONS.has(e.action)).flatMap((e) => e.keys);
   const unique = [...new Map(overrideKeys.map((k) => [keyString(k), { processor: k.processor, entity_id: k.entity_id, analysis_date: k.analysis_date }])).values()];
   const outcomes = await readOverrideOutcomes(getWarehouse(), unique, new Date().toISOString());
   return withOutcomes(entries, outcomes);
 });
+
+/** How many rows a reset's record kept (every row it deleted); null when it kept none. */
+export function rowsRemoved(removedRowsJson: string | null): number | null {
+  if (removedRowsJson === null) return null;
+  const rows: unknown = JSON.parse(removedRowsJson);
+  return Array.isArray(rows) ? rows.length : null;
+}
 
 /**
  * Each override record's keys with the outcome of the override row that record appended (the
@@ -102,6 +111,7 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
       { header: "outcome", value: (r) => r.k?.outcome ?? null },
       { header: "outcome_decided_at", value: (r) => r.k?.outcome_decided_at ?? null },
       { header: "request_id", value: (r) => r.e.request_id },
+      { header: "rows_removed", value: (r) => r.e.rows_removed },
     ],
     rows,
   );

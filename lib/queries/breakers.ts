@@ -140,7 +140,7 @@ export const auditLog = defineQuery({
   file: "breakers/audit_log.sql",
   params: z.object({ created_from: ts, created_to: ts, actor: z.string(), action: z.string(), processor: z.string() }),
   types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
-  row: auditRow,
+  row: auditRow.extend({ removed_rows_json: z.string().nullable() }),
 });
 
 /** A reset's audit record with the rows it deleted, and the restore that undid it (NULLs when none). */

@@ -1,6 +1,8 @@
 -- Purpose: the audit of console writes (override, bulk override, reset), newest first, for the
 --   Audit page, its CSV export and GET /api/v1/audit. Nothing in the console edits or deletes it.
--- Grain: one row per write (a bulk override is one row listing all its keys).
+-- Grain: one row per write (a bulk override is one row listing all its keys). A reset's row
+--   carries the rows it deleted (removed_rows_json, NULL for every other action), so the page
+--   can say how many went.
 -- Parameters:
 --   @created_from TIMESTAMP, @created_to TIMESTAMP  the partition range (created_at)
 --   @actor STRING          '' for any actor
@@ -17,6 +19,7 @@ SELECT
   reason,
   key_count,
   keys_json,
+  removed_rows_json,
   created_at
 FROM nba_orchestration.breaker_audit_log
 WHERE created_at >= @created_from

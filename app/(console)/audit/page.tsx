@@ -76,6 +76,12 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
       <>
         <Link href={`/entities/${encodeURIComponent(k.entity_id)}?date=${k.analysis_date}`}>{keyName(k)}</Link>
         <span className="muted"> ({transition(k)})</span>
+        {entry.rows_removed !== null && (
+          <span data-testid="audit-rows-removed" data-rows={entry.rows_removed}>
+            {" "}
+            · <strong>{entry.rows_removed}</strong> {entry.rows_removed === 1 ? "row" : "rows"} removed
+          </span>
+        )}
         <OutcomeOf k={k} />
       </>
     );
@@ -195,8 +201,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {entries.length === 0 ? (
           <p>No record matches. Writes appear here the moment they are applied.</p>
         ) : (
-          <div className="table-scroll">
-            <table data-testid="audit-table">
+          // Fixed column widths: the table fits its panel on a desktop, and the Keys column (the
+          // widest content) wraps instead of pushing the table past it. On a phone it scrolls in
+          // its panel with the When column pinned.
+          <div className="table-wrap">
+            <table className={`data ${styles.audit}`} data-testid="audit-table">
+              <caption className="visually-hidden">Audit records, newest first</caption>
+              <colgroup>
+                <col className={styles.when} />
+                <col className={styles.action} />
+                <col className={styles.who} />
+                <col className={styles.reasonCol} />
+                <col />
+              </colgroup>
               <thead>
                 <tr>
                   <th scope="col">When (UTC)</th>
@@ -214,11 +231,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <td>
                       {e.actor} <span className="muted">({e.actor_role})</span>
                     </td>
-                    <td className={styles.reason}>
+                    <td>
                       {e.reason_code && <strong>{e.reason_code.replaceAll("_", " ")}: </strong>}
                       {e.reason}
                     </td>
-                    <td className={styles.keys}>
+                    <td>
                       <AuditKeys entry={e} />
                       {e.action === "reset" && <ResetRestore status={restores.get(e.audit_id)} canRestore={canRestore} />}
                     </td>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { humanInstants } from "@/components/entities/format";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
 import type { RestoreStatus } from "@/lib/data/restores";
@@ -19,7 +20,7 @@ export function RestoreControl({ status, canRestore }: { status: RestoreStatus; 
   if (!status.available && !restored) {
     return (
       <p className="muted" data-testid="restore-unavailable">
-        Not restorable: {status.message}
+        Not restorable: {humanInstants(status.message ?? "")}
       </p>
     );
   }
