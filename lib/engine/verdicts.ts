@@ -3,7 +3,7 @@ import "server-only";
 import type { BreakerRowInput } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import type { Deployment } from "@/lib/completeness/deployment";
-import { type KeyVerdict, dataVerdict, keyVerdict } from "@/lib/completeness/verdict";
+import { type KeyVerdict, type VerdictInput, dataVerdict, keyVerdict } from "@/lib/completeness/verdict";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { type BreakerKeyRef, keyString } from "./breaker-writes";
@@ -27,15 +27,20 @@ export function missingGameCount(outcome: Pick<EntityOutcome, "windows">): numbe
   return ids.size;
 }
 
-/** The verdict of one evaluated key (its breaker state is the one the evaluation derived at its `now`). */
-export function verdictOfOutcome(outcome: Pick<EntityOutcome, "windows" | "own" | "cascade" | "breaker">): KeyVerdict {
-  return keyVerdict({
+/** What the verdict rule reads of one evaluated key (its breaker state is the one the evaluation derived at its `now`). */
+export function verdictInputOf(outcome: Pick<EntityOutcome, "windows" | "own" | "cascade" | "breaker">): VerdictInput {
+  return {
     status: outcome.breaker.status,
     ownReady: outcome.own.ready,
     cascadeReady: outcome.cascade.ready,
     notReady: outcome.cascade.notReady,
     missingGames: missingGameCount(outcome),
-  });
+  };
+}
+
+/** The verdict of one evaluated key. */
+export function verdictOfOutcome(outcome: Pick<EntityOutcome, "windows" | "own" | "cascade" | "breaker">): KeyVerdict {
+  return keyVerdict(verdictInputOf(outcome));
 }
 
 /** The key's data is ready now (own windows and upstreams), whatever its breaker: the live recheck's "recovered". */
@@ -68,6 +73,8 @@ export interface VerdictOptions {
 export interface KeyVerdicts {
   /** keyString → the key's verdict at `now`. */
   verdicts: Map<string, KeyVerdict>;
+  /** keyString → what the verdict was decided from (callers that keep the data part across reads). */
+  inputs: Map<string, VerdictInput>;
   /** Evaluations made: one per (processor, analysis date) among the keys. */
   evaluations: number;
 }
@@ -100,8 +107,14 @@ export async function evaluateVerdicts(wh: Warehouse, keys: readonly BreakerKeyR
     });
   });
   const verdicts = new Map<string, KeyVerdict>();
+  const inputs = new Map<string, VerdictInput>();
   for (const run of runs) {
-    for (const o of run.outcomes) verdicts.set(keyString({ processor: run.processor, entity_id: o.entity, analysis_date: run.date }), verdictOfOutcome(o));
+    for (const o of run.outcomes) {
+      const id = keyString({ processor: run.processor, entity_id: o.entity, analysis_date: run.date });
+      const input = verdictInputOf(o);
+      inputs.set(id, input);
+      verdicts.set(id, keyVerdict(input));
+    }
   }
-  return { verdicts, evaluations: runs.length };
+  return { verdicts, inputs, evaluations: runs.length };
 }
