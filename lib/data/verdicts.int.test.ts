@@ -4,6 +4,7 @@
  * entity page's (getEntityDetail's verdict box) and the bulk selection's membership ("only
  * recovered"); and the bulk preview of the safe keys holds only keys whose override then
  * succeeds (applied here, on this test's own database: every key leaves the active list).
+ * Also the About-to-trip list against this file's own reading of the rows.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +16,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("operator"));
 
 import { deriveBreakerState } from "@/lib/completeness/breaker";
+import { addDays } from "@/lib/completeness/dates";
+import { resolveProcessorName } from "@/lib/completeness/processors";
 import { CONSOLE_DEPLOYMENT, type Deployment, ORIGINAL_DEPLOYMENT } from "@/lib/completeness/deployment";
+import { getAboutToTrip } from "@/lib/data/about-to-trip";
 import { getDeployment } from "@/lib/data/deployment";
 import { type EntityFound, getEntityDetail } from "@/lib/data/entity";
 import { clearMonitoringCache } from "@/lib/data/monitoring";
@@ -34,6 +38,8 @@ import { keepSignOutsInMemory } from "@/test/support/session";
 
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 const BUILT_AT = new Date(Date.now() - 60_000).toISOString();
+/** Keys per (processor, verdict) class whose entity page is read. */
+const PER_CLASS = 6;
 let tmp: string;
 
 beforeAll(() => {
@@ -92,6 +98,42 @@ describe.each([
     await wh?.close();
   });
 
+  it("lists as about to trip exactly the keys whose last two attempts failed with no trip, success, override or reset since (computed here from the raw rows)", async () => {
+    const at = new Date().toISOString();
+    const raw = await wh.query<{ processor_name: string; entity_id: string; analysis_date: string; attempt_number: number; at_us: number; event_type: string | null; tripped: boolean; skip_reason: string | null; override: boolean | null }>(
+      `SELECT processor_name, entity_id, CAST(analysis_date AS VARCHAR) AS analysis_date, attempt_number,
+              CAST(epoch_us(attempted_at) AS DOUBLE) AS at_us, event_type, circuit_breaker_tripped AS tripped, skip_reason,
+              manual_override_applied AS override
+       FROM nba_orchestration.reprocess_attempts
+       WHERE analysis_date >= CAST('${addDays(at.slice(0, 10), -30)}' AS DATE) AND attempted_at <= CAST('${at}' AS TIMESTAMPTZ)`,
+    );
+    // A plain failure: a failed attempt that did not trip (the console writes event_type; the
+    // original's rows carry only the flags: not tripped, a skip reason that is not an operator's marker).
+    const isFailure = (r: (typeof raw)[number]) =>
+      r.event_type ? r.event_type === "failure" : !r.tripped && r.skip_reason !== null && r.skip_reason !== "RESET" && r.skip_reason !== "MANUAL_OVERRIDE" && r.override !== true;
+    const byKey = new Map<string, typeof raw>();
+    for (const r of raw) {
+      const k = `${resolveProcessorName(r.processor_name)}|${r.entity_id}|${r.analysis_date}`;
+      byKey.set(k, [...(byKey.get(k) ?? []), r]);
+    }
+    const expected: string[] = [];
+    for (const [k, rows] of byKey) {
+      rows.sort((a, b) => a.attempt_number - b.attempt_number || a.at_us - b.at_us);
+      let trailing = 0;
+      for (let i = rows.length - 1; i >= 0 && isFailure(rows[i]!); i--) trailing++;
+      if (trailing >= 2) expected.push(k);
+    }
+    const read = await getAboutToTrip({ now: at });
+    const listed = read.rows.map((r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`);
+    console.log(`[verdicts:${profile}] about to trip: ${listed.length} keys, ${read.rows.filter((r) => r.verdict?.data === "ready").length} with their data now`);
+    expect(listed.sort()).toEqual(expected.sort());
+    for (const r of read.rows) {
+      expect(r.consecutive_failures).toBe(2);
+      expect(r.verdict?.safe).toBe(false);
+    }
+    if (profile === "console") expect(listed.length).toBeGreaterThan(0);
+  });
+
   it("uses the deployment the demo runs", () => {
     expect(getDeployment()).toEqual(deployment);
   });
@@ -107,9 +149,21 @@ describe.each([
     expect(notSafe).toBeGreaterThan(0);
   });
 
-  it("equals the entity page's verdict for every active key", async () => {
+  // The entity page evaluates every processor of an entity on its own (seven evaluations a page):
+  // over all ~3,500 active keys that took more than 15 minutes on two shared cores, so the page
+  // is read for a stratified sample — every (processor, verdict) class, the first keys of each in
+  // key order — while the list and the bulk selection are compared over every key below.
+  it("equals the entity page's verdict for keys of every processor and verdict class", async () => {
+    const classes = new Map<string, typeof active.rows>();
+    for (const r of [...active.rows].sort((a, b) => (`${a.processor}|${a.entity_id}|${a.analysis_date}` < `${b.processor}|${b.entity_id}|${b.analysis_date}` ? -1 : 1))) {
+      const c = `${r.processor}|${r.verdict?.safe}|${r.verdict?.data}`;
+      const list = classes.get(c) ?? [];
+      if (list.length < PER_CLASS) classes.set(c, [...list, r]);
+    }
+    const sample = [...classes.values()].flat();
+    console.log(`[verdicts:${profile}] entity pages for ${sample.length} keys in ${classes.size} classes`);
     const byPage = new Map<string, typeof active.rows>();
-    for (const r of active.rows) {
+    for (const r of sample) {
       const page = `${r.entity_id}|${r.analysis_date}`;
       byPage.set(page, [...(byPage.get(page) ?? []), r]);
     }
