@@ -61,11 +61,19 @@ function keysOf(rows: readonly MonitoringRow<"active-breakers">[]): BreakerKeyRe
 
 async function dataVersion(keys: readonly BreakerKeyRef[], now: string): Promise<string | null> {
   const dates = keys.map((k) => k.analysis_date).sort();
-  const rows = await incidentDataVersion.run(getWarehouse(), {
-    date_from: dates[0]!,
-    date_to: dates.at(-1)!,
-    games_from: addDays(dates[0]!, -GAMES_LOOKBACK_DAYS),
-  });
+  let rows;
+  try {
+    rows = await incidentDataVersion.run(getWarehouse(), {
+      date_from: dates[0]!,
+      date_to: dates.at(-1)!,
+      games_from: addDays(dates[0]!, -GAMES_LOOKBACK_DAYS),
+    });
+  } catch (error) {
+    // Only reuse depends on it: without a version every key is evaluated (DuckDB's COUNTIF over
+    // no rows is NULL, which the query's row schema refuses on a warehouse with no schedule).
+    console.error("[verdicts] the data version could not be read; evaluating every key", error instanceof WarehouseError ? error.detail : error);
+    return null;
+  }
   const sources = rows.filter((r) => r.source !== "reprocess_attempts").sort((a, b) => (a.source < b.source ? -1 : 1));
   // A row stamped after `now` is not visible at `now` but would be at a later one: no reuse then.
   if (sources.some((r) => r.last_at !== null && instantMicros(r.last_at) > instantMicros(now))) return null;
