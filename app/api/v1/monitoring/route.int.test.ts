@@ -105,10 +105,10 @@ describe("GET /api/v1/monitoring/<name>", () => {
     const health = (await (await call("health", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: { processor: string; active_breakers: number }[] };
     expect(health.rows.map((r) => r.processor)).toEqual(PROCESSORS.map((p) => p.name));
     expect(health.rows.find((r) => r.processor === "ml_feature_store")!.active_breakers).toBe(1);
-    const active = (await (await call("active-breakers", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: { processor: string; hours_remaining: number }[] };
+    const active = (await (await call("active-breakers", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: { processor: string; hours_remaining: number; verdict: unknown }[] };
     expect(active.rows).toEqual([expect.objectContaining({ processor: "ml_feature_store", hours_remaining: 136 })]); // 01-16T12 → 01-22T04
     // Its verdict was checked (no upstream rows here: its windows' games are missing, or none expected).
-    expect((active.rows[0] as { verdict: unknown }).verdict).toMatchObject({ safe: expect.any(Boolean), text: expect.any(String) });
+    expect(active.rows[0]!.verdict).toMatchObject({ safe: expect.any(Boolean), text: expect.any(String) });
     const windows = (await (await call("multi-window", `?as_of=${AS_OF}&now=${NOW}`)).json()) as { rows: unknown[] };
     expect(windows.rows).toHaveLength(4 + 5 + 2); // PDC, UPGC, UTGC windows of one entity each
   });
