@@ -185,6 +185,27 @@ describe("read commands match the API", () => {
     expect(report.summary.find((s) => s.processor === PSZA)?.active_now).toBe(4);
   });
 
+  it("breakers status --safe lists exactly the API's keys safe to override now, and --active-only shows each key's verdict", async () => {
+    type Row = { processor: string; entity_id: string; analysis_date: string; verdict: { safe: boolean; text: string } | null };
+    const { body } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers");
+    const id = (r: Row) => `${r.processor}|${r.entity_id}|${r.analysis_date}`;
+    const safe = body.rows.filter((r) => r.verdict?.safe).map(id).sort();
+    const { body: filtered } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=yes");
+    expect(filtered.rows.map(id).sort()).toEqual(safe);
+    const { body: notSafe } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=no");
+    expect(notSafe.rows.length + filtered.rows.length).toBe(body.rows.length);
+    expect((await api<{ field: string }>("/api/v1/monitoring/active-breakers?safe=maybe")).body.field).toBe("safe");
+
+    const run = await cli(["breakers", "status", "--safe", "--json"], { token: tokens.viewer });
+    expect(run.code, run.stderr).toBe(0);
+    const report = json<{ active: Row[] }>(run);
+    expect(report.active.map(id).sort()).toEqual(safe);
+    expect(report.active.every((r) => r.verdict?.safe)).toBe(true);
+    const human = await cli(["breakers", "status", "--active-only"], { token: tokens.viewer });
+    expect(human.stdout).toContain("verdict now");
+    for (const r of body.rows) expect(human.stdout).toContain(r.verdict!.text);
+  });
+
   it("breakers status filters by processor and entity and summarizes the history", async () => {
     const run = await cli(["breakers", "status", "--processor", PSZA, "--entity", "stephencurry", "--json"], { token: tokens.viewer });
     const report = json<{ history: { entity_id: string; event: string }[]; summary: { processor: string; rows: number; trips: number; unique_entities: number }[] }>(run);

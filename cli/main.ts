@@ -19,7 +19,7 @@ import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/proces
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { BulkPreviewBody, EntityBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
+import type { ActiveBreakersBody, BulkPreviewBody, EntityBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -138,16 +138,20 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
     .description("breaker rows of the last 30 days (newest 50) and a per-processor summary, or the active breakers only; each key's latest override and what it led to")
     .option("--processor <name>", "only this processor")
     .option("--entity <id>", "only this entity id")
-    .option("--active-only", "only breakers active now")
-    .action(async (opts: { processor?: string; entity?: string; activeOnly?: boolean }) => {
+    .option("--active-only", "only breakers active now (with each key's verdict: safe to override now, or what is missing)")
+    .option("--safe", "only active breakers safe to override now (their data has recovered; implies --active-only)")
+    .action(async (opts: { processor?: string; entity?: string; activeOnly?: boolean; safe?: boolean }) => {
       const processor = processorOption(opts.processor);
       const api = ctx.api();
-      // Each listed key's latest override and what it led to come with the rows (outcomes=latest).
+      const safe = Boolean(opts.safe);
+      const activeOnly = safe || Boolean(opts.activeOnly);
+      // Each listed key's latest override and what it led to come with the rows (outcomes=latest),
+      // and each active key's verdict; safe=yes has the server keep only the safe ones.
       const [active, history] = await Promise.all([
-        api.get<MonitoringWithOutcomesBody<"active-breakers">>("/api/v1/monitoring/active-breakers", { outcomes: "latest" }),
-        opts.activeOnly ? Promise.resolve(null) : api.get<MonitoringWithOutcomesBody<"breaker-history">>("/api/v1/monitoring/breaker-history", { outcomes: "latest" }),
+        api.get<ActiveBreakersBody>("/api/v1/monitoring/active-breakers", { outcomes: "latest", ...(safe ? { safe: "yes" } : {}) }),
+        activeOnly ? Promise.resolve(null) : api.get<MonitoringWithOutcomesBody<"breaker-history">>("/api/v1/monitoring/breaker-history", { outcomes: "latest" }),
       ]);
-      const report = statusReport({ processor, entity: opts.entity, activeOnly: Boolean(opts.activeOnly) }, active, history);
+      const report = statusReport({ processor, entity: opts.entity, activeOnly, safe }, active, history);
       ctx.result(renderStatus(report), report);
     });
 

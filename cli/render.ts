@@ -7,7 +7,7 @@ import Table from "cli-table3";
 import { type LatestOutcome, type OutcomeCounts, OUTCOME_LABELS, countOutcomes, outcomeSummary } from "@/lib/breakers/outcomes";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 
-import type { BulkPreviewBody, EntityBody, MonitoringBody, MonitoringWithOutcomesBody, ProcessorSectionBody } from "./types";
+import type { ActiveBreakersBody, BulkPreviewBody, EntityBody, MonitoringBody, MonitoringWithOutcomesBody, ProcessorSectionBody } from "./types";
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -38,6 +38,8 @@ export interface StatusFilter {
   processor?: string;
   entity?: string;
   activeOnly: boolean;
+  /** Only the active keys whose verdict is safe to override now (--safe). */
+  safe?: boolean;
 }
 
 export interface StatusSummaryRow {
@@ -52,7 +54,7 @@ export interface StatusSummaryRow {
 export interface StatusReport {
   filter: StatusFilter;
   now: string;
-  active: MonitoringBody<"active-breakers">["rows"];
+  active: ActiveBreakersBody["rows"];
   /** Newest first, at most 50 (absent with --active-only). */
   history: MonitoringBody<"breaker-history">["rows"] | null;
   summary: StatusSummaryRow[];
@@ -67,12 +69,13 @@ const DETAIL_LIMIT = 50;
 /** The original script's detail and summary, over the console's own monitoring reads. */
 export function statusReport(
   filter: StatusFilter,
-  active: MonitoringWithOutcomesBody<"active-breakers">,
+  active: ActiveBreakersBody,
   history: MonitoringWithOutcomesBody<"breaker-history"> | null,
 ): StatusReport {
   const keep = (r: { processor: string; entity_id: string }) =>
     (!filter.processor || r.processor === filter.processor) && (!filter.entity || r.entity_id === filter.entity);
-  const activeRows = active.rows.filter(keep);
+  // The server filtered by verdict when asked (safe=yes); kept here too so a report never lists an unsafe key as safe.
+  const activeRows = active.rows.filter((r) => keep(r) && (!filter.safe || r.verdict?.safe === true));
   const historyRows = history ? history.rows.filter(keep) : null;
   const processors = filter.processor ? [filter.processor] : [...PROCESSOR_NAMES];
   const summary = processors.map((processor): StatusSummaryRow => {
@@ -112,15 +115,17 @@ export function renderStatus(report: StatusReport): string {
   const lines: string[] = [];
   const f = report.filter;
   lines.push(`=== Circuit breakers at ${report.now} ===`);
-  lines.push(`processor: ${f.processor ?? "all"} · entity: ${f.entity ?? "all"} · ${f.activeOnly ? "active only" : "rows of the last 30 days"}`, "");
+  lines.push(`processor: ${f.processor ?? "all"} · entity: ${f.entity ?? "all"} · ${f.safe ? "active and safe to override now" : f.activeOnly ? "active only" : "rows of the last 30 days"}`, "");
   if (f.activeOnly) {
     lines.push(
       report.active.length
         ? table(
-            ["processor", "entity", "date", "attempts", "completeness", "skip reason", "until", "hours left", "last override led to"],
-            report.active.map((r) => [r.processor, r.entity_id, r.analysis_date, r.attempt_number, pct(r.completeness_pct), r.skip_reason, r.breaker_until, r.hours_remaining.toFixed(1), latestOutcomeCell(report, r)]),
+            ["processor", "entity", "date", "attempts", "completeness", "skip reason", "until", "hours left", "verdict now", "last override led to"],
+            report.active.map((r) => [r.processor, r.entity_id, r.analysis_date, r.attempt_number, pct(r.completeness_pct), r.skip_reason, r.breaker_until, r.hours_remaining.toFixed(1), r.verdict?.text ?? "not checked", latestOutcomeCell(report, r)]),
           )
-        : "No active breakers match.",
+        : f.safe
+          ? "No active breaker is safe to override now."
+          : "No active breakers match.",
     );
   } else {
     const rows = report.history ?? [];
@@ -136,7 +141,7 @@ export function renderStatus(report: StatusReport): string {
   lines.push("", "=== Summary ===");
   lines.push(
     table(
-      ["processor", "rows (30 d)", "entities", "trips", "overrides", "active now"],
+      ["processor", "rows (30 d)", "entities", "trips", "overrides", f.safe ? "safe now" : "active now"],
       report.summary.map((s) => [s.processor, s.rows, s.unique_entities, s.trips, s.overrides, s.active_now]),
     ),
   );

@@ -6,7 +6,7 @@ import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
 import type { EntityFound, ProcessorSection } from "@/lib/data/entity";
 import type { RestorePreviewView } from "@/lib/data/restores";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
-import type { MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
+import type { ActiveBreakerRow, MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
 
 export type MonitoringBody<N extends MonitoringQueryName> = MonitoringResult<N>;
 export type EntityBody = EntityFound;
@@ -18,3 +18,6 @@ export type MonitoringWithOutcomesBody<N extends "active-breakers" | "breaker-hi
   outcomes: LatestOutcome[];
   outcome_counts: OutcomeCounts;
 };
+
+/** `GET /api/v1/monitoring/active-breakers?outcomes=latest[&safe=yes]`: each row carries its verdict. */
+export type ActiveBreakersBody = Omit<MonitoringWithOutcomesBody<"active-breakers">, "rows"> & { rows: ActiveBreakerRow[] };

@@ -13,7 +13,7 @@
 import { z } from "zod";
 
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
-import { BREAKER_EVENTS, isoDate, isoTimestamp } from "@/lib/monitoring/schemas";
+import { BREAKER_EVENTS, isoDate, isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
@@ -72,7 +72,7 @@ export const overviewSearchSchema = z.object({
 });
 export type OverviewSearch = z.infer<typeof overviewSearchSchema>;
 
-export const BREAKER_TABS = ["active", "history", "patterns"] as const;
+export const BREAKER_TABS = ["active", "about-to-trip", "history", "patterns"] as const;
 export type BreakerTab = (typeof BREAKER_TABS)[number];
 
 /** `/breakers` */
@@ -85,6 +85,8 @@ export const breakersSearchSchema = z.object({
   reason: optionalText,
   /** entity search: contains, case-insensitive */
   q: optionalText,
+  /** Active list: only keys whose verdict is safe to override now (`yes`) or not (`no`) */
+  safe: safeFilter.optional().catch(undefined),
   /** one entity exactly (a key's timeline) */
   entity: optionalText,
   event: z.enum(BREAKER_EVENTS).optional().catch(undefined),

@@ -22,7 +22,8 @@ import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 import { Countdown, UtcTime } from "@/components/ui/time";
 
-import { type ActiveRow, type ActiveState, type ActiveView, buildActiveView, selectActive } from "./active-view";
+import { type ActiveResult, type ActiveRow, type ActiveState, type ActiveView, activeHeading, buildActiveView, selectActive } from "./active-view";
+import { VerdictBadge } from "./verdict-badge";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
@@ -36,6 +37,13 @@ const CSV_COLUMNS = [
   { header: "breaker_until", value: (r: ActiveRow) => r.breaker_until },
   { header: "hours_remaining", value: (r: ActiveRow) => r.hours_remaining },
   { header: "notes", value: (r: ActiveRow) => r.notes },
+  { header: "safe_to_override", value: (r: ActiveRow) => (r.verdict ? r.verdict.safe : null) },
+  { header: "verdict", value: (r: ActiveRow) => r.verdict?.text ?? null },
+];
+
+const SAFE_OPTIONS = [
+  { value: "yes", label: "Safe to override" },
+  { value: "no", label: "Not safe yet" },
 ];
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
@@ -61,7 +69,8 @@ export function ActiveBreakersPanel({
   canOverride?: boolean;
 }) {
   const query = usePanelQuery(monitoringKeys.panel("active-breakers", { ...state, ...params }), initial, async (signal) =>
-    buildActiveView(await fetchMonitoring("active-breakers", params, signal), state),
+    // The API's active-breakers rows carry each key's verdict.
+    buildActiveView((await fetchMonitoring("active-breakers", params, signal)) as ActiveResult, state),
     // Every active key is about 400 bytes of JSON (a bad night: a megabyte): every 5 minutes.
     { refreshEvery: 5 * 60_000 },
   );
@@ -112,6 +121,12 @@ export function ActiveBreakersPanel({
         </>
       ) },
       { id: "skip_reason", accessorKey: "skip_reason", header: "Skip reason", cell: (c) => formatCode(c.row.original.skip_reason) },
+      {
+        id: "verdict",
+        accessorFn: (r) => r.verdict?.text ?? "",
+        header: "Verdict now",
+        cell: (c) => <VerdictBadge verdict={c.row.original.verdict} />,
+      },
       {
         id: "tripped_at",
         accessorKey: "tripped_at",
@@ -182,7 +197,7 @@ export function ActiveBreakersPanel({
       id="active-breakers"
       title={
         <span tabIndex={-1} id="active-breakers-title-text">
-          Active breakers ({formatCount(view.all - gone)})
+          {activeHeading(view.total - gone, view.all - gone, view.filtered, formatCount)}
         </span>
       }
       testId="active-breakers-panel"
@@ -199,13 +214,18 @@ export function ActiveBreakersPanel({
             count={view.total}
             load={async () => {
               const result = await loadResult("active-breakers", { as_of: view.meta.as_of, now: view.meta.now });
-              return toCsv(CSV_COLUMNS, selectActive(result.rows, state));
+              return toCsv(CSV_COLUMNS, selectActive((result as ActiveResult).rows, state));
             }}
           />
         </>
       }
     >
       <PanelStatus meta={view.meta} refreshError={query.refreshError} />
+      {view.verdictError ? (
+        <p className="muted" data-testid="verdict-error">
+          The live recheck could not be made ({view.verdictError}): verdicts are not shown.
+        </p>
+      ) : null}
       <div className="filters">
         <SelectFilter param="processor" label="Processor" value={state.processor.join(",") || undefined} options={PROCESSOR_OPTIONS} allLabel="All processors" />
         <SelectFilter
@@ -222,8 +242,9 @@ export function ActiveBreakersPanel({
           options={view.facets.reasons.map((f) => ({ value: f.value, label: `${formatCode(f.value)} (${f.count})` }))}
           allLabel="All reasons"
         />
+        <SelectFilter param="safe" label="Verdict" value={state.safe} options={SAFE_OPTIONS} allLabel={`Any verdict (${formatCount(view.safe)} safe)`} />
         <SearchFilter param="q" label="Entity" value={state.q} placeholder="e.g. lebronjames" />
-        <ClearFilters params={["processor", "date", "reason", "q"]} />
+        <ClearFilters params={["processor", "date", "reason", "q", "safe"]} />
       </div>
       <div ref={tableRef}>
         <DataTable

@@ -279,6 +279,20 @@ export function deriveBreakerState(rows: readonly BreakerRowInput[], now: Date |
   };
 }
 
+/**
+ * The key's next failed attempt trips its breaker: half-open (its one retry after a cooldown),
+ * or TRIP_AFTER − 1 consecutive failures already. A `failing` key for which this holds is
+ * "about to trip".
+ */
+export function tripsOnNextFailure(state: Pick<BreakerState, "status" | "consecutiveFailures">): boolean {
+  return state.status === "half_open" || state.consecutiveFailures + 1 >= TRIP_AFTER;
+}
+
+/** Failing, not tripped, and one more failure trips it. */
+export function isAboutToTrip(state: Pick<BreakerState, "status" | "consecutiveFailures">): boolean {
+  return state.status === "failing" && tripsOnNextFailure(state);
+}
+
 /** True when the processor must skip the key now. */
 export function isBlocked(state: Pick<BreakerState, "status">): boolean {
   return state.status === "active";
@@ -364,7 +378,7 @@ export function nextAttemptRow(state: BreakerState, outcome: AttemptOutcome): At
   };
   const n = state.nextAttemptNumber;
   if (!outcome.ok) {
-    const trips = state.status === "half_open" || state.consecutiveFailures + 1 >= TRIP_AFTER;
+    const trips = tripsOnNextFailure(state);
     const until = trips ? addDaysToInstant(outcome.now, BREAKER_COOLDOWN_DAYS) : null;
     return draft(state, outcome.now, {
       ...common,

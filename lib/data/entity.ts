@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, type OverrideOutcome, type OverrideResultRow, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
+import { type KeyVerdict, keyVerdict } from "@/lib/completeness/verdict";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type IsoDate, addDays, daysBetween, instantMicros, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
@@ -168,7 +169,10 @@ export interface Verdict {
   livePct: number | null;
   /** Games missing now, across windows (each once). */
   stillMissing: number;
+  /** The key's data is ready now (own windows and upstreams). */
   readyNow: boolean;
+  /** The one verdict, as the Active list, the bulk selection, the CLI and the API carry it. */
+  verdict: KeyVerdict;
 }
 
 export interface TimelineEvent {
@@ -447,7 +451,6 @@ export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (
   const primary = live.windows.find((w) => w.id === live.primaryWindow) ?? null;
   const storedPct = stored?.completenessPct ?? null;
   const livePct = primary?.completenessPct ?? null;
-  const readyNow = live.decision.productionReady;
   const stillMissing = live.missingGames.length;
   const details: string[] = [];
 
@@ -471,12 +474,20 @@ export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (
     details.push(`Upstream processors not ready: ${live.cascade.notReady.map(shorts).join(", ")}.`);
   }
 
-  const notReadyReason = !live.ownReady
-    ? `${plural(stillMissing, "game")} still missing`
-    : `upstream processors not ready (${live.cascade.notReady.map(shorts).join(", ")})`;
+  // The one verdict (lib/completeness/verdict.ts), on the same evaluation the Active list and
+  // the bulk selection use: safe exactly when they say safe.
+  const verdict = keyVerdict({
+    status: live.breakerStatus,
+    ownReady: live.ownReady,
+    cascadeReady: live.cascade.ready,
+    notReady: live.cascade.notReady,
+    missingGames: stillMissing,
+  });
+  const readyNow = verdict.data === "ready";
+  const notReadyReason = verdict.text;
 
   if (live.breakerStatus === "active") {
-    if (readyNow) {
+    if (verdict.safe) {
       const arrivedSince = stored !== null && stored.productionReady !== true;
       return {
         kind: "override_safe",
@@ -487,9 +498,10 @@ export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (
         livePct,
         stillMissing,
         readyNow,
+        verdict,
       };
     }
-    return { kind: "not_safe", tone: "bad", headline: `Not safe to override: ${notReadyReason}`, details, storedPct, livePct, stillMissing, readyNow };
+    return { kind: "not_safe", tone: "bad", headline: `Not safe to override: ${notReadyReason}`, details, storedPct, livePct, stillMissing, readyNow, verdict };
   }
 
   const statusText: Record<Exclude<BreakerStatus, "active">, string> = {
@@ -507,6 +519,7 @@ export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (
     livePct,
     stillMissing,
     readyNow,
+    verdict,
   };
 }
 

@@ -7,18 +7,16 @@ import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { trippedKeys } from "@/lib/queries/breakers";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, readKeys } from "./breaker-writes";
-import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
+import { type BreakerKeyRef, keyString, readKeys } from "./breaker-writes";
+import { dataReady, evaluateVerdicts } from "./verdicts";
 
 /**
  * A key's data has recovered (the live recheck): its own windows are complete enough AND, for a
- * cascade processor, every upstream processor it depends on is ready for that entity and date.
- * The one definition behind the bulk override's "only recovered" and an incident's recovered
- * keys, so the two always select the same keys.
+ * cascade processor, every upstream processor it depends on is ready for that entity and date —
+ * the data part of the one verdict (lib/completeness/verdict.ts). An incident's recovered keys
+ * use it; the bulk override's "only recovered" selects the keys whose verdict is safe.
  */
-export function dataRecovered(outcome: Pick<EntityOutcome, "own" | "cascade">): boolean {
-  return outcome.own.ready && outcome.cascade.ready;
-}
+export const dataRecovered = dataReady;
 
 /**
  * The keys a bulk-override filter selects: ACTIVE breakers for analysis dates in the range,
@@ -61,28 +59,15 @@ export async function selectActiveKeys(
   const skipReasons = filter.skip_reasons?.length ? new Set(filter.skip_reasons) : null;
   let active = snapshot.keys.filter((k) => k.state.status === "active" && (!skipReasons || skipReasons.has(k.state.lastSkipReason ?? "")));
   if (filter.only_recovered) {
-    const groups = new Map<string, typeof active>();
-    for (const k of active) {
-      const group = `${k.key.processor}|${k.key.analysis_date}`;
-      const members = groups.get(group);
-      if (members) members.push(k);
-      else groups.set(group, [k]);
-    }
-    const recovered = new Set<string>();
-    for (const group of groups.values()) {
-      const { processor, analysis_date } = group[0]!.key;
-      const run = await evaluateProcessorRun(wh, {
-        processor,
-        date: analysis_date,
-        entities: group.map((k) => k.key.entity_id),
-        now,
-        observedAt: now,
-        deployment,
-        calendar,
-      });
-      for (const o of run.outcomes) if (dataRecovered(o)) recovered.add(`${processor}|${o.entity}|${analysis_date}`);
-    }
-    active = active.filter((k) => recovered.has(`${k.key.processor}|${k.key.entity_id}|${k.key.analysis_date}`));
+    // The same verdict the Active list, the entity page and the CLI show: one evaluation per
+    // (processor, date) group on the rows just read, at the same `now`.
+    const { verdicts } = await evaluateVerdicts(wh, active.map((k) => k.key), {
+      now,
+      deployment,
+      calendar,
+      rows: new Map(active.map((k) => [keyString(k.key), k.rows])),
+    });
+    active = active.filter((k) => verdicts.get(keyString(k.key))?.safe === true);
   }
   return active.map((k) => k.key).sort((a, b) =>
     a.processor !== b.processor ? (a.processor < b.processor ? -1 : 1) : a.analysis_date !== b.analysis_date ? (a.analysis_date < b.analysis_date ? -1 : 1) : a.entity_id < b.entity_id ? -1 : 1,

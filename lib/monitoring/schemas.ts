@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 
+import { keyVerdictSchema } from "@/lib/completeness/verdict";
+
 export const MONITORING_QUERY_NAMES = [
   "health",
   "active-breakers",
@@ -130,6 +132,17 @@ export const monitoringRows = {
 } satisfies Record<MonitoringQueryName, z.ZodTypeAny>;
 
 export type MonitoringRow<N extends MonitoringQueryName> = z.infer<(typeof monitoringRows)[N]>;
+
+/**
+ * An active breaker as the Active list, the API and the CLI receive it: the query's row plus the
+ * key's verdict at the result's `now` (null when the live recheck could not be made).
+ */
+export const activeBreakerRow = monitoringRows["active-breakers"].extend({ verdict: keyVerdictSchema.nullable() });
+export type ActiveBreakerRow = z.infer<typeof activeBreakerRow>;
+
+/** `?safe=yes|no` on the Active list and the active-breakers API: only keys whose verdict is (not) safe. */
+export const safeFilter = z.enum(["yes", "no"]);
+export type SafeFilter = z.infer<typeof safeFilter>;
 
 /** What the API returns and the pages receive. `read_at`: when the warehouse was read (cache). */
 export interface MonitoringResult<N extends MonitoringQueryName> {

@@ -135,6 +135,16 @@ export const trippedKeys = defineQuery({
   row: z.object({ processor_name: z.string(), entity_id: z.string(), analysis_date: isoDate }),
 });
 
+/** Keys with enough failed attempts to be about to trip (candidates: the caller derives each state). */
+export const failingKeys = defineQuery({
+  name: "failing_keys",
+  file: "breakers/failing_keys.sql",
+  params: z.object({ date_from: isoDate, date_to: isoDate, now: ts, min_failures: z.number().int().min(1) }),
+  types: { date_from: "DATE", date_to: "DATE", now: "TIMESTAMP", min_failures: "INT64" },
+  row: z.object({ processor_name: z.string(), entity_id: z.string(), analysis_date: isoDate }),
+  fragments: { breaker_event: [breakerEventSql()] },
+});
+
 export const auditLog = defineQuery({
   name: "audit_log",
   file: "breakers/audit_log.sql",

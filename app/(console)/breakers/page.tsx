@@ -5,10 +5,14 @@ import { CAN } from "@/lib/auth/roles";
 import { getSessionActor } from "@/lib/auth/session";
 import { readIncident, readIncidents } from "@/lib/data/incidents";
 import { getMonitoring } from "@/lib/data/monitoring";
+import { getActiveBreakers } from "@/lib/data/verdicts";
+import { getAboutToTrip } from "@/lib/data/about-to-trip";
 import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
 import { ActiveBreakersPanel } from "@/components/breakers/active-breakers-panel";
 import { activeStateFrom, buildActiveView } from "@/components/breakers/active-view";
+import { AboutToTripPanel } from "@/components/breakers/about-to-trip-panel";
+import { sortAboutToTrip } from "@/components/breakers/about-to-trip-view";
 import { HistoryPanel } from "@/components/breakers/history-panel";
 import { IncidentGroupsPanel } from "@/components/breakers/incident-groups-panel";
 import { buildHistoryView, historyStateFrom } from "@/components/breakers/history-view";
@@ -25,6 +29,7 @@ export const dynamic = "force-dynamic";
 
 const TABS: { tab: BreakerTab; label: string }[] = [
   { tab: "active", label: "Active" },
+  { tab: "about-to-trip", label: "About to trip" },
   { tab: "history", label: "History" },
   { tab: "patterns", label: "Patterns" },
 ];
@@ -42,7 +47,7 @@ interface Abilities {
 async function Active({ search, can }: { search: BreakersSearch; can: Abilities }) {
   const state = activeStateFrom(search);
   if (search.group === "incident") return <ActiveByIncident search={search} />;
-  const result = await getMonitoring("active-breakers", pins(search));
+  const result = await getActiveBreakers(pins(search));
   return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} canOverride={can.canOverride} />;
 }
 
@@ -53,6 +58,12 @@ async function ActiveByIncident({ search }: { search: BreakersSearch }) {
   const open = read.incidents.filter((i) => i.status === "open");
   const details = (await Promise.all(open.map((i) => readIncident(i.id, at)))).flatMap((d) => (d ? [d] : []));
   return <IncidentGroupsPanel rows={result.rows} incidents={details} pins={pins(search)} />;
+}
+
+async function AboutToTrip({ search }: { search: BreakersSearch }) {
+  const read = await getAboutToTrip({ now: search.now });
+  const { rows, sort } = sortAboutToTrip(read.rows, search);
+  return <AboutToTripPanel rows={rows} now={read.now} sort={sort} />;
 }
 
 async function History({ search }: { search: BreakersSearch }) {
@@ -69,6 +80,7 @@ async function Patterns({ search }: { search: BreakersSearch }) {
 
 const PANELS: Record<BreakerTab, { title: string; height: number; render: (search: BreakersSearch, can: Abilities) => React.ReactNode }> = {
   active: { title: "Active breakers", height: 3780, render: (s, can) => <Active search={s} can={can} /> },
+  "about-to-trip": { title: "About to trip", height: 900, render: (s) => <AboutToTrip search={s} /> },
   history: { title: "Breaker history (30 days)", height: 2800, render: (s) => <History search={s} /> },
   patterns: { title: "Reprocessing patterns (7 days)", height: 630, render: (s) => <Patterns search={s} /> },
 };

@@ -1,10 +1,11 @@
 import { authenticate } from "@/lib/api/handler";
-import { AuthError } from "@/lib/auth/session";
+import { type Actor, AuthError } from "@/lib/auth/session";
 import { countOutcomes } from "@/lib/breakers/outcomes";
 import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
 import { getLatestOverrideOutcomes } from "@/lib/data/outcomes";
+import { filterBySafe, getActiveBreakers } from "@/lib/data/verdicts";
 import { withHttpMetrics } from "@/lib/metrics/registry";
-import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
+import { MONITORING_QUERY_NAMES, type MonitoringParams, type SafeFilter, safeFilter } from "@/lib/monitoring/schemas";
 import { WarehouseError } from "@/lib/warehouse";
 
 /**
@@ -23,6 +24,9 @@ import { WarehouseError } from "@/lib/warehouse";
  *   status` asks): the body also carries `outcomes`, the latest override of each listed key that
  *   was ever overridden with what it led to at the result's `now`, and `outcome_counts` over
  *   them; 400 `{ error, field: "outcomes" }` for another value or another query.
+ * - active-breakers rows carry `verdict` (safe to override now, or what is missing; null when
+ *   the live recheck failed, with `X-Verdict-Error`); `safe=yes|no` keeps only the keys whose
+ *   verdict is (not) safe; 400 `{ error, field: "safe" }` for another value or another query.
  */
 export const dynamic = "force-dynamic";
 
@@ -56,13 +60,20 @@ async function monitoringRoute(request: Request, { params }: { params: Promise<{
     return json({ error: `outcomes must be "latest", on ${[...KEYED_QUERIES].join(" or ")} only`, field: "outcomes" }, 400);
   }
 
+  const safeParam = search.get("safe");
+  const safe = safeParam === null ? undefined : safeFilter.safeParse(safeParam);
+  if (safe && (!safe.success || name !== "active-breakers")) {
+    return json({ error: `safe must be "yes" or "no", on active-breakers only`, field: "safe" }, 400);
+  }
+
   try {
-    const result = await getMonitoring(name, parsed.params, actor);
+    const result = name === "active-breakers" ? await activeWithVerdicts(parsed.params, actor, safe?.data) : await getMonitoring(name, parsed.params, actor);
     const headers: Record<string, string> = { "X-Data-Read-At": result.read_at };
     if (result.stale) {
       headers["X-Data-Stale"] = "1";
       if (result.error) headers["X-Data-Error"] = result.error;
     }
+    if ("verdict_error" in result && result.verdict_error) headers["X-Verdict-Error"] = result.verdict_error;
     if (outcomes === "latest") {
       const keys = (result.rows as { processor: string; entity_id: string; analysis_date: string }[]);
       const latest = await getLatestOverrideOutcomes(keys, result.now, { actor });
@@ -80,4 +91,10 @@ async function monitoringRoute(request: Request, { params }: { params: Promise<{
     const message = error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
     return json({ error: message }, 503);
   }
+}
+
+/** The active breakers with their verdicts, only the (not) safe ones when `safe` is given. */
+async function activeWithVerdicts(params: MonitoringParams, actor: Actor, safe: SafeFilter | undefined) {
+  const read = await getActiveBreakers(params, actor);
+  return { ...read, rows: filterBySafe(read.rows, safe) };
 }
