@@ -88,7 +88,7 @@ test.describe("an on-call operator", () => {
     await expect(first).toContainText("operator");
     await expect(first).toContainText(cause);
     // Nothing has run since: every override is still waiting for its key's next attempt.
-    await expect(first.getByTestId("audit-outcome-counts")).toHaveText(new RegExp(`led to: ${n} pending$`));
+    await expect(first.getByTestId("audit-outcome-counts")).toContainText(`led to: ${n} pending`);
     journey.step("audit");
     expect(journey.count).toBeLessThanOrEqual(6);
     console.log(`[journey] ${journey.count} clicks, ${n} keys overridden`);
