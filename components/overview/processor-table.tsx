@@ -47,16 +47,15 @@ function TripRateCell({ processor, rate, params }: { processor: string; rate: Tr
         data-testid={`trip-rate-${processor}`}
       >
         {formatPct(rate.trip_rate_pct)}
+        {alerted ? (
+          <span className="under" title={`above the ${TRIP_RATE_ALERT_PCT}% alert`}>
+            <span aria-hidden="true"> ▲</span>
+          </span>
+        ) : null}
         <span className="small sub">
           {formatCount(rate.keys_tripped)} of {formatCount(rate.keys_attempted)}
         </span>
       </Link>
-      {alerted ? (
-        <span className="under" title={`above the ${TRIP_RATE_ALERT_PCT}% alert`}>
-          <span aria-hidden="true"> ▲</span>
-          <span className="visually-hidden"> (above the {TRIP_RATE_ALERT_PCT}% alert)</span>
-        </span>
-      ) : null}
     </>
   );
 }
