@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 
 import { DEFAULT_ALERT_THRESHOLDS } from "@/lib/completeness/alerts";
 import { EXPOSED_SERIES_NAMES } from "@/lib/metrics/registry";
+import { TRIP_RATE_ALERT_PCT } from "@/lib/monitoring/trip-rate";
 
 const read = (path: string) => readFileSync(fileURLToPath(new URL(`../${path}`, import.meta.url)), "utf8");
 const METRIC = /\bcompleteness_console_[a-zA-Z0-9_:]+/g;
@@ -186,6 +187,13 @@ describe("docs/alertmanager/completeness-rules.yml", () => {
     expect((incident.annotations as Record<string, string>).console_url).toMatch(/\/incidents\/\{\{ \$labels\.incident \}\}$/);
     // No rule pages per breaker key: none keeps an entity or analysis-date label.
     for (const rule of rules) expect(String(rule.expr)).not.toMatch(/entity|analysis_date/);
+  });
+
+  it("alerts on a processor's trip rate above the console's level, per processor", () => {
+    const rule = rules.find((r) => r.alert === "CompletenessTripRateHigh")!;
+    expect(rule.expr).toBe(`max by (processor) (completeness_console_trip_rate) > ${TRIP_RATE_ALERT_PCT / 100}`);
+    expect((rule.labels as Record<string, string>).severity).toBe("warning");
+    expect((rule.annotations as Record<string, string>).console_url).toMatch(/processor=\{\{ \$labels\.processor \}\}$/);
   });
 
   it("the YAML reader is strict", () => {

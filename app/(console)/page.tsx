@@ -3,6 +3,7 @@ import { Suspense } from "react";
 
 import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
 import { getBreakerReaders } from "@/lib/data/deployment";
+import { getTripRates } from "@/lib/data/trip-rate";
 import { getWarehouseHealth } from "@/lib/data/health";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
@@ -50,12 +51,17 @@ async function Alerts({ params }: { params: Params }) {
 }
 
 async function Processors({ params }: { params: Params }) {
-  const [health, readiness, trends] = await Promise.all([
+  const [health, readiness, trends, tripRates] = await Promise.all([
     getMonitoring("health", params),
     getMonitoring("readiness", params),
     getMonitoring("trends", params),
+    // The trip rate is one column: its failure (logged by the read) leaves the rest of the panel.
+    getTripRates(params).then(
+      (read) => read.rows,
+      () => null,
+    ),
   ]);
-  return <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} />;
+  return <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} tripRates={tripRates} />;
 }
 
 /** Configuration, not warehouse data: outside the processors panel, so it shows while that panel fails. */

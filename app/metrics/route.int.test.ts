@@ -163,6 +163,17 @@ describe("GET /metrics", () => {
     expect(sampleValue(families, "completeness_console_data_stale")).toBe(0);
   });
 
+  it("the trip rate per processor: keys tripped over keys evaluated in the 30 dates ending at as_of, as a ratio", async () => {
+    const families = await scrapeParsed(PINNED);
+    // By hand: player_daily_cache evaluated aaron and bella on as_of and both on 2024-12-20 (their
+    // trips), 2 of 4 keys tripped; ml_feature_store (its alias ml_feature_store_v2) aaron on both
+    // dates, 1 of 2; every other processor one or two keys on as_of and no trip.
+    for (const def of PROCESSORS) {
+      const want = def.name === "player_daily_cache" || def.name === "ml_feature_store" ? 0.5 : 0;
+      expect(sampleValue(families, "completeness_console_trip_rate", { processor: def.name }), def.name).toBe(want);
+    }
+  });
+
   it("alert states equal the data layer's alerts at the same moment", async () => {
     const families = await scrapeParsed(PINNED);
     const alerts = await getAlerts({ as_of: AS_OF, now: NOW }, { name: "test", role: "viewer", via: "token" });

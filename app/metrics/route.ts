@@ -2,6 +2,7 @@ import type { AlertCode, AlertLevel } from "@/lib/completeness/alerts";
 import type { Actor } from "@/lib/auth/session";
 import { readIncidents } from "@/lib/data/incidents";
 import { getAlerts, getMonitoring, parseMonitoringParams } from "@/lib/data/monitoring";
+import { getTripRates } from "@/lib/data/trip-rate";
 import { getEnv } from "@/lib/env";
 import {
   CONTENT_TYPE,
@@ -73,6 +74,7 @@ async function dataGauges(params: { as_of?: string; now?: string }): Promise<str
         (Object.keys(ALERT_LEVELS) as AlertCode[]).map((alert) => ({ labels: { alert, level: ALERT_LEVELS[alert] }, value: raised.has(alert) ? 1 : 0 })),
       ),
       await incidentGauges(params),
+      await tripRateGauges(params),
     ].join("");
   } catch (error) {
     console.error("[metrics] the monitoring data could not be read", error instanceof WarehouseError ? error.detail : error);
@@ -101,6 +103,21 @@ async function incidentGauges(params: { as_of?: string; now?: string }): Promise
     console.error("[metrics] the incidents could not be read", error instanceof WarehouseError ? error.detail : error);
   }
   return renderFamily(GAUGES.incidentsOpen, open) + renderFamily(GAUGES.incidentKeys, keys) + renderFamily(GAUGES.incidentRecoveredRatio, recovered);
+}
+
+/**
+ * The trip rate per processor, as a ratio (a processor that evaluated nothing has no sample).
+ * Like the incidents, a failure of this read alone declares the family without samples.
+ */
+async function tripRateGauges(params: { as_of?: string; now?: string }): Promise<string> {
+  let samples: Sample[] = [];
+  try {
+    const read = await getTripRates(params, METRICS_ACTOR);
+    samples = read.rows.flatMap((r) => (r.trip_rate_pct === null ? [] : [{ labels: { processor: r.processor }, value: r.keys_tripped / r.keys_attempted }]));
+  } catch (error) {
+    console.error("[metrics] the trip rate could not be read", error instanceof WarehouseError ? error.detail : error);
+  }
+  return renderFamily(GAUGES.tripRate, samples);
 }
 
 async function scrape(request: Request): Promise<Response> {

@@ -3,6 +3,7 @@
 import Link from "next/link";
 
 import type { AlertThresholds } from "@/lib/completeness/alerts";
+import { TRIP_RATE_ALERT_PCT, TRIP_RATE_DAYS, type TripRateRow, tripRateAlerted } from "@/lib/monitoring/trip-rate";
 import { formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { Sparkline } from "@/components/charts/sparkline";
@@ -34,7 +35,46 @@ function underText(value: number | null, threshold: number): string {
   return value !== null && value < threshold ? ` (under the ${threshold}% threshold)` : "";
 }
 
-function Row({ row, asOf, params, thresholds }: { row: ProcessorOverview; asOf: string; params: { as_of?: string; now?: string }; thresholds: AlertThresholds }) {
+/** The processor's trip rate over 30 days: the share, "N of M keys", and the alert mark above 5%. */
+function TripRateCell({ processor, rate, params }: { processor: string; rate: TripRateRow | null | undefined; params: { now?: string } }) {
+  if (rate === undefined) return <span className="muted">could not be read</span>;
+  if (rate === null || rate.trip_rate_pct === null) return <span className="muted">no keys</span>;
+  const alerted = tripRateAlerted(rate.trip_rate_pct);
+  return (
+    <>
+      <Link
+        href={breakersHref({ tab: "history", processor, now: params.now })}
+        aria-label={`${processor}: trip rate ${formatPct(rate.trip_rate_pct)} over ${TRIP_RATE_DAYS} days, ${rate.keys_tripped} of ${rate.keys_attempted} keys${alerted ? ` (above the ${TRIP_RATE_ALERT_PCT}% alert)` : ""}; open the breaker history`}
+        data-testid={`trip-rate-${processor}`}
+      >
+        {formatPct(rate.trip_rate_pct)}
+        {alerted ? (
+          <span className="under" title={`above the ${TRIP_RATE_ALERT_PCT}% alert`}>
+            <span aria-hidden="true"> ▲</span>
+          </span>
+        ) : null}
+        <span className="small sub">
+          {formatCount(rate.keys_tripped)} of {formatCount(rate.keys_attempted)}
+        </span>
+      </Link>
+    </>
+  );
+}
+
+function Row({
+  row,
+  asOf,
+  params,
+  thresholds,
+  tripRate,
+}: {
+  row: ProcessorOverview;
+  asOf: string;
+  params: { as_of?: string; now?: string };
+  thresholds: AlertThresholds;
+  /** undefined: the trip rate could not be read; null: no row for the processor. */
+  tripRate: TripRateRow | null | undefined;
+}) {
   const p = row.processor;
   const pin = { as_of: params.as_of, now: params.now };
   const status = READINESS_STYLE[row.status];
@@ -99,6 +139,9 @@ function Row({ row, asOf, params, thresholds }: { row: ProcessorOverview; asOf: 
         </Link>
       </td>
       <td className="num">
+        <TripRateCell processor={p} rate={tripRate} params={params} />
+      </td>
+      <td className="num">
         <Link href={entitiesHref({ view: "bootstrap", processor: p, as_of: params.as_of })} aria-label={`${p}: ${row.bootstrap7} bootstrap records over 7 days; open the bootstrap view`}>
           {formatCount(row.bootstrap7)}
         </Link>
@@ -117,10 +160,13 @@ export function ProcessorTable({
   initial,
   params,
   thresholds,
+  tripRates,
 }: {
   initial: OverviewView;
   params: { as_of?: string; now?: string };
   thresholds: AlertThresholds;
+  /** Per processor over the last 30 dates, read with the page; null when that read failed. */
+  tripRates: readonly TripRateRow[] | null;
 }) {
   const load = useResultLoader();
   const query = usePanelQuery(monitoringKeys.panel("overview", params), initial, async () => {
@@ -152,6 +198,9 @@ export function ProcessorTable({
                 Active breakers
               </th>
               <th scope="col" className="num">
+                Trip rate, {TRIP_RATE_DAYS} days
+              </th>
+              <th scope="col" className="num">
                 Bootstrap, 7 days
               </th>
               <th scope="col">Ready %, last 7 days</th>
@@ -159,14 +208,22 @@ export function ProcessorTable({
           </thead>
           <tbody>
             {view.rows.map((row) => (
-              <Row key={row.processor} row={row} asOf={asOf} params={params} thresholds={thresholds} />
+              <Row
+                key={row.processor}
+                row={row}
+                asOf={asOf}
+                params={params}
+                thresholds={thresholds}
+                tripRate={tripRates === null ? undefined : (tripRates.find((t) => t.processor === row.processor) ?? null)}
+              />
             ))}
           </tbody>
         </table>
       </div>
       <p className="muted small">
         Status: the share of rows production ready on {formatDate(asOf)} — excellent ≥ 95%, good ≥ 90%, warning ≥ 80%, critical below; no data when the
-        processor wrote nothing that day. <span aria-hidden="true">▲</span> marks a figure under its alert threshold.
+        processor wrote nothing that day. Trip rate: the share of the keys the processor evaluated over the {TRIP_RATE_DAYS} dates ending on{" "}
+        {formatDate(asOf)} that tripped a breaker (alert above {TRIP_RATE_ALERT_PCT}%). <span aria-hidden="true">▲</span> marks a figure past its alert threshold.
       </p>
     </Panel>
   );

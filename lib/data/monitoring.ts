@@ -319,6 +319,31 @@ async function readMonitoring(name: MonitoringQueryName, asOfParam: string | und
 const readMonitoringOncePerRequest = cache(readMonitoring);
 
 /**
+ * A read beside the nine monitoring queries (the trip rate) at the same evaluation points, with
+ * the same process cache and stale-on-error: `as_of` defaults to data-as-of, `now` to the
+ * rounded current time. The caller checks the role first.
+ */
+export async function readAtEvaluationPoint<T extends object>(
+  name: string,
+  params: MonitoringParams,
+  read: (at: { as_of: IsoDate; now: string }) => Promise<T>,
+): Promise<T & { as_of: IsoDate; now: string; read_at: string; stale?: true; error?: string }> {
+  const parsed = parseMonitoringParams({ as_of: params.as_of, now: params.now });
+  if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
+  const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
+  const now = requestedNow ?? defaultNow();
+  let asOf = requestedAsOf;
+  return readThrough(
+    `${name}|${requestedAsOf ?? "latest"}|${requestedNow ?? "current"}`,
+    async () => {
+      asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
+      return `${name}|${asOf}|${now}`;
+    },
+    async () => ({ ...(await read({ as_of: asOf!, now })), as_of: asOf!, now, read_at: new Date().toISOString() }),
+  );
+}
+
+/**
  * One monitoring query's rows at `as_of` / `now` (both optional), validated against the
  * contract. Throws `MonitoringParamError` for bad parameters, and the warehouse's error when it
  * fails with no earlier result to fall back on.

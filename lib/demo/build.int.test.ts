@@ -43,7 +43,18 @@ describe("the simulated season", () => {
     expect(report.facts.recoveries).toBeGreaterThan(0);
     expect(report.facts.overrides).toBeGreaterThan(1);
     expect(report.facts.resets).toBe(1);
-    expect(summary.operatorActions.map((a) => a.split(" ")[0])).toEqual(["bulk", "override", "reset"]);
+    // The last: on-call's override of one date's recovered upstream keys, the afternoon before.
+    expect(summary.operatorActions.map((a) => a.split(" ")[0])).toEqual(["bulk", "override", "reset", "bulk"]);
+    expect(summary.operatorActions.at(-1)).toContain("recovered upstream breakers");
+  });
+
+  it("ends on a morning with recovered breakers (single and cascade keys), ones still missing data and cascades waiting, every one judged", () => {
+    const m = summary.morning!;
+    expect(m.unjudged).toBe(0);
+    expect(m.recovered.length).toBeGreaterThan(0);
+    expect(m.stillMissing.length).toBeGreaterThan(0);
+    expect(m.cascadeWaiting.length).toBeGreaterThan(0);
+    expect(m.recovered.length + m.stillMissing.length + m.cascadeWaiting.length).toBe(report.facts.activeBreakers);
   });
 
   it("fills the upstream tables with a full schedule and box scores", () => {

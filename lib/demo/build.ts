@@ -11,7 +11,9 @@ import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
 
-import { type FailureCause, causingFaults, failureFaults, faultRegistry, keyFault } from "./faults";
+import { selectActiveKeys } from "@/lib/engine/bulk-selection";
+
+import { type FailureCause, type MorningVerdict, type RecordedFailure, causingFaults, failureFaults, faultRegistry, keyFault, morningVerdict } from "./faults";
 import type { DemoPlan } from "./plan";
 import { type SimulatedSeason, generateSeason } from "./season";
 
@@ -73,6 +75,23 @@ export interface BuildSummary {
    * outcomes carry the windows); not written to the demo metadata.
    */
   failureCauses: FailureCause[];
+  /**
+   * The morning the build ends on: every breaker active at build time, by what it is
+   * (`morningVerdict`: recovered, still missing data, cascade waiting), judged from the runs'
+   * own failure counts and the season's landing times, not by the console's reads. Kept only
+   * with the in-process engine; written to the demo metadata.
+   */
+  morning?: MorningTruth;
+}
+
+/** The active breakers of the demo's morning, by verdict (keys under canonical processor names). */
+export interface MorningTruth {
+  note: string;
+  recovered: BreakerKeyRef[];
+  stillMissing: BreakerKeyRef[];
+  cascadeWaiting: BreakerKeyRef[];
+  /** Active keys whose failure the build did not record (always 0 with the in-process engine). */
+  unjudged: number;
 }
 
 const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
@@ -281,14 +300,16 @@ export async function buildDemoDatabase(
   const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows, failureCauses: [] };
   const registry = faultRegistry(season.faults);
   const queue = new RetryQueue();
-  const operator = operatorScript(season);
+  const operator = operatorScript(season, plan);
   const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
+  const morning = morningRecorder(season, registry, plan.simulateThrough);
 
   const record = (done: RunRecord, now: string) => {
     summary.runs++;
     summary.reads += done.reads;
     summary.outputRows += done.outcomes.length;
     for (const o of done.outcomes) {
+      if (isEngineOutcome(o)) morning.observe(done, o);
       if (!o.attempt) continue;
       summary.attemptRows++;
       if (o.decision.countsAsFailure && isEngineOutcome(o)) summary.failureCauses.push(failureCause(done, o, registry));
@@ -328,7 +349,88 @@ export async function buildDemoDatabase(
     "UPDATE nba_orchestration.reprocess_attempts SET created_at = attempted_at WHERE analysis_date BETWEEN @date_from AND @date_to AND created_at > attempted_at",
     { params: { date_from: plan.seasonStart, date_to: plan.simulateThrough }, types: { date_from: "DATE", date_to: "DATE" }, label: "demo_created_at" },
   );
+  if (!options.runner) {
+    // Only keys of the horizon's dates can be active (the full-season build test checks the
+    // count against every active breaker): reading the whole season's tripped keys cost seconds.
+    const from = addDays(plan.simulateThrough, -MORNING_HORIZON_DAYS);
+    summary.morning = await morning.judge(wh, from > plan.seasonStart ? from : plan.seasonStart, plan.simulateThrough, buildNow);
+  }
   return summary;
+}
+
+/**
+ * Active breakers can only be keys that tripped in the last cooldown, and the orchestrator
+ * retries (so trips) only keys within its horizon: older failures need not be kept.
+ */
+const MORNING_HORIZON_DAYS = RETRY_HORIZON_DAYS + BREAKER_COOLDOWN_DAYS + 7;
+
+/**
+ * Keeps, per key of the last weeks, its latest failure (windows with when each missing game
+ * lands, and the upstream keys it waits for) and whether its latest output row is production
+ * ready — then judges every breaker active at build time (`morningVerdict`).
+ */
+function morningRecorder(season: SimulatedSeason, registry: ReturnType<typeof faultRegistry>, simulateThrough: IsoDate) {
+  // When each game's rows have all landed, per upstream table (rows landing after the build are
+  // still known to the season; they count as landed only once their time has passed).
+  const landedAt = new Map<string, string>();
+  const note = (table: string, rows: readonly { game_id: string; processed_at: string }[]) => {
+    for (const r of rows) {
+      const k = `${table}|${r.game_id}`;
+      const at = landedAt.get(k);
+      if (at === undefined || r.processed_at > at) landedAt.set(k, r.processed_at);
+    }
+  };
+  note("nba_analytics.player_game_summary", season.playerGameSummary);
+  note("nba_analytics.team_defense_game_summary", season.teamDefenseGameSummary);
+  note("nba_raw.bdl_player_boxscores", season.bdlPlayerBoxscores);
+  const failures = new Map<string, RecordedFailure>();
+  const outputReady = new Map<string, boolean>();
+  const keyOf = (p: ProcessorName, entity: string, date: IsoDate) => `${p}|${entity}|${date}`;
+
+  return {
+    observe(run: RunRecord, o: EntityOutcome) {
+      if (daysBetween(run.date, simulateThrough) > MORNING_HORIZON_DAYS) return;
+      const key = keyOf(run.processor, o.entity, run.date);
+      outputReady.set(key, o.output.is_production_ready === true);
+      if (!o.decision.countsAsFailure) return;
+      const def = getProcessor(run.processor);
+      const byGame = new Map(o.games.map((g) => [g.game_id, g]));
+      // A player's game lands with his team's box score and his own row (the raw box score first).
+      const tables = def.entityKind === "player" ? [def.upstream.table, "nba_raw.bdl_player_boxscores"] : [def.upstream.table];
+      const landsAt = (gameId: string): string | null => {
+        const fault = registry.ofGame(gameId, def.entityKind === "player" && byGame.get(gameId)?.team_box_present ? o.entity : null);
+        // A player's row that never arrives, or a game no fault explains, does not land later.
+        if (fault === null || fault.startsWith("row:")) return null;
+        const times = tables.map((t) => landedAt.get(`${t}|${gameId}`));
+        return times.some((t) => t === undefined) ? null : (times as string[]).sort().at(-1)!;
+      };
+      failures.set(key, {
+        threshold: o.own.threshold,
+        windows: o.windows.map((w) => ({ expected: w.expected, actual: w.actual, missingLandsAt: w.missingGames.map((m) => landsAt(m.game_id)) })),
+        waitsFor: def.dependsOn.map((dep) => ({ processor: dep, entity: o.cascadeKeys[dep] })),
+      });
+    },
+    async judge(wh: Warehouse, from: IsoDate, to: IsoDate, now: string): Promise<MorningTruth> {
+      const truth: MorningTruth = {
+        note:
+          "Breakers active at build time, judged from the failure the simulated run recorded and when the season's missing games land: recovered = every window complete enough now and (cascade processors) every upstream key's latest row production ready; stillMissing = a window still below the threshold; cascadeWaiting = own data complete, an upstream key not ready.",
+        recovered: [],
+        stillMissing: [],
+        cascadeWaiting: [],
+        unjudged: 0,
+      };
+      const lists: Record<MorningVerdict, BreakerKeyRef[]> = { recovered: truth.recovered, still_missing: truth.stillMissing, cascade_waiting: truth.cascadeWaiting };
+      for (const k of await activeKeys(wh, from, to, now)) {
+        const failure = failures.get(keyOf(k.processor, k.entity_id, k.analysis_date));
+        if (!failure) {
+          truth.unjudged++;
+          continue;
+        }
+        lists[morningVerdict(failure, now, (p, entity) => outputReady.get(keyOf(p, entity, k.analysis_date)) === true)].push(k);
+      }
+      return truth;
+    },
+  };
 }
 
 function isEngineOutcome(o: RunRecord["outcomes"][number]): o is EntityOutcome {
@@ -367,9 +469,16 @@ function failureCause(run: RunRecord, o: EntityOutcome, registry: ReturnType<typ
  * The demo operators' actions, keyed to the season's faults: the morning after the December
  * outage's backfill lands, maria.ops bulk-overrides the breakers it tripped (the scenario the
  * original could not handle: its override changed a flag nothing read); a week later
- * jordan.oncall overrides one breaker of a late box score; dana.admin resets one key.
+ * jordan.oncall overrides one breaker of a late box score; dana.admin resets one key. On the
+ * afternoon of the last simulated day, after the recent outage's early backfill landed,
+ * jordan.oncall overrides the recovered breakers of one analysis date's non-cascade processors
+ * (the live recheck then calls that date's cascade keys not safe: their upstream rows are not
+ * ready) — and leaves every other recovered breaker for the morning. The night's runs process
+ * those keys, so the morning holds cascade keys whose upstream processors have recovered.
  */
-function operatorScript(season: SimulatedSeason) {
+function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
+  const recent = season.faults.outages.find((o) => o.kind === "recent");
+  const cascadeDay = recent?.early ? addDays(season.simulateThrough, -1) : null;
   const december = season.faults.outages.find((o) => o.kind === "december");
   const bulkDay = december ? addDays(december.backfilledAt.slice(0, 10), 0) : null;
   const singleDay = bulkDay ? addDays(bulkDay, 7) : null;
@@ -411,6 +520,27 @@ function operatorScript(season: SimulatedSeason) {
         if (result.ok) {
           queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
           done.push(`override of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.single.actor}`);
+        }
+      }
+    }
+    if (date === cascadeDay && recent) {
+      const upstreams = NIGHT_ORDER.filter((p) => getProcessor(p).dependsOn.length === 0);
+      const recovered = await selectActiveKeys(wh, { date_from: recent.from, date_to: date, processors: upstreams, only_recovered: true }, morning, CONSOLE_DEPLOYMENT, plan.calendar);
+      const first = recovered.map((k) => k.analysis_date).sort()[0];
+      const keys = recovered.filter((k) => k.analysis_date === first);
+      const preview = keys.length ? await previewBulkOverride(wh, keys, morning, CONSOLE_DEPLOYMENT) : null;
+      if (preview?.changes.length) {
+        const result = await applyBulkOverride(wh, keys, preview.token, {
+          ...DEMO_OPERATORS.single,
+          reasonCode: "data_now_available",
+          reason: `Scraper re-run fetched the first box scores lost in the ${recent.from}..${recent.to} outage; upstream keys of ${first} verified complete so their cascade can run tonight`,
+          requestId: `demo-cascade-${date}`,
+          now: morning,
+          deployment: CONSOLE_DEPLOYMENT,
+        });
+        if (result.ok) {
+          for (const c of result.data.changes) queue.add({ processor: c.processor, date: c.analysis_date, entity: c.entity_id, dueAt: morning });
+          done.push(`bulk override of ${result.data.changes.length} recovered upstream breakers of ${first} by ${DEMO_OPERATORS.single.actor} on ${date}`);
         }
       }
     }

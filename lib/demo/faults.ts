@@ -94,3 +94,41 @@ export function causingFaults(windows: readonly FailedWindowFaults[], threshold:
   const best = Math.min(...causes.map(rank));
   return failureFaults(causes.filter((f) => rank(f) === best));
 }
+
+/**
+ * What an active breaker is the morning after, the question on-call asks of each:
+ *   `recovered`        every window it tripped on is complete enough now and, for a cascade
+ *                      processor, every upstream key it waits for has a production-ready row:
+ *                      an override is safe, its next run processes;
+ *   `still_missing`    a window is still below the threshold: the data has not arrived;
+ *   `cascade_waiting`  its own data is there, but an upstream key it waits for has no ready row
+ *                      (that key is itself tripped or still failing).
+ */
+export type MorningVerdict = "recovered" | "still_missing" | "cascade_waiting";
+
+/** A key's failure as the simulated run recorded it, with when each game it lacked lands (null: never). */
+export interface RecordedFailure {
+  threshold: number;
+  /** Every window of the failing run, with the games it lacked. */
+  windows: { expected: number; actual: number; missingLandsAt: (string | null)[] }[];
+  /** Upstream processors the key waits for, each with the entity its row is keyed by (absent: none to wait for). */
+  waitsFor: { processor: ProcessorName; entity: string | undefined }[];
+}
+
+/**
+ * The verdict at `now` from the failure's own counts and the simulation's landing times, never
+ * from the warehouse: a window's games only ever arrive (rows are appended) and the games a
+ * window expects are fixed by the key's date, so a window is ready now when its count at the
+ * failure plus the games that have landed since reach the threshold (unrounded; no games
+ * expected is ready). Cascade readiness is each upstream key's latest row as the runs wrote it.
+ */
+export function morningVerdict(failure: RecordedFailure, now: string, upstreamReady: (processor: ProcessorName, entity: string) => boolean): MorningVerdict {
+  const ownReady = failure.windows.every((w) => {
+    if (w.expected <= 0) return true;
+    const landed = w.missingLandsAt.filter((at) => at !== null && at <= now).length;
+    return ((w.actual + landed) / w.expected) * 100 >= failure.threshold;
+  });
+  if (!ownReady) return "still_missing";
+  const cascadeReady = failure.waitsFor.every((w) => w.entity !== undefined && upstreamReady(w.processor, w.entity));
+  return cascadeReady ? "recovered" : "cascade_waiting";
+}

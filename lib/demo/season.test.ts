@@ -380,7 +380,7 @@ describe("box scores", () => {
       const l = late.get(g.game_id);
       const nextDay = addDays(g.game_date, 1);
       const [lo, hi] = o
-        ? [msOf(o.backfilledAt), Infinity]
+        ? [msOf(o.early?.gameIds.includes(g.game_id) ? o.early.backfilledAt : o.backfilledAt), Infinity]
         : l
           ? [at(addDays(nextDay, l.daysLate), 6), at(addDays(nextDay, l.daysLate), 9)]
           : [at(nextDay, 6), at(nextDay, 9)];
@@ -414,19 +414,33 @@ describe("fault calendar", () => {
     expect(teams.size).toBeGreaterThanOrEqual(25);
   });
 
-  it("has a recent outage whose rows land after the last observable day", () => {
+  it("has a recent outage whose earlier dates land on the afternoon of the last simulated day, the rest after the last observable day", () => {
     const recent = season.faults.outages.find((o) => o.kind === "recent");
     expect(recent).toBeDefined();
-    if (!recent) return;
+    if (!recent?.early) throw new Error("the recent outage has no early backfill");
     expect(recent.to <= addDays(OPTIONS.simulateThrough, -3)).toBe(true);
     expect(recent.from >= addDays(OPTIONS.simulateThrough, -12)).toBe(true);
     expect(msOf(recent.backfilledAt)).toBeGreaterThanOrEqual(at(addDays(OPTIONS.simulateThrough, 2), 0));
-    const dates = new Set(finalGames(season).filter((g) => recent.gameIds.includes(g.game_id)).map((g) => g.game_date));
-    expect(dates.size).toBeGreaterThanOrEqual(2);
-    expect(dates.size).toBeLessThanOrEqual(3);
-    const late = season.playerGameSummary.filter((r) => recent.gameIds.includes(r.game_id));
-    expect(late.length).toBeGreaterThan(0);
-    for (const r of late) expect(r.processed_at > `${addDays(OPTIONS.simulateThrough, 1)}T23:59:59.999Z`).toBe(true);
+    const dateOf = new Map(finalGames(season).map((g) => [g.game_id, g.game_date]));
+    const dates = [...new Set(recent.gameIds.map((id) => dateOf.get(id)!))].sort();
+    expect(dates.length).toBeGreaterThanOrEqual(2);
+    expect(dates.length).toBeLessThanOrEqual(3);
+    // The early part: every game of the first ⌈n/2⌉ dates, and nothing else.
+    const earlyDates = dates.slice(0, Math.ceil(dates.length / 2));
+    expect([...recent.early.gameIds].sort()).toEqual(recent.gameIds.filter((id) => earlyDates.includes(dateOf.get(id)!)).sort());
+    expect(recent.early.gameIds.length).toBeGreaterThan(0);
+    expect(recent.early.gameIds.length).toBeLessThan(recent.gameIds.length);
+    const earlyAt = msOf(recent.early.backfilledAt);
+    expect(earlyAt).toBeGreaterThanOrEqual(at(OPTIONS.simulateThrough, 12));
+    expect(earlyAt).toBeLessThan(at(OPTIONS.simulateThrough, 15));
+    const early = new Set(recent.early.gameIds);
+    const rows = [...season.playerGameSummary, ...season.teamDefenseGameSummary, ...season.bdlPlayerBoxscores].filter((r) => recent.gameIds.includes(r.game_id));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      // Nothing of the outage before its own backfill; the late part after the last observable day.
+      if (early.has(r.game_id)) expect(msOf(r.processed_at)).toBeGreaterThanOrEqual(earlyAt);
+      else expect(r.processed_at > `${addDays(OPTIONS.simulateThrough, 1)}T23:59:59.999Z`).toBe(true);
+    }
   });
 
   it("makes ~2% of the other final games 2–4 days late", () => {

@@ -144,10 +144,16 @@ export interface Outage {
   /** First and last game date whose box scores were lost. */
   from: IsoDate;
   to: IsoDate;
-  /** When the backfill loaded the rows (bdl rows; PGS and TDGS land minutes later). */
+  /** When the (last) backfill loaded the rows (bdl rows; PGS and TDGS land minutes later). */
   backfilledAt: string;
-  /** Final games of those dates: none of their rows exists before `backfilledAt`. */
+  /** Final games of those dates: none of their rows exists before `backfilledAt` (the early part: before `early.backfilledAt`). */
   gameIds: string[];
+  /**
+   * A first, partial backfill that loaded the games of the outage's earlier dates before the
+   * rest (the recent outage: on the afternoon of simulateThrough, so the morning after holds
+   * tripped keys whose data is back beside keys still missing theirs). Absent: one backfill.
+   */
+  early?: { backfilledAt: string; gameIds: string[] };
 }
 
 export interface LateGame {
@@ -705,9 +711,13 @@ interface FaultPlan {
  * 60% and L10 at 80% for over a week: breakers trip (3 failed nights) before the backfill.
  *
  * Recent outage: on a season more than 40 days old, the last 2–3 game days on or before
- * simulateThrough − 3..5 days lose their rows until two days after simulateThrough, i.e. after
- * the last instant the loader observes. Those games have failed several nights in a row by the
- * end of the simulation, so breakers are active "now".
+ * simulateThrough − 3..5 days lose their rows. Those games have failed several nights in a row
+ * by the end of the simulation, so breakers are active "now". A re-run of the scraper on the
+ * afternoon of simulateThrough (12:00–15:00 UTC, its own stream, before the operators' 15:30) fetches the games of the
+ * earlier half of those dates (the first one of two, the first two of three); the rest land
+ * with the backfill two days after simulateThrough, after the last instant the loader observes.
+ * So the morning after holds tripped keys whose data has since arrived (teams that played only
+ * on the early dates) beside keys still missing games.
  *
  * Late games: each other final game lands 2–4 days late with probability 2% (its own stream,
  * so the choice does not move when simulateThrough does).
@@ -754,8 +764,18 @@ function planFaults(opts: SeasonOptions, schedule: Schedule, seasonEnd: IsoDate)
       notes.push(`Recent outage skipped: it would run into the December outage (ends ${decLast}).`);
     } else {
       const games = finals.filter((r) => dates.includes(r.game_date));
-      outages.push({ kind: "recent", from: dates[0] as IsoDate, to: lastDate, backfilledAt: toIsoInstant(recentBackfill), gameIds: games.map((g) => g.game_id) });
-      for (const g of games) outageLanding.set(g.game_id, recentBackfill);
+      const earlyDates = new Set(dates.slice(0, Math.ceil(dates.length / 2)));
+      const earlyGames = games.filter((g) => earlyDates.has(g.game_date));
+      const earlyBackfill = instantOn(opts.simulateThrough, 12, 15, rngFor(opts.seed, "outage:recent:partial"));
+      outages.push({
+        kind: "recent",
+        from: dates[0] as IsoDate,
+        to: lastDate,
+        backfilledAt: toIsoInstant(recentBackfill),
+        gameIds: games.map((g) => g.game_id),
+        early: { backfilledAt: toIsoInstant(earlyBackfill), gameIds: earlyGames.map((g) => g.game_id) },
+      });
+      for (const g of games) outageLanding.set(g.game_id, earlyDates.has(g.game_date) ? earlyBackfill : recentBackfill);
     }
   }
 

@@ -44,6 +44,7 @@ export const GAUGES = {
   incidentsOpen: def("completeness_console_incidents_open", "gauge", "Open incidents now: groups of failing or tripped breaker keys that miss the same upstream rows"),
   incidentKeys: def("completeness_console_incident_keys", "gauge", "Breaker keys of an open incident (one series per open incident, the worst first, at most 100)"),
   incidentRecoveredRatio: def("completeness_console_incident_recovered_ratio", "gauge", "Share of an open incident's keys whose upstream data is complete now (live recheck), 0 to 1"),
+  tripRate: def("completeness_console_trip_rate", "gauge", "Share of the processor's keys evaluated over the 30 dates ending at the data-as-of date that tripped a circuit breaker, 0 to 1"),
 } as const;
 
 /**
