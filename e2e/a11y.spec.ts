@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
 import { expectNoSeriousA11yViolations, openPage } from "./support/console";
@@ -55,4 +56,27 @@ test("the theme toggle is remembered by the server (no flash on the next load)",
   await expect(page.getByTestId("theme-dark")).toHaveAttribute("aria-pressed", "true");
   await page.getByTestId("theme-system").click();
   await expect(page.locator("html")).not.toHaveAttribute("data-theme", /./);
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 412, height: 823 }, isMobile: true, hasTouch: true });
+  for (const { path, name } of [PAGES[0]!, PAGES[1]!]) {
+    test(`${name} (${path}): every touch target is at least 24 px or spaced as one`, async ({ page }) => {
+      await openPage(page, path);
+      const results = await new AxeBuilder({ page }).withRules(["target-size"]).analyze();
+      expect(results.violations.flatMap((v) => v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`))).toEqual([]);
+    });
+  }
+});
+
+test("pages load without a content-security-policy violation", async ({ page }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
+  for (const path of ["/", "/breakers", "/trends"]) {
+    await openPage(page, path);
+    expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), path).toEqual([]);
+  }
 });
