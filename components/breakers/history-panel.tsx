@@ -16,7 +16,7 @@ import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from 
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
-import { BREAKER_EVENT_ORDER, EVENT_STYLE } from "@/components/ui/status";
+import { BREAKER_EVENT_ORDER, EVENT_STYLE, attemptLabel } from "@/components/ui/status";
 import { UtcTime } from "@/components/ui/time";
 
 import { EventBadge } from "./event-badge";
@@ -102,7 +102,7 @@ function Timeline({ timeline, now, single }: { timeline: KeyTimeline; now: strin
               <UtcTime value={e.attempted_at} serverNow={now} />
             </span>
             <span className="event-detail">
-              {e.attempt_number > 0 ? `attempt ${e.attempt_number}` : null}
+              {attemptLabel(e.event, e.attempt_number)}
               {e.completeness_pct !== null ? ` · ${formatPct(e.completeness_pct)} complete` : null}
               <OverHundredFlag pct={e.completeness_pct} />
               {e.skip_reason ? ` · ${formatCode(e.skip_reason)}` : null}

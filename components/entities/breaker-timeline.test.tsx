@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 
 import type { TimelineEvent } from "@/lib/data/entity";
 
-import { BreakerTimeline, attemptLabel, humanNotes } from "./breaker-timeline";
+import { attemptLabel } from "@/components/ui/status";
+
+import { BreakerTimeline, humanNotes } from "./breaker-timeline";
 
 const READ_AT = "2026-12-07T09:00:00.000Z";
 

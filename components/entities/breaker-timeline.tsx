@@ -7,6 +7,7 @@ import { StatusBadge, type Tone } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
+import { attemptLabel } from "@/components/ui/status";
 
 const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
   failure: { tone: "warn", label: "Failure" },
@@ -28,19 +29,6 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
     case "closed":
       return <StatusBadge tone="ok" label="Closed" />;
   }
-}
-
-/**
- * Events that are attempts of the processor (it ran, or meant to run, and counted it). An
- * override or a reset is an operator's row: its stored attempt number is bookkeeping for the
- * breaker readers (an override takes the highest number, a reset 0), not a run, so it is never
- * shown as "attempt #n".
- */
-const ATTEMPT_EVENTS: ReadonlySet<BreakerEventType> = new Set(["failure", "trip", "success", "recovery"]);
-
-/** The line naming an event: "attempt #3" for a processor's attempt; nothing for an operator's row. */
-export function attemptLabel(event: BreakerEventType, attemptNumber: number): string | null {
-  return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
 }
 
 /** Stored notes with each ISO instant written as the page writes instants ("2026-12-13 04:00 UTC"). */

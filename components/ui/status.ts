@@ -34,6 +34,19 @@ export const EVENT_STYLE: Record<BreakerEvent, StatusStyle & { description: stri
   success: { word: "Success", glyph: "✓", tone: "ok", description: "processed" },
 };
 
+/**
+ * Events that are attempts of the processor (it ran, or meant to run, and counted it). An
+ * override or a reset is an operator's row: its stored attempt number is bookkeeping for the
+ * breaker readers (an override takes the highest number, a reset 0), not a run, so it is never
+ * shown as "attempt #n".
+ */
+const ATTEMPT_EVENTS: ReadonlySet<BreakerEvent> = new Set(["failure", "trip", "success", "recovery"]);
+
+/** The line naming an event: "attempt #3" for a processor's attempt; nothing for an operator's row. */
+export function attemptLabel(event: BreakerEvent, attemptNumber: number): string | null {
+  return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
+}
+
 /** Every breaker event in the contract's order (the Record above makes the list exhaustive). */
 export const BREAKER_EVENT_ORDER = Object.keys(EVENT_STYLE) as BreakerEvent[];
 

@@ -69,8 +69,7 @@ async function dataVersion(keys: readonly BreakerKeyRef[], now: string): Promise
       games_from: addDays(dates[0]!, -GAMES_LOOKBACK_DAYS),
     });
   } catch (error) {
-    // Only reuse depends on it: without a version every key is evaluated (DuckDB's COUNTIF over
-    // no rows is NULL, which the query's row schema refuses on a warehouse with no schedule).
+    // Only reuse depends on it: without a version every key is evaluated.
     console.error("[verdicts] the data version could not be read; evaluating every key", error instanceof WarehouseError ? error.detail : error);
     return null;
   }

@@ -29,6 +29,7 @@ SELECT 'team_defense_game_summary' AS source, COUNT(*) AS row_count, MAX(process
 FROM nba_analytics.team_defense_game_summary
 WHERE game_date BETWEEN @games_from AND @date_to
 UNION ALL
-SELECT 'nbac_schedule' AS source, COUNTIF(game_status = 3) AS row_count, CAST(NULL AS TIMESTAMP) AS last_at
+-- COALESCE: DuckDB's COUNTIF over no rows is NULL where BigQuery's is 0 (an empty schedule range).
+SELECT 'nbac_schedule' AS source, COALESCE(COUNTIF(game_status = 3), 0) AS row_count, CAST(NULL AS TIMESTAMP) AS last_at
 FROM nba_raw.nbac_schedule
 WHERE game_date BETWEEN @games_from AND @date_to
