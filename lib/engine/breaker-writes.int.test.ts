@@ -468,6 +468,15 @@ describe("bulk override", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("reset", () => {
+  it("a replayed reset reports the rows it removed, operator rows included, not the key's attempts", async () => {
+    const k = key("replayed");
+    await tripKey(k);
+    expect(await overrideBreaker(wh, k, request({ requestId: "before-reset" }))).toMatchObject({ ok: true });
+    const req = request({ role: "admin", requestId: "reset-replayed" });
+    expect(await resetBreaker(wh, k, req)).toMatchObject({ ok: true, replay: false, data: { rowsRemoved: 4 } });
+    expect(await resetBreaker(wh, k, req)).toMatchObject({ ok: true, replay: true, data: { rowsRemoved: 4 } });
+  });
+
   it("admin: deletes all the key's rows, legacy alias rows included, and leaves exactly one RESET row", async () => {
     // ml_feature_store's rows written by the original under `ml_feature_store_v2`, then newer
     // ones under the canonical name; plus rows of other keys that must survive.

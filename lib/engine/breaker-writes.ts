@@ -391,9 +391,9 @@ function conflictMessage(k: KeySnapshot): string {
 }
 
 /** The earlier application of this request id: its result as a replay, or `reused` when it was another request. */
-function replayOf<T>(audit: AuditRow | AuditRequestRow, data: (changes: KeyChange[]) => T, check?: RequestCheck): WriteOutcome<T> {
-  if (check && !sameRequest(audit as AuditRequestRow, check)) return reused(check.req);
-  return { ok: true, replay: true, data: data(JSON.parse(audit.keys_json) as KeyChange[]) };
+function replayOf<T>(audit: AuditRequestRow, data: (changes: KeyChange[], audit: AuditRequestRow) => T, check?: RequestCheck): WriteOutcome<T> {
+  if (check && !sameRequest(audit, check)) return reused(check.req);
+  return { ok: true, replay: true, data: data(JSON.parse(audit.keys_json) as KeyChange[], audit) };
 }
 
 /**
@@ -576,7 +576,12 @@ export async function resetBreaker(
   if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
   const fingerprint = requestFingerprint("reset", req, { keys: sortedKeys([key]) });
   const check: RequestCheck = { action: "reset", req, fingerprint, keys: [keyString(key)] };
-  const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, rowsRemoved: changes[0]?.before.attemptCount ?? 0 });
+  // The rows the reset deleted, as its record kept them (records from before they were kept: the
+  // key's attempt count, the closest figure they hold).
+  const fromAudit = (changes: KeyChange[], audit: AuditRequestRow) => ({
+    change: changes[0]!,
+    rowsRemoved: audit.removed_rows_json !== null ? (JSON.parse(audit.removed_rows_json) as unknown[]).length : (changes[0]?.before.attemptCount ?? 0),
+  });
   return withFreshState(wh, req, async () => {
     const replay = await findReplay(wh, req);
     if (replay) return replayOf(replay, fromAudit, check);

@@ -104,10 +104,14 @@ export const auditRow = z.object({
 export type AuditRow = z.infer<typeof auditRow>;
 
 /**
- * An audit row with the fingerprint of the request it recorded (NULL on rows written before it)
- * and, on a restore's record, the reset it undid.
+ * An audit row with the fingerprint of the request it recorded (NULL on rows written before it),
+ * on a restore's record the reset it undid, and on a reset's record the rows it deleted.
  */
-export const auditRequestRow = auditRow.extend({ request_fingerprint: z.string().nullable(), restores_audit_id: z.string().nullable() });
+export const auditRequestRow = auditRow.extend({
+  request_fingerprint: z.string().nullable(),
+  restores_audit_id: z.string().nullable(),
+  removed_rows_json: z.string().nullable(),
+});
 export type AuditRequestRow = z.infer<typeof auditRequestRow>;
 
 export const auditByRequest = defineQuery({

@@ -14,7 +14,8 @@ SELECT
   keys_json,
   created_at,
   request_fingerprint,
-  restores_audit_id
+  restores_audit_id,
+  removed_rows_json
 FROM nba_orchestration.breaker_audit_log
 WHERE created_at >= @audit_since
   AND request_id = @request_id
