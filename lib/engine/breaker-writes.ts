@@ -20,7 +20,6 @@ import { type RestoreAvailability, RESTORE_WINDOW_DAYS, restoreAvailability } fr
 import {
   type AttemptRow as StoredAttemptRow,
   type AuditRequestRow,
-  type AuditRow,
   type ResetRecordRow,
   attemptRow as storedAttemptRow,
   auditByRequest,
