@@ -80,3 +80,13 @@ test("pages load without a content-security-policy violation", async ({ page }) 
     expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), path).toEqual([]);
   }
 });
+
+test("a key's entity link and its timeline link sit on two lines, each a full touch target", async ({ page }) => {
+  await openPage(page, "/breakers");
+  const cell = page.locator("table tbody tr").first().locator("th");
+  const [entity, timeline] = [cell.locator("a").first(), cell.locator("a.cell-sub")];
+  const [e, t] = [await entity.boundingBox(), await timeline.boundingBox()];
+  expect(e && t).toBeTruthy();
+  expect(t!.y).toBeGreaterThanOrEqual(e!.y + e!.height - 1);
+  expect(Math.min(e!.height, t!.height)).toBeGreaterThanOrEqual(24);
+});

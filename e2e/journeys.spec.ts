@@ -132,7 +132,7 @@ test("a breaker investigation: filter, sort, export, open a key's timeline", asy
   const total = Number((await page.getByTestId("row-range").innerText()).match(/of ([\d,]+)$/)![1]!.replace(/,/g, ""));
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("csv-export").click()]);
   const csv = readFileSync((await download.path())!, "utf8").trimEnd().split("\r\n");
-  expect(csv[0]).toBe("processor,entity_id,analysis_date,attempt_number,completeness_pct,skip_reason,tripped_at,breaker_until,hours_remaining,notes");
+  expect(csv[0]).toBe("processor,entity_id,analysis_date,attempt_number,completeness_pct,skip_reason,tripped_at,breaker_until,hours_remaining,notes,safe_to_override,verdict");
   expect(csv).toHaveLength(total + 1);
   expect(csv.slice(1).every((line) => line.startsWith("player_daily_cache,"))).toBe(true);
 
