@@ -104,10 +104,11 @@ describe("the overview on BigQuery, with one read failing", () => {
     expect(processors).toContain(formatPct(readyPctAt(1)));
     expect(html).not.toContain(STALE);
     expectHealthyOthers(html, 1);
-    // One job per read: data as of, health (shared by two panels), readiness, trends, and the status ping.
+    // One job per read: data as of, health (shared by two panels), readiness, trends, the
+    // processors' 30-day trip rate, and the status ping.
     // (The session check reads the signed-out sessions at most every 30 s, not per page: left out.)
     const { revoked_session_ids: _signOuts, ...reads } = Object.fromEntries(state.calls);
-    expect(reads).toEqual({ data_as_of: 1, health: 1, readiness: 1, trends: 1, ping: 1 });
+    expect(reads).toEqual({ data_as_of: 1, health: 1, readiness: 1, trends: 1, trip_rate: 1, ping: 1 });
   });
 
   it("invalidQuery: the processors panel shows the error and its last good rows, marked stale; tried once", async () => {
