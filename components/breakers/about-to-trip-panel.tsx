@@ -1,14 +1,13 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
 import { useMemo } from "react";
 
 import type { AboutToTripRow } from "@/lib/breakers/about-to-trip";
 import { formatCode, formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { DataTable } from "@/components/ui/data-table";
-import { entityHref, timelineHref } from "@/components/ui/links";
+import { KeyLinks } from "@/components/ui/key-links";
 import { Panel } from "@/components/ui/panel";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { UtcTime } from "@/components/ui/time";
@@ -31,17 +30,7 @@ export function AboutToTripPanel({ rows, now, sort }: { rows: AboutToTripRow[]; 
         accessorKey: "entity_id",
         header: "Entity",
         meta: { rowHeader: true },
-        cell: (c) => {
-          const r = c.row.original;
-          return (
-            <>
-              <Link href={entityHref(r.entity_id, r.analysis_date)}>{r.entity_id}</Link>
-              <Link className="cell-sub" href={timelineHref(r.processor, r.entity_id, r.analysis_date)} aria-label={`Timeline of ${r.processor} ${r.entity_id} ${r.analysis_date}`}>
-                timeline
-              </Link>
-            </>
-          );
-        },
+        cell: (c) => <KeyLinks {...c.row.original} />,
       },
       { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "consecutive_failures", accessorKey: "consecutive_failures", header: "Failures in a row", meta: { numeric: true, descFirst: true } },

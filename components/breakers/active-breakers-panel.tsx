@@ -15,7 +15,7 @@ import { CsvButton } from "@/components/ui/csv-button";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { entityHref, timelineHref } from "@/components/ui/links";
+import { KeyLinks } from "@/components/ui/key-links";
 import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
@@ -96,21 +96,7 @@ export function ActiveBreakersPanel({
         accessorKey: "entity_id",
         header: "Entity",
         meta: { rowHeader: true },
-        cell: (c) => {
-          const r = c.row.original;
-          return (
-            <>
-              <Link href={entityHref(r.entity_id, r.analysis_date)}>{r.entity_id}</Link>
-              <Link
-                className="cell-sub"
-                href={timelineHref(r.processor, r.entity_id, r.analysis_date)}
-                aria-label={`Timeline of ${r.processor} ${r.entity_id} ${r.analysis_date}`}
-              >
-                timeline
-              </Link>
-            </>
-          );
-        },
+        cell: (c) => <KeyLinks {...c.row.original} />,
       },
       { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "attempt_number", accessorKey: "attempt_number", header: "Attempts", meta: { numeric: true, descFirst: true } },

@@ -5,7 +5,8 @@ import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
 import { groupActiveByIncident, plural } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
-import { entityHref, incidentHref, timelineHref } from "@/components/ui/links";
+import { incidentHref } from "@/components/ui/links";
+import { KeyLinks } from "@/components/ui/key-links";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 
 type ActiveRow = MonitoringRow<"active-breakers">;
@@ -33,10 +34,7 @@ function KeyList({ rows, caption }: { rows: ActiveRow[]; caption: string }) {
                 <ProcessorLabel name={r.processor} short />
               </td>
               <th scope="row">
-                <Link href={entityHref(r.entity_id, r.analysis_date)}>{r.entity_id}</Link>
-                <Link className="cell-sub" href={timelineHref(r.processor, r.entity_id, r.analysis_date)} aria-label={`Timeline of ${r.processor} ${r.entity_id} ${r.analysis_date}`}>
-                  timeline
-                </Link>
+                <KeyLinks {...r} />
               </th>
               <td className="nowrap">{formatDate(r.analysis_date)}</td>
               <td>{r.skip_reason ?? "—"}</td>

@@ -1,7 +1,6 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
 import { useMemo } from "react";
 
 import type { IncidentKey } from "@/lib/completeness/incidents";
@@ -9,7 +8,7 @@ import { formatDate } from "@/lib/format";
 
 import { KEYS_PAGE_SIZE, OUTCOME_STYLE, type KeysState } from "@/components/incidents/incident-view";
 import { DataTable } from "@/components/ui/data-table";
-import { entityHref, timelineHref } from "@/components/ui/links";
+import { KeyLinks } from "@/components/ui/key-links";
 import { Pagination } from "@/components/ui/pagination";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -35,17 +34,7 @@ export function KeysTable({ rows, state, total }: { rows: IncidentKey[]; state: 
         accessorKey: "entity_id",
         header: "Entity",
         meta: { rowHeader: true },
-        cell: (c) => {
-          const k = c.row.original;
-          return (
-            <>
-              <Link href={entityHref(k.entity_id, k.analysis_date)}>{k.entity_id}</Link>
-              <Link className="cell-sub" href={timelineHref(k.processor, k.entity_id, k.analysis_date)} aria-label={`Timeline of ${k.processor} ${k.entity_id} ${k.analysis_date}`}>
-                timeline
-              </Link>
-            </>
-          );
-        },
+        cell: (c) => <KeyLinks {...c.row.original} />,
       },
       { id: "analysis_date", accessorKey: "analysis_date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "state", accessorKey: "state", header: "State", cell: (c) => <StatusBadge status={STATE_STYLE[c.row.original.state]} /> },
