@@ -35,6 +35,9 @@ export const attemptRow = z.object({
 });
 export type AttemptRow = z.infer<typeof attemptRow>;
 
+/** The stored row's columns, as its row schema lists them: the select list of the reads that return whole rows. */
+const ATTEMPT_COLUMNS = Object.keys(attemptRow.shape).join(",\n  ");
+
 export const keyRows = defineQuery({
   name: "breaker_key_rows",
   file: "breakers/key_rows.sql",
@@ -46,6 +49,7 @@ export const keyRows = defineQuery({
   }),
   types: { processor_names: ["STRING"], date_from: "DATE", date_to: "DATE", entity_ids: ["STRING"] },
   row: attemptRow,
+  fragments: { attempt_columns: [ATTEMPT_COLUMNS] },
 });
 
 /** Every row of every key of a range of analysis dates (the demo's retry pass derives which keys are due). */
@@ -55,6 +59,7 @@ export const attemptsBetween = defineQuery({
   params: z.object({ date_from: isoDate, date_to: isoDate }),
   types: { date_from: "DATE", date_to: "DATE" },
   row: attemptRow,
+  fragments: { attempt_columns: [ATTEMPT_COLUMNS] },
 });
 
 /** The guard of console writes; used through its SQL text as a transaction guard. */

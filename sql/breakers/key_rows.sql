@@ -1,6 +1,7 @@
 -- Purpose: every reprocess_attempts row of a set of breaker keys, so the state of all of them
 --   is derived from one read (the original ran one query per entity, and failed open on any
 --   error). A processor run reads one date; an override or a bulk override reads its keys.
+-- {{attempt_columns}}: every column of the stored row, in the order of its row schema.
 -- Grain: one row per stored row (attempt, trip, recovery, override, reset). The filter is the
 --   product of the lists (a superset of the keys when they span several dates): callers keep
 --   the keys they asked for.
@@ -9,26 +10,7 @@
 --   @date_from DATE, @date_to DATE  the partitions to read (inclusive)
 --   @entity_ids ARRAY<STRING>       the keys' entities
 SELECT
-  processor_name,
-  entity_id,
-  analysis_date,
-  attempt_number,
-  attempted_at,
-  completeness_pct,
-  skip_reason,
-  circuit_breaker_tripped,
-  circuit_breaker_until,
-  manual_override_applied,
-  notes,
-  event_type,
-  actor,
-  actor_role,
-  reason_code,
-  request_id,
-  override_expires_at,
-  rows_removed,
-  batch_id,
-  created_at
+  {{attempt_columns}}
 FROM nba_orchestration.reprocess_attempts
 WHERE analysis_date BETWEEN @date_from AND @date_to
   AND processor_name IN UNNEST(@processor_names)
