@@ -13,7 +13,8 @@
 import { z } from "zod";
 
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
-import { BREAKER_EVENTS, isoDate, isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
+import { isoDate } from "@/lib/completeness/dates";
+import { BREAKER_EVENTS, isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-import { isIsoDate } from "@/lib/completeness/dates";
+import { isoDate } from "@/lib/completeness/dates";
 import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
 
 export const REASON_CODES = [
@@ -25,15 +25,8 @@ export const REASON_CODE_LABELS: Record<ReasonCode, string> = {
   other: "Other",
 };
 
-/**
- * Dates the pipeline can have: partitions expire after 365 days; nothing is processed ahead.
- * A day that exists (`isIsoDate` round-trips it): `Date.parse` alone rolls 2026-02-30 over into
- * March, and the warehouse then failed to cast the parameter — a 500 for a client's mistake.
- */
-export const isoDateField = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
-  .refine((d) => isIsoDate(d) && d >= "2000-01-01" && d <= "2100-12-31", "is not a valid date");
+/** Dates the pipeline can have: partitions expire after 365 days; nothing is processed ahead. */
+export const isoDateField = isoDate.refine((d) => d >= "2000-01-01" && d <= "2100-12-31", "is not a valid date");
 
 /** A processor by canonical name or a known alias (old rows), read as the canonical name. */
 export const processorField = z

@@ -1,5 +1,5 @@
 /**
- * Calendar dates and instants, done on strings in UTC. Client-safe: no imports.
+ * Calendar dates and instants, done on strings in UTC. Client-safe: zod only.
  *
  * Invariants:
  * - A calendar date is a "YYYY-MM-DD" string everywhere (the warehouse returns DATE that way).
@@ -10,6 +10,8 @@
  * - An instant (a TIMESTAMP such as `attempted_at`) is an ISO string with a zone, or a `Date`.
  *   A string without a zone is read as UTC, never as local time.
  */
+
+import { z } from "zod";
 
 export type IsoDate = string;
 
@@ -41,6 +43,16 @@ export function isIsoDate(value: unknown): value is IsoDate {
     return false;
   }
 }
+
+/**
+ * The one schema of a calendar date, for every input, parameter and row: "YYYY-MM-DD" and a day
+ * that exists (`Date.parse` alone rolls 2026-02-30 over into March, and the warehouse then
+ * fails to cast the parameter: a 500 for a client's mistake).
+ */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine((d) => isIsoDate(d), "is not a valid date");
 
 /** `date` moved by `n` calendar days (n may be negative). */
 export function addDays(date: IsoDate, n: number): IsoDate {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
 import { keyVerdictSchema } from "@/lib/completeness/verdict";
 
 export const MONITORING_QUERY_NAMES = [
@@ -21,7 +22,6 @@ export const MONITORING_QUERY_NAMES = [
 ] as const;
 export type MonitoringQueryName = (typeof MONITORING_QUERY_NAMES)[number];
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
 export const isoTimestamp = z.string().datetime({ offset: true, message: "must be an ISO 8601 timestamp" });
 /**
  * A completeness figure AS WRITTEN: any finite number. The original checker wrote values above

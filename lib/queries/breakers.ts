@@ -2,12 +2,13 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { defineQuery } from "./define-query";
 import { PROCESSORS, type ProcessorName } from "@/lib/completeness/processors";
 
 import { breakerEventSql, canonicalProcessorSql, processorOutputsSql } from "./processor-outputs";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
 
 /** A stored `reprocess_attempts` row: the original 12 columns and the console's nullable additions. */

@@ -2,9 +2,10 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { defineQuery } from "./define-query";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
 const runKey = { run_id: z.string().min(1), processor: z.string().min(1), analysis_date: isoDate };
 const runKeyTypes = { run_id: "STRING", processor: "STRING", analysis_date: "DATE" } as const;

@@ -2,12 +2,13 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { PROCESSORS } from "@/lib/completeness/processors";
 
 import { defineQuery } from "./define-query";
 import { processorOutputsSql } from "./processor-outputs";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const isoTimestamp = z.string().datetime({ offset: true });
 
 const windowGameRow = z.object({

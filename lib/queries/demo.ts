@@ -2,9 +2,10 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { defineQuery } from "./define-query";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 
 /** How far each simulated upstream table has landed (the demo's next pass lands what came after). */
 export const upstreamLanded = defineQuery({

@@ -2,6 +2,8 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import {
   type EntityKind,
   type ProcessorDef,
@@ -105,7 +107,6 @@ export function entityOutputDatesSql(kind: EntityLookupKind): string {
 
 const KINDS: readonly EntityLookupKind[] = ["player", "team", "team_game"];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
 const pct = z.number().nullable().optional();
 const flag = z.boolean().nullable().optional();

@@ -2,13 +2,14 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { attemptRow } from "./breakers";
 import { defineQuery } from "./define-query";
 import { breakerEventSql, canonicalProcessorSql, processorOutputsSql } from "./processor-outputs";
 
 /** The reads behind incidents (lib/engine/incidents.ts): each constant in the number of keys. */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 const ts = z.string();
 
 export const incidentScopeRows = defineQuery({

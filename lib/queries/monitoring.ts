@@ -2,10 +2,12 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYearOf } from "@/lib/completeness/calendar";
 import { type IsoDate, addDays, addDaysToInstant, instantMs, toIsoInstant } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { type MonitoringQueryName, type MonitoringRow, isoDate, isoTimestamp, monitoringRows } from "@/lib/monitoring/schemas";
+import { type MonitoringQueryName, type MonitoringRow, isoTimestamp, monitoringRows } from "@/lib/monitoring/schemas";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { defineQuery } from "./define-query";

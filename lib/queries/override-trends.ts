@@ -2,10 +2,11 @@ import "server-only";
 
 import { z } from "zod";
 
+import { isoDate } from "@/lib/completeness/dates";
+
 import { defineQuery } from "./define-query";
 import { breakerEventSql, canonicalProcessorSql } from "./processor-outputs";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD");
 
 /** The keys with a trip or an override attempted in a span: what the override trends read. */
 export const overrideTrendKeys = defineQuery({

@@ -2,7 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
-import { isoDate } from "@/lib/monitoring/schemas";
+import { isoDate } from "@/lib/completeness/dates";
 
 import { defineQuery } from "./define-query";
 import { processorListSql } from "./monitoring";

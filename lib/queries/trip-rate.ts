@@ -3,7 +3,8 @@ import "server-only";
 import { z } from "zod";
 
 import { type IsoDate, addDays, toIsoInstant } from "@/lib/completeness/dates";
-import { isoDate, isoTimestamp } from "@/lib/monitoring/schemas";
+import { isoDate } from "@/lib/completeness/dates";
+import { isoTimestamp } from "@/lib/monitoring/schemas";
 import { TRIP_RATE_DAYS, type TripRateRow, tripRateRow } from "@/lib/monitoring/trip-rate";
 import type { Warehouse } from "@/lib/warehouse/types";
 
