@@ -68,6 +68,7 @@ export function windowsFromGames(
       const from = w.kind === "days" && daysFrom >= seasonStart ? daysFrom : seasonStart;
       const inWindow = games
         .filter((g) => (w.kind === "games" ? g.games_back <= w.size : g.game_date >= from && g.game_date <= to))
+        .filter((g, i, all) => all.findIndex((o) => o.game_id === g.game_id) === i) // a game listed twice is one game
         .sort((a, b) => (a.game_date < b.game_date ? -1 : a.game_date > b.game_date ? 1 : a.game_id < b.game_id ? -1 : 1));
       const missingGames: GameRef[] = [];
       const dnpGames: DnpGame[] = [];
