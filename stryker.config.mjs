@@ -24,6 +24,8 @@ const config = {
   // two-core machine bears.
   concurrency: 2,
   timeoutMS: 60_000,
+  // The first run of every test (the engine's build DuckDB databases) takes minutes on a busy machine.
+  dryRunTimeoutMinutes: 30,
   timeoutFactor: 2,
   reporters: ["clear-text", "progress-append-only", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/mutation.html" },

@@ -3,26 +3,21 @@
  * it equals the number of rows the key held before the reset (inserted here) and the count the
  * RESET row itself stores; other actions have none. The CSV export carries it.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { type AuditEntry, auditCsv, rowsRemoved } from "@/lib/data/audit";
 import { type BreakerKeyRef, overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
 import { auditLog } from "@/lib/queries/breakers";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { BREAKER_TABLES, attemptRow, clearTables, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { BREAKER_TABLES, attemptRow, insertAttempts } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const KEY: BreakerKeyRef = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-12-01" };
 const TRIP_AT = "2026-12-03T04:10:00.000Z";
 const NOW = "2026-12-04T15:30:00.000Z";
 
-let wh: Warehouse;
-beforeAll(() => {
-  wh = memoryWarehouse();
-});
-afterAll(() => wh.close());
-beforeEach(() => clearTables(wh, [...BREAKER_TABLES]));
+const wh = scopedMemoryWarehouse({ clearEach: BREAKER_TABLES });
 
 /** Failure, failure, trip: `n` failures before the trip (n + 1 rows). */
 async function trip(failures: number): Promise<number> {

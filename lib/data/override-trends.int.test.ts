@@ -5,14 +5,14 @@
  * too far back to be read, rows after `now` unseen — and a number of queries that does not grow
  * with the number of keys.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
 import { getOverrideTrends } from "@/lib/data/override-trends";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, clearTables, countingWarehouse, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, clearTables, countingWarehouse, insertAttempts } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 // Weeks: W1 = Mon 2026-11-30 … Sun 12-06, W2 = Mon 12-07 … Sun 12-13.
 const W1 = "2026-11-30";
@@ -20,12 +20,7 @@ const W2 = "2026-12-07";
 const NOW = "2026-12-14T12:00:00.000Z";
 const D = "2026-11-28";
 
-let wh: Warehouse;
-beforeAll(() => {
-  wh = memoryWarehouse();
-});
-afterAll(() => wh.close());
-beforeEach(() => clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]));
+const wh = scopedMemoryWarehouse({ clearEach: [...OUTPUT_TABLES, ...BREAKER_TABLES] });
 
 type Ev = "failure" | "trip" | "override" | "recovery";
 /** A key's rows: each [event, instant]. */

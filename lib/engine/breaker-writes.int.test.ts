@@ -7,7 +7,7 @@
  * Tripped keys are made either by inserting the rows a processor writes (failure, failure,
  * trip) or, where the engine's reaction matters, by running the engine three times.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { type BreakerRowInput, deriveBreakerState } from "@/lib/completeness/breaker";
 import { addDaysToInstant, instantMicros, isoFromMicros } from "@/lib/completeness/dates";
@@ -29,20 +29,19 @@ import {
   type Fate,
   attemptRow,
   boxScores,
-  clearTables,
   countRows,
   countingWarehouse,
   everyNDays,
   insertAttempts,
   insertPgs,
   insertUpstream,
-  memoryWarehouse,
   playerRows,
   roundRobin,
   totalCalls,
   BREAKER_TABLES,
   OUTPUT_TABLES,
 } from "@/test/support/fixtures";
+import { forwardingWarehouse, scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const D = "2024-12-11";
 const D2 = "2024-12-12";
@@ -52,19 +51,7 @@ const NOW = "2024-12-14T09:00:00.000Z";
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";
 const AUDIT = "nba_orchestration.breaker_audit_log";
 
-let wh: Warehouse;
-
-beforeAll(async () => {
-  wh = memoryWarehouse();
-});
-
-afterAll(async () => {
-  await wh.close();
-});
-
-beforeEach(async () => {
-  await clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]);
-});
+const wh = scopedMemoryWarehouse({ clearEach: [...OUTPUT_TABLES, ...BREAKER_TABLES] });
 
 const key = (entity_id: string, processor: ProcessorName = "player_shot_zone_analysis", analysis_date = D): BreakerKeyRef => ({
   processor,
@@ -75,17 +62,12 @@ const key = (entity_id: string, processor: ProcessorName = "player_shot_zone_ana
 /** The three rows a processor writes before its breaker is active: failure, failure, trip. */
 /** The test's warehouse, with `before` run just before each write transaction (a concurrent writer). */
 function beforeEachCommit(before: () => Promise<void>): Warehouse {
-  return {
-    kind: wh.kind,
-    query: (sql, o) => wh.query(sql, o),
-    execute: (sql, o) => wh.execute(sql, o),
-    insert: (t, c, r) => wh.insert(t, c, r),
-    close: () => wh.close(),
+  return forwardingWarehouse(() => wh, {
     transaction: async (statements, options) => {
       await before();
       return wh.transaction(statements, options);
     },
-  };
+  });
 }
 
 async function tripKey(k: BreakerKeyRef, tripAt = TRIP_AT, processorName: string = k.processor): Promise<void> {
@@ -440,12 +422,7 @@ describe("bulk override", () => {
     // A proxy that breaks the 2nd statement of the write (the audit insert): the attempt rows
     // were already appended inside the transaction when it fails.
     const seen: Statement[][] = [];
-    const broken: Warehouse = {
-      kind: wh.kind,
-      query: (s, o) => wh.query(s, o),
-      execute: (s, o) => wh.execute(s, o),
-      insert: (t, c, r) => wh.insert(t, c, r),
-      close: () => wh.close(),
+    const broken = forwardingWarehouse(() => wh, {
       transaction: (statements, options) => {
         seen.push(statements);
         const sabotaged = statements.map((s, i) =>
@@ -453,7 +430,7 @@ describe("bulk override", () => {
         );
         return wh.transaction(sabotaged, options);
       },
-    };
+    });
     await expect(applyBulkOverride(broken, all, preview.token, request({ requestId: "bulk-4" }))).rejects.toThrow();
     expect(seen).toHaveLength(1);
     expect(seen[0]!.map((s) => (isInsert(s) ? s.insert : "sql"))).toEqual([ATTEMPTS, AUDIT]);

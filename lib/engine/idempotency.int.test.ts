@@ -4,7 +4,7 @@
  * the first request presented as success. The same request sent again, even ten times at once,
  * answers the original result.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
@@ -17,23 +17,13 @@ import {
   readKeys,
   resetBreaker,
 } from "@/lib/engine/breaker-writes";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { BREAKER_TABLES, attemptRow, clearTables, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { BREAKER_TABLES, attemptRow, insertAttempts } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const D = "2024-12-11";
 const TRIP_AT = "2024-12-13T10:00:00.000Z";
 const NOW = "2024-12-14T09:00:00.000Z";
-let wh: Warehouse;
-
-beforeAll(() => {
-  wh = memoryWarehouse();
-});
-afterAll(async () => {
-  await wh.close();
-});
-beforeEach(async () => {
-  await clearTables(wh, [...BREAKER_TABLES]);
-});
+const wh = scopedMemoryWarehouse({ clearEach: BREAKER_TABLES });
 
 const key = (entity_id: string): BreakerKeyRef => ({ processor: "player_shot_zone_analysis", entity_id, analysis_date: D });
 

@@ -5,26 +5,21 @@
  * a processor's names and for the team-game key, in a number of queries that does not grow with
  * the number of keys.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { type BreakerKeyRef, keyString } from "@/lib/engine/breaker-writes";
 import { readOverrideOutcomes } from "@/lib/engine/override-outcomes";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, clearTables, countingWarehouse, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, clearTables, countingWarehouse, insertAttempts } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const D = "2024-12-11";
 const T0 = "2024-12-12T04:00:00.000Z";
 const OVERRIDE_AT = "2024-12-14T15:30:00.000Z";
 const NOW = "2024-12-20T12:00:00.000Z";
 
-let wh: Warehouse;
-beforeAll(() => {
-  wh = memoryWarehouse();
-});
-afterAll(() => wh.close());
-beforeEach(() => clearTables(wh, [...OUTPUT_TABLES, ...BREAKER_TABLES]));
+const wh = scopedMemoryWarehouse({ clearEach: [...OUTPUT_TABLES, ...BREAKER_TABLES] });
 
 const key = (entity_id: string, processor: ProcessorName = "player_daily_cache", analysis_date = D): BreakerKeyRef => ({ processor, entity_id, analysis_date });
 
