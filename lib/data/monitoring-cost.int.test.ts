@@ -18,14 +18,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
-import { getProcessor } from "@/lib/completeness/processors";
-import { outputColumns } from "@/lib/engine/run-processor";
 import { MONITORING_QUERY_NAMES } from "@/lib/monitoring/schemas";
 import { createBigQueryWarehouse } from "@/lib/warehouse/bigquery";
 import { splitSql } from "@/lib/warehouse/sql-text";
 import type { QueryOptions, Warehouse } from "@/lib/warehouse/types";
 import { BigQueryFake, type RecordedRequest, jobLabel, queryBody } from "@/test/support/bigquery-fake";
 import { memoryWarehouse } from "@/test/support/fixtures";
+import { insertTeamDefenseOutputs } from "@/test/support/outputs";
+import { forwardingWarehouse } from "@/test/support/warehouse";
 import { ANSWER_AS_OF, answerState, isPing, monitoringResponder } from "@/test/support/monitoring-answers";
 import { keepSignOutsInMemory } from "@/test/support/session";
 
@@ -71,35 +71,20 @@ describe("50 simultaneous overview loads, counting adapter over the embedded dat
   const calls: { label: string; sql: string }[] = [];
 
   /** The embedded warehouse, recording every query's label and slow enough that the loads overlap. */
-  const recording: Warehouse = {
+  const recording = forwardingWarehouse(() => inner, {
     kind: "embedded",
     query: async (sql: string, options?: QueryOptions) => {
       calls.push({ label: options?.label ?? "?", sql });
       await new Promise((resolve) => setTimeout(resolve, 20));
       return inner.query(sql, options);
     },
-    execute: (sql, o) => inner.execute(sql, o),
-    transaction: (s, o) => inner.transaction(s, o),
-    insert: (t, c, r) => inner.insert(t, c, r),
     close: async () => {},
-  };
+  });
 
   beforeAll(async () => {
     inner = memoryWarehouse();
-    const def = getProcessor("team_defense_zone_analysis");
-    await inner.insert(
-      def.table,
-      outputColumns(def),
-      ["ATL", "BOS", "LAL"].map((team) => ({
-        team_abbr: team,
-        analysis_date: ANSWER_AS_OF,
-        processed_at: "2025-01-16T04:00:00.000Z",
-        completeness_percentage: 100,
-        is_production_ready: true,
-        backfill_bootstrap_mode: false,
-        processing_decision_reason: "processed_successfully",
-      })),
-    );
+    const teams = ["ATL", "BOS", "LAL"].map((team) => ({ team, completeness: 100, ready: true }));
+    await insertTeamDefenseOutputs(inner, ANSWER_AS_OF, "2025-01-16T04:00:00.000Z", teams);
   });
 
   afterAll(() => inner.close());

@@ -13,10 +13,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
-import { getProcessor } from "@/lib/completeness/processors";
-import { outputColumns } from "@/lib/engine/run-processor";
 import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
 import { attemptRow, countingWarehouse, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { insertTeamDefenseOutputs } from "@/test/support/outputs";
+import { forwardingWarehouse } from "@/test/support/warehouse";
 import { keepSignOutsInMemory } from "@/test/support/session";
 
 import {
@@ -36,41 +36,27 @@ const TEAMS = ["ATL", "BOS", "CHI", "DAL", "DEN", "LAL", "MIA", "NYK", "PHX", "S
 
 let inner: Warehouse;
 let failing = false;
-const counting = countingWarehouse({
-  kind: "embedded",
-  // Each query takes a little while, so the concurrent reads really overlap it.
-  query: async (sql, options) => {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (failing) throw new WarehouseError("The embedded database could not run the query", { reason: "test outage" });
-    return inner.query(sql, options);
-  },
-  execute: (sql, o) => inner.execute(sql, o),
-  transaction: (s, o) => inner.transaction(s, o),
-  insert: (t, c, r) => inner.insert(t, c, r),
-  close: () => inner.close(),
-});
+const counting = countingWarehouse(
+  forwardingWarehouse(() => inner, {
+    kind: "embedded",
+    // Each query takes a little while, so the concurrent reads really overlap it.
+    query: async (sql, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (failing) throw new WarehouseError("The embedded database could not run the query", { reason: "test outage" });
+      return inner.query(sql, options);
+    },
+  }),
+);
 const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
 // These tests count and break the monitoring reads: sign-out checks stay out of that warehouse.
 keepSignOutsInMemory();
 
 beforeAll(async () => {
   inner = memoryWarehouse();
-  const def = getProcessor("team_defense_zone_analysis");
   // 10 teams on as_of: 8 ready at 100%, 2 skipped at 50% → 80% ready (warning < 90),
   // average completeness 90% (info < 92)
-  await inner.insert(
-    def.table,
-    outputColumns(def),
-    TEAMS.map((team, i) => ({
-      team_abbr: team,
-      analysis_date: AS_OF,
-      processed_at: "2025-01-16T04:00:00.000Z",
-      completeness_percentage: i < 8 ? 100 : 50,
-      is_production_ready: i < 8,
-      backfill_bootstrap_mode: false,
-      processing_decision_reason: i < 8 ? "processed_successfully" : "skipped_incomplete_upstream_data",
-    })),
-  );
+  const teams = TEAMS.map((team, i) => ({ team, completeness: i < 8 ? 100 : 50, ready: i < 8 }));
+  await insertTeamDefenseOutputs(inner, AS_OF, "2025-01-16T04:00:00.000Z", teams);
   // 11 active breakers (critical > 10): PSZA players tripped on 2025-01-15 04:00 until 01-22.
   // Their analysis date is before health's 7-day window, so their skips do not enter its
   // readiness figures; they are active at now all the same (whatever their analysis date).

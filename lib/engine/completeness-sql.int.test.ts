@@ -27,7 +27,7 @@
  * (0022400036) arrived late, 2024-12-02 10:00Z.
  */
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
@@ -36,7 +36,6 @@ import { type WindowGame, windowsFromGames } from "@/lib/completeness/window-gam
 import { type EntityCompleteness, type WindowResult, computeBatch, parseTeamGameKey } from "@/lib/completeness/windows";
 import { evaluateProcessorRun } from "@/lib/engine/run-processor";
 import { type WindowGameRow, playerWindowGames, teamWindowGames } from "@/lib/queries/completeness";
-import type { Warehouse } from "@/lib/warehouse/types";
 import {
   type Fate,
   type RosterPlayer,
@@ -50,6 +49,7 @@ import {
   roundRobin,
   scheduleGame,
 } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 // ---------------------------------------------------------------------------------------------
 // The dataset
@@ -127,16 +127,7 @@ const PLAYERS = ["lebron", "reaves", "hachimura", "knecht", "schroder", "dalton"
 // ---------------------------------------------------------------------------------------------
 // The two paths
 
-let wh: Warehouse;
-
-beforeAll(async () => {
-  wh = memoryWarehouse();
-  await insertUpstream(wh, UP);
-});
-
-afterAll(async () => {
-  await wh.close();
-});
+const wh = scopedMemoryWarehouse({ seed: (db) => insertUpstream(db, UP) });
 
 function teamOf(def: ProcessorDef, entity: string): string {
   if (def.entityKind === "team") return entity;

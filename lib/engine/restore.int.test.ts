@@ -7,7 +7,7 @@
  * the key since the reset, a reset older than 30 days, a role below admin, an unknown reset, a
  * wrong confirmation; and idempotency by request id.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { addDaysToInstant, instantMicros, isoFromMicros } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT, ORIGINAL_DEPLOYMENT } from "@/lib/completeness/deployment";
@@ -18,7 +18,8 @@ import { type BreakerKeyRef, type WriteRequest, previewRestore, previewRestores,
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 import type { Row, Warehouse } from "@/lib/warehouse/types";
-import { ATTEMPT_WRITE_COLUMNS, BREAKER_TABLES, attemptRow, clearTables, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { ATTEMPT_WRITE_COLUMNS, BREAKER_TABLES, attemptRow, countRows, insertAttempts } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";
 const AUDIT = "nba_orchestration.breaker_audit_log";
@@ -67,16 +68,7 @@ async function keyRowsOf(wh: Warehouse, k: BreakerKeyRef, names: readonly string
 // ---------------------------------------------------------------------------------------------
 
 describe("on the console's own tables", () => {
-  let wh: Warehouse;
-  beforeAll(() => {
-    wh = memoryWarehouse();
-  });
-  afterAll(async () => {
-    await wh.close();
-  });
-  beforeEach(async () => {
-    await clearTables(wh, BREAKER_TABLES);
-  });
+  const wh = scopedMemoryWarehouse({ clearEach: BREAKER_TABLES });
 
   const k: BreakerKeyRef = { processor: "ml_feature_store", entity_id: "wemby", analysis_date: D };
   const NAMES = ["ml_feature_store", "ml_feature_store_v2"];

@@ -41,6 +41,7 @@ import {
   BREAKER_TABLES,
   OUTPUT_TABLES,
 } from "@/test/support/fixtures";
+import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 
 const D = "2024-12-11";
 const TEAMS = ["LAL", "BOS", "GSW", "MIA"];
@@ -68,16 +69,7 @@ const ROSTER: RosterPlayer[] = [
 ];
 const UP: Upstream = { schedule: SCHEDULE, ...boxScores(SCHEDULE, ROSTER) };
 
-let wh: Warehouse;
-
-beforeAll(async () => {
-  wh = memoryWarehouse();
-  await insertUpstream(wh, UP);
-});
-
-afterAll(async () => {
-  await wh.close();
-});
+const wh = scopedMemoryWarehouse({ seed: (db) => insertUpstream(db, UP) });
 
 /** Output rows of a processor written at `now` (one run), keyed by entity. */
 async function outputsAt(processor: ProcessorName, now: string): Promise<Map<string, Row>> {
