@@ -12,7 +12,10 @@ import { verifyDemoDatabase, type VerifyReport } from "@/lib/demo/verify";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 
-const today = new Date().toISOString().slice(0, 10);
+// One instant for the plan and the build, so a run across midnight cannot see two todays.
+const startedAt = new Date();
+const now = startedAt.toISOString();
+const today = now.slice(0, 10);
 const plan = planDemoSeason(today);
 const wh = createDuckDbWarehouse({ path: ":memory:", onOpen: applyEmbeddedSchema });
 let summary: BuildSummary;
@@ -20,7 +23,6 @@ let report: VerifyReport;
 
 beforeAll(async () => {
   const started = performance.now();
-  const now = new Date().toISOString();
   summary = await buildDemoDatabase(wh, plan, () => {}, { now });
   console.log(`[demo] built in ${((performance.now() - started) / 1000).toFixed(1)} s`, summary);
   report = await verifyDemoDatabase(wh, plan, now, addDays(plan.seasonStart, summary.nights - 1));
@@ -30,7 +32,15 @@ afterAll(() => wh.close());
 
 describe("the simulated season", () => {
   it("ends yesterday", () => {
-    expect(plan.simulateThrough < today).toBe(true);
+    // Yesterday by the calendar (UTC), computed without the code under test.
+    const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const yesterday = dayBefore(today);
+    expect(plan.simulateThrough).toBe(yesterday);
+    // A night's seven runs go at 04:00–04:30 UTC the next morning: built before 04:30 today,
+    // yesterday's night has not happened yet and the season's last night is the day before.
+    const lastNight = now >= `${today}T04:30:00.000Z` ? yesterday : dayBefore(yesterday);
+    const nights = (Date.parse(`${lastNight}T00:00:00Z`) - Date.parse(`${plan.seasonStart}T00:00:00Z`)) / 86_400_000 + 1;
+    expect(summary.nights).toBe(nights);
     expect(summary.nights).toBeGreaterThan(100);
   });
 
