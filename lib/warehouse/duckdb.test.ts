@@ -32,34 +32,24 @@ describe("DuckDB warehouse", () => {
   it("round-trips every column type the schema uses to plain JSON-safe values", async () => {
     await wh.execute(`CREATE TABLE t (
       s VARCHAR, i BIGINT, f DOUBLE, n DECIMAL(5,1), b BOOLEAN, d DATE, ts TIMESTAMPTZ, arr VARCHAR[], nul VARCHAR)`);
+    // Written as parameters, read back unchanged: the value in is the answer.
+    const values = {
+      s: "O'Neal \"quoted\" @x",
+      i: 9_007_199_254_740_991,
+      f: 89.96,
+      n: 12.5,
+      b: true,
+      d: "2024-10-22",
+      ts: "2024-10-22T23:30:00.123Z",
+      arr: ["missing_game_2024-11-05", "upstream_player_shot_zone_incomplete"],
+      nul: null,
+    };
     await wh.execute("INSERT INTO t VALUES (@s, @i, @f, @n, @b, @d, @ts, @arr, @nul)", {
-      params: {
-        s: "O'Neal \"quoted\" @x",
-        i: 9_007_199_254_740_991,
-        f: 89.96,
-        n: 12.5,
-        b: true,
-        d: "2024-10-22",
-        ts: "2024-10-22T23:30:00.123Z",
-        arr: ["missing_game_2024-11-05", "upstream_player_shot_zone_incomplete"],
-        nul: null,
-      },
+      params: values,
       types: { s: "STRING", i: "INT64", f: "FLOAT64", n: "NUMERIC", b: "BOOL", d: "DATE", ts: "TIMESTAMP", arr: ["STRING"], nul: "STRING" },
     });
     const rows = await wh.query("SELECT * FROM t");
-    expect(rows).toEqual([
-      {
-        s: "O'Neal \"quoted\" @x",
-        i: 9_007_199_254_740_991,
-        f: 89.96,
-        n: 12.5,
-        b: true,
-        d: "2024-10-22",
-        ts: "2024-10-22T23:30:00.123Z",
-        arr: ["missing_game_2024-11-05", "upstream_player_shot_zone_incomplete"],
-        nul: null,
-      },
-    ]);
+    expect(rows).toEqual([values]);
     expect(JSON.parse(JSON.stringify(rows))).toEqual(rows);
   });
 
