@@ -9,6 +9,18 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
+/**
+ * The tests a run may use. MUTATION_TESTS=unit: only the pure rules' unit tests, so a run over
+ * lib/completeness takes minutes where the engine's tests, each opening a DuckDB (some building a
+ * demo season) for every mutant, take hours. MUTATION_TESTS=<file>,<file>: those test files
+ * only, for a run over one engine module with its own integration test.
+ */
+function testFiles(scope: string | undefined): string[] {
+  if (scope === "unit") return ["lib/completeness/**/*.test.ts"];
+  if (scope) return scope.split(",").map((f) => f.trim());
+  return ["lib/completeness/**/*.test.ts", "lib/engine/**/*.test.ts"];
+}
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -18,9 +30,7 @@ export default defineConfig({
     },
   },
   test: {
-    // MUTATION_TESTS=unit runs only the pure rules' unit tests: a run over lib/completeness alone
-    // then takes minutes, where every engine test starting a DuckDB for each mutant takes hours.
-    include: process.env.MUTATION_TESTS === "unit" ? ["lib/completeness/**/*.test.ts"] : ["lib/completeness/**/*.test.ts", "lib/engine/**/*.test.ts"],
+    include: testFiles(process.env.MUTATION_TESTS),
     exclude: ["node_modules/**"],
     environment: "node",
     setupFiles: ["test/support/isolated-data.ts"],
