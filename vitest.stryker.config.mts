@@ -7,19 +7,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const root = fileURLToPath(new URL(".", import.meta.url));
+import { mutationTestFiles } from "./test/support/mutation-scope";
 
-/**
- * The tests a run may use. MUTATION_TESTS=unit: only the pure rules' unit tests, so a run over
- * lib/completeness takes minutes where the engine's tests, each opening a DuckDB (some building a
- * demo season) for every mutant, take hours. MUTATION_TESTS=<file>,<file>: those test files
- * only, for a run over one engine module with its own integration test.
- */
-function testFiles(scope: string | undefined): string[] {
-  if (scope === "unit") return ["lib/completeness/**/*.test.ts"];
-  if (scope) return scope.split(",").map((f) => f.trim());
-  return ["lib/completeness/**/*.test.ts", "lib/engine/**/*.test.ts"];
-}
+const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   resolve: {
@@ -30,7 +20,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: testFiles(process.env.MUTATION_TESTS),
+    include: mutationTestFiles(),
     exclude: ["node_modules/**"],
     environment: "node",
     setupFiles: ["test/support/isolated-data.ts"],
