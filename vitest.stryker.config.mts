@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-import { mutationTestFiles } from "./test/support/mutation-scope";
+import { mutationTestFiles } from "./test/support/mutation-scope.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
