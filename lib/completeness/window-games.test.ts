@@ -123,6 +123,15 @@ describe("windowsFromGames", () => {
     expect(w!.dnpGames.map((g) => g.game_id)).toEqual(["c", "d"]);
   });
 
+  it("orders by date even when game ids run the other way, and by game id within a date, for any row order", () => {
+    const rows = [row("a", "2024-11-09", 1, "no_box"), row("m", "2024-11-05", 2, "no_box"), row("k", "2024-11-05", 3, "no_box"), row("z", "2024-11-01", 4, "no_box")];
+    const orders = [rows, [...rows].reverse(), [rows[1]!, rows[3]!, rows[0]!, rows[2]!], [rows[2]!, rows[0]!, rows[3]!, rows[1]!]];
+    for (const order of orders) {
+      const [w] = windowsFromGames(order, [games(10)], "2024-11-10", SEASON_START).windows;
+      expect(w!.missingGames.map((g) => g.game_id)).toEqual(["z", "k", "m", "a"]);
+    }
+  });
+
   describe("no games expected", () => {
     it("an entity with no rows has no team, no range and every window null, complete and not blocking", () => {
       const { team, windows } = windowsFromGames([], [games(10), days(7)], "2024-11-10", SEASON_START);
