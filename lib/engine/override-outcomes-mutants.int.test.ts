@@ -57,6 +57,21 @@ describe("override outcomes decided by the output row", () => {
   });
 });
 
+describe("rows after now", () => {
+  it("are unseen: a recovery after now leaves the override pending; one exactly at now decides it", async () => {
+    const k = key("r", "2024-12-11");
+    await overridden(k);
+    const recovery = (attempted_at: string) =>
+      attemptRow({ processor_name: PIPELINE_NAME, entity_id: k.entity_id, analysis_date: k.analysis_date, attempt_number: 5, attempted_at, event_type: "recovery" });
+    await insertAttempts(wh, [recovery(NOW)]);
+    const atNow = await readKeyOutcomes(wh, [k], NOW);
+    expect(atNow.map((o) => [o.rows.length, o.outcomes.map((x) => x.outcome)])).toEqual([[5, ["processed"]]]);
+    const before = await readKeyOutcomes(wh, [k], "2024-12-20T11:59:59.999Z");
+    expect(before.map((o) => [o.rows.length, o.outcomes.map((x) => x.outcome)])).toEqual([[4, ["pending"]]]);
+    expect((await readOverrideOutcomes(wh, [k], "2024-12-20T11:59:59.999Z")).get(keyString(k))!.map((x) => x.outcome)).toEqual(["pending"]);
+  });
+});
+
 describe("reads", () => {
   it("keys never overridden cost only the read of their rows: no output table is read", async () => {
     const keys = [key("a", "2024-12-11"), key("b", "2024-12-11")];
