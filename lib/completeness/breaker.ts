@@ -35,7 +35,7 @@
  *       documented meaning; the original never wrote such rows)
  *   anything else                                                     → failure
  */
-import type { Role } from "@/lib/auth/roles";
+import { CAN, type Role } from "@/lib/auth/roles";
 
 import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
 
@@ -53,9 +53,6 @@ export type BreakerStatus = (typeof BREAKER_STATUSES)[number];
 export const RESET_SKIP_REASON = "RESET";
 /** skip_reason marker of an override row, so pre-console readers do not take it for a success. */
 export const OVERRIDE_SKIP_REASON = "MANUAL_OVERRIDE";
-
-/** Who asks for an operator write (only operator and admin may; anyone else is refused). */
-export type BreakerRole = Role;
 
 export interface BreakerKey {
   processor_name: string;
@@ -419,7 +416,7 @@ export type BreakerWrite =
 
 export interface OverrideRequest {
   actor: string;
-  role: BreakerRole;
+  role: Role;
   /** A short machine-readable reason (e.g. data_now_complete, false_positive). */
   reasonCode: string;
   /** The operator's words, required. */
@@ -443,7 +440,7 @@ export function overrideRow(state: BreakerState, req: OverrideRequest): BreakerW
   requireText(req.actor, "actor");
   requireText(req.reason, "reason");
   requireText(req.requestId, "requestId");
-  if (req.role !== "operator" && req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (!CAN.override(req.role)) return { ok: false, conflict: "forbidden", state };
   if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
   if (state.status !== "active") return { ok: false, conflict: "not_active", state };
   const verb = req.batchId ? "Bulk override" : "Manual override";
@@ -482,7 +479,7 @@ export function resetRows(state: BreakerState, req: ResetRequest): ResetWrite {
   requireText(req.actor, "actor");
   requireText(req.reason, "reason");
   requireText(req.requestId, "requestId");
-  if (req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (!CAN.reset(req.role)) return { ok: false, conflict: "forbidden", state };
   if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
   if (state.rowsSinceReset === 0) return { ok: false, conflict: "nothing_to_reset", state };
   const count = state.rowCount;
