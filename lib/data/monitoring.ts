@@ -7,6 +7,7 @@ import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completene
 import { isProcessorName } from "@/lib/completeness/processors";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { onWrite } from "@/lib/engine/data-version";
 import { type AlertLink, alertLinks } from "@/lib/monitoring/alert-links";
 import {
   MONITORING_QUERY_NAMES,
@@ -136,12 +137,13 @@ export function defaultNow(at: number = Date.now()): string {
 
 /**
  * A write was applied: forget every cached read, and let the default `now` include the write.
- * Called by the authorized-action helper after each successful write.
+ * Told by lib/engine/data-version.ts, which the authorized-action helper notes each successful
+ * write with.
  */
-export function noteWrite(at: number = Date.now()): void {
+onWrite((at) => {
   state.lastWriteAt = Math.max(state.lastWriteAt, at);
   clearMonitoringCache();
-}
+});
 
 // ---------------------------------------------------------------------------------------------
 // The per-process cache
