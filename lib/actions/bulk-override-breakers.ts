@@ -11,6 +11,7 @@ import { readIncident } from "@/lib/data/incidents";
 import { type BreakerKeyRef, type BulkPreview, applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { incidentRecoveredKeys } from "@/lib/engine/incidents";
+import { refusal } from "@/lib/errors";
 import { getWarehouse } from "@/lib/warehouse";
 
 import { type ActionError, defineAction, fromOutcome } from "./authorized-action";
@@ -35,12 +36,12 @@ async function select(selection: BulkSelection, now: string, deployment: Deploym
 
 async function unknownIncident(selection: BulkSelection, now: string, actor: Actor): Promise<ActionError | null> {
   if (!isIncidentSelection(selection) || (await readIncident(selection.incident, { now }, actor))) return null;
-  return { ok: false, code: "not_found", error: `No incident "${selection.incident}"`, fieldErrors: { incident: ["is not a known incident"] } };
+  return refusal("not_found", `No incident "${selection.incident}"`, { incident: ["is not a known incident"] });
 }
 
 export const previewBulkOverrideAction = defineAction({
   name: "preview_bulk_override",
-  role: "operator",
+  permission: "override",
   input: bulkSelection,
   run: async (selection, actor): Promise<{ ok: true; replay: false; data: BulkPreview } | ActionError> => {
     const now = new Date().toISOString();
@@ -53,7 +54,7 @@ export const previewBulkOverrideAction = defineAction({
 
 export const applyBulkOverrideAction = defineAction({
   name: "bulk_override_breakers",
-  role: "operator",
+  permission: "override",
   input: bulkApplyInput,
   revalidate: ["/", "/breakers", "/audit"],
   run: async (input, actor) => {

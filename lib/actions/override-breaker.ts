@@ -13,7 +13,7 @@ import { defineAction, fromOutcome } from "./authorized-action";
  */
 export const overrideBreaker = defineAction({
   name: "override_breaker",
-  role: "operator",
+  permission: "override",
   input: overrideInput,
   revalidate: ["/", "/breakers", "/audit"],
   run: async (input, actor) =>

@@ -10,7 +10,7 @@ import { defineAction, fromOutcome } from "./authorized-action";
 /** Reset one key (admin only, destructive; the entity id typed again to confirm). */
 export const resetBreaker = defineAction({
   name: "reset_breaker",
-  role: "admin",
+  permission: "reset",
   input: resetInput,
   revalidate: ["/", "/breakers", "/audit"],
   run: async (input, actor) =>

@@ -14,7 +14,7 @@ import { defineAction, fromOutcome } from "./authorized-action";
  */
 export const restoreReset = defineAction({
   name: "restore_reset",
-  role: "admin",
+  permission: "restore",
   input: restoreInput,
   revalidate: ["/", "/breakers", "/audit"],
   run: async (input, actor) =>

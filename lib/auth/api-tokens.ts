@@ -8,7 +8,7 @@ import { GuardFailedError, type Warehouse } from "@/lib/warehouse/types";
 import type { ProcessorName } from "@/lib/completeness/processors";
 
 import type { Role } from "./roles";
-import type { Actor } from "./session";
+import { type Actor, authenticated } from "./session";
 import {
   type ConfiguredToken,
   generateToken,
@@ -69,7 +69,7 @@ export async function actorOfToken(token: string, wh: Warehouse = getWarehouse()
   }
   if (!identity) return null;
   const actor: Actor = { name: tokenActorName(identity.name), role: identity.role, via: "token" };
-  return identity.processor ? { ...actor, processor: identity.processor } : actor;
+  return authenticated(identity.processor ? { ...actor, processor: identity.processor } : actor);
 }
 
 export interface TokenInfo {
