@@ -2,11 +2,11 @@ import "server-only";
 
 import { z } from "zod";
 
-import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkApplyInput, bulkFilter, bulkSelection, isoDateField, overrideInput, processorField, resetInput, restoreInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
+import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
@@ -17,12 +17,9 @@ import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } fro
  * requests as zod reads them (`io: "input"`: defaults optional, transforms by what they accept),
  * answers as the service produces them (`io: "output"`). Nothing here restates a field, so the
  * document cannot drift from the routes. What it adds by hand is what no schema holds: the paths,
- * who may call each, and which of the action error codes each route can answer (their statuses
- * come from HTTP_STATUS, the one map the routes use).
+ * who may call each, and which of the error codes each route can answer (their statuses come
+ * from HTTP_STATUS in lib/errors.ts, the one map the routes use; every refusal is its `errorBody`).
  */
-
-type Code = ActionError["code"];
-const CODES = Object.keys(HTTP_STATUS) as [Code, ...Code[]];
 
 /** Where zod's JSON Schema cannot say what a refinement checks, and the registry can. */
 function annotate(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
@@ -34,19 +31,6 @@ function annotate(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown>
   }
   if (def === isoDateField._zod.def) ctx.jsonSchema.format = "date";
 }
-
-/**
- * The body every refusal carries. Action refusals (400 naming a field, 403, 404, 409, 422, 503)
- * have `ok`, `code` and `error`; a body that is not JSON or too large (400, 413) has `error` and
- * `field: "body"` only.
- */
-export const errorBody = z.object({
-  ok: z.literal(false).optional(),
-  code: z.enum(CODES).optional().describe("What went wrong, for a program; the status says it too."),
-  error: z.string().describe("What went wrong, for a person: safe to log and show."),
-  field: z.string().optional().describe("The first field at fault (`body` for the body as a whole)."),
-  fieldErrors: z.record(z.string(), z.array(z.string())).optional().describe("Every field at fault, by dotted path (`outcomes.3.reason`)."),
-});
 
 /** The answer of a write whose data is not one of the schemas above: its fields follow `ok` and `replay`. */
 export const writeResult = z
@@ -258,16 +242,15 @@ const OPERATIONS: Operation[] = [
 ];
 
 /** What every write route can answer besides its action's own refusals (lib/api/handler.ts, the request gate). */
-const COMMON: Record<number, string> = {
-  400: "The body is not JSON, or a field is invalid (`field`, `fieldErrors`).",
-  401: "No valid credentials: sign in or send a valid API token.",
-  403: "The caller's role may not do this (or a browser session's request came from another site).",
-  411: "A body without Content-Length (chunked): refused before it is read.",
-  413: "A body over 1 MiB.",
-  500: "An unexpected failure: nothing was written.",
-  503: "The credentials could not be checked (the warehouse did not answer).",
+const COMMON: Partial<Record<Code, string>> = {
+  invalid: "The body is not JSON, or a field is invalid (`fieldErrors` names each).",
+  unauthorized: "No valid credentials: sign in or send a valid API token.",
+  forbidden: "The caller's role may not do this (or a browser session's request came from another site).",
+  length_required: "A body without Content-Length (chunked): refused before it is read.",
+  too_large: "A body over 1 MiB.",
+  failed: "An unexpected failure: nothing was written.",
+  unavailable: "The credentials could not be checked (the warehouse did not answer).",
 };
-const COMMON_CODES: Code[] = ["invalid", "unauthorized", "forbidden", "failed"];
 /** What an action refusal means where the route does not say more. */
 const REFUSAL: Partial<Record<Code, string>> = {
   not_found: "Nothing of that name.",
@@ -283,13 +266,14 @@ function responsesOf(op: Operation): Record<string, unknown> {
     [op.ok.status]: { description: op.ok.description, ...success },
   };
   if (op.replays) out[200] = { description: "The same request was answered before: its stored answer (`replay: true`), nothing written again.", ...success };
-  const lines = new Map<number, string[]>(Object.entries(COMMON).map(([s, d]) => [Number(s), [d]]));
-  for (const code of [...COMMON_CODES, ...op.codes]) {
+  const lines = new Map<number, string[]>();
+  const say = (code: Code, said: string | undefined) => {
     const status = HTTP_STATUS[code];
-    const said = op.refusals[code] ?? REFUSAL[code];
     if (!lines.has(status)) lines.set(status, []);
     if (said) lines.get(status)!.push(`\`${code}\`: ${said}`);
-  }
+  };
+  for (const [code, said] of Object.entries(COMMON) as [Code, string][]) say(code, said);
+  for (const code of new Set([...Object.keys(op.refusals) as Code[], ...op.codes])) say(code, op.refusals[code] ?? (COMMON[code] ? undefined : REFUSAL[code]));
   for (const [status, text] of [...lines].sort(([a], [b]) => a - b)) {
     out[status] = { description: text.join(" "), content: { "application/json": { schema: ref("Error") } } };
   }
