@@ -163,9 +163,9 @@ async function sendHostile(handler: Handler, route: string, payload: Payload, co
   const expected = payload.kind === "well-formed, no such key" ? [404, 409] : [400, 413];
   if (!expected.includes(res.status)) throw new Error(`expected ${expected.join(" or ")} — ${where}`);
   if (!/^application\/json/.test(res.headers.get("content-type") ?? "")) throw new Error(`error body is not JSON — ${where}`);
-  const body = JSON.parse(text) as { ok?: boolean; error?: unknown; field?: unknown };
+  const body = JSON.parse(text) as { ok?: boolean; error?: unknown; fieldErrors?: Record<string, unknown> };
   if (typeof body.error !== "string" || body.ok === true) throw new Error(`error body without an error — ${where}`);
-  if (res.status === 400 && typeof body.field !== "string") throw new Error(`400 without the field named — ${where}`);
+  if (res.status === 400 && Object.keys(body.fieldErrors ?? {}).length === 0) throw new Error(`400 without the field named — ${where}`);
   const after = await counts();
   if (JSON.stringify(after) !== JSON.stringify(before)) {
     throw new Error(`rows changed — ${where}\nbefore ${JSON.stringify(before)}\nafter  ${JSON.stringify(after)}`);

@@ -119,7 +119,7 @@ describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body
     const bad = { ...(body() as Record<string, unknown>), date_from: "yesterday", reason: "short", analysis_date: "2026-13-45", surprise: 1 };
     const res = await handler(post(path, bad, { cookie: await sessionCookie("admin") }));
     expect(res.status).toBe(400);
-    expect((await res.json()).field).toEqual(expect.any(String));
+    expect(Object.keys((await res.json()).fieldErrors)).not.toHaveLength(0);
     const notJson = await handler(post(path, "{not json", { cookie: await sessionCookie("admin") }));
     expect(notJson.status).toBe(400);
     expect(await counts()).toEqual(before);
@@ -132,7 +132,7 @@ describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body
     expect(request.headers.get("content-length")).toBeNull();
     const res = await handler(request);
     expect(res.status).toBe(413);
-    expect((await res.json()).field).toBe("body");
+    expect(Object.keys((await res.json()).fieldErrors)).toEqual(["body"]);
     expect(await counts()).toEqual(before);
   });
 });
@@ -172,7 +172,7 @@ describe("writes", () => {
     expect((await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("operator") }))).status).toBe(403);
     const wrongConfirm = await reset(post("/api/v1/breakers/reset", { ...body, confirm: "LeBronJames" }, { cookie: await sessionCookie("admin") }));
     expect(wrongConfirm.status).toBe(400);
-    expect((await wrongConfirm.json()).field).toBe("confirm");
+    expect(Object.keys((await wrongConfirm.json()).fieldErrors)[0]).toBe("confirm");
     const res = await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("admin", "dana.admin") }));
     expect(res.status).toBe(201);
     expect((await res.json()).rowsRemoved).toBe(3);

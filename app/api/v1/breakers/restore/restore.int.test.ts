@@ -122,12 +122,12 @@ describe("POST /api/v1/breakers/restore", () => {
     const admin = { cookie: await sessionCookie("admin") };
     const both = await restore(request("POST", path, body({ audit_id: "00000000-0000-4000-8000-000000000000" }), admin));
     expect(both.status).toBe(400);
-    expect(await both.json()).toMatchObject({ code: "invalid", field: "audit_id" });
+    expect(await both.json()).toMatchObject({ code: "invalid", fieldErrors: { audit_id: expect.any(Array) } });
     const neither = await restore(request("POST", path, { reason: "The reset was applied to the wrong key", request_id: "req-restore-0009", confirm: KEY.entity_id }, admin));
     expect(neither.status).toBe(400);
     const wrong = await restore(request("POST", path, body({ confirm: "LeBronJames" }), admin));
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ code: "invalid", field: "confirm" });
+    expect(await wrong.json()).toMatchObject({ code: "invalid", fieldErrors: { confirm: expect.any(Array) } });
     const unknown = await restore(request("POST", path, body({ reset_request_id: "req-never-sent-01" }), admin));
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: "not_found", error: 'No reset with request id "req-never-sent-01" in the last 365 days' });
@@ -149,7 +149,7 @@ describe("POST /api/v1/breakers/restore", () => {
 
     const reusedId = await restore(request("POST", "/api/v1/breakers/restore", body({ reason: "Another reason under the same id" }), admin));
     expect(reusedId.status).toBe(422);
-    expect(await reusedId.json()).toMatchObject({ code: "reused", field: "request_id" });
+    expect(await reusedId.json()).toMatchObject({ code: "reused", fieldErrors: { request_id: expect.any(Array) } });
 
     const second = await restore(request("POST", "/api/v1/breakers/restore", body({ request_id: "req-restore-0002" }), admin));
     expect(second.status).toBe(409);
