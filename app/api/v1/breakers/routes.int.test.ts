@@ -3,7 +3,7 @@
  * in-memory embedded database: who may do what, CSRF, validation — each refusal with zero rows
  * changed — and that a write really unblocks.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { POST as override } from "@/app/api/v1/breakers/override/route";
 import { POST as reset } from "@/app/api/v1/breakers/reset/route";
@@ -11,49 +11,19 @@ import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { GET as audit } from "@/app/api/v1/audit/route";
 import type { Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { ORIGIN, tripKey as tripFixture, consoleWarehouseForFile } from "@/test/support/console-warehouse";
+import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
-const ORIGIN = "http://console.test";
-// The test requests go to this host name: allowed like a configured public name would be.
-process.env.ALLOWED_HOSTS = "console.test";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+// Beside the original pipeline (the production setting): its processors' names and read.
+const warehouse = consoleWarehouseForFile({ readers: "original" });
 let wh: Warehouse;
-// Beside the original pipeline (the production setting): its processors' names and read. Set
-// before the configuration is first read, so a demo database in data/ cannot change it.
-const readersBefore = process.env.BREAKER_READERS;
-process.env.BREAKER_READERS = "original";
-
 beforeAll(() => {
-  wh = memoryWarehouse();
-  holder.__completenessWarehouse = wh;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  if (readersBefore === undefined) delete process.env.BREAKER_READERS;
-  else process.env.BREAKER_READERS = readersBefore;
-  await wh.close();
+  wh = warehouse();
 });
 
-/** Three consecutive failures tripped this key a day ago: active for six more days. */
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
-async function tripKey(key = KEY) {
-  const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-  await insertAttempts(wh, [
-    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
-    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
-    attemptRow({
-      processor_name: key.processor,
-      entity_id: key.entity_id,
-      analysis_date: key.analysis_date,
-      attempt_number: 3,
-      attempted_at: t(24),
-      event_type: "trip",
-      circuit_breaker_tripped: true,
-      circuit_breaker_until: new Date(Date.now() + 6 * 86_400_000).toISOString(),
-    }),
-  ]);
-}
+const tripKey = (key = KEY) => tripFixture(wh, key);
 
 async function counts() {
   return { attempts: await countRows(wh, "nba_orchestration.reprocess_attempts"), audit: await countRows(wh, "nba_orchestration.breaker_audit_log") };

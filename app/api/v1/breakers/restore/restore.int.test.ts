@@ -5,7 +5,7 @@
  * who may, what each refusal answers (with nothing written), replays, and the status the Audit
  * page shows beside each reset.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ role: "admin" as "viewer" | "operator" | "admin" }));
 vi.mock("next/headers", async () => {
@@ -25,26 +25,15 @@ import { GET as preview, POST as restore } from "@/app/api/v1/breakers/restore/r
 import { restoreResetForm } from "@/lib/actions/forms";
 import { listRestoreStatuses } from "@/lib/data/restores";
 import type { Row, Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { consoleWarehouseForFile, ORIGIN } from "@/test/support/console-warehouse";
+import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
-const ORIGIN = "http://console.test";
-process.env.ALLOWED_HOSTS = "console.test";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 // Beside the original pipeline (the production setting), set before the configuration is read.
-const readersBefore = process.env.BREAKER_READERS;
-process.env.BREAKER_READERS = "original";
-
+const warehouse = consoleWarehouseForFile({ readers: "original" });
+let wh: Warehouse;
 beforeAll(() => {
-  wh = memoryWarehouse();
-  holder.__completenessWarehouse = wh;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  if (readersBefore === undefined) delete process.env.BREAKER_READERS;
-  else process.env.BREAKER_READERS = readersBefore;
-  await wh.close();
+  wh = warehouse();
 });
 
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
