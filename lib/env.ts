@@ -7,11 +7,44 @@
  */
 import { z } from "zod";
 
-import { parseConfiguredTokens } from "./auth/token-format";
+import { isRole, type Role, ROLES } from "./auth/roles";
 import { parseProcessorSetting, parseReader, parseThreshold, knownNames } from "./completeness/deployment";
 import { resolveProcessorName } from "./completeness/processors";
 import { parseAllowedHosts } from "./security/allowed-hosts";
 import { parseTrustedProxies } from "./security/client-address";
+
+/** An API token's name: in `API_TOKENS` entries and in the api_tokens table alike. */
+export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** An API token kept in configuration: its name, its role and the SHA-256 of its secret (never the secret). */
+export interface ConfiguredToken {
+  name: string;
+  role: Role;
+  sha256: string;
+}
+
+/** One `API_TOKENS` entry: `name:role:sha256`. */
+export function configEntry(token: ConfiguredToken): string {
+  return `${token.name}:${token.role}:${token.sha256}`;
+}
+
+/**
+ * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
+ * typo stops start-up instead of silently locking a client out.
+ */
+export function parseConfiguredTokens(value: string): ConfiguredToken[] {
+  const out: ConfiguredToken[] = [];
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
+    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !TOKEN_HASH_PATTERN.test(sha256)) {
+      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
+    }
+    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
+    out.push({ name, role, sha256 });
+  }
+  return out;
+}
 
 const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
 
@@ -135,7 +168,7 @@ const baseSchema = z.object({
    */
   ALLOWED_HOSTS: parsedBy(parseAllowedHosts, ""),
   /**
-   * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (lib/auth/token-format.ts).
+   * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (`parseConfiguredTokens`).
    * For the first admin token; further tokens are created and revoked in the api_tokens table.
    * `npx completeness tokens hash --name N --role R` prints a new token and its entry.
    */

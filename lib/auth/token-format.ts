@@ -5,7 +5,13 @@ import { z } from "zod";
 import { processorField } from "@/lib/breakers/schemas";
 import type { ProcessorName } from "@/lib/completeness/processors";
 
-import { isRole, type Role, ROLES } from "./roles";
+import { TOKEN_NAME_PATTERN } from "@/lib/env";
+
+import { type Role, ROLES } from "./roles";
+
+// The `API_TOKENS` entry format is configuration's (lib/env.ts validates it at start-up); the
+// CLI's `tokens hash` and the tests write entries with it from here.
+export { configEntry } from "@/lib/env";
 
 /**
  * API tokens for non-browser clients (the CLI, automation): a name, a role, and a secret the
@@ -17,19 +23,13 @@ import { isRole, type Role, ROLES } from "./roles";
  * Pure (node:crypto only): shared by the server and the CLI's offline `tokens hash` command.
  */
 export const TOKEN_PREFIX = "cct_";
-export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 const TOKEN_PATTERN = /^cct_[A-Za-z0-9_-]{43}$/;
-const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 export interface TokenIdentity {
   name: string;
   role: Role;
   /** A pipeline token bound to one processor (it may check and report for that one only); null: any. */
   processor: ProcessorName | null;
-}
-
-export interface ConfiguredToken extends Omit<TokenIdentity, "processor"> {
-  sha256: string;
 }
 
 export function generateToken(): string {
@@ -54,28 +54,6 @@ export function sameHash(a: string, b: string): boolean {
 /** The audit's actor for a token: its name, marked so it never reads as a person's account. */
 export function tokenActorName(name: string): string {
   return `token:${name}`;
-}
-
-/** One `API_TOKENS` entry: `name:role:sha256`. */
-export function configEntry(token: ConfiguredToken): string {
-  return `${token.name}:${token.role}:${token.sha256}`;
-}
-
-/**
- * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
- * typo stops start-up (lib/env.ts) instead of silently locking a client out.
- */
-export function parseConfiguredTokens(value: string): ConfiguredToken[] {
-  const out: ConfiguredToken[] = [];
-  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
-    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !HASH_PATTERN.test(sha256)) {
-      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
-    }
-    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
-    out.push({ name, role, sha256 });
-  }
-  return out;
 }
 
 /** Inputs of the admins' token commands (API, CLI). */
