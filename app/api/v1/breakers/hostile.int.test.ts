@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 7 part 5): property-based tests (fast-check) send at least 1,000 generated
+ * Hostile input: property-based tests (fast-check) send at least 1,000 generated
  * payloads to EACH write endpoint (the four breaker writes, the two token writes and the check
  * service's two, with a pipeline token) — wrong types, huge strings, unicode, SQL, HTML, missing and
  * extra fields (including `__proto__`), dates out of range and impossible dates, unknown
