@@ -17,15 +17,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { createToken } from "@/lib/auth/api-tokens";
 import { errorBody, HTTP_STATUS } from "@/lib/errors";
-import type { Warehouse } from "@/lib/warehouse/types";
 import { consoleWarehouseForFile, ORIGIN, tripKey } from "@/test/support/console-warehouse";
 import { sessionCookie } from "@/test/support/session";
 
-const warehouse = consoleWarehouseForFile();
-let wh: Warehouse;
+const wh = consoleWarehouseForFile();
 let pipelineToken: string;
 beforeAll(async () => {
-  wh = warehouse();
   await tripKey(wh, { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" });
   const created = await createToken({ name: "shape-pipeline", role: "pipeline" }, "test", wh);
   if (!created.ok) throw new Error(created.message);

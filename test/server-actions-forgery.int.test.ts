@@ -11,7 +11,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ role: null as "viewer" | "operator" | "admin" | null }));
 vi.mock("next/headers", async () => {
@@ -26,15 +26,10 @@ vi.mock("next/headers", async () => {
   };
 });
 
-import type { Warehouse } from "@/lib/warehouse/types";
 import { consoleWarehouseForFile, tripKey, writtenRows } from "@/test/support/console-warehouse";
 import { clearAll } from "@/test/support/fixtures";
 
-const warehouse = consoleWarehouseForFile({ readers: "original" });
-let wh: Warehouse;
-beforeAll(() => {
-  wh = warehouse();
-});
+const wh = consoleWarehouseForFile({ readers: "original" });
 
 const ROOTS = ["app", "lib", "components"];
 

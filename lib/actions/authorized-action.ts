@@ -5,6 +5,7 @@ import type { z } from "zod";
 
 import { PERMISSIONS, type Permission } from "@/lib/auth/roles";
 import { AuthError, type Actor, getSessionActor, isAuthenticated, requireRole } from "@/lib/auth/session";
+import type { Deployment } from "@/lib/completeness/deployment";
 import { noteWrite } from "@/lib/engine/data-version";
 import type { WriteOutcome } from "@/lib/engine/breaker-writes";
 import { type ApiError, fieldRefusal, invalid, refusal } from "@/lib/errors";
@@ -41,6 +42,18 @@ export function fromOutcome<T>(outcome: WriteOutcome<T>): ActionResult<T> {
   if (outcome.error === "invalid") return refusal("invalid", `${outcome.field} ${outcome.message}`, { [outcome.field]: [outcome.message] });
   if (outcome.error === "reused") return fieldRefusal("request_id", outcome.message, "reused");
   return refusal(outcome.error, outcome.message);
+}
+
+/** The pages every breaker write changes. */
+export const BREAKER_PAGES = ["/", "/breakers", "/audit"];
+
+/**
+ * What the engine records of an operator's breaker write: who (name and role, from the actor the
+ * action authenticated), why, the request id that makes it idempotent, and when (`at.now`), under
+ * the deployment in force (`at.deployment`).
+ */
+export function breakerWriteRequest(actor: Actor, input: { reason: string; request_id: string; reason_code?: string }, at: { now: string; deployment: Deployment }) {
+  return { actor: actor.name, role: actor.role, reasonCode: input.reason_code ?? null, reason: input.reason, requestId: input.request_id, ...at };
 }
 
 /** Outside a Next request (tests, scripts) there is nothing to revalidate. */

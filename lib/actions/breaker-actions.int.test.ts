@@ -5,23 +5,18 @@
  * write appends its rows and exactly one audit record under the actor's name, and the same
  * request id again is a replay that writes nothing.
  */
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { describeOverride } from "@/lib/actions/describe-override";
 import { applyBulkOverrideAction, previewBulkOverrideAction } from "@/lib/actions/bulk-override-breakers";
 import { overrideBreaker } from "@/lib/actions/override-breaker";
 import { resetBreaker } from "@/lib/actions/reset-breaker";
 import { restoreReset } from "@/lib/actions/restore-reset";
-import type { Warehouse } from "@/lib/warehouse/types";
 import { actorWith, auditOf, expectInvalidField, expectRefusedWritingNothing, expectReplayWritesNothing } from "@/test/support/action-cases";
 import { consoleWarehouseForFile, tripKey, writtenRows } from "@/test/support/console-warehouse";
 import { clearAll, countRows } from "@/test/support/fixtures";
 
-const warehouse = consoleWarehouseForFile({ readers: "original" });
-let wh: Warehouse;
-beforeAll(() => {
-  wh = warehouse();
-});
+const wh = consoleWarehouseForFile({ readers: "original" });
 
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";

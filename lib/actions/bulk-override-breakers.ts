@@ -14,7 +14,7 @@ import { incidentRecoveredKeys } from "@/lib/engine/incidents";
 import { refusal } from "@/lib/errors";
 import { getWarehouse } from "@/lib/warehouse";
 
-import { type ActionError, defineAction, fromOutcome } from "./authorized-action";
+import { type ActionError, BREAKER_PAGES, breakerWriteRequest, defineAction, fromOutcome } from "./authorized-action";
 
 /**
  * Bulk override in two steps. Preview: the selection picks active keys; the answer lists exactly
@@ -56,21 +56,13 @@ export const applyBulkOverrideAction = defineAction({
   name: "bulk_override_breakers",
   permission: "override",
   input: bulkApplyInput,
-  revalidate: ["/", "/breakers", "/audit"],
+  revalidate: BREAKER_PAGES,
   run: async (input, actor) => {
     const now = new Date().toISOString();
     const deployment = getDeployment();
     const keys = await select(input.filter, now, deployment);
     return fromOutcome(
-      await applyBulkOverride(getWarehouse(), keys, input.token, {
-        actor: actor.name,
-        role: actor.role,
-        reasonCode: input.reason_code,
-        reason: input.reason,
-        requestId: input.request_id,
-        now,
-        deployment,
-      }),
+      await applyBulkOverride(getWarehouse(), keys, input.token, breakerWriteRequest(actor, input, { now, deployment })),
     );
   },
 });

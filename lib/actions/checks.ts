@@ -11,7 +11,7 @@ import { WarehouseError } from "@/lib/warehouse/types";
 import type { Actor } from "@/lib/auth/session";
 import { fieldRefusal, refusal } from "@/lib/errors";
 
-import { type ActionResult, defineAction } from "./authorized-action";
+import { type ActionResult, BREAKER_PAGES, defineAction } from "./authorized-action";
 
 /**
  * The check service's two verbs, for `pipeline` tokens only (lib/engine/checks.ts). A warehouse
@@ -56,6 +56,6 @@ export const reportRunOutcomes = defineAction({
   name: "report_run_outcomes",
   permission: "check",
   input: outcomesInput,
-  revalidate: ["/", "/breakers", "/audit"],
+  revalidate: BREAKER_PAGES,
   run: (input, actor) => unlessUnavailable(async () => fromCheck(await recordOutcomes(getWarehouse(), input, contextOf(actor)))),
 });

@@ -6,20 +6,15 @@
  * nothing. The check service's decisions and rows are proved in lib/engine/checks.int.test.ts
  * and app/api/v1/checks/routes.int.test.ts; here, who may call it and what it refuses.
  */
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { createApiToken, revokeApiToken } from "@/lib/actions/api-tokens";
 import { checkProcessorRun, reportRunOutcomes } from "@/lib/actions/checks";
-import type { Warehouse } from "@/lib/warehouse/types";
 import { actorWith, expectInvalidField, expectRefusedWritingNothing } from "@/test/support/action-cases";
 import { consoleWarehouseForFile, writtenRows } from "@/test/support/console-warehouse";
 import { clearAll } from "@/test/support/fixtures";
 
-const warehouse = consoleWarehouseForFile();
-let wh: Warehouse;
-beforeAll(() => {
-  wh = warehouse();
-});
+const wh = consoleWarehouseForFile();
 beforeEach(async () => {
   await clearAll(wh);
 });

@@ -12,9 +12,9 @@ export const ORIGIN = "http://console.test";
  * its tests, closed after), with the console's host allowed. `readers: "original"` runs beside
  * the original pipeline (the production setting): its processors' names and read. Call at the
  * top of the file, before the configuration is first read, so a demo database in data/ cannot
- * change it. Returns a getter of the warehouse.
+ * change it. Returns the warehouse (usable once the file's tests run).
  */
-export function consoleWarehouseForFile(options: { readers?: "original" } = {}): () => Warehouse {
+export function consoleWarehouseForFile(options: { readers?: "original" } = {}): Warehouse {
   process.env.ALLOWED_HOSTS = "console.test";
   const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
   const readersBefore = process.env.BREAKER_READERS;
@@ -30,10 +30,13 @@ export function consoleWarehouseForFile(options: { readers?: "original" } = {}):
     else process.env.BREAKER_READERS = readersBefore;
     await wh?.close();
   });
-  return () => {
-    if (!wh) throw new Error("the warehouse is opened before the file's tests run");
-    return wh;
-  };
+  return new Proxy({} as Warehouse, {
+    get(_, property) {
+      if (!wh) throw new Error("the warehouse is opened before the file's tests run, not while the file loads");
+      const value = (wh as unknown as Record<PropertyKey, unknown>)[property];
+      return typeof value === "function" ? value.bind(wh) : value;
+    },
+  });
 }
 
 export interface BreakerKeyFixture {
@@ -42,11 +45,11 @@ export interface BreakerKeyFixture {
   analysis_date: string;
 }
 
-/** Three consecutive failures tripped this key a day ago: active for six more days. */
-export async function tripKey(wh: Warehouse, key: BreakerKeyFixture): Promise<void> {
+/** Three consecutive failures that tripped `key` a day ago, as attempt rows: active for six more days. */
+export function trippedRows(key: BreakerKeyFixture): object[] {
   const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
   const at = { processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date };
-  await insertAttempts(wh, [
+  return [
     attemptRow({ ...at, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
     attemptRow({ ...at, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
     attemptRow({
@@ -57,7 +60,12 @@ export async function tripKey(wh: Warehouse, key: BreakerKeyFixture): Promise<vo
       circuit_breaker_tripped: true,
       circuit_breaker_until: new Date(Date.now() + 6 * 86_400_000).toISOString(),
     }),
-  ]);
+  ];
+}
+
+/** Trips `key` (`trippedRows`). */
+export async function tripKey(wh: Warehouse, key: BreakerKeyFixture): Promise<void> {
+  await insertAttempts(wh, trippedRows(key));
 }
 
 /** The rows of every table a console write can touch. */

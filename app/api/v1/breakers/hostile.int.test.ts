@@ -40,7 +40,8 @@ import { REASON_CODES } from "@/lib/breakers/schemas";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS, PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import type { Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, insertAttempts, insertSchedule, memoryWarehouse, scheduleGame } from "@/test/support/fixtures";
+import { trippedRows } from "@/test/support/console-warehouse";
+import { clearAll, insertAttempts, insertSchedule, memoryWarehouse, scheduleGame } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
 const SEED = Number(process.env.FC_SEED ?? 20_260_707);
@@ -60,7 +61,6 @@ let tables: string[] = [];
 // ---------------------------------------------------------------------------------------------
 // The seeded state: tripped breakers a valid payload would change.
 
-const DAY_MS = 86_400_000;
 const TODAY = new Date().toISOString().slice(0, 10);
 const KEY_DATE = addDays(TODAY, -2);
 const SEEDED = [
@@ -73,22 +73,7 @@ const SEEDED = [
 const KEY = SEEDED[0];
 
 async function seed(): Promise<void> {
-  const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-  const rows = SEEDED.flatMap((key) => {
-    const base = { processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date };
-    return [
-      attemptRow({ ...base, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
-      attemptRow({ ...base, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
-      attemptRow({
-        ...base,
-        attempt_number: 3,
-        attempted_at: t(24),
-        event_type: "trip",
-        circuit_breaker_tripped: true,
-        circuit_breaker_until: new Date(Date.now() + 6 * DAY_MS).toISOString(),
-      }),
-    ];
-  });
+  const rows = SEEDED.flatMap(trippedRows);
   await insertAttempts(wh, rows);
   // Rows in other tables too, so "every table unchanged" is not only about empty tables.
   await insertSchedule(wh, [scheduleGame("0022400001", KEY_DATE, "LAL", "BOS"), scheduleGame("0022400002", addDays(TODAY, -3), "BOS", "LAL")]);

@@ -3,24 +3,19 @@
  * in-memory embedded database: who may do what, CSRF, validation — each refusal with zero rows
  * changed — and that a write really unblocks.
  */
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { POST as override } from "@/app/api/v1/breakers/override/route";
 import { POST as reset } from "@/app/api/v1/breakers/reset/route";
 import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { GET as audit } from "@/app/api/v1/audit/route";
-import type { Warehouse } from "@/lib/warehouse/types";
 import { ORIGIN, tripKey as tripFixture, consoleWarehouseForFile } from "@/test/support/console-warehouse";
 import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
 // Beside the original pipeline (the production setting): its processors' names and read.
-const warehouse = consoleWarehouseForFile({ readers: "original" });
-let wh: Warehouse;
-beforeAll(() => {
-  wh = warehouse();
-});
+const wh = consoleWarehouseForFile({ readers: "original" });
 
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
 const tripKey = (key = KEY) => tripFixture(wh, key);

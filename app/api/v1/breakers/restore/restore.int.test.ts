@@ -5,7 +5,7 @@
  * who may, what each refusal answers (with nothing written), replays, and the status the Audit
  * page shows beside each reset.
  */
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ role: "admin" as "viewer" | "operator" | "admin" }));
 vi.mock("next/headers", async () => {
@@ -24,17 +24,13 @@ import { POST as reset } from "@/app/api/v1/breakers/reset/route";
 import { GET as preview, POST as restore } from "@/app/api/v1/breakers/restore/route";
 import { restoreResetForm } from "@/lib/actions/forms";
 import { listRestoreStatuses } from "@/lib/data/restores";
-import type { Row, Warehouse } from "@/lib/warehouse/types";
+import type { Row } from "@/lib/warehouse/types";
 import { consoleWarehouseForFile, ORIGIN } from "@/test/support/console-warehouse";
 import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
 // Beside the original pipeline (the production setting), set before the configuration is read.
-const warehouse = consoleWarehouseForFile({ readers: "original" });
-let wh: Warehouse;
-beforeAll(() => {
-  wh = warehouse();
-});
+const wh = consoleWarehouseForFile({ readers: "original" });
 
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";
