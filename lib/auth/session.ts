@@ -35,7 +35,7 @@ export interface Actor {
 const processWide = globalThis as typeof globalThis & { __authenticatedActors?: WeakSet<Actor> };
 const authenticatedActors = (processWide.__authenticatedActors ??= new WeakSet());
 
-/** Marks `actor` as built here from verified credentials; only lib/auth calls it. */
+/** Marks `actor` as built from verified credentials: lib/auth calls it after checking them (tests, to stand in for that check). */
 export function authenticated(actor: Actor): Actor {
   Object.freeze(actor);
   authenticatedActors.add(actor);
