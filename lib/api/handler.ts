@@ -140,7 +140,7 @@ export interface ReadSpec {
  * in the one shape; what it throws is mapped here (a role the data layer refused, a parameter it
  * refused, a warehouse that failed: 503 with its safe message; anything else: 500).
  */
-export function readRoute<C = undefined>(spec: ReadSpec, read: (request: Request, actor: Actor, context: C) => Promise<Response | ApiError>) {
+export function readRoute<C = unknown>(spec: ReadSpec, read: (request: Request, actor: Actor, context: C) => Promise<Response | ApiError>) {
   return async (request: Request, context?: C): Promise<Response> => {
     const auth = await authenticate(request);
     if (!auth.ok) return auth.response;
