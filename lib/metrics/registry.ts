@@ -3,6 +3,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 
 import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
+import { timeWarehouseCallsWith } from "@/lib/warehouse";
 
 /**
  * The console's own metrics in the Prometheus text exposition format 0.0.4,
@@ -241,7 +242,7 @@ export function withHttpMetrics<A extends [Request, ...unknown[]]>(route: string
   };
 }
 
-/** Time `run()` and count it under `label` (the warehouse wrapper in lib/warehouse/index.ts). */
+/** Time `run()` and count it under `label` (the warehouse's call timer, installed below). */
 export async function timeWarehouseCall<T>(label: string, run: () => Promise<T>): Promise<T> {
   const startedAt = performance.now();
   try {
@@ -254,6 +255,10 @@ export async function timeWarehouseCall<T>(label: string, run: () => Promise<T>)
     throw error;
   }
 }
+
+// Every warehouse call from getWarehouse() is counted and timed, in every bundle that loads this
+// module; the server loads it at start (instrumentation.ts), before the first request.
+timeWarehouseCallsWith(timeWarehouseCall);
 
 // ---------------------------------------------------------------------------------------------
 // Who may scrape
