@@ -3,7 +3,7 @@
  * server is bundled or run by the CLI).
  */
 import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
-import type { EntityFound, ProcessorSection } from "@/lib/data/entity";
+import type { EntityFound, ProcessorSection } from "@/lib/entities/view";
 import type { RestorePreviewView } from "@/lib/data/restores";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 import type { ActiveBreakerRow, MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
