@@ -12,7 +12,8 @@ import { type IsoDate, addDays, daysBetween, instantMicros, isIsoDate } from "@/
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction } from "@/lib/completeness/readiness";
 import { teamGameKey, type WindowResult } from "@/lib/completeness/windows";
-import { type BreakerKeyRef, keyString, readKeys } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString, readKeys } from "@/lib/engine/breaker-writes";
 import { outcomesAt, readProcessedAt } from "@/lib/engine/override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "@/lib/engine/run-processor";
 import {

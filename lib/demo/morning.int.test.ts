@@ -17,7 +17,7 @@ import { type BuildSummary, buildDemoDatabase } from "@/lib/demo/build";
 import type { MorningVerdict } from "@/lib/demo/faults";
 import { shortDemoPlan } from "@/lib/demo/plan";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
-import type { BreakerKeyRef } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { memoryWarehouse } from "@/test/support/fixtures";
 
