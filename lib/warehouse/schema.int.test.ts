@@ -12,19 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { STANDARD_COMPLETENESS_COLUMNS } from "@/lib/completeness/processors";
 
+import { SCALAR_TYPES } from "./ddl";
 import { applyEmbeddedSchema } from "./schema";
 
 type Col = [name: string, bigQueryType: string];
 
 /** How each BigQuery type used by the schema must appear in DuckDB's information_schema. */
 const DUCK_TYPE: Record<string, string> = {
-  STRING: "VARCHAR",
-  INT64: "BIGINT",
-  FLOAT64: "DOUBLE",
-  BOOL: "BOOLEAN",
-  BOOLEAN: "BOOLEAN",
-  DATE: "DATE",
-  TIMESTAMP: "TIMESTAMP WITH TIME ZONE", // an instant on both backends
+  ...SCALAR_TYPES,
+  TIMESTAMP: "TIMESTAMP WITH TIME ZONE", // TIMESTAMPTZ as DuckDB names it: an instant on both backends
   "NUMERIC(5,1)": "DECIMAL(5,1)",
   "ARRAY<STRING>": "VARCHAR[]",
 };
