@@ -48,7 +48,8 @@ import type {
 
 /**
  * The entity page's read (`/entities/<entity_id>?date=`): the original `check-completeness`
- * script done right (reference §5 item 2, defects §8 items 20–21).
+ * script done right (it filtered and counted wrong columns, printed errors as data and
+ * documented ids that do not exist; what is done instead is listed below).
  *
  * For one entity and date, per processor that applies to the entity's kind:
  * - the STORED row (latest written wins) with its 14 standard columns and window columns;

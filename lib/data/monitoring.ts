@@ -410,7 +410,7 @@ export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): Pro
 
 export { alertLinks, type AlertLink };
 
-/** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
+/** The console's three alerts over the health read, thresholds from configuration, each with its links. */
 export async function getAlerts(params: MonitoringParams = {}, actor?: Actor | null): Promise<AlertsRead> {
   const health = await getMonitoring("health", params, actor);
   const thresholds = alertThresholds();

@@ -41,7 +41,7 @@ export const GAUGES = {
   dataAsOf: def("completeness_console_data_as_of_timestamp_seconds", "gauge", "The data-as-of date (latest date with processor output), as the Unix time of its midnight UTC"),
   dataUp: def("completeness_console_data_up", "gauge", "1 when the monitoring data could be read for this scrape, 0 when the warehouse failed"),
   dataStale: def("completeness_console_data_stale", "gauge", "1 when the warehouse failed and the last good monitoring result is exposed"),
-  alertActive: def("completeness_console_alert_active", "gauge", "1 when the console alert (SPEC 2.6, configured thresholds) is raised, else 0"),
+  alertActive: def("completeness_console_alert_active", "gauge", "1 when the console alert (configured thresholds) is raised, else 0"),
   incidentsOpen: def("completeness_console_incidents_open", "gauge", "Open incidents now: groups of failing or tripped breaker keys that miss the same upstream rows"),
   incidentKeys: def("completeness_console_incident_keys", "gauge", "Breaker keys of an open incident (one series per open incident, the worst first, at most 100)"),
   incidentRecoveredRatio: def("completeness_console_incident_recovered_ratio", "gauge", "Share of an open incident's keys whose upstream data is complete now (live recheck), 0 to 1"),
