@@ -296,9 +296,6 @@ function maskedCode(statement: string): string {
   return mask(statement).code.replace(new RegExp(`;${GAP}*$`), "");
 }
 
-const firstName = (def: string) => new RegExp(`^${GAP}*(${NAME})`).exec(def)?.[1];
-const named = (names: (string | undefined)[]) => names.filter((n): n is string => Boolean(n));
-
 /** Whether an ALTER TABLE only adds columns, each `IF NOT EXISTS`: additive and repeatable. */
 export function onlyAddsColumns(statement: string): boolean {
   const code = maskedCode(statement);
@@ -315,19 +312,27 @@ export function strictCreate(statement: string): string {
   return unmask(head + code.slice(create[1]!.length), segments);
 }
 
-/** The columns a CREATE TABLE declares or an ALTER TABLE adds, with the table; null for any other statement. */
-export function columnsDeclaredBy(statement: string): { table: string; columns: string[] } | null {
+/**
+ * The column definitions a CREATE TABLE declares or an ALTER TABLE adds (each `name TYPE …`, as
+ * masked code), with the table; null for any other statement.
+ */
+export function columnDefinitions(statement: string): { table: string; definitions: string[] } | null {
   const code = maskedCode(statement);
   const create = CREATE_TABLE.exec(code);
   if (create) {
     const open = create[0].length - 1;
-    return { table: describeStatement(statement).table!, columns: named(splitTopLevel(code.slice(open + 1, matchingParen(code, open))).map(firstName)) };
+    return { table: describeStatement(statement).table!, definitions: splitTopLevel(code.slice(open + 1, matchingParen(code, open))) };
   }
   const alter = ALTER_TABLE.exec(code);
   if (!alter) return null;
-  const added = splitTopLevel(code.slice(alter[0].length)).map((action) => {
+  const definitions = splitTopLevel(code.slice(alter[0].length)).flatMap((action) => {
     const add = ADD_COLUMN.exec(action);
-    return add ? firstName(action.slice(add[0].length)) : undefined;
+    return add ? [action.slice(add[0].length)] : [];
   });
-  return { table: `${alter[2]}.${alter[3]}`, columns: named(added) };
+  return { table: `${alter[2]}.${alter[3]}`, definitions };
+}
+
+/** The column a definition from `columnDefinitions` declares, or undefined. */
+export function definedColumnName(definition: string): string | undefined {
+  return new RegExp(`^${GAP}*(${NAME})`).exec(definition)?.[1];
 }

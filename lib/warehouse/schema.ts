@@ -6,7 +6,7 @@ import { basename, join, resolve } from "node:path";
 import { PROCESSORS } from "@/lib/completeness/processors";
 
 import { listColumns } from "./catalog";
-import { DUCKDB_SUFFIX, columnsDeclaredBy, describeStatement, toDuckDbStatements } from "./ddl";
+import { DUCKDB_SUFFIX, columnDefinitions, definedColumnName, describeStatement, toDuckDbStatements } from "./ddl";
 import { splitStatements } from "./sql-text";
 import type { Warehouse } from "./types";
 
@@ -115,11 +115,14 @@ export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]
   const out = new Map<string, string[]>();
   for (const { statements } of files) {
     for (const statement of statements) {
-      const declared = columnsDeclaredBy(statement);
+      const declared = columnDefinitions(statement);
       if (!declared) continue;
-      const list = out.get(declared.table) ?? [];
-      for (const column of declared.columns) if (!list.includes(column)) list.push(column);
-      if (declared.columns.length) out.set(declared.table, list);
+      for (const name of declared.definitions.map(definedColumnName)) {
+        if (!name) continue;
+        const list = out.get(declared.table) ?? [];
+        if (!list.includes(name)) list.push(name);
+        out.set(declared.table, list);
+      }
     }
   }
   return out;
