@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 
-import type { TimelineEvent } from "@/lib/data/entity";
+import type { TimelineEvent } from "@/lib/entities/view";
 
 import { attemptLabel } from "@/components/ui/status";
 

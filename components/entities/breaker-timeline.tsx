@@ -1,6 +1,6 @@
 import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
 import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
-import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
+import type { BreakerTimeline as Timeline } from "@/lib/entities/view";
 
 import { formatPct, humanInstants, words } from "./format";
 import { StatusBadge, type Tone } from "./status-badge";

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-import type { StoredRow } from "@/lib/data/entity";
+import type { StoredRow } from "@/lib/entities/view";
 
 import { formatPct } from "./format";
 import { StatusBadge, YesNo } from "./status-badge";

@@ -1,4 +1,5 @@
-import type { LiveRecheck, Verdict } from "@/lib/data/entity";
+import type { LiveRecheck } from "@/lib/entities/view";
+import type { Verdict } from "@/lib/completeness/entity-verdict";
 
 import { StatusBadge } from "./status-badge";
 import { Timestamp } from "./timestamp";

@@ -1,4 +1,4 @@
-import type { DnpGameView, GameView, LiveWindow, StoredRow } from "@/lib/data/entity";
+import type { DnpGameView, GameView, LiveWindow, StoredRow } from "@/lib/entities/view";
 
 import { formatPct } from "./format";
 import { StatusBadge } from "./status-badge";

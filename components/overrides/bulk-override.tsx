@@ -3,7 +3,7 @@
 import { useRef, useState, useTransition } from "react";
 
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkPreview } from "@/lib/breakers/changes";
 
 import { type BulkMessage, BulkPreviewApply } from "./bulk-preview";
 

@@ -5,7 +5,7 @@ import { useState, useTransition } from "react";
 
 import { applyBulkOverrideForm } from "@/lib/actions/forms";
 import { type BulkSelectionInput, REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkPreview } from "@/lib/breakers/changes";
 
 import { entityHref } from "@/components/ui/links";
 

@@ -4,7 +4,7 @@ import { useEffect, useState, useTransition } from "react";
 
 import { describeOverrideForm, overrideBreakerForm } from "@/lib/actions/forms";
 import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
-import type { KeyStateSummary } from "@/lib/engine/breaker-writes";
+import type { KeyStateSummary } from "@/lib/breakers/changes";
 import { formatUtc } from "@/lib/format";
 
 import { useRequestId } from "./request-id";

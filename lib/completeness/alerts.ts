@@ -1,5 +1,5 @@
 /**
- * Console alerts (SPEC §2.6), with the handoff's defaults, configurable:
+ * Console alerts, with the original pipeline's defaults, each configurable:
  *   critical  active circuit breakers (all processors) > 10
  *   warning   some processor's production-ready % < 90
  *   info      average completeness (all processors, weighted by rows) < 92

@@ -290,11 +290,6 @@ export function isAboutToTrip(state: Pick<BreakerState, "status" | "consecutiveF
   return state.status === "failing" && tripsOnNextFailure(state);
 }
 
-/** True when the processor must skip the key now. */
-export function isBlocked(state: Pick<BreakerState, "status">): boolean {
-  return state.status === "active";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Idempotency
 
@@ -304,11 +299,6 @@ export function hasRequest(source: Pick<BreakerState, "requestIds"> | readonly B
     ? (source as readonly BreakerRowInput[]).map((r) => r.request_id)
     : (source as Pick<BreakerState, "requestIds">).requestIds;
   return ids.includes(requestId);
-}
-
-/** The row that a request wrote, for answering a replayed request with the original result. */
-export function findRequestRow<T extends BreakerRowInput>(rows: readonly T[], requestId: string): T | undefined {
-  return rows.find((r) => r.request_id === requestId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,20 +490,6 @@ export function resetRows(state: BreakerState, req: ResetRequest): ResetWrite {
       notes: `RESET: All previous attempts deleted by ${req.actor} on ${formatUtcForNotes(req.now)}. Reason: ${req.reason}. Previous attempts: ${count}`,
     },
   };
-}
-
-/**
- * Apply a write to a key's rows in memory (what the database will hold afterwards): used for
- * previews (before → after) and by the demo simulator. Replays and conflicts change nothing.
- */
-export function applyWrite<T extends BreakerRowInput>(
-  rows: readonly T[],
-  write: BreakerWrite | ResetWrite,
-  key?: BreakerKey,
-): BreakerRowInput[] {
-  if (!write.ok || write.replay) return [...rows];
-  const row: BreakerRowInput = key ? withKey(key, write.row) : write.row;
-  return write.row.event_type === "reset" ? [row] : [...rows, row];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -289,47 +289,16 @@ function readDataAsOf(now: string, defaulted: boolean): Promise<DataAsOf> {
   );
 }
 
-// Authorization is checked by the public entry points (getMonitoring, getDataAsOf, getAlerts)
-// on every call, before this shared cache is consulted.
-async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
-  const parsed = parseMonitoringParams({ as_of: asOfParam, now: nowParam });
-  if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
-  const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
-  const now = requestedNow ?? defaultNow();
-  let asOf = requestedAsOf;
-  return readThrough(
-    `${name}|${requestedAsOf ?? "latest"}|${requestedNow ?? "current"}`,
-    async () => {
-      // No output at all in range: yesterday, so every query still answers (with empty rows).
-      asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
-      return `${name}|${asOf}|${now}`;
-    },
-    async () => {
-      const rows = await runMonitoringQuery(getWarehouse(), name, { as_of: asOf!, now, calendar: getSeasonCalendar() });
-      const schema = monitoringRows[name];
-      return {
-        as_of: asOf!,
-        now,
-        read_at: new Date().toISOString(),
-        rows: rows.map((row) => schema.parse(row)) as MonitoringRow<MonitoringQueryName>[],
-      };
-    },
-  );
-}
-
-// React cache() memoizes per server request by argument identity, so it gets primitives.
-const readMonitoringOncePerRequest = cache(readMonitoring);
-
 /**
- * A read beside the nine monitoring queries (the trip rate) at the same evaluation points, with
- * the same process cache and stale-on-error: `as_of` defaults to data-as-of, `now` to the
- * rounded current time. The caller checks the role first.
+ * A read at an evaluation point through the process cache, stale-on-error: `as_of` defaults to
+ * data-as-of (yesterday when there is no output at all in range, so every query still answers,
+ * with empty rows), `now` to the rounded current time. `read` gets the point resolved.
  */
-export async function readAtEvaluationPoint<T extends object>(
+async function readAtPoint<T extends object>(
   name: string,
-  params: MonitoringParams,
+  params: { as_of?: string; now?: string },
   read: (at: { as_of: IsoDate; now: string }) => Promise<T>,
-): Promise<T & { as_of: IsoDate; now: string; read_at: string; stale?: true; error?: string }> {
+): Promise<T & { stale?: true; error?: string }> {
   const parsed = parseMonitoringParams({ as_of: params.as_of, now: params.now });
   if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
   const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
@@ -341,8 +310,38 @@ export async function readAtEvaluationPoint<T extends object>(
       asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
       return `${name}|${asOf}|${now}`;
     },
-    async () => ({ ...(await read({ as_of: asOf!, now })), as_of: asOf!, now, read_at: new Date().toISOString() }),
+    () => read({ as_of: asOf!, now }),
   );
+}
+
+// Authorization is checked by the public entry points (getMonitoring, getDataAsOf, getAlerts)
+// on every call, before this shared cache is consulted.
+async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
+  return readAtPoint(name, { as_of: asOfParam, now: nowParam }, async ({ as_of, now }) => {
+    const rows = await runMonitoringQuery(getWarehouse(), name, { as_of, now, calendar: getSeasonCalendar() });
+    const schema = monitoringRows[name];
+    return {
+      as_of,
+      now,
+      read_at: new Date().toISOString(),
+      rows: rows.map((row) => schema.parse(row)) as MonitoringRow<MonitoringQueryName>[],
+    };
+  });
+}
+
+// React cache() memoizes per server request by argument identity, so it gets primitives.
+const readMonitoringOncePerRequest = cache(readMonitoring);
+
+/**
+ * A read beside the nine monitoring queries (the trip rate) at the same evaluation points, with
+ * the same process cache and stale-on-error (readAtPoint). The caller checks the role first.
+ */
+export async function readAtEvaluationPoint<T extends object>(
+  name: string,
+  params: MonitoringParams,
+  read: (at: { as_of: IsoDate; now: string }) => Promise<T>,
+): Promise<T & { as_of: IsoDate; now: string; read_at: string; stale?: true; error?: string }> {
+  return readAtPoint(name, params, async (at) => ({ ...(await read(at)), ...at, read_at: new Date().toISOString() }));
 }
 
 /**
@@ -413,7 +412,7 @@ export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): Pro
 
 export { alertLinks, type AlertLink };
 
-/** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
+/** The console's three alerts over the health read, thresholds from configuration, each with its links. */
 export async function getAlerts(params: MonitoringParams = {}, actor?: Actor | null): Promise<AlertsRead> {
   const health = await getMonitoring("health", params, actor);
   const thresholds = alertThresholds();

@@ -12,6 +12,7 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
+import type { BreakerKeyRef, BulkPreview, KeyChange, KeyStateSummary } from "@/lib/breakers/changes";
 import type { AuditAction } from "@/lib/breakers/schemas";
 import { CAN, type Role } from "@/lib/auth/roles";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
@@ -56,12 +57,6 @@ import { GuardFailedError, type ColumnType, type Statement, type Warehouse } fro
  * Values travel only as parameters; the reason is stored verbatim.
  */
 
-export interface BreakerKeyRef {
-  processor: ProcessorName;
-  entity_id: string;
-  analysis_date: IsoDate;
-}
-
 export interface WriteRequest {
   actor: string;
   role: Role;
@@ -86,20 +81,6 @@ export type WriteError =
   | { ok: false; error: "reused"; message: string };
 
 export type WriteOutcome<T> = { ok: true; replay: boolean; data: T } | WriteError;
-
-/** A key with its state before and after a write (what previews show and the audit keeps). */
-export interface KeyChange extends BreakerKeyRef {
-  before: KeyStateSummary;
-  after: KeyStateSummary;
-}
-
-export interface KeyStateSummary {
-  status: BreakerState["status"];
-  attemptCount: number;
-  consecutiveFailures: number;
-  until: string | null;
-  lastEvent: BreakerState["lastEvent"];
-}
 
 /** How long a request id is remembered for replays. */
 const REPLAY_WINDOW_DAYS = 7;
@@ -455,17 +436,6 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
     const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", at, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
     return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, consequence } };
   });
-}
-
-export interface BulkPreview {
-  /** Keys that will be overridden, with before → after. */
-  changes: KeyChange[];
-  /** Keys of the request that are not active and will not change, with why. */
-  skipped: { key: BreakerKeyRef; reason: string }[];
-  /** Binds an apply to exactly this set in exactly these states. */
-  token: string;
-  /** What the override will really do for the keys' processors (their breaker readers). */
-  consequence: string;
 }
 
 /** sha256 over the keys to change and the state each was in: any change gives another token. */

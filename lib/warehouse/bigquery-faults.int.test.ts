@@ -1,5 +1,5 @@
 /**
- * Fault tests with the BigQuery REST fake (issue 7, part 4), end to end from the data layer and
+ * Fault tests with the BigQuery REST fake, end to end from the data layer and
  * the engine through the real BigQuery adapter and client:
  *
  * - reads retry only what can succeed on retry — 429, 500, 503, `backendError`, 408 — and never

@@ -9,7 +9,7 @@ import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { SHOWN_OUTCOME_LABELS, outcomeSummary } from "@/lib/breakers/outcomes";
 import { type AuditEntry, type AuditKey, listAudit } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
-import type { KeyChange } from "@/lib/engine/breaker-writes";
+import type { KeyChange } from "@/lib/breakers/changes";
 import { formatUtc } from "@/lib/format";
 
 import { ResetRestore } from "./_components/reset-restore";

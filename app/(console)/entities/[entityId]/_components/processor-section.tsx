@@ -6,7 +6,7 @@ import { WindowsTable } from "@/components/entities/windows-table";
 import styles from "@/components/entities/entity.module.css";
 import { readerMeaning } from "@/lib/completeness/deployment";
 import { getProcessor } from "@/lib/completeness/processors";
-import type { ProcessorSection as Section } from "@/lib/data/entity";
+import type { ProcessorSection as Section } from "@/lib/entities/view";
 
 import { BreakerWrites } from "./breaker-writes";
 import { sectionId } from "./summary-table";

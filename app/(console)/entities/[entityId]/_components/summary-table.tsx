@@ -2,7 +2,7 @@ import { breakerStatusBadge } from "@/components/entities/breaker-timeline";
 import { formatPct } from "@/components/entities/format";
 import { StatusBadge } from "@/components/entities/status-badge";
 import styles from "@/components/entities/entity.module.css";
-import type { ProcessorSection } from "@/lib/data/entity";
+import type { ProcessorSection } from "@/lib/entities/view";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 export const sectionId = (processor: string) => `processor-${processor}`;

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkPreview } from "@/lib/breakers/changes";
 
 import { type BulkMessage, BulkPreviewApply } from "@/components/overrides/bulk-preview";
 
