@@ -14,7 +14,8 @@ import { z } from "zod";
 
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import { isoDate } from "@/lib/completeness/dates";
-import { BREAKER_EVENTS, isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
+import { BREAKER_EVENT_TYPES } from "@/lib/completeness/breaker";
+import { isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
@@ -90,7 +91,7 @@ export const breakersSearchSchema = z.object({
   safe: safeFilter.optional().catch(undefined),
   /** one entity exactly (a key's timeline) */
   entity: optionalText,
-  event: z.enum(BREAKER_EVENTS).optional().catch(undefined),
+  event: z.enum(BREAKER_EVENT_TYPES).optional().catch(undefined),
   /** Active tab: `incident` groups the active keys by the incident that explains them. */
   group: z.enum(["incident"]).optional().catch(undefined),
   sort: optionalText,

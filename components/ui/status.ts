@@ -3,7 +3,8 @@
  * the word and the glyph always carry the meaning (status is never told by colour alone).
  * Client-safe, no imports beyond types.
  */
-import type { BREAKER_EVENTS, READINESS_STATUSES } from "@/lib/monitoring/schemas";
+import type { BreakerEventType } from "@/lib/completeness/breaker";
+import type { READINESS_STATUSES } from "@/lib/monitoring/schemas";
 
 export type Tone = "ok" | "warn" | "bad" | "info" | "muted";
 
@@ -23,7 +24,7 @@ export const READINESS_STYLE: Record<ReadinessStatus, StatusStyle & { rank: numb
   excellent: { word: "Excellent", glyph: "✓", tone: "ok", rank: 4 },
 };
 
-export type BreakerEvent = (typeof BREAKER_EVENTS)[number];
+export type BreakerEvent = BreakerEventType;
 
 export const EVENT_STYLE: Record<BreakerEvent, StatusStyle & { description: string }> = {
   failure: { word: "Failure", glyph: "✕", tone: "warn", description: "an attempt skipped for incomplete data" },
@@ -47,7 +48,7 @@ export function attemptLabel(event: BreakerEvent, attemptNumber: number): string
   return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
 }
 
-/** Every breaker event in the contract's order (the Record above makes the list exhaustive). */
+/** Every breaker event in display order: EVENT_STYLE's key order (the Record makes the list exhaustive). */
 export const BREAKER_EVENT_ORDER = Object.keys(EVENT_STYLE) as BreakerEvent[];
 
 export type AlertLevelName = "critical" | "warning" | "info";
