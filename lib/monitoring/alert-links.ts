@@ -8,9 +8,6 @@ import { type ProcessorName, getProcessor } from "@/lib/completeness/processors"
 
 import { trendFigureHref } from "./trend-figures";
 
-/** The health query's window (lib/queries/monitoring.ts HEALTH_DAYS; a test holds them equal). */
-export const HEALTH_DAYS = ALERT_WINDOW_DAYS;
-
 export interface AlertLink {
   label: string;
   href: string;
@@ -51,13 +48,13 @@ export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): 
         },
         {
           processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${ALERT_WINDOW_DAYS} days`,
           href: trendFigureHref("ready", { processor: p.processor, as_of: ctx.as_of }),
         },
       ]);
     case "avg_completeness_low":
       return [
-        { label: `Completeness over ${HEALTH_DAYS} days`, href: trendFigureHref("completeness", { as_of: ctx.as_of }) },
+        { label: `Completeness over ${ALERT_WINDOW_DAYS} days`, href: trendFigureHref("completeness", { as_of: ctx.as_of }) },
         ...alert.perProcessor.map((p) => ({
           processor: p.processor,
           label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,

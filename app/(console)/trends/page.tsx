@@ -4,7 +4,7 @@ import { Suspense } from "react";
 import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { HEALTH_DAYS } from "@/lib/monitoring/alert-links";
+import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
 import { getOverrideTrends } from "@/lib/data/override-trends";
 import { getTrendAnnotations } from "@/lib/data/trend-annotations";
@@ -62,7 +62,7 @@ async function Trends({ search, range, latestData }: { search: TrendsSearch; ran
   const env = alertThresholds();
   return (
     <TrendsPanel
-      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, HEALTH_DAYS))}
+      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, ALERT_WINDOW_DAYS))}
       audited={audited}
       range={range}
       asOf={search.as_of}
