@@ -2,7 +2,7 @@ import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
 import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
-import { formatPct, humanInstants, words } from "./format";
+import { formatCode, formatCompletenessPct, humanInstants } from "@/lib/format";
 import { StatusBadge, type Tone } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
@@ -85,7 +85,7 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                   </span>
                   {e.event === "override" || e.event === "reset" ? null : (
                     <span>
-                      completeness {formatPct(e.completenessPct, "n/a (no games expected)")}
+                      completeness {formatCompletenessPct(e.completenessPct, "n/a (no games expected)")}
                       <OverHundredFlag pct={e.completenessPct} />
                     </span>
                   )}
@@ -98,7 +98,7 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                       {e.actorRole ? <span className={styles.muted}> ({e.actorRole})</span> : null}
                     </span>
                   ) : null}
-                  {e.reasonCode ? <span className={styles.muted}>reason: {words(e.reasonCode)}</span> : null}
+                  {e.reasonCode ? <span className={styles.muted}>reason: {formatCode(e.reasonCode)}</span> : null}
                 </div>
                 {e.outcome ? (
                   <p className={styles.notes} data-testid="override-outcome" data-outcome={e.outcome}>

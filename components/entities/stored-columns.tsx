@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 
 import type { StoredRow } from "@/lib/data/entity";
 
-import { formatPct } from "./format";
+import { formatCompletenessPct } from "@/lib/format";
 import { StatusBadge, YesNo } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
@@ -23,7 +23,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
   return (
     <dl className={styles.facts}>
       <Fact term={`Completeness (${primaryLabel})`}>
-        <strong>{noneExpected ? "no games expected" : formatPct(row.completenessPct, "not checked")}</strong>
+        <strong>{noneExpected ? "no games expected" : formatCompletenessPct(row.completenessPct, "not checked")}</strong>
         {noneExpected ? null : <OverHundredFlag pct={row.completenessPct} />}
       </Fact>
       <Fact term="Expected / actual / missing">
@@ -82,7 +82,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
             <ul className={styles.issues}>
               {row.windows.map((w) => (
                 <li key={w.id}>
-                  {w.label}: {formatPct(w.completenessPct)}
+                  {w.label}: {formatCompletenessPct(w.completenessPct)}
                   <OverHundredFlag pct={w.completenessPct} />,{" "}
                   {w.isComplete === null ? "not recorded" : w.isComplete ? "complete" : "not complete"}
                 </li>

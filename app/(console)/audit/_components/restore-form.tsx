@@ -3,11 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-import { humanInstants } from "@/components/entities/format";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
 import type { RestoreStatus } from "@/lib/data/restores";
-import { formatUtc } from "@/lib/format";
+import { formatUtc, humanInstants } from "@/lib/format";
 
 /**
  * Beside a reset's record: whether its rows can be put back. Admins get the form while it can;

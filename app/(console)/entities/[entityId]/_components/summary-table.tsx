@@ -1,5 +1,5 @@
 import { breakerStatusBadge } from "@/components/entities/breaker-timeline";
-import { formatPct } from "@/components/entities/format";
+import { formatCompletenessPct } from "@/lib/format";
 import { StatusBadge } from "@/components/entities/status-badge";
 import styles from "@/components/entities/entity.module.css";
 import type { ProcessorSection } from "@/lib/data/entity";
@@ -13,7 +13,7 @@ function stored(s: ProcessorSection) {
   if (!s.stored.ok) return <span className={styles.muted}>error</span>;
   const row = s.stored.value;
   if (!row) return <span className={styles.muted}>no row</span>;
-  const pct = row.expected === 0 ? "no games expected" : formatPct(row.completenessPct, "not checked");
+  const pct = row.expected === 0 ? "no games expected" : formatCompletenessPct(row.completenessPct, "not checked");
   return (
     <>
       {pct}
@@ -29,7 +29,7 @@ function now(s: ProcessorSection) {
   const primary = live.windows.find((w) => w.id === live.primaryWindow);
   return (
     <>
-      {formatPct(primary?.completenessPct ?? null)}{" "}
+      {formatCompletenessPct(primary?.completenessPct ?? null)}{" "}
       {live.decision.productionReady ? <StatusBadge tone="ok" label="Ready" /> : <StatusBadge tone="bad" label="Not ready" />}
     </>
   );
