@@ -17,6 +17,7 @@ import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incide
 import { metaOf } from "@/components/ui/monitoring-query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
@@ -75,13 +76,9 @@ async function Warehouse() {
     <p className="warehouse small" data-testid="warehouse-status">
       Warehouse: {health.warehouse === "embedded" ? "embedded DuckDB" : "BigQuery"} ·{" "}
       {health.status === "ok" ? (
-        <span className="badge ok">
-          <span aria-hidden="true">✓</span> Reachable ({health.roundTripMs} ms)
-        </span>
+        <StatusBadge tone="ok" label={`Reachable (${health.roundTripMs} ms)`} />
       ) : (
-        <span className="badge bad">
-          <span aria-hidden="true">✕</span> Unavailable: {health.reason}
-        </span>
+        <StatusBadge tone="bad" label={`Unavailable: ${health.reason}`} />
       )}
     </p>
   );

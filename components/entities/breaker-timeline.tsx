@@ -3,7 +3,8 @@ import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/com
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
 import { formatCode, formatCompletenessPct, humanInstants } from "@/lib/format";
-import { StatusBadge, type Tone } from "./status-badge";
+import type { Tone } from "@/components/ui/status";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
@@ -14,8 +15,8 @@ const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
   trip: { tone: "bad", label: "Trip" },
   success: { tone: "ok", label: "Success" },
   recovery: { tone: "ok", label: "Recovery" },
-  override: { tone: "neutral", label: "Override" },
-  reset: { tone: "neutral", label: "Reset" },
+  override: { tone: "muted", label: "Override" },
+  reset: { tone: "muted", label: "Reset" },
 };
 
 export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 0, compact = false) {
@@ -34,7 +35,7 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
 /** Stored notes with each ISO instant written as the page writes instants ("2026-12-13 04:00 UTC"). */
 export const humanNotes = humanInstants;
 
-const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "neutral" };
+const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "muted" };
 
 /**
  * Every row of the breaker key in attempt order, and the state derived from them now. A row

@@ -3,10 +3,16 @@ import type { ReactNode } from "react";
 import type { StoredRow } from "@/lib/data/entity";
 
 import { formatCompletenessPct } from "@/lib/format";
-import { StatusBadge, YesNo } from "./status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+/** Yes/no with a word; `null` (not recorded) is shown as such, not as "no". */
+function YesNo({ value, yes = "Yes", no = "No", good = true }: { value: boolean | null; yes?: string; no?: string; good?: boolean }) {
+  if (value === null) return <span className={styles.muted}>not recorded</span>;
+  return <StatusBadge tone={value === good ? "ok" : "bad"} label={value ? yes : no} />;
+}
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -39,7 +45,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
         {row.bootstrap === null ? (
           <span className={styles.muted}>not recorded</span>
         ) : row.bootstrap ? (
-          <StatusBadge tone="neutral" label="Yes: processed and flagged" />
+          <StatusBadge tone="muted" label="Yes: processed and flagged" />
         ) : (
           "No"
         )}

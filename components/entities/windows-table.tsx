@@ -1,7 +1,7 @@
 import type { DnpGameView, GameView, LiveWindow, StoredRow } from "@/lib/data/entity";
 
 import { formatCompletenessPct } from "@/lib/format";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { GameDate } from "./timestamp";
 import styles from "./entity.module.css";
 
@@ -39,7 +39,7 @@ function measuredOn(w: LiveWindow, date: string) {
 }
 
 function readyBadge(w: LiveWindow, threshold: number) {
-  if (w.noGamesExpected) return <StatusBadge tone="neutral" label="No games expected (does not block)" />;
+  if (w.noGamesExpected) return <StatusBadge tone="muted" label="No games expected (does not block)" />;
   return w.ready ? (
     <StatusBadge tone="ok" label="Ready" />
   ) : (

@@ -6,6 +6,7 @@ import { describeOverrideForm, overrideBreakerForm } from "@/lib/actions/forms";
 import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
 import type { KeyStateSummary } from "@/lib/engine/breaker-writes";
 import { formatUtc } from "@/lib/format";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 import { useRequestId } from "./request-id";
 
@@ -64,14 +65,14 @@ export function KeyStateLine({ target, now }: { target: OverrideTarget; now: Key
     const ok = now.status !== "active";
     return (
       <span data-testid="override-state-now" data-status={now.status}>
-        Now: <span className={`badge ${ok ? "ok" : "bad"}`}>{ok ? "✓" : "✕"} {STATUS_WORDS[now.status]}</span>
+        Now: <StatusBadge tone={ok ? "ok" : "bad"} label={STATUS_WORDS[now.status]} />
         {now.lastEvent === "override" ? " after the override" : ""}. Before: {was}.
       </span>
     );
   }
   return (
     <span data-testid="override-state-now" data-status={target.status}>
-      Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
+      Now: <StatusBadge tone="bad" label={target.status} /> after {target.attempts} attempts
       {target.until ? `, blocked until ${formatUtc(target.until)}` : ""}. After the override: not blocked.
     </span>
   );

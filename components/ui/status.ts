@@ -8,6 +8,9 @@ import type { READINESS_STATUSES } from "@/lib/monitoring/schemas";
 
 export type Tone = "ok" | "warn" | "bad" | "info" | "muted";
 
+/** The glyph of a badge told by its tone alone (a badge whose words are its own, not a named status). */
+export const TONE_GLYPH: Record<Tone, string> = { ok: "✓", warn: "!", bad: "✕", info: "ℹ", muted: "•" };
+
 export interface StatusStyle {
   word: string;
   glyph: string;

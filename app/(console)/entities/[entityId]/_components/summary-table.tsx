@@ -1,6 +1,7 @@
 import { breakerStatusBadge } from "@/components/entities/breaker-timeline";
 import { formatCompletenessPct } from "@/lib/format";
-import { StatusBadge } from "@/components/entities/status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { verdictTone } from "@/components/entities/verdict-box";
 import styles from "@/components/entities/entity.module.css";
 import type { ProcessorSection } from "@/lib/data/entity";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
@@ -76,7 +77,7 @@ export function SummaryTable({ sections, date }: { sections: ProcessorSection[];
                   {s.verdict ? (
                     <StatusBadge
                       // The Now column already tells incomplete data; here only the override question.
-                      tone={s.verdict.kind === "breaker_not_active" ? "neutral" : s.verdict.tone}
+                      tone={s.verdict.kind === "breaker_not_active" ? "muted" : verdictTone(s.verdict.tone)}
                       label={VERDICT_LABELS[s.verdict.kind]}
                     />
                   ) : (
