@@ -5,7 +5,7 @@
  * - Server pages parse their search params ONCE with the page's schema below. Every field
  *   `.catch()`es to its default, so a hand-edited or stale link degrades to a sensible view
  *   instead of an error page.
- * - Client controls change the URL through `useUrlState().update()` (components/ui/use-url-state.ts:
+ * - Client controls change the URL through `useUrlState().update()` (lib/use-url-state.ts:
  *   router.push/replace, a client hook kept out of this server-safe module), and links are
  *   built with `hrefWith()`, both of which drop empty values and reset paging when a
  *   filter changes.
@@ -149,4 +149,4 @@ export type EntitiesSearch = z.infer<typeof entitiesSearchSchema>;
 // ---------------------------------------------------------------------------------------------
 // Building URLs: in a zod-free module, so client components that build links do not ship zod.
 
-export { type ParamPatch, type ParamValue, hrefFor, hrefWith, patchSearchParams } from "@/components/ui/href";
+export { type ParamPatch, type ParamValue, hrefFor, hrefWith, patchSearchParams } from "@/lib/href";

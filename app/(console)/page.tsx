@@ -14,7 +14,7 @@ import { DataAsOf } from "@/components/layout/data-as-of";
 import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
 import { ProcessorTable } from "@/components/overview/processor-table";
 import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incidents-loader";
-import { metaOf } from "@/components/ui/monitoring-query";
+import { metaOf } from "@/lib/monitoring/query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -16,7 +16,7 @@ import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
 import { KeyLinks } from "@/components/ui/key-links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";

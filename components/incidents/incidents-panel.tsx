@@ -5,7 +5,7 @@ import { formatCount } from "@/lib/format";
 
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EmptyState, Panel } from "@/components/ui/panel";
-import { breakersHref, incidentHref } from "@/components/ui/links";
+import { breakersHref, incidentHref } from "@/lib/links";
 import { UtcTime } from "@/components/ui/time";
 
 import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "./incident-view";

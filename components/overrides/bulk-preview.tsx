@@ -7,7 +7,7 @@ import { applyBulkOverrideForm } from "@/lib/actions/forms";
 import { type BulkSelectionInput, REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 
-import { entityHref } from "@/components/ui/links";
+import { entityHref } from "@/lib/links";
 
 import { useRequestId } from "./request-id";
 

@@ -6,7 +6,7 @@ import { ALERT_WINDOW_DAYS, type AlertThresholds } from "@/lib/completeness/aler
 import { addDays } from "@/lib/completeness/dates";
 import { formatDate } from "@/lib/format";
 
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { PanelStatus } from "@/components/ui/panel-status";
 import { ALERT_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -8,7 +8,7 @@ import { type IsoDate, addDays } from "@/lib/completeness/dates";
 import { PROCESSORS, type ProcessorName, isProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
-import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/lib/monitoring/query";
 import type { ReadinessStatus } from "@/components/ui/status";
 import { READINESS_STYLE } from "@/components/ui/status";
 import { alertLinks } from "@/lib/monitoring/alert-links";

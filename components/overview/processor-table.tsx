@@ -8,8 +8,8 @@ import { formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { Sparkline } from "@/components/charts/sparkline";
 import { trendFigureHref } from "@/lib/monitoring/trend-figures";
-import { breakersHref, entitiesHref } from "@/components/ui/links";
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { breakersHref, entitiesHref } from "@/lib/links";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { entityHref, timelineHref } from "./links";
+import { entityHref, timelineHref } from "@/lib/links";
 
 /** A breaker key's cell: its entity page at the key's date, and under it the key's attempt timeline. */
 export function KeyLinks({ processor, entity_id, analysis_date }: { processor: string; entity_id: string; analysis_date: string }) {

@@ -9,7 +9,7 @@ import { SKIP_REASONS } from "@/lib/completeness/readiness";
 import { getDataAsOf } from "@/lib/data/monitoring";
 
 import { BulkOverride } from "@/components/overrides/bulk-override";
-import { breakersHref } from "@/components/ui/links";
+import { breakersHref } from "@/lib/links";
 
 export const metadata: Metadata = { title: "Bulk override" };
 export const dynamic = "force-dynamic";

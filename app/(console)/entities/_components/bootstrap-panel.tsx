@@ -9,7 +9,7 @@ import { formatCount, formatDate, toCsv } from "@/lib/format";
 import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SelectFilter } from "@/components/ui/filters";
-import { fetchMonitoring, monitoringKeys, usePanelQuery } from "@/components/ui/monitoring-query";
+import { fetchMonitoring, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 

@@ -4,7 +4,7 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import type { ProcessorThresholdPass, ThresholdPass, ThresholdPassCounts } from "@/lib/data/thresholds";
 import { formatCount, formatDateLong, formatPct } from "@/lib/format";
 
-import { entitiesHref } from "@/components/ui/links";
+import { entitiesHref } from "@/lib/links";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { ReadStamp } from "@/components/ui/panel-status";
 import { ProcessorLabel } from "@/components/ui/processor-label";

@@ -7,12 +7,12 @@ import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import { formatCount, formatDate, formatDateLong, formatNumber, formatPct, toCsv } from "@/lib/format";
 import { type TrendFigure, trendFigureId } from "@/lib/monitoring/trend-figures";
-import { type ParamPatch, hrefWith } from "@/components/ui/href";
+import { type ParamPatch, hrefWith } from "@/lib/href";
 
 import type { ChartMarker, ChartRow, ChartSeries } from "@/components/charts/line-chart";
 import { LazyTimeLineChart as TimeLineChart } from "@/components/charts/lazy-line-chart";
 import { CsvButton } from "@/components/ui/csv-button";
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
