@@ -8,12 +8,12 @@ import { getWarehouseHealth } from "@/lib/data/health";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
 import { PageHeader, renderedAt } from "@/components/layout/page-header";
-import { AlertBanner } from "@/components/overview/alert-banner";
-import { BreakerReaders } from "@/components/overview/breaker-readers";
+import { AlertBanner } from "./_components/alert-banner";
+import { BreakerReaders } from "./_components/breaker-readers";
 import { DataAsOf } from "@/components/layout/data-as-of";
-import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
-import { ProcessorTable } from "@/components/overview/processor-table";
-import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incidents-loader";
+import { type AlertsView, buildOverviewView } from "./_components/overview-view";
+import { ProcessorTable } from "./_components/processor-table";
+import { INCIDENTS_HEIGHT, IncidentsLoader } from "./_components/incidents-loader";
 import { metaOf } from "@/lib/monitoring/query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";

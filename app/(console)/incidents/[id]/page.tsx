@@ -9,7 +9,7 @@ import { readIncident } from "@/lib/data/incidents";
 import { formatCount, formatDate } from "@/lib/format";
 import { type RawSearchParams, incidentSearchSchema, parseSearchParams } from "@/lib/url-state";
 
-import styles from "@/components/incidents/incidents.module.css";
+import styles from "./_components/incidents.module.css";
 import { KIND_LABEL, blastRadius, keysPage, keysStateFrom, notRecovered, plural, recoveryLine, recoveryStyle, tripsSeries } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { hrefFor } from "@/lib/href";

@@ -1,8 +1,8 @@
-import { breakerStatusBadge } from "@/components/entities/breaker-timeline";
+import { breakerStatusBadge } from "./breaker-timeline";
 import { formatCompletenessPct } from "@/lib/format";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { verdictTone } from "@/components/entities/verdict-box";
-import styles from "@/components/entities/entity.module.css";
+import { verdictTone } from "./verdict-box";
+import styles from "./entity.module.css";
 import type { ProcessorSection } from "@/lib/data/entity";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 

@@ -8,7 +8,7 @@ import { formatDate } from "@/lib/format";
 
 import { KEYS_PAGE_SIZE, OUTCOME_STYLE, type KeysState } from "@/components/incidents/incident-view";
 import { DataTable } from "@/components/ui/data-table";
-import { KeyLinks } from "@/components/ui/key-links";
+import { KeyLinks } from "@/components/breakers/key-links";
 import { Pagination } from "@/components/ui/pagination";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { StatusBadge } from "@/components/ui/status-badge";

@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 
 import { resetBreakerForm } from "@/lib/actions/forms";
 
-import { useRequestId } from "./request-id";
+import { useRequestId } from "@/components/overrides/request-id";
 
 /**
  * Reset (admin, destructive): lists the rows that will go, asks for a reason and for the entity

@@ -7,7 +7,7 @@ import type { AboutToTripRow } from "@/lib/breakers/about-to-trip";
 import { formatCode, formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { DataTable } from "@/components/ui/data-table";
-import { KeyLinks } from "@/components/ui/key-links";
+import { KeyLinks } from "@/components/breakers/key-links";
 import { Panel } from "@/components/ui/panel";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { UtcTime } from "@/components/ui/time";

@@ -8,7 +8,7 @@ import { EmptyState, Panel } from "@/components/ui/panel";
 import { breakersHref, incidentHref } from "@/lib/links";
 import { UtcTime } from "@/components/ui/time";
 
-import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "./incident-view";
+import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "@/components/incidents/incident-view";
 
 type Pins = { as_of?: string; now?: string };
 

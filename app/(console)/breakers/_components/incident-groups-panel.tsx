@@ -6,7 +6,7 @@ import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import { groupActiveByIncident, plural } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { incidentHref } from "@/lib/links";
-import { KeyLinks } from "@/components/ui/key-links";
+import { KeyLinks } from "@/components/breakers/key-links";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 
 type ActiveRow = MonitoringRow<"active-breakers">;

@@ -5,7 +5,7 @@ import { useRef, useState, useTransition } from "react";
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 
-import { type BulkMessage, BulkPreviewApply } from "./bulk-preview";
+import { type BulkMessage, BulkPreviewApply } from "@/components/overrides/bulk-preview";
 
 interface FilterState {
   date_from: string;

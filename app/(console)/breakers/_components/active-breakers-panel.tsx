@@ -9,13 +9,13 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
 import { formatCode, formatCount, formatDate, formatPct, formatUtc, toCsv } from "@/lib/format";
 
-import { OverrideDialog, overrideKeyOf } from "@/components/overrides/override-dialog";
+import { OverrideDialog, overrideKeyOf } from "./override-dialog";
 import type { OverrideTarget } from "@/components/overrides/override-form";
 import { CsvButton } from "@/components/ui/csv-button";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { KeyLinks } from "@/components/ui/key-links";
+import { KeyLinks } from "@/components/breakers/key-links";
 import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
