@@ -113,13 +113,19 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Relative time of an instant against `now`, one unit, rounded down: "just now", "5 min ago",
- * "21 h ago", "3 d ago", "in 2 h". Within a minute, either way, is "just now".
+ * Relative time of an instant against `now`, rounded down: "just now", "5 min ago", "21 h ago",
+ * "3 d ago", "in 2 h". Within a minute, either way, is "just now". `detailed: true` adds a second
+ * unit under ten days ("2 d 4 h ago", "in 6 d 13 h"), as the entity page writes it. Unparseable
+ * input → "".
  */
-export function formatRelative(value: string | number | Date, now: number | Date): string {
+export function formatRelative(
+  value: string | number | Date,
+  now: string | number | Date,
+  options: { detailed?: boolean } = {},
+): string {
   const ms = toMs(value);
-  const nowMs = typeof now === "number" ? now : now.getTime();
-  if (ms === null) return "";
+  const nowMs = toMs(now);
+  if (ms === null || nowMs === null) return "";
   const diff = nowMs - ms;
   const abs = Math.abs(diff);
   // Within a minute either way is "just now": clocks of server and browser differ by seconds.
@@ -127,28 +133,10 @@ export function formatRelative(value: string | number | Date, now: number | Date
   let text: string;
   if (abs < HOUR) text = `${Math.floor(abs / MINUTE)} min`;
   else if (abs < DAY) text = `${Math.floor(abs / HOUR)} h`;
-  else text = `${Math.floor(abs / DAY)} d`;
-  return diff >= 0 ? `${text} ago` : `in ${text}`;
-}
-
-/**
- * Relative time of an instant against `now`, with a second unit under ten days: "just now",
- * "5 min ago", "3 h ago", "2 d 4 h ago", "12 d ago", "in 6 d 13 h". Unparseable input → "".
- */
-export function formatRelativeDetailed(value: string | number | Date, now: string | number | Date): string {
-  const ms = toMs(value);
-  const nowMs = toMs(now);
-  if (ms === null || nowMs === null) return "";
-  const diff = nowMs - ms;
-  const abs = Math.abs(diff);
-  if (abs < MINUTE) return "just now";
-  let text: string;
-  if (abs < HOUR) text = `${Math.floor(abs / MINUTE)} min`;
-  else if (abs < DAY) text = `${Math.floor(abs / HOUR)} h`;
   else {
     const days = Math.floor(abs / DAY);
     const hours = Math.floor((abs % DAY) / HOUR);
-    text = days >= 10 || hours === 0 ? `${days} d` : `${days} d ${hours} h`;
+    text = options.detailed && days < 10 && hours > 0 ? `${days} d ${hours} h` : `${days} d`;
   }
   return diff > 0 ? `${text} ago` : `in ${text}`;
 }

@@ -1,10 +1,10 @@
-import { formatDateWithWeekday, formatRelativeDetailed, formatUtc } from "@/lib/format";
+import { formatDateWithWeekday, formatRelative, formatUtc } from "@/lib/format";
 import styles from "./entity.module.css";
 
 /** An instant in UTC with its distance from the page's reading time: "2026-11-26 04:10 UTC (10 h ago)". */
 export function Timestamp({ iso, now }: { iso: string | null; now: string }) {
   if (!iso) return <span className={styles.muted}>—</span>;
-  const relative = formatRelativeDetailed(iso, now);
+  const relative = formatRelative(iso, now, { detailed: true });
   return (
     <span>
       <time dateTime={iso} className={styles.nowrap}>{formatUtc(iso, { seconds: "unless-zero" })}</time>
