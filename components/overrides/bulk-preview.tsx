@@ -4,19 +4,33 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 
 import { applyBulkOverrideForm } from "@/lib/actions/forms";
-import { type BulkSelectionInput, REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
+import type { BulkSelectionInput, ReasonCode } from "@/lib/breakers/schemas";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 
 import { entityHref } from "@/lib/links";
 
+import { type FormMessage, FormResult, ReasonCodeField, reasonIsLongEnough } from "./form-fields";
 import { useRequestId } from "./request-id";
 
 /** Rows drawn in the preview table; every key is applied whatever is drawn. */
 const SHOWN = 500;
 
-export interface BulkMessage {
-  ok: boolean;
-  text: string;
+export type BulkMessage = FormMessage;
+
+/** A bulk preview's or apply's answer; after a failure while a preview is shown, a way to preview again. */
+export function BulkResult({ message, previewAgain }: { message: BulkMessage; previewAgain: (() => void) | null }) {
+  return (
+    <FormResult message={message} testId="bulk-result">
+      {!message.ok && previewAgain && (
+        <>
+          {" "}
+          <button type="button" onClick={previewAgain}>
+            Preview again
+          </button>
+        </>
+      )}
+    </FormResult>
+  );
 }
 
 /**
@@ -104,21 +118,12 @@ export function BulkPreviewApply({
           }}
         >
           <h3>{headings.apply}</h3>
-          <p>
-            <label htmlFor="bulk-reason-code">Reason</label>
-            <select id="bulk-reason-code" value={reasonCode} onChange={(e) => setReasonCode(e.target.value as ReasonCode)}>
-              {REASON_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {REASON_CODE_LABELS[code]}
-                </option>
-              ))}
-            </select>
-          </p>
+          <ReasonCodeField id="bulk-reason-code" value={reasonCode} onChange={setReasonCode} />
           <p>
             <label htmlFor="bulk-reason">What you checked (10–500 characters)</label>
             <textarea id="bulk-reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
           </p>
-          <button type="submit" disabled={pending || reason.trim().length < 10}>
+          <button type="submit" disabled={pending || !reasonIsLongEnough(reason)}>
             {pending ? "Applying…" : `Override ${count} breakers`}
           </button>
         </form>

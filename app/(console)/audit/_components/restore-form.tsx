@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
+import { type FormMessage, FormResult, WhyAndConfirmFields, reasonIsLongEnough } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
 import type { RestoreStatus } from "@/lib/data/restores";
@@ -48,7 +49,7 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
   const [requestId] = useRequestId();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   return (
     <form
@@ -69,24 +70,19 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
         ⚠ Restore removes this reset&apos;s RESET row and puts back the {rowCount} rows it deleted, exactly as they were: the breaker is then in
         the state it had before the reset. A reset can be restored once.
       </p>
-      <p>
-        <label htmlFor={`restore-reason-${auditId}`}>Why (10–500 characters)</label>
-        <textarea id={`restore-reason-${auditId}`} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
-      </p>
-      <p>
-        <label htmlFor={`restore-confirm-${auditId}`}>
-          Type <code>{entityId}</code> to confirm
-        </label>
-        <input id={`restore-confirm-${auditId}`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" required />
-      </p>
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || reason.trim().length < 10 || message?.ok === true}>
+      <WhyAndConfirmFields
+        idPrefix="restore"
+        idSuffix={auditId}
+        entityId={entityId}
+        reason={reason}
+        onReason={setReason}
+        confirm={confirm}
+        onConfirm={setConfirm}
+      />
+      <button type="submit" className="danger" disabled={pending || confirm !== entityId || !reasonIsLongEnough(reason) || message?.ok === true}>
         {pending ? "Restoring…" : `Restore ${rowCount} rows`}
       </button>
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="restore-result">
-          {message.text}
-        </p>
-      )}
+      {message && <FormResult message={message} testId="restore-result" />}
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 
 import { resetBreakerForm } from "@/lib/actions/forms";
 
+import { type FormMessage, FormResult, WhyAndConfirmFields, reasonIsLongEnough } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 
 /**
@@ -27,7 +28,7 @@ export function ResetForm({
   const [requestId] = useRequestId();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   const id = `${processor}-${analysisDate}`;
   return (
@@ -47,24 +48,19 @@ export function ResetForm({
         ⚠ Reset deletes all {rowCount} breaker rows of this key and leaves one RESET row recording who, why and how many rows went. Prefer an override
         unless the history itself is wrong.
       </p>
-      <p>
-        <label htmlFor={`reset-reason-${id}`}>Why (10–500 characters)</label>
-        <textarea id={`reset-reason-${id}`} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
-      </p>
-      <p>
-        <label htmlFor={`reset-confirm-${id}`}>
-          Type <code>{entityId}</code> to confirm
-        </label>
-        <input id={`reset-confirm-${id}`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" required />
-      </p>
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || reason.trim().length < 10 || message?.ok === true}>
+      <WhyAndConfirmFields
+        idPrefix="reset"
+        idSuffix={id}
+        entityId={entityId}
+        reason={reason}
+        onReason={setReason}
+        confirm={confirm}
+        onConfirm={setConfirm}
+      />
+      <button type="submit" className="danger" disabled={pending || confirm !== entityId || !reasonIsLongEnough(reason) || message?.ok === true}>
         {pending ? "Resetting…" : "Reset breaker"}
       </button>
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="reset-result">
-          {message.text}
-        </p>
-      )}
+      {message && <FormResult message={message} testId="reset-result" />}
     </form>
   );
 }
