@@ -7,10 +7,9 @@ import { getTripRates } from "@/lib/data/trip-rate";
 import { getWarehouseHealth } from "@/lib/data/health";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
-import { PageHeader, renderedAt } from "@/components/layout/page-header";
 import { AlertBanner } from "./_components/alert-banner";
 import { BreakerReaders } from "./_components/breaker-readers";
-import { DataAsOf } from "@/components/layout/data-as-of";
+import { DataPageHeader } from "@/components/layout/data-as-of";
 import { type AlertsView, buildOverviewView } from "./_components/overview-view";
 import { ProcessorTable } from "./_components/processor-table";
 import { INCIDENTS_HEIGHT, IncidentsLoader } from "./_components/incidents-loader";
@@ -91,15 +90,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const params = pinned(parseSearchParams(overviewSearchSchema, await searchParams));
   return (
     <>
-      <PageHeader
+      <DataPageHeader
         title="Overview"
         lede="The daily health check: open incidents, alerts, then every processor worst first. Every number opens the rows behind it."
-        serverReadAt={renderedAt()}
-        stamp={
-          <Suspense fallback={<p className="stamp">Data as of …</p>}>
-            <DataAsOf pinned={params.as_of} />
-          </Suspense>
-        }
+        pinned={params.as_of}
       />
       {/* Incidents first: one upstream outage is one row, however many breakers it tripped. Read
           by the browser after the page is up (IncidentsLoader), so a cold grouping holds nothing. */}
