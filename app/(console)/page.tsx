@@ -10,7 +10,7 @@ import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@
 import { AlertBanner } from "./_components/alert-banner";
 import { BreakerReaders } from "./_components/breaker-readers";
 import { DataPageHeader } from "@/components/layout/data-as-of";
-import { type AlertsView, buildOverviewView } from "./_components/overview-view";
+import { type AlertsView, buildOverviewView, toAlertItem } from "./_components/overview-view";
 import { ProcessorTable } from "./_components/processor-table";
 import { INCIDENTS_HEIGHT, IncidentsLoader } from "./_components/incidents-loader";
 import { metaOf } from "@/lib/monitoring/query";
@@ -36,16 +36,7 @@ async function Alerts({ params }: { params: Params }) {
   const initial: AlertsView = {
     meta: metaOf({ ...read, rows: [] }),
     thresholds: read.thresholds,
-    alerts: read.alerts.map((a) => ({
-      level: a.level,
-      code: a.code,
-      value: a.value,
-      threshold: a.threshold,
-      comparison: a.comparison,
-      processors: a.processors,
-      message: a.message,
-      links: a.links.map((l) => ({ label: l.label, href: l.href, ...(l.processor ? { processor: l.processor } : {}) })),
-    })),
+    alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
   };
   return <AlertBanner initial={initial} params={params} />;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_ALERT_THRESHOLDS, evaluateAlerts } from "@/lib/completeness/alerts";
-import { toProcessorHealth } from "@/lib/data/monitoring";
+import { toProcessorHealth } from "@/lib/monitoring/processor-health";
 import { alertLinks } from "@/lib/monitoring/alert-links";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
