@@ -2,7 +2,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 
 import { entityHref, timelineHref } from "@/lib/links";
-import { processorColumn } from "@/components/ui/processor-label";
+import { entityColumn, processorColumn } from "@/components/ui/key-columns";
 
 export interface BreakerKey {
   processor: string;
@@ -27,14 +27,5 @@ export function KeyLinks({ processor, entity_id, analysis_date }: BreakerKey) {
  * keys): the processor, then the entity as the row's header with its page and timeline links.
  */
 export function breakerKeyColumns<Row extends BreakerKey>(): ColumnDef<Row, unknown>[] {
-  return [
-    processorColumn<Row>(),
-    {
-      id: "entity_id",
-      accessorKey: "entity_id",
-      header: "Entity",
-      meta: { rowHeader: true },
-      cell: (c) => <KeyLinks {...c.row.original} />,
-    } as ColumnDef<Row, unknown>,
-  ];
+  return [processorColumn<Row>(), entityColumn<Row>((row) => <KeyLinks {...row} />)];
 }

@@ -4,7 +4,7 @@
  * The fields and the answer line every breaker write form shares: the override's reason code,
  * the destructive writes' "why" and typed confirmation, and the line that says how a write went.
  */
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 
 import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
 
@@ -26,6 +26,21 @@ export function ReasonCodeField({ id, value, onChange }: { id: string; value: Re
 
 /** A written reason is 10–500 characters once trimmed; the server checks it again. */
 export const reasonIsLongEnough = (reason: string) => reason.trim().length >= 10;
+
+/**
+ * The state of a destructive write's reason and confirmation: `fields` for WhyAndConfirmFields,
+ * `complete` once the reason is long enough and the entity id is typed exactly.
+ */
+export function useWhyAndConfirm(entityId: string) {
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState("");
+  return {
+    reason,
+    confirm,
+    complete: confirm === entityId && reasonIsLongEnough(reason),
+    fields: { entityId, reason, onReason: setReason, confirm, onConfirm: setConfirm },
+  };
+}
 
 /**
  * A destructive write's reason and its confirmation: the key's entity id typed exactly. Ids are

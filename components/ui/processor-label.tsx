@@ -1,4 +1,3 @@
-import type { ColumnDef } from "@tanstack/react-table";
 import { Fragment } from "react";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
@@ -34,14 +33,4 @@ export function ProcessorLabel({ name, short = false }: { name: string; short?: 
       ))}
     </span>
   );
-}
-
-/** A table's Processor column: sortable by name, shown by the registry's short label. */
-export function processorColumn<Row extends { processor: string }>(): ColumnDef<Row, unknown> {
-  return {
-    id: "processor",
-    accessorKey: "processor",
-    header: "Processor",
-    cell: (c) => <ProcessorLabel name={c.row.original.processor} short />,
-  } as ColumnDef<Row, unknown>;
 }

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-import { type FormMessage, FormResult, WhyAndConfirmFields, reasonIsLongEnough } from "@/components/overrides/form-fields";
+import { type FormMessage, FormResult, WhyAndConfirmFields, useWhyAndConfirm } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
 import type { RestoreStatus } from "@/lib/data/restores";
@@ -47,8 +47,7 @@ export function RestoreControl({ status, canRestore }: { status: RestoreStatus; 
 function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: string; entityId: string; rowCount: number; onRestored: () => void }) {
   const router = useRouter();
   const [requestId] = useRequestId();
-  const [reason, setReason] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const why = useWhyAndConfirm(entityId);
   const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   return (
@@ -58,7 +57,7 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const r = await restoreResetForm({ audit_id: auditId, reason, request_id: requestId, confirm });
+          const r = await restoreResetForm({ audit_id: auditId, reason: why.reason, request_id: requestId, confirm: why.confirm });
           setMessage(r.ok ? { ok: true, text: `✓ Restored: ${r.data.rowsRestored} rows are back and the RESET row is gone.` } : { ok: false, text: `✕ ${r.error}` });
           if (!r.ok) return;
           onRestored();
@@ -70,16 +69,8 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
         ⚠ Restore removes this reset&apos;s RESET row and puts back the {rowCount} rows it deleted, exactly as they were: the breaker is then in
         the state it had before the reset. A reset can be restored once.
       </p>
-      <WhyAndConfirmFields
-        idPrefix="restore"
-        idSuffix={auditId}
-        entityId={entityId}
-        reason={reason}
-        onReason={setReason}
-        confirm={confirm}
-        onConfirm={setConfirm}
-      />
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || !reasonIsLongEnough(reason) || message?.ok === true}>
+      <WhyAndConfirmFields idPrefix="restore" idSuffix={auditId} {...why.fields} />
+      <button type="submit" className="danger" disabled={pending || !why.complete || message?.ok === true}>
         {pending ? "Restoring…" : `Restore ${rowCount} rows`}
       </button>
       {message && <FormResult message={message} testId="restore-result" />}

@@ -14,7 +14,7 @@ import type { MonitoringQueryName } from "@/lib/monitoring/schemas";
 import { type MonitoringResultLike, type PanelMeta, fetchMonitoring, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
-import { processorColumn } from "@/components/ui/processor-label";
+import { entityColumn, processorColumn } from "@/components/ui/key-columns";
 
 /**
  * A panel's view of query `name` at `state.as_of`, server-rendered first and refreshed every
@@ -38,13 +38,7 @@ export function useProcessedDateView<N extends MonitoringQueryName, S extends { 
 export function entityDateColumns<Row extends { processor: string; entity_id: string; date: string }>(): ColumnDef<Row, unknown>[] {
   return [
     processorColumn<Row>(),
-    {
-      id: "entity_id",
-      accessorKey: "entity_id",
-      header: "Entity",
-      meta: { rowHeader: true },
-      cell: (c) => <Link href={entityHref(c.row.original.entity_id, c.row.original.date)}>{c.row.original.entity_id}</Link>,
-    } as ColumnDef<Row, unknown>,
+    entityColumn<Row>((row) => <Link href={entityHref(row.entity_id, row.date)}>{row.entity_id}</Link>),
     { id: "date", accessorKey: "date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.date) } as ColumnDef<Row, unknown>,
   ];
 }

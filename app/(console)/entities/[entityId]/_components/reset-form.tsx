@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 
 import { resetBreakerForm } from "@/lib/actions/forms";
 
-import { type FormMessage, FormResult, WhyAndConfirmFields, reasonIsLongEnough } from "@/components/overrides/form-fields";
+import { type FormMessage, FormResult, WhyAndConfirmFields, useWhyAndConfirm } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 
 /**
@@ -26,8 +26,7 @@ export function ResetForm({
   onDone?: (ok: boolean) => void;
 }) {
   const [requestId] = useRequestId();
-  const [reason, setReason] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const why = useWhyAndConfirm(entityId);
   const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   const id = `${processor}-${analysisDate}`;
@@ -38,7 +37,7 @@ export function ResetForm({
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const r = await resetBreakerForm({ processor, entity_id: entityId, analysis_date: analysisDate, reason, request_id: requestId, confirm });
+          const r = await resetBreakerForm({ processor, entity_id: entityId, analysis_date: analysisDate, reason: why.reason, request_id: requestId, confirm: why.confirm });
           setMessage(r.ok ? { ok: true, text: `✓ Reset: ${r.data.rowsRemoved} rows removed, one RESET row left.` } : { ok: false, text: `✕ ${r.error}` });
           onDone?.(r.ok);
         });
@@ -48,16 +47,8 @@ export function ResetForm({
         ⚠ Reset deletes all {rowCount} breaker rows of this key and leaves one RESET row recording who, why and how many rows went. Prefer an override
         unless the history itself is wrong.
       </p>
-      <WhyAndConfirmFields
-        idPrefix="reset"
-        idSuffix={id}
-        entityId={entityId}
-        reason={reason}
-        onReason={setReason}
-        confirm={confirm}
-        onConfirm={setConfirm}
-      />
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || !reasonIsLongEnough(reason) || message?.ok === true}>
+      <WhyAndConfirmFields idPrefix="reset" idSuffix={id} {...why.fields} />
+      <button type="submit" className="danger" disabled={pending || !why.complete || message?.ok === true}>
         {pending ? "Resetting…" : "Reset breaker"}
       </button>
       {message && <FormResult message={message} testId="reset-result" />}
