@@ -252,7 +252,7 @@ export interface CsvColumn<Row> {
   value: (row: Row) => unknown;
 }
 
-/** A CSV document: a header line, then one line per row, CRLF line breaks (RFC 4180 §2). */
+/** A CSV document: a header line, then one line per row, CRLF line breaks (as RFC 4180 defines CSV). */
 export function toCsv<Row>(columns: readonly CsvColumn<Row>[], rows: readonly Row[]): string {
   const lines = [columns.map((c) => csvField(c.header)).join(",")];
   for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(","));

@@ -1,5 +1,5 @@
 /**
- * Console alerts, with the original pipeline's defaults, each configurable:
+ * Console alerts, each threshold configurable (defaults below, DEFAULT_ALERT_THRESHOLDS):
  *   critical  active circuit breakers (all processors) > 10
  *   warning   some processor's production-ready % < 90
  *   info      average completeness (all processors, weighted by rows) < 92
