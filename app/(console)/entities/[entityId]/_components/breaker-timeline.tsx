@@ -8,15 +8,16 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
-import { attemptLabel } from "@/components/ui/status";
+import { EVENT_STYLE, attemptLabel } from "@/components/ui/status";
 
-const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
-  failure: { tone: "warn", label: "Failure" },
-  trip: { tone: "bad", label: "Trip" },
-  success: { tone: "ok", label: "Success" },
-  recovery: { tone: "ok", label: "Recovery" },
-  override: { tone: "muted", label: "Override" },
-  reset: { tone: "muted", label: "Reset" },
+/** The entity page's tone per event (operator rows muted); the words are the console's (EVENT_STYLE). */
+const EVENT_TONES: Record<BreakerEventType, Tone> = {
+  failure: "warn",
+  trip: "bad",
+  success: "ok",
+  recovery: "ok",
+  override: "muted",
+  reset: "muted",
 };
 
 export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 0, compact = false) {
@@ -75,11 +76,10 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
       ) : (
         <ol className={styles.timeline} aria-label={`Breaker timeline of ${processor}, oldest first`}>
           {events.map((e, i) => {
-            const ev = EVENTS[e.event];
             return (
               <li key={`${e.attemptNumber}-${e.attemptedAt}-${i}`}>
                 <div className={styles.eventHead}>
-                  <StatusBadge tone={ev.tone} label={ev.label} />
+                  <StatusBadge tone={EVENT_TONES[e.event]} label={EVENT_STYLE[e.event].word} />
                   <span>
                     {attemptLabel(e.event, e.attemptNumber) ? <>{attemptLabel(e.event, e.attemptNumber)} · </> : null}
                     <Timestamp iso={e.attemptedAt} now={readAt} />
