@@ -8,6 +8,7 @@ import type { BulkSelectionInput, ReasonCode } from "@/lib/breakers/schemas";
 import type { BulkPreview } from "@/lib/engine/breaker-writes";
 
 import { entityHref } from "@/lib/links";
+import { PlainTable } from "@/components/ui/plain-table";
 
 import { type FormMessage, FormResult, ReasonCodeField, reasonIsLongEnough } from "./form-fields";
 import { useRequestId } from "./request-id";
@@ -70,33 +71,21 @@ export function BulkPreviewApply({
         <p>No active breaker matches this selection. Nothing would change.</p>
       ) : (
         <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Breakers the bulk override will change</caption>
-            <thead>
-              <tr>
-                <th scope="col">Processor</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Analysis date</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
+          <PlainTable wrap={false} caption="Breakers the bulk override will change" columns={["Processor", "Entity", "Analysis date", "Before", "After"]}>
+            {preview.changes.slice(0, SHOWN).map((c) => (
+              <tr key={`${c.processor}|${c.entity_id}|${c.analysis_date}`}>
+                <td>{c.processor}</td>
+                <td>
+                  <Link href={entityHref(c.entity_id, c.analysis_date)}>{c.entity_id}</Link>
+                </td>
+                <td>{c.analysis_date}</td>
+                <td>
+                  ✕ {c.before.status} ({c.before.attemptCount} attempts)
+                </td>
+                <td>✓ {c.after.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {preview.changes.slice(0, SHOWN).map((c) => (
-                <tr key={`${c.processor}|${c.entity_id}|${c.analysis_date}`}>
-                  <td>{c.processor}</td>
-                  <td>
-                    <Link href={entityHref(c.entity_id, c.analysis_date)}>{c.entity_id}</Link>
-                  </td>
-                  <td>{c.analysis_date}</td>
-                  <td>
-                    ✕ {c.before.status} ({c.before.attemptCount} attempts)
-                  </td>
-                  <td>✓ {c.after.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </PlainTable>
           {count > SHOWN && <p className="muted">… and {count - SHOWN} more (all are applied).</p>}
         </div>
       )}
