@@ -65,10 +65,10 @@ export function FiguresTable({
               const rid = rowId(r.processor);
               const isTarget = rid === target;
               return (
-                <tr key={r.processor} id={rid} className={isTarget ? styles.target : undefined} data-testid={rid} aria-current={isTarget ? "location" : undefined}>
+                <tr key={r.processor} id={rid} className={isTarget ? "marked" : undefined} data-testid={rid} aria-current={isTarget ? "location" : undefined}>
                   <th scope="row">
                     {r.processor}
-                    {isTarget ? <span className={styles.linked}>the figure linked</span> : null}
+                    {isTarget ? <span className="marked-tag">the figure linked</span> : null}
                   </th>
                   {windowLabel ? <td className={`num ${styles.window}`}>{cell(r.window, formatWindow)}</td> : null}
                   {newestFirst.map(({ d, i }) => (
