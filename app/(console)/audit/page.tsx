@@ -10,7 +10,7 @@ import { SHOWN_OUTCOME_LABELS, outcomeSummary } from "@/lib/breakers/outcomes";
 import { type AuditEntry, type AuditKey, listAudit } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
 import type { KeyChange } from "@/lib/engine/breaker-writes";
-import { formatUtc } from "@/lib/format";
+import { formatCode, formatUtc } from "@/lib/format";
 
 import { ResetRestore } from "./_components/reset-restore";
 import styles from "./audit.module.css";
@@ -229,7 +229,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {e.actor} <span className="muted">({e.actor_role})</span>
                     </td>
                     <td>
-                      {e.reason_code && <strong>{e.reason_code.replaceAll("_", " ")}: </strong>}
+                      {e.reason_code && <strong>{formatCode(e.reason_code)}: </strong>}
                       {e.reason}
                     </td>
                     <td>
