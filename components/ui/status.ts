@@ -1,9 +1,9 @@
 /**
  * Every status the console shows, as a word, a glyph and a tone. The tone picks a colour, but
  * the word and the glyph always carry the meaning (status is never told by colour alone).
- * Client-safe, no imports beyond types.
+ * Client-safe: imports only pure constants and types.
  */
-import type { BreakerEventType } from "@/lib/completeness/breaker";
+import { BREAKER_COOLDOWN_DAYS, type BreakerEventType } from "@/lib/completeness/breaker";
 import type { READINESS_STATUSES } from "@/lib/monitoring/schemas";
 
 export type Tone = "ok" | "warn" | "bad" | "info" | "muted";
@@ -31,7 +31,7 @@ export type BreakerEvent = BreakerEventType;
 
 export const EVENT_STYLE: Record<BreakerEvent, StatusStyle & { description: string }> = {
   failure: { word: "Failure", glyph: "✕", tone: "warn", description: "an attempt skipped for incomplete data" },
-  trip: { word: "Trip", glyph: "⊘", tone: "bad", description: "the breaker tripped: the key is skipped for 7 days" },
+  trip: { word: "Trip", glyph: "⊘", tone: "bad", description: `the breaker tripped: the key is skipped for ${BREAKER_COOLDOWN_DAYS} days` },
   override: { word: "Override", glyph: "↷", tone: "info", description: "an operator un-tripped the key" },
   reset: { word: "Reset", glyph: "⟲", tone: "info", description: "an admin deleted the key's attempts" },
   recovery: { word: "Recovery", glyph: "⤴", tone: "ok", description: "the attempt after the cooldown succeeded" },

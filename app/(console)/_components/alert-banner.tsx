@@ -38,7 +38,7 @@ export function AlertBanner({ initial, params }: { initial: AlertsView; params: 
         <p className="alert tone-ok" data-testid="alert-clear">
           <StatusBadge status={ALERT_STYLE.clear} />
           <span>
-            No alert for the 7 days ending {formatDate(view.meta.as_of)} ({thresholdsText(view.thresholds)}).
+            No alert for the {ALERT_WINDOW_DAYS} days ending {formatDate(view.meta.as_of)} ({thresholdsText(view.thresholds)}).
           </span>
         </p>
       ) : (

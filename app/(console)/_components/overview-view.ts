@@ -14,9 +14,8 @@ import { READINESS_STYLE } from "@/components/ui/status";
 import { alertLinks } from "@/lib/monitoring/alert-links";
 import { toProcessorHealth } from "@/lib/monitoring/processor-health";
 
+/** Days the sparkline draws (the trends rows of the last 7 dates ending at as_of). */
 export const SPARK_DAYS = 7;
-/** Days the health query covers (its 7 dates ending at as_of). */
-export const HEALTH_WINDOW_DAYS = 7;
 
 export interface SparkPoint {
   date: IsoDate;
