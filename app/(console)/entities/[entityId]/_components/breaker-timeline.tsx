@@ -1,5 +1,5 @@
 import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
-import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
+import { type BreakerEventType, type BreakerStatus, type OverrideOutcome, TRIP_AFTER } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/data/entity";
 
 import { formatCode, formatCompletenessPct, humanInstants } from "@/lib/format";
@@ -27,7 +27,7 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
     case "half_open":
       return <StatusBadge tone="warn" label={compact ? "Half-open" : "Half-open: cooldown over, one retry allowed"} />;
     case "failing":
-      return <StatusBadge tone="warn" label={compact ? `Failing (${consecutiveFailures} of 3)` : `Failing: ${consecutiveFailures} of 3 failures`} />;
+      return <StatusBadge tone="warn" label={compact ? `Failing (${consecutiveFailures} of ${TRIP_AFTER})` : `Failing: ${consecutiveFailures} of ${TRIP_AFTER} failures`} />;
     case "closed":
       return <StatusBadge tone="ok" label="Closed" />;
   }
