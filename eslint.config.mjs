@@ -38,7 +38,7 @@ function layer(files, forbidden, why, ignores = []) {
 
 const UI = ["app", "components"];
 /** Every lib folder and top-level lib module. */
-const LIB = ["actions", "api", "auth", "breakers", "checks", "completeness", "data", "demo", "engine", "entities", "incidents", "metrics", "monitoring", "queries", "security", "warehouse", "env", "format", "url-state", "startup"].map((m) => `lib/${m}`);
+const LIB = ["actions", "api", "auth", "breakers", "checks", "completeness", "data", "demo", "engine", "entities", "incidents", "metrics", "monitoring", "queries", "security", "warehouse", "env", "errors", "format", "href", "links", "url-state", "use-now", "use-url-state", "startup"].map((m) => `lib/${m}`);
 const except = (list, ...allowed) => list.filter((m) => !allowed.includes(m));
 /** The server side: what a client-safe module, a component or the CLI never reaches. */
 const SERVER = ["lib/actions", "lib/api", "lib/auth", "lib/data", "lib/demo", "lib/engine", "lib/queries", "lib/warehouse", "lib/metrics", "lib/security", "lib/env", "lib/startup"];
@@ -50,15 +50,15 @@ const LAYERS = [
   layer(["lib/completeness/**"], [...UI, ...except(LIB, "lib/completeness", "lib/auth"), "lib/auth/!(roles)"], "lib/completeness holds pure rules: it imports no other lib module but the role policy"),
   layer(["lib/auth/roles.ts"], [...UI, ...LIB], "The role policy imports nothing"),
   layer(CONTRACTS, [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
-  layer(["lib/format.ts", "lib/url-state.ts"], [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
-  layer(["lib/env.ts"], [...UI, ...except(LIB, "lib/completeness", "lib/security")], "Configuration is read below every layer that uses it"),
+  layer(["lib/errors.ts", "lib/format.ts", "lib/href.ts", "lib/links.ts", "lib/url-state.ts", "lib/use-now.ts", "lib/use-url-state.ts"], [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
+  layer(["lib/env.ts"], [...UI, ...except(LIB, "lib/completeness", "lib/security", "lib/auth"), "lib/auth/!(token-format)"], "Configuration is read below every layer that uses it: it imports only pure rules and formats"),
   layer(["lib/warehouse/**"], [...UI, ...except(LIB, "lib/completeness", "lib/env")], "lib/warehouse is the bottom layer: it imports only lib/completeness and lib/env"),
   layer(["lib/queries/**"], [...UI, "lib/actions", "lib/api", "lib/auth", "lib/data", "lib/demo", "lib/engine", "lib/metrics", "lib/security", "lib/startup"], "lib/queries sits on lib/warehouse: no reads, writes, sessions or metrics above it"),
   layer(["lib/engine/**"], [...UI, "lib/actions", "lib/api", "lib/auth/!(roles)", "lib/data", "lib/demo", "lib/metrics", "lib/security", "lib/startup"], "lib/engine (the write layer) sits on lib/queries and lib/warehouse"),
   layer(["lib/demo/**"], [...UI, "lib/actions", "lib/api", "lib/auth/!(roles)", "lib/data", "lib/metrics", "lib/security", "lib/startup"], "lib/demo builds demo data through lib/engine, not through the console's reads or writes"),
   layer(["lib/data/**"], [...UI, "lib/actions", "lib/api", "lib/demo", "lib/metrics", "lib/startup"], "lib/data (reads) sits on lib/engine, lib/queries and lib/warehouse"),
   layer(["lib/actions/**"], [...UI, "lib/api", "lib/data/monitoring", "lib/metrics", "lib/startup"], "lib/actions (writes) go through lib/engine; the monitoring read's cache is the read layer's"),
-  layer(["lib/api/**"], [...UI, "lib/data", "lib/demo", "lib/engine", "lib/queries", "lib/warehouse", "lib/startup"], "lib/api is the route handlers' opening: it reaches the layers below through lib/actions"),
+  layer(["lib/api/**"], [...UI, "lib/demo", "lib/engine", "lib/queries", "lib/warehouse/!(types)", "lib/startup"], "lib/api is the route handlers' opening: reads through lib/data, writes through lib/actions; of the warehouse it knows only its error type"),
   layer(["lib/auth/**", "lib/security/**", "lib/metrics/**"], [...UI, "lib/actions", "lib/api", "lib/data", "lib/demo", "lib/engine"], "Sessions, request security and metrics sit beside the layers, not above lib/queries", [...AUTH_CONTRACTS]),
   layer(["lib/startup.ts"], [...UI, "lib/actions", "lib/api", "lib/data", "lib/demo", "lib/engine"], "Start-up checks read configuration and files, nothing above"),
   layer(["lib/checks/openapi.ts"], UI, "lib never imports app/ or components/"),

@@ -7,44 +7,12 @@
  */
 import { z } from "zod";
 
-import { isRole, type Role, ROLES } from "./auth/roles";
+import { parseConfiguredTokens } from "./auth/token-format";
+import { DEFAULT_ALERT_THRESHOLDS } from "./completeness/alerts";
 import { parseProcessorSetting, parseReader, parseThreshold, knownNames } from "./completeness/deployment";
 import { resolveProcessorName } from "./completeness/processors";
 import { parseAllowedHosts } from "./security/allowed-hosts";
 import { parseTrustedProxies } from "./security/client-address";
-
-/** An API token's name: in `API_TOKENS` entries and in the api_tokens table alike. */
-export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
-const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;
-
-/** An API token kept in configuration: its name, its role and the SHA-256 of its secret (never the secret). */
-export interface ConfiguredToken {
-  name: string;
-  role: Role;
-  sha256: string;
-}
-
-/** One `API_TOKENS` entry: `name:role:sha256`. */
-export function configEntry(token: ConfiguredToken): string {
-  return `${token.name}:${token.role}:${token.sha256}`;
-}
-
-/**
- * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
- * typo stops start-up instead of silently locking a client out.
- */
-export function parseConfiguredTokens(value: string): ConfiguredToken[] {
-  const out: ConfiguredToken[] = [];
-  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
-    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !TOKEN_HASH_PATTERN.test(sha256)) {
-      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
-    }
-    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
-    out.push({ name, role, sha256 });
-  }
-  return out;
-}
 
 const DEFAULT_MAX_BYTES_BILLED = 1024 ** 3; // 1 GiB: a monitoring query that scans more is a bug.
 
@@ -104,10 +72,16 @@ const baseSchema = z.object({
   BIGQUERY_API_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** How long a monitoring read is reused for the same query and parameters. */
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
-  /** SPEC §2.6 alert thresholds (the handoff's defaults). */
-  ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(10),
-  ALERT_WARNING_READY_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(90)),
-  ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(92)),
+  /** The overview's alert thresholds; the defaults are the alert rules' own (lib/completeness/alerts.ts). */
+  ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(DEFAULT_ALERT_THRESHOLDS.criticalActiveBreakers),
+  ALERT_WARNING_READY_PCT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().min(0).max(100).default(DEFAULT_ALERT_THRESHOLDS.warningReadyPct),
+  ),
+  ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().min(0).max(100).default(DEFAULT_ALERT_THRESHOLDS.infoAvgCompleteness),
+  ),
   /**
    * The embedded demo's shape: `console` (the console's own tables, written by its engine) or
    * `original` (the original pipeline's tables, ids and writers). Used by `npm start` and

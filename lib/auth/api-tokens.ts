@@ -1,6 +1,6 @@
 import "server-only";
 
-import { type ConfiguredToken, getEnv, parseConfiguredTokens } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "@/lib/queries/tokens";
 import { getWarehouse } from "@/lib/warehouse";
 import { GuardFailedError, type Warehouse } from "@/lib/warehouse/types";
@@ -10,9 +10,11 @@ import type { ProcessorName } from "@/lib/completeness/processors";
 import { isRole, type Role } from "./roles";
 import { type Actor, authenticated } from "./session";
 import {
+  type ConfiguredToken,
   generateToken,
   hashToken,
   looksLikeToken,
+  parseConfiguredTokens,
   sameHash,
   type TokenIdentity,
   tokenActorName,

@@ -5,13 +5,7 @@ import { z } from "zod";
 import { processorField } from "@/lib/breakers/schemas";
 import type { ProcessorName } from "@/lib/completeness/processors";
 
-import { TOKEN_NAME_PATTERN } from "@/lib/env";
-
-import { type Role, ROLES } from "./roles";
-
-// The `API_TOKENS` entry format is configuration's (lib/env.ts validates it at start-up); the
-// CLI's `tokens hash` and the tests write entries with it from here.
-export { configEntry } from "@/lib/env";
+import { isRole, type Role, ROLES } from "./roles";
 
 /**
  * API tokens for non-browser clients (the CLI, automation): a name, a role, and a secret the
@@ -24,6 +18,39 @@ export { configEntry } from "@/lib/env";
  */
 export const TOKEN_PREFIX = "cct_";
 const TOKEN_PATTERN = /^cct_[A-Za-z0-9_-]{43}$/;
+
+/** An API token's name: in `API_TOKENS` entries and in the api_tokens table alike. */
+export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** An API token kept in configuration: its name, its role and the SHA-256 of its secret (never the secret). */
+export interface ConfiguredToken {
+  name: string;
+  role: Role;
+  sha256: string;
+}
+
+/** One `API_TOKENS` entry: `name:role:sha256`. */
+export function configEntry(token: ConfiguredToken): string {
+  return `${token.name}:${token.role}:${token.sha256}`;
+}
+
+/**
+ * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
+ * typo stops start-up instead of silently locking a client out.
+ */
+export function parseConfiguredTokens(value: string): ConfiguredToken[] {
+  const out: ConfiguredToken[] = [];
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
+    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !TOKEN_HASH_PATTERN.test(sha256)) {
+      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
+    }
+    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
+    out.push({ name, role, sha256 });
+  }
+  return out;
+}
 
 export interface TokenIdentity {
   name: string;

@@ -2,13 +2,13 @@ import "server-only";
 
 import { cache } from "react";
 
-import { type Alert, type AlertThresholds, type ProcessorHealth, evaluateAlerts } from "@/lib/completeness/alerts";
+import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
-import { isProcessorName } from "@/lib/completeness/processors";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { onWrite } from "@/lib/engine/data-version";
 import { type AlertLink, alertLinks } from "@/lib/monitoring/alert-links";
+import { toProcessorHealth } from "@/lib/monitoring/processor-health";
 import {
   MONITORING_QUERY_NAMES,
   type MonitoringParams,
@@ -386,28 +386,6 @@ export function alertThresholds(): AlertThresholds {
     warningReadyPct: env.ALERT_WARNING_READY_PCT,
     infoAvgCompleteness: env.ALERT_INFO_AVG_COMPLETENESS_PCT,
   };
-}
-
-/**
- * The health rows as the pure alert rules read them (registry processors only). The weight of a
- * processor's average in the overall one is its row count, which also counts rows without a
- * completeness figure (no games expected): the contract carries no separate count of those, and
- * they are a small share of any day.
- */
-export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): ProcessorHealth[] {
-  return rows.flatMap((r) =>
-    isProcessorName(r.processor)
-      ? [
-          {
-            processor: r.processor,
-            productionReadyPct: r.production_ready_pct,
-            avgCompleteness: r.avg_completeness_pct,
-            records: r.total_records,
-            activeBreakers: r.active_breakers,
-          },
-        ]
-      : [],
-  );
 }
 
 export { alertLinks, type AlertLink };

@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
-import { buildAlertsView, buildOverviewView } from "@/components/overview/overview-view";
+import { buildAlertsView, buildOverviewView } from "@/app/(console)/_components/overview-view";
 import { overrideBreaker } from "@/lib/engine/breaker-writes";
 import { alertThresholds, clearMonitoringCache, getMonitoring } from "@/lib/data/monitoring";
 import {

@@ -1,8 +1,8 @@
 import Link from "next/link";
 
-import { DatePicker } from "@/components/entities/date-picker";
-import { Timestamp } from "@/components/entities/timestamp";
-import styles from "@/components/entities/entity.module.css";
+import { DatePicker } from "./date-picker";
+import { Timestamp } from "./timestamp";
+import styles from "./entity.module.css";
 import type { EntityFound } from "@/lib/entities/view";
 
 export function entityHref(entity: string, date?: string | null): string {

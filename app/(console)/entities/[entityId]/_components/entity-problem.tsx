@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import styles from "@/components/entities/entity.module.css";
+import styles from "./entity.module.css";
 import type { EntityInvalid, EntityNotFound } from "@/lib/entities/view";
 
 import { entityHref } from "./entity-header";

@@ -1,6 +1,7 @@
 import { json, readRoute } from "@/lib/api/handler";
 import { getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
-import { type EntityInvalid, type EntityNotFound, getEntityDetail } from "@/lib/data/entity";
+import { getEntityDetail } from "@/lib/data/entity";
+import type { EntityInvalid, EntityNotFound } from "@/lib/entities/view";
 import { fieldRefusal } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_ALERT_THRESHOLDS, evaluateAlerts } from "@/lib/completeness/alerts";
-import { toProcessorHealth } from "@/lib/data/monitoring";
-import { HEALTH_DAYS as QUERY_HEALTH_DAYS } from "@/lib/queries/monitoring";
-import { HEALTH_DAYS, alertLinks } from "@/lib/monitoring/alert-links";
+import { toProcessorHealth } from "@/lib/monitoring/processor-health";
+import { alertLinks } from "@/lib/monitoring/alert-links";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
 import { buildAlertsView, buildOverviewView } from "./overview-view";
@@ -34,7 +33,6 @@ const rows = [
 
 describe("the overview's alerts", () => {
   it("links each alert to exactly the rows that raised it, per processor", () => {
-    expect(HEALTH_DAYS).toBe(QUERY_HEALTH_DAYS);
     const alerts = evaluateAlerts(toProcessorHealth(rows), { ...DEFAULT_ALERT_THRESHOLDS, infoAvgCompleteness: 99 });
     expect(alerts.map((a) => a.code)).toEqual(["active_breakers", "production_ready_low", "avg_completeness_low"]);
     const [breakers] = alerts;

@@ -1,7 +1,8 @@
 import type { LiveRecheck } from "@/lib/entities/view";
 import type { Verdict } from "@/lib/completeness/entity-verdict";
 
-import { StatusBadge } from "./status-badge";
+import type { Tone } from "@/components/ui/status";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 
@@ -11,12 +12,17 @@ const LABELS: Record<Verdict["kind"], string> = {
   breaker_not_active: "Breaker not active",
 };
 
+/** A verdict's tone as a badge tone: a neutral verdict is a muted badge. */
+export function verdictTone(tone: Verdict["tone"]): Tone {
+  return tone === "neutral" ? "muted" : tone;
+}
+
 /** The live recheck's answer: has the data arrived, is an override safe — with when it was read. */
 export function VerdictBox({ verdict, live, headingId }: { verdict: Verdict; live: LiveRecheck; headingId: string }) {
   return (
     <div className={`${styles.verdict} ${styles[verdict.tone]}`} data-testid="live-verdict" role="group" aria-labelledby={headingId}>
       <div className={styles.verdictHead}>
-        <StatusBadge tone={verdict.tone} label={LABELS[verdict.kind]} />
+        <StatusBadge tone={verdictTone(verdict.tone)} label={LABELS[verdict.kind]} />
         <span>{verdict.headline}</span>
       </div>
       <ul>

@@ -9,14 +9,13 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
 import { formatCode, formatCount, formatDate, formatPct, formatUtc, toCsv } from "@/lib/format";
 
-import { OverrideDialog, overrideKeyOf } from "@/components/overrides/override-dialog";
+import { OverrideDialog, overrideKeyOf } from "./override-dialog";
 import type { OverrideTarget } from "@/components/overrides/override-form";
 import { CsvButton } from "@/components/ui/csv-button";
-import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { KeyLinks } from "@/components/ui/key-links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { breakerKeyColumns } from "@/components/breakers/key-links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
@@ -90,14 +89,7 @@ export function ActiveBreakersPanel({
 
   const columns = useMemo<ColumnDef<ActiveRow, unknown>[]>(
     () => [
-      { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
-      {
-        id: "entity_id",
-        accessorKey: "entity_id",
-        header: "Entity",
-        meta: { rowHeader: true },
-        cell: (c) => <KeyLinks {...c.row.original} />,
-      },
+      ...breakerKeyColumns<ActiveRow>(),
       { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "attempt_number", accessorKey: "attempt_number", header: "Attempts", meta: { numeric: true, descFirst: true } },
       { id: "completeness_pct", accessorKey: "completeness_pct", header: "Completeness", meta: { numeric: true }, cell: (c) => (

@@ -2,11 +2,17 @@ import type { ReactNode } from "react";
 
 import type { StoredRow } from "@/lib/entities/view";
 
-import { formatPct } from "./format";
-import { StatusBadge, YesNo } from "./status-badge";
+import { formatCompletenessPct } from "@/lib/format";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
+import { StatusBadge } from "@/components/ui/status-badge";
+
+/** Yes/no with a word; `null` (not recorded) is shown as such, not as "no". */
+function YesNo({ value, yes = "Yes", no = "No", good = true }: { value: boolean | null; yes?: string; no?: string; good?: boolean }) {
+  if (value === null) return <span className={styles.muted}>not recorded</span>;
+  return <StatusBadge tone={value === good ? "ok" : "bad"} label={value ? yes : no} />;
+}
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -23,7 +29,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
   return (
     <dl className={styles.facts}>
       <Fact term={`Completeness (${primaryLabel})`}>
-        <strong>{noneExpected ? "no games expected" : formatPct(row.completenessPct, "not checked")}</strong>
+        <strong>{noneExpected ? "no games expected" : formatCompletenessPct(row.completenessPct, "not checked")}</strong>
         {noneExpected ? null : <OverHundredFlag pct={row.completenessPct} />}
       </Fact>
       <Fact term="Expected / actual / missing">
@@ -39,7 +45,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
         {row.bootstrap === null ? (
           <span className={styles.muted}>not recorded</span>
         ) : row.bootstrap ? (
-          <StatusBadge tone="neutral" label="Yes: processed and flagged" />
+          <StatusBadge tone="muted" label="Yes: processed and flagged" />
         ) : (
           "No"
         )}
@@ -82,7 +88,7 @@ export function StoredColumns({ row, now, primaryLabel }: { row: StoredRow; now:
             <ul className={styles.issues}>
               {row.windows.map((w) => (
                 <li key={w.id}>
-                  {w.label}: {formatPct(w.completenessPct)}
+                  {w.label}: {formatCompletenessPct(w.completenessPct)}
                   <OverHundredFlag pct={w.completenessPct} />,{" "}
                   {w.isComplete === null ? "not recorded" : w.isComplete ? "complete" : "not complete"}
                 </li>

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from "react";
 
-import { OverrideForm, type OverrideTarget } from "./override-form";
+import { OverrideForm, type OverrideTarget } from "@/components/overrides/override-form";
 
 export function overrideKeyOf(t: Pick<OverrideTarget, "processor" | "entity_id" | "analysis_date">): string {
   return `${t.processor}|${t.entity_id}|${t.analysis_date}`;

@@ -11,8 +11,8 @@ import { CsvButton } from "@/components/ui/csv-button";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SelectFilter } from "@/components/ui/filters";
-import { breakersHref } from "@/components/ui/links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery } from "@/components/ui/monitoring-query";
+import { breakersHref } from "@/lib/links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 

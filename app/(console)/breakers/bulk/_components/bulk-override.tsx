@@ -5,7 +5,7 @@ import { useRef, useState, useTransition } from "react";
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
 import type { BulkPreview } from "@/lib/breakers/changes";
 
-import { type BulkMessage, BulkPreviewApply } from "./bulk-preview";
+import { type BulkMessage, BulkPreviewApply, BulkResult } from "@/components/overrides/bulk-preview";
 
 interface FilterState {
   date_from: string;
@@ -146,19 +146,7 @@ export function BulkOverride({
           }}
         />
       )}
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="bulk-result">
-          {message.text}
-          {!message.ok && preview && (
-            <>
-              {" "}
-              <button type="button" onClick={runPreview}>
-                Preview again
-              </button>
-            </>
-          )}
-        </p>
-      )}
+      {message && <BulkResult message={message} previewAgain={preview ? runPreview : null} />}
     </div>
   );
 }

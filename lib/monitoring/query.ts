@@ -1,5 +1,6 @@
 /**
- * Client refresh of server-rendered panels (STYLE principle 6). Client-safe.
+ * Client refresh of server-rendered panels: a client component at the leaf refetches what its
+ * server parent rendered, under keys from one factory. Client-safe.
  *
  * The server page reads a monitoring query through the data layer, turns the result into the
  * panel's view (only the rows the panel shows) and hands that view to the panel's client

@@ -6,13 +6,13 @@ import { useId } from "react";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
 import { formatCode, formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
-import { useUrlState } from "@/components/ui/use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 
 import { CsvButton } from "@/components/ui/csv-button";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { entityHref, timelineHref } from "@/components/ui/links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { entityHref, timelineHref } from "@/lib/links";
+import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";

@@ -7,9 +7,8 @@ import type { AboutToTripRow } from "@/lib/breakers/about-to-trip";
 import { formatCode, formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { DataTable } from "@/components/ui/data-table";
-import { KeyLinks } from "@/components/ui/key-links";
+import { breakerKeyColumns } from "@/components/breakers/key-links";
 import { Panel } from "@/components/ui/panel";
-import { ProcessorLabel } from "@/components/ui/processor-label";
 import { UtcTime } from "@/components/ui/time";
 
 import type { AboutSort } from "./about-to-trip-view";
@@ -24,14 +23,7 @@ export function AboutToTripPanel({ rows, now, sort }: { rows: AboutToTripRow[]; 
   const ready = rows.filter((r) => r.verdict?.data === "ready").length;
   const columns = useMemo<ColumnDef<AboutToTripRow, unknown>[]>(
     () => [
-      { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
-      {
-        id: "entity_id",
-        accessorKey: "entity_id",
-        header: "Entity",
-        meta: { rowHeader: true },
-        cell: (c) => <KeyLinks {...c.row.original} />,
-      },
+      ...breakerKeyColumns<AboutToTripRow>(),
       { id: "analysis_date", accessorKey: "analysis_date", header: "Analysis date", meta: { descFirst: true, nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "consecutive_failures", accessorKey: "consecutive_failures", header: "Failures in a row", meta: { numeric: true, descFirst: true } },
       {

@@ -6,7 +6,7 @@ import { ALERT_WINDOW_DAYS, type AlertThresholds } from "@/lib/completeness/aler
 import { addDays } from "@/lib/completeness/dates";
 import { formatDate } from "@/lib/format";
 
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { PanelStatus } from "@/components/ui/panel-status";
 import { ALERT_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -38,7 +38,7 @@ export function AlertBanner({ initial, params }: { initial: AlertsView; params: 
         <p className="alert tone-ok" data-testid="alert-clear">
           <StatusBadge status={ALERT_STYLE.clear} />
           <span>
-            No alert for the 7 days ending {formatDate(view.meta.as_of)} ({thresholdsText(view.thresholds)}).
+            No alert for the {ALERT_WINDOW_DAYS} days ending {formatDate(view.meta.as_of)} ({thresholdsText(view.thresholds)}).
           </span>
         </p>
       ) : (

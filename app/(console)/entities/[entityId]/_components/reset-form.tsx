@@ -4,7 +4,8 @@ import { useState, useTransition } from "react";
 
 import { resetBreakerForm } from "@/lib/actions/forms";
 
-import { useRequestId } from "./request-id";
+import { type FormMessage, FormResult, WhyAndConfirmFields, useWhyAndConfirm } from "@/components/overrides/form-fields";
+import { useRequestId } from "@/components/overrides/request-id";
 
 /**
  * Reset (admin, destructive): lists the rows that will go, asks for a reason and for the entity
@@ -25,9 +26,8 @@ export function ResetForm({
   onDone?: (ok: boolean) => void;
 }) {
   const [requestId] = useRequestId();
-  const [reason, setReason] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const why = useWhyAndConfirm(entityId);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   const id = `${processor}-${analysisDate}`;
   return (
@@ -37,7 +37,7 @@ export function ResetForm({
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const r = await resetBreakerForm({ processor, entity_id: entityId, analysis_date: analysisDate, reason, request_id: requestId, confirm });
+          const r = await resetBreakerForm({ processor, entity_id: entityId, analysis_date: analysisDate, reason: why.reason, request_id: requestId, confirm: why.confirm });
           setMessage(r.ok ? { ok: true, text: `✓ Reset: ${r.data.rowsRemoved} rows removed, one RESET row left.` } : { ok: false, text: `✕ ${r.error}` });
           onDone?.(r.ok);
         });
@@ -47,24 +47,11 @@ export function ResetForm({
         ⚠ Reset deletes all {rowCount} breaker rows of this key and leaves one RESET row recording who, why and how many rows went. Prefer an override
         unless the history itself is wrong.
       </p>
-      <p>
-        <label htmlFor={`reset-reason-${id}`}>Why (10–500 characters)</label>
-        <textarea id={`reset-reason-${id}`} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
-      </p>
-      <p>
-        <label htmlFor={`reset-confirm-${id}`}>
-          Type <code>{entityId}</code> to confirm
-        </label>
-        <input id={`reset-confirm-${id}`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" required />
-      </p>
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || reason.trim().length < 10 || message?.ok === true}>
+      <WhyAndConfirmFields idPrefix="reset" idSuffix={id} {...why.fields} />
+      <button type="submit" className="danger" disabled={pending || !why.complete || message?.ok === true}>
         {pending ? "Resetting…" : "Reset breaker"}
       </button>
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="reset-result">
-          {message.text}
-        </p>
-      )}
+      {message && <FormResult message={message} testId="reset-result" />}
     </form>
   );
 }

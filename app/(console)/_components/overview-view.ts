@@ -5,17 +5,17 @@
  */
 import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
-import { PROCESSORS, type ProcessorName, isProcessorName } from "@/lib/completeness/processors";
+import { PROCESSORS, type ProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
-import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/lib/monitoring/query";
 import type { ReadinessStatus } from "@/components/ui/status";
 import { READINESS_STYLE } from "@/components/ui/status";
 import { alertLinks } from "@/lib/monitoring/alert-links";
+import { toProcessorHealth } from "@/lib/monitoring/processor-health";
 
+/** Days the sparkline draws (the trends rows of the last 7 dates ending at as_of). */
 export const SPARK_DAYS = 7;
-/** Days the health query covers (its 7 dates ending at as_of). */
-export const HEALTH_WINDOW_DAYS = 7;
 
 export interface SparkPoint {
   date: IsoDate;
@@ -127,20 +127,15 @@ export function buildOverviewView(
 // health rows and links them with the same function (lib/monitoring/alert-links.ts).
 
 export function buildAlertsView(health: MonitoringResultLike<"health">, thresholds: AlertThresholds, pinnedNow?: string): AlertsView {
-  const input = health.rows.flatMap((r) =>
-    isProcessorName(r.processor)
-      ? [
-          {
-            processor: r.processor,
-            productionReadyPct: r.production_ready_pct,
-            avgCompleteness: r.avg_completeness_pct,
-            records: r.total_records,
-            activeBreakers: r.active_breakers,
-          },
-        ]
-      : [],
+  const alerts = evaluateAlerts(toProcessorHealth(health.rows), thresholds).map((a) =>
+    toAlertItem(a, alertLinks(a, { as_of: health.as_of, now: pinnedNow ? health.now : undefined })),
   );
-  const alerts = evaluateAlerts(input, thresholds).map((a) => ({
+  return { meta: metaOf(health), thresholds, alerts };
+}
+
+/** An alert as the banner shows it: what it says and where its rows are (the per-processor figures stay behind). */
+export function toAlertItem(a: Alert, links: readonly AlertLinkView[]): AlertItem {
+  return {
     level: a.level,
     code: a.code,
     value: a.value,
@@ -148,7 +143,6 @@ export function buildAlertsView(health: MonitoringResultLike<"health">, threshol
     comparison: a.comparison,
     processors: a.processors,
     message: a.message,
-    links: alertLinks(a, { as_of: health.as_of, now: pinnedNow ? health.now : undefined }),
-  }));
-  return { meta: metaOf(health), thresholds, alerts };
+    links: links.map((l) => ({ label: l.label, href: l.href, ...(l.processor ? { processor: l.processor } : {}) })),
+  };
 }

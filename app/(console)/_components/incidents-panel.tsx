@@ -5,10 +5,11 @@ import { formatCount } from "@/lib/format";
 
 import { StatusBadge } from "@/components/ui/status-badge";
 import { EmptyState, Panel } from "@/components/ui/panel";
-import { breakersHref, incidentHref } from "@/components/ui/links";
+import { breakersHref, incidentHref } from "@/lib/links";
 import { UtcTime } from "@/components/ui/time";
+import { PlainTable } from "@/components/ui/plain-table";
 
-import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "./incident-view";
+import { KIND_LABEL, blastRadius, plural, recoveryLine, recoveryStyle } from "@/components/incidents/incident-view";
 
 type Pins = { as_of?: string; now?: string };
 
@@ -28,43 +29,30 @@ export function IncidentsPanel({ incidents, unexplained, now, pins }: { incident
           {incidents.length > 0 ? ` ${plural(incidents.length, "incident")} closed recently (every key overridden, processed, reset or expired).` : ""}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="data" data-testid="incidents-table">
-            <caption className="visually-hidden">Open incidents, worst first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Cause</th>
-                <th scope="col">Blast radius</th>
-                <th scope="col">Recovered</th>
-                <th scope="col">Opened</th>
+        <PlainTable className="data" testId="incidents-table" caption="Open incidents, worst first" columns={["Cause", "Blast radius", "Recovered", "Opened"]}>
+            {open.map((i) => (
+              <tr key={i.id} data-testid="incident-row" data-recovered={i.recovered_keys}>
+                <th scope="row">
+                  <Link href={incidentHref(i.id, pins)} data-testid="incident-link">
+                    {i.cause}
+                  </Link>
+                  <span className="cell-sub">{KIND_LABEL[i.kind]}</span>
+                </th>
+                <td>
+                  {blastRadius(i)}
+                  <span className="cell-sub">{i.processors.join(", ")}</span>
+                </td>
+                <td>
+                  <span title={recoveryLine(i)}>
+                    <StatusBadge status={recoveryStyle(i)} label={`${formatCount(i.recovered_keys)} of ${formatCount(i.keys)}`} />
+                  </span>
+                </td>
+                <td className="nowrap">
+                  <UtcTime value={i.opened_at} serverNow={now} stacked />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {open.map((i) => (
-                <tr key={i.id} data-testid="incident-row" data-recovered={i.recovered_keys}>
-                  <th scope="row">
-                    <Link href={incidentHref(i.id, pins)} data-testid="incident-link">
-                      {i.cause}
-                    </Link>
-                    <span className="cell-sub">{KIND_LABEL[i.kind]}</span>
-                  </th>
-                  <td>
-                    {blastRadius(i)}
-                    <span className="cell-sub">{i.processors.join(", ")}</span>
-                  </td>
-                  <td>
-                    <span title={recoveryLine(i)}>
-                      <StatusBadge status={recoveryStyle(i)} label={`${formatCount(i.recovered_keys)} of ${formatCount(i.keys)}`} />
-                    </span>
-                  </td>
-                  <td className="nowrap">
-                    <UtcTime value={i.opened_at} serverNow={now} stacked />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+        </PlainTable>
       )}
       <p data-testid="unexplained-breakers">
         <strong>Breakers no incident explains: {formatCount(unexplained)}</strong>

@@ -3,7 +3,7 @@ import type { ProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
 import { resolveSort, sortRows } from "@/components/ui/table-view";
 
 export type PatternRow = MonitoringRow<"patterns">;

@@ -1,7 +1,7 @@
 import type { DnpGameView, GameView, LiveWindow, StoredRow } from "@/lib/entities/view";
 
-import { formatPct } from "./format";
-import { StatusBadge } from "./status-badge";
+import { formatCompletenessPct } from "@/lib/format";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { GameDate } from "./timestamp";
 import styles from "./entity.module.css";
 
@@ -17,8 +17,8 @@ interface Props {
 function storedPctFor(w: LiveWindow, stored: StoredRow | null, primaryWindow: string): string {
   if (!stored) return "no row";
   const fromWindows = stored.windows.find((s) => s.id === w.id);
-  if (fromWindows) return formatPct(fromWindows.completenessPct);
-  if (w.id === primaryWindow) return stored.expected === 0 ? "no games expected" : formatPct(stored.completenessPct);
+  if (fromWindows) return formatCompletenessPct(fromWindows.completenessPct);
+  if (w.id === primaryWindow) return stored.expected === 0 ? "no games expected" : formatCompletenessPct(stored.completenessPct);
   return "—";
 }
 
@@ -39,7 +39,7 @@ function measuredOn(w: LiveWindow, date: string) {
 }
 
 function readyBadge(w: LiveWindow, threshold: number) {
-  if (w.noGamesExpected) return <StatusBadge tone="neutral" label="No games expected (does not block)" />;
+  if (w.noGamesExpected) return <StatusBadge tone="muted" label="No games expected (does not block)" />;
   return w.ready ? (
     <StatusBadge tone="ok" label="Ready" />
   ) : (
@@ -99,7 +99,7 @@ export function WindowsTable({ processorShort, windows, primaryWindow, threshold
                 <td className={styles.num}>{w.expected}</td>
                 <td className={styles.num}>{w.actual}</td>
                 <td className={styles.num}>{w.missing}</td>
-                <td className={styles.num}>{formatPct(w.completenessPct)}</td>
+                <td className={styles.num}>{formatCompletenessPct(w.completenessPct)}</td>
                 <td className={styles.num}>{storedPctFor(w, stored, primaryWindow)}</td>
                 <td>{readyBadge(w, threshold)}</td>
               </tr>

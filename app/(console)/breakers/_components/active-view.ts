@@ -8,7 +8,7 @@ import { verdictRank } from "@/lib/completeness/verdict";
 import type { ActiveBreakerRow, SafeFilter } from "@/lib/monitoring/schemas";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
 import { type Facet, facet, matchesText, paginate, resolveSort, sortRows } from "@/components/ui/table-view";
 
 export type ActiveRow = ActiveBreakerRow;

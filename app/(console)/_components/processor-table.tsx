@@ -2,21 +2,21 @@
 
 import Link from "next/link";
 
-import type { AlertThresholds } from "@/lib/completeness/alerts";
+import { ALERT_WINDOW_DAYS, type AlertThresholds } from "@/lib/completeness/alerts";
 import { TRIP_RATE_ALERT_PCT, TRIP_RATE_DAYS, type TripRateRow, tripRateAlerted } from "@/lib/monitoring/trip-rate";
 import { formatCount, formatDate, formatPct } from "@/lib/format";
 
 import { Sparkline } from "@/components/charts/sparkline";
 import { trendFigureHref } from "@/lib/monitoring/trend-figures";
-import { breakersHref, entitiesHref } from "@/components/ui/links";
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { breakersHref, entitiesHref } from "@/lib/links";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 import { READINESS_STYLE } from "@/components/ui/status";
 import { StatusBadge } from "@/components/ui/status-badge";
 
-import { type OverviewView, type ProcessorOverview, buildOverviewView } from "./overview-view";
+import { type OverviewView, type ProcessorOverview, SPARK_DAYS, buildOverviewView } from "./overview-view";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 /** "▲ under 90%" after a number that is under its threshold: said in words, not only in colour. */
@@ -110,7 +110,7 @@ function Row({
           <span className="muted">no data</span>
         ) : (
           <>
-            <Link href={trendFigureHref("ready", { processor: p, as_of: params.as_of })} aria-label={`${p}: ${formatPct(row.readyPct7)} ready over 7 days${underText(row.readyPct7, thresholds.warningReadyPct)}; open the trends`}>
+            <Link href={trendFigureHref("ready", { processor: p, as_of: params.as_of })} aria-label={`${p}: ${formatPct(row.readyPct7)} ready over ${ALERT_WINDOW_DAYS} days${underText(row.readyPct7, thresholds.warningReadyPct)}; open the trends`}>
               {formatPct(row.readyPct7)}
             </Link>
             <Under value={row.readyPct7} threshold={thresholds.warningReadyPct} />
@@ -124,7 +124,7 @@ function Row({
           <>
             <Link
               href={entitiesHref({ view: "below-threshold", processor: p, as_of: asOf, sort: "completeness_pct", dir: "asc" })}
-              aria-label={`${p}: average completeness ${formatPct(row.avgCompleteness7)} over 7 days${underText(row.avgCompleteness7, thresholds.infoAvgCompleteness)}; open the lowest entities`}
+              aria-label={`${p}: average completeness ${formatPct(row.avgCompleteness7)} over ${ALERT_WINDOW_DAYS} days${underText(row.avgCompleteness7, thresholds.infoAvgCompleteness)}; open the lowest entities`}
             >
               {formatPct(row.avgCompleteness7)}
             </Link>
@@ -142,13 +142,13 @@ function Row({
         <TripRateCell processor={p} rate={tripRate} params={params} />
       </td>
       <td className="num">
-        <Link href={entitiesHref({ view: "bootstrap", processor: p, as_of: params.as_of })} aria-label={`${p}: ${row.bootstrap7} bootstrap records over 7 days; open the bootstrap view`}>
+        <Link href={entitiesHref({ view: "bootstrap", processor: p, as_of: params.as_of })} aria-label={`${p}: ${row.bootstrap7} bootstrap records over ${ALERT_WINDOW_DAYS} days; open the bootstrap view`}>
           {formatCount(row.bootstrap7)}
         </Link>
       </td>
       <td>
         <Link href={trendFigureHref("ready", { processor: p, as_of: params.as_of })} className="spark-link" aria-label={`${p}: 7-day trend; open the trends`}>
-          <Sparkline points={row.spark} threshold={thresholds.warningReadyPct} label={`${p} production ready, last 7 days`} />
+          <Sparkline points={row.spark} threshold={thresholds.warningReadyPct} label={`${p} production ready, last ${SPARK_DAYS} days`} />
         </Link>
       </td>
     </tr>
@@ -189,10 +189,10 @@ export function ProcessorTable({
                 Ready on {formatDate(asOf)}
               </th>
               <th scope="col" className="num">
-                Ready, 7 days
+                Ready, {ALERT_WINDOW_DAYS} days
               </th>
               <th scope="col" className="num">
-                Avg completeness, 7 days
+                Avg completeness, {ALERT_WINDOW_DAYS} days
               </th>
               <th scope="col" className="num">
                 Active breakers
@@ -201,9 +201,9 @@ export function ProcessorTable({
                 Trip rate, {TRIP_RATE_DAYS} days
               </th>
               <th scope="col" className="num">
-                Bootstrap, 7 days
+                Bootstrap, {ALERT_WINDOW_DAYS} days
               </th>
-              <th scope="col">Ready %, last 7 days</th>
+              <th scope="col">Ready %, last {SPARK_DAYS} days</th>
             </tr>
           </thead>
           <tbody>

@@ -5,9 +5,10 @@ import type { MonitoringRow } from "@/lib/monitoring/schemas";
 
 import { groupActiveByIncident, plural } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
-import { incidentHref } from "@/components/ui/links";
-import { KeyLinks } from "@/components/ui/key-links";
+import { incidentHref } from "@/lib/links";
+import { KeyLinks } from "@/components/breakers/key-links";
 import { ProcessorLabel } from "@/components/ui/processor-label";
+import { PlainTable } from "@/components/ui/plain-table";
 
 type ActiveRow = MonitoringRow<"active-breakers">;
 
@@ -16,33 +17,20 @@ const SHOWN = 25;
 
 function KeyList({ rows, caption }: { rows: ActiveRow[]; caption: string }) {
   return (
-    <div className="table-wrap">
-      <table className="data">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Processor</th>
-            <th scope="col">Entity</th>
-            <th scope="col">Analysis date</th>
-            <th scope="col">Skip reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, SHOWN).map((r) => (
-            <tr key={`${r.processor}|${r.entity_id}|${r.analysis_date}`}>
-              <td>
-                <ProcessorLabel name={r.processor} short />
-              </td>
-              <th scope="row">
-                <KeyLinks {...r} />
-              </th>
-              <td className="nowrap">{formatDate(r.analysis_date)}</td>
-              <td>{r.skip_reason ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <PlainTable className="data" caption={caption} columns={["Processor", "Entity", "Analysis date", "Skip reason"]}>
+      {rows.slice(0, SHOWN).map((r) => (
+        <tr key={`${r.processor}|${r.entity_id}|${r.analysis_date}`}>
+          <td>
+            <ProcessorLabel name={r.processor} short />
+          </td>
+          <th scope="row">
+            <KeyLinks {...r} />
+          </th>
+          <td className="nowrap">{formatDate(r.analysis_date)}</td>
+          <td>{r.skip_reason ?? "—"}</td>
+        </tr>
+      ))}
+    </PlainTable>
   );
 }
 

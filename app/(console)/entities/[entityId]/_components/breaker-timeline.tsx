@@ -1,21 +1,23 @@
 import { OUTCOME_LABELS } from "@/lib/breakers/outcomes";
-import type { BreakerEventType, BreakerStatus, OverrideOutcome } from "@/lib/completeness/breaker";
+import { type BreakerEventType, type BreakerStatus, type OverrideOutcome, TRIP_AFTER } from "@/lib/completeness/breaker";
 import type { BreakerTimeline as Timeline } from "@/lib/entities/view";
 
-import { formatPct, humanInstants, words } from "./format";
-import { StatusBadge, type Tone } from "./status-badge";
+import { formatCode, formatCompletenessPct, humanInstants } from "@/lib/format";
+import type { Tone } from "@/components/ui/status";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Timestamp } from "./timestamp";
 import styles from "./entity.module.css";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
-import { attemptLabel } from "@/components/ui/status";
+import { EVENT_STYLE, attemptLabel } from "@/components/ui/status";
 
-const EVENTS: Record<BreakerEventType, { tone: Tone; label: string }> = {
-  failure: { tone: "warn", label: "Failure" },
-  trip: { tone: "bad", label: "Trip" },
-  success: { tone: "ok", label: "Success" },
-  recovery: { tone: "ok", label: "Recovery" },
-  override: { tone: "neutral", label: "Override" },
-  reset: { tone: "neutral", label: "Reset" },
+/** The entity page's tone per event (operator rows muted); the words are the console's (EVENT_STYLE). */
+const EVENT_TONES: Record<BreakerEventType, Tone> = {
+  failure: "warn",
+  trip: "bad",
+  success: "ok",
+  recovery: "ok",
+  override: "muted",
+  reset: "muted",
 };
 
 export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 0, compact = false) {
@@ -25,7 +27,7 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
     case "half_open":
       return <StatusBadge tone="warn" label={compact ? "Half-open" : "Half-open: cooldown over, one retry allowed"} />;
     case "failing":
-      return <StatusBadge tone="warn" label={compact ? `Failing (${consecutiveFailures} of 3)` : `Failing: ${consecutiveFailures} of 3 failures`} />;
+      return <StatusBadge tone="warn" label={compact ? `Failing (${consecutiveFailures} of ${TRIP_AFTER})` : `Failing: ${consecutiveFailures} of ${TRIP_AFTER} failures`} />;
     case "closed":
       return <StatusBadge tone="ok" label="Closed" />;
   }
@@ -34,7 +36,7 @@ export function breakerStatusBadge(status: BreakerStatus, consecutiveFailures = 
 /** Stored notes with each ISO instant written as the page writes instants ("2026-12-13 04:00 UTC"). */
 export const humanNotes = humanInstants;
 
-const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "neutral" };
+const OUTCOME_TONES: Record<OverrideOutcome, Tone> = { processed: "ok", failed_again: "warn", re_tripped: "bad", pending: "muted" };
 
 /**
  * Every row of the breaker key in attempt order, and the state derived from them now. A row
@@ -74,18 +76,17 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
       ) : (
         <ol className={styles.timeline} aria-label={`Breaker timeline of ${processor}, oldest first`}>
           {events.map((e, i) => {
-            const ev = EVENTS[e.event];
             return (
               <li key={`${e.attemptNumber}-${e.attemptedAt}-${i}`}>
                 <div className={styles.eventHead}>
-                  <StatusBadge tone={ev.tone} label={ev.label} />
+                  <StatusBadge tone={EVENT_TONES[e.event]} label={EVENT_STYLE[e.event].word} />
                   <span>
                     {attemptLabel(e.event, e.attemptNumber) ? <>{attemptLabel(e.event, e.attemptNumber)} · </> : null}
                     <Timestamp iso={e.attemptedAt} now={readAt} />
                   </span>
                   {e.event === "override" || e.event === "reset" ? null : (
                     <span>
-                      completeness {formatPct(e.completenessPct, "n/a (no games expected)")}
+                      completeness {formatCompletenessPct(e.completenessPct, "n/a (no games expected)")}
                       <OverHundredFlag pct={e.completenessPct} />
                     </span>
                   )}
@@ -98,7 +99,7 @@ export function BreakerTimeline({ timeline, processor, pipelineName }: { timelin
                       {e.actorRole ? <span className={styles.muted}> ({e.actorRole})</span> : null}
                     </span>
                   ) : null}
-                  {e.reasonCode ? <span className={styles.muted}>reason: {words(e.reasonCode)}</span> : null}
+                  {e.reasonCode ? <span className={styles.muted}>reason: {formatCode(e.reasonCode)}</span> : null}
                 </div>
                 {e.outcome ? (
                   <p className={styles.notes} data-testid="override-outcome" data-outcome={e.outcome}>
