@@ -1,5 +1,5 @@
 /**
- * STYLE principle 1: one typed definition per SQL file, and every declared parameter used (and
+ * One typed definition per SQL file, and every declared parameter used (and
  * every used parameter declared), so a renamed parameter cannot silently bind nothing.
  */
 import { readdirSync } from "node:fs";

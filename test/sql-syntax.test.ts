@@ -1,8 +1,8 @@
 /**
  * Every SQL file under sql/ is BigQuery SQL that must parse, checked offline with
- * @polyglot-sql/sdk (STACK pitfall 6). Files are found recursively, so a new file is checked
- * without touching this test. Sibling `<name>.duckdb.sql` files are DuckDB-only (STYLE
- * principle 2) and skipped.
+ * @polyglot-sql/sdk (its `validate(sql, "bigquery")` accepts valid SELECT and MERGE and rejects
+ * broken SQL). Files are found recursively, so a new file is checked without touching this test.
+ * Sibling `<name>.duckdb.sql` files are DuckDB-only (where SQL truly cannot be shared) and skipped.
  *
  * What the validator does and does not prove (measured with 0.12):
  * - it rejects broken syntax (asserted below, so this test can fail);

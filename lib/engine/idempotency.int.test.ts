@@ -8,15 +8,8 @@ import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
-import {
-  type BreakerKeyRef,
-  type WriteRequest,
-  applyBulkOverride,
-  overrideBreaker,
-  previewBulkOverride,
-  readKeys,
-  resetBreaker,
-} from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { BREAKER_TABLES, attemptRow, insertAttempts } from "@/test/support/fixtures";
 import { scopedMemoryWarehouse } from "@/test/support/warehouse";
 

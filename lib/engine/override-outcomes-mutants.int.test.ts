@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
-import { type BreakerKeyRef, keyString, readKeys } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString, readKeys } from "@/lib/engine/breaker-writes";
 import { readKeyOutcomes, readOverrideOutcomes } from "@/lib/engine/override-outcomes";
 import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, countingWarehouse, insertAttempts } from "@/test/support/fixtures";
 import { scopedMemoryWarehouse } from "@/test/support/warehouse";
