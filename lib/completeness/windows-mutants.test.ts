@@ -163,6 +163,39 @@ describe("upstream presence", () => {
   });
 });
 
+describe("a player's own rows and the raw box score, by game id", () => {
+  // BOS's games; the player came from NYK and joined BOS on 11-06.
+  const schedule = [final("b1", "2024-11-02", "BOS", "NYK"), final("b2", "2024-11-04", "BOS", "MIA"), final("b3", "2024-11-06", "BOS", "PHX")];
+  const playerTeams: PlayerTeamRow[] = [
+    { player: "p", game_date: "2024-11-02", team: "NYK" },
+    { player: "p", game_date: "2024-11-06", team: "BOS" },
+  ];
+  const windowOf = (data: Partial<CompletenessData>) =>
+    computeEntityCompleteness({ schedule, present: new Map(), playerTeams, ...data }, { kind: "player", entity: "p", date: "2024-11-07", windows: [l10] }).windows[0]!;
+
+  it("before joining, his row for that very game (he played it for the other side) counts", () => {
+    const w = windowOf({ present: new Map([["p", presence({ gameIds: ["b1", "b3"] })]]) });
+    // b1 his row by id (for NYK, against BOS); b2 nothing; b3 his row.
+    expect(w).toMatchObject({ expected: 3, actual: 2, missingGames: [{ game_id: "b2", game_date: "2024-11-04", opponent: "MIA" }] });
+  });
+
+  it("before joining with no presence of his at all, the games are missing, not an error", () => {
+    expect(windowOf({})).toMatchObject({ expected: 3, actual: 0, missing: 3 });
+  });
+
+  it("a game the raw box score shows him playing is a gap even with the team's box score, not a DNP", () => {
+    const w = windowOf({
+      present: new Map([["p", presence({ gameIds: ["b3"] })]]),
+      teamBoxScores: new Map([["BOS", presence({ dates: ["2024-11-02", "2024-11-04", "2024-11-06"] })]]),
+      playedPerRaw: new Map([["p", presence({ gameIds: ["b1"] })]]),
+    });
+    // b1: the box score is there but he played it (for NYK) and his row is missing: a gap.
+    // b2: the box score without him: credited (before joining). b3: his row.
+    expect(w).toMatchObject({ expected: 3, actual: 2, missingGames: [{ game_id: "b1", game_date: "2024-11-02", opponent: "NYK" }] });
+    expect(w.dnpGames).toEqual([{ game_id: "b2", game_date: "2024-11-04", opponent: "MIA", reason: "before_joining" }]);
+  });
+});
+
 describe("windowById", () => {
   it("throws a RangeError naming the window and the entity when there is no such window", () => {
     const r = computeEntityCompleteness({ schedule: [], present: new Map() }, { kind: "team", entity: "LAL", date: "2024-11-10", windows: [l10] });
