@@ -21,8 +21,8 @@ import {
   analyticsGameId,
   generateSeason,
   nbaGameId,
-  normalizePlayerLookup,
 } from "./season";
+import { normalizePlayerLookup } from "@/lib/entities/ids";
 
 const OPTIONS = { seed: 2025, seasonStart: "2025-10-21", seasonYear: 2025, simulateThrough: "2026-03-15" } as const;
 

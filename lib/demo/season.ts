@@ -42,6 +42,7 @@ import {
   WESTERN_CONFERENCE,
 } from "./names";
 import { type Rng, rngFor } from "./random";
+import { normalizePlayerLookup } from "@/lib/entities/ids";
 
 // ---------------------------------------------------------------------------------------------
 // Constants
@@ -230,20 +231,6 @@ export interface SimulatedSeason extends SimulatedSeasonData {
 
 // ---------------------------------------------------------------------------------------------
 // Small exported helpers
-
-/**
- * player_lookup of a display name (the pipeline's `normalize_name_for_lookup`): lowercase;
- * strip diacritics (NFD, drop combining marks); remove spaces - ' . , _; drop anything else
- * that is not [a-z0-9]. "José Alvarado" → josealvarado, "De'Aaron Fox" → deaaronfox.
- */
-export function normalizePlayerLookup(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[\s\-'.,_]/g, "")
-    .replace(/[^a-z0-9]/g, "");
-}
 
 /** `${player_lookup}_001`: the demo's universal_player_id (one id per player). */
 export function universalPlayerId(playerLookup: string): string {

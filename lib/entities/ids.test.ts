@@ -94,6 +94,8 @@ describe("suggestEntityId", () => {
     ["lal_2024-12-15", "LAL_2024-12-15"],
     ["Lal 2024-12-15", "LAL_2024-12-15"],
     ["José Alvarado", "josealvarado"],
+    [" LAL", "LAL"], // a stray blank around a well-formed team code
+    ["LAL_2024-12-15 ", "LAL_2024-12-15"],
   ])("%s → %s", (input, suggestion) => {
     expect(suggestEntityId(input)).toBe(suggestion);
   });
@@ -101,6 +103,7 @@ describe("suggestEntityId", () => {
   it("offers nothing for an id already well formed or a lookup longer than 64 characters", () => {
     expect(suggestEntityId("LAL_2024-12-15")).toBeNull();
     expect(suggestEntityId("lebronjames")).toBeNull();
+    expect(suggestEntityId("lal_2024-02-30")).toBeNull(); // a key whose day does not exist is no player id
     expect(suggestEntityId("A".repeat(65))).toBeNull();
     expect(suggestEntityId("A".repeat(64))).toBe("a".repeat(64));
   });

@@ -39,11 +39,14 @@ export function normalizePlayerLookup(raw: string): string {
 /** A well-formed id the input probably meant, or null. */
 export function suggestEntityId(raw: string): string | null {
   const input = raw.trim();
-  if (/^[A-Za-z]{3}$/.test(input) && input !== input.toUpperCase()) return input.toUpperCase();
+  // Three letters are a team's code, whatever their case or the blanks around them.
+  if (/^[A-Za-z]{3}$/.test(input)) return input.toUpperCase() === raw ? null : input.toUpperCase();
   const key = /^([A-Za-z]{3})[_ -](\d{4}-\d{2}-\d{2})$/.exec(input);
-  if (key && isIsoDate(key[2])) {
+  if (key) {
+    // A team-game key with a day that does not exist has no fix to offer (not a player id either).
+    if (!isIsoDate(key[2])) return null;
     const fixed = `${key[1]!.toUpperCase()}_${key[2]}`;
-    return fixed === input ? null : fixed;
+    return fixed === raw ? null : fixed;
   }
   const lookup = normalizePlayerLookup(input);
   return lookup && lookup !== input && lookup.length <= MAX_ENTITY_LENGTH ? lookup : null;
