@@ -36,8 +36,12 @@ export const attemptRow = z.object({
 });
 export type AttemptRow = z.infer<typeof attemptRow>;
 
-/** The stored row's columns, as its row schema lists them: the select list of the reads that return whole rows. */
-const ATTEMPT_COLUMNS = Object.keys(attemptRow.shape).join(",\n  ");
+/** A row schema's columns, in its order: the select list of a read that returns whole rows (`{{…_columns}}`). */
+function columnsOf(row: z.ZodObject): string {
+  return Object.keys(row.shape).join(",\n  ");
+}
+
+const ATTEMPT_COLUMNS = columnsOf(attemptRow);
 
 export const keyRows = defineQuery({
   name: "breaker_key_rows",
@@ -126,6 +130,7 @@ export const auditByRequest = defineQuery({
   params: z.object({ request_id: z.string().min(1), audit_since: ts }),
   types: { request_id: "STRING", audit_since: "TIMESTAMP" },
   row: auditRequestRow,
+  fragments: { audit_columns: [columnsOf(auditRequestRow)] },
 });
 
 /** A reset's DELETE; used as a statement of the reset's transaction. */
@@ -155,12 +160,15 @@ export const failingKeys = defineQuery({
   fragments: { breaker_event: [breakerEventSql()] },
 });
 
+const auditLogRow = auditRow.extend({ removed_rows_json: z.string().nullable() });
+
 export const auditLog = defineQuery({
   name: "audit_log",
   file: "breakers/audit_log.sql",
   params: z.object({ created_from: ts, created_to: ts, actor: z.string(), action: z.string(), processor: z.string() }),
   types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
-  row: auditRow.extend({ removed_rows_json: z.string().nullable() }),
+  row: auditLogRow,
+  fragments: { audit_columns: [columnsOf(auditLogRow)] },
 });
 
 /** A reset's audit record with the rows it deleted, and the restore that undid it (NULLs when none). */

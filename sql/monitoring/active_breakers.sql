@@ -47,14 +47,9 @@ attempts AS (
     AND attempted_at <= @now
 ),
 -- The trip in force is the last trip row with no clearing row after it: exactly when the LAST
--- row (in attempt order) among the trip and clearing rows is a trip. Failure rows decide
--- nothing here, so they are dropped before the one window (cheaper than numbering every row
--- and comparing the positions of the last trip and the last clear).
+-- row (in attempt order) among the trip and clearing rows is a trip.
 decisive AS (
-  SELECT *
-  FROM attempts
-  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
+{{> last_decisive_row attempts=attempts}}
 ),
 trips AS (
   SELECT

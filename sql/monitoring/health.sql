@@ -30,7 +30,8 @@
 --     rows from the same mapping as eventOf ({{breaker_event}}). Keys are per CANONICAL
 --     processor: aliases (ml_feature_store_v2, dataset-prefixed names) map to their registry
 --     name ({{canonical_processor}}), so one key's rows written under two names are one key.
---     Same rule as active_breakers.sql, so the alert's count equals the list's length.
+--     The trip-in-force rule is one block (sql/fragments/last_decisive_row.sql) that
+--     active_breakers.sql includes too, so the alert's count equals the list's length.
 WITH processors AS (
 {{processor_list}}
 ),
@@ -64,13 +65,10 @@ attempts AS (
   WHERE analysis_date BETWEEN @breaker_date_from AND @breaker_date_to
     AND attempted_at <= @now
 ),
--- As in active_breakers.sql: the last row (in attempt order) among a key's trip and clearing
--- rows is a trip exactly when a trip is in force; failure rows are dropped before the window.
+-- The last row (in attempt order) among a key's trip and clearing rows is a trip exactly when
+-- a trip is in force.
 decisive AS (
-  SELECT *
-  FROM attempts
-  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
+{{> last_decisive_row attempts=attempts}}
 ),
 active_stats AS (
   SELECT processor, COUNT(*) AS active_breakers
