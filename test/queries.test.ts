@@ -57,7 +57,7 @@ describe("SQL fragments", () => {
   );
 
   it("finds the fragment files", () => {
-    expect(fragments).toContain("last_decisive_row");
+    expect(fragments).toContain("active_trips");
   });
 
   it.each(fragments)("%s is included by a query", (name) => {
