@@ -9,7 +9,8 @@ import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/co
 import type { Decision } from "@/lib/completeness/readiness";
 import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
-import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
+import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
+import type { Warehouse } from "@/lib/warehouse/types";
 
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 
@@ -93,43 +94,6 @@ export interface MorningTruth {
   /** Active keys whose failure the build did not record (always 0 with the in-process engine). */
   unjudged: number;
 }
-
-const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  game_status: "INT64",
-  home_team_tricode: "STRING",
-  away_team_tricode: "STRING",
-};
-const PGS_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  universal_player_id: "STRING",
-  team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  minutes_played: "NUMERIC",
-  processed_at: "TIMESTAMP",
-};
-const TDGS_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  defending_team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  processed_at: "TIMESTAMP",
-};
-const BDL_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  team_abbr: "STRING",
-  minutes: "STRING",
-  processed_at: "TIMESTAMP",
-};
 
 /** When the nightly run for `date` happens: 11 PM US/Eastern that night, 5 minutes apart per processor. */
 function runTime(date: IsoDate, order: number): string {
@@ -230,10 +194,10 @@ export async function insertUpstream(
   const tdgs = landed(season.teamDefenseGameSummary);
   const bdl = landed(season.bdlPlayerBoxscores);
   await wh.transaction([
-    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
-    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: pgs },
-    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: tdgs },
-    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: bdl },
+    appendSchedule.statement(season.schedule),
+    appendPlayerGameSummary.statement(pgs),
+    appendTeamDefenseGameSummary.statement(tdgs),
+    appendBdlBoxscores.statement(bdl),
   ]);
   return {
     "nba_raw.nbac_schedule": season.schedule.length,

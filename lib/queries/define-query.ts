@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 
 import { splitSql } from "@/lib/warehouse/sql-text";
-import type { ParamType, ParamValue, Warehouse } from "@/lib/warehouse/types";
+import type { ParamType, ParamValue, SqlStatement, Warehouse } from "@/lib/warehouse/types";
 
 /**
  * One typed definition per SQL file. A definition names its file, declares
@@ -33,6 +33,11 @@ export interface QueryDefinition<P extends Record<string, unknown>, R> {
 export interface Query<P extends Record<string, unknown>, R> extends QueryDefinition<P, R> {
   /** The SQL text with the given fragments substituted. */
   sql(fragments?: Record<string, string>): string;
+  /**
+   * The query lowered to a statement for a transaction (a DML statement, or a guard SELECT): its
+   * text, its parameters validated by its schema, and their declared types.
+   */
+  statement(params: P, fragments?: Record<string, string>): SqlStatement;
   run(warehouse: Warehouse, params: P, fragments?: Record<string, string>): Promise<R[]>;
 }
 
@@ -130,6 +135,11 @@ export function defineQuery<P extends Record<string, unknown>, R>(def: QueryDefi
   return {
     ...def,
     sql: (fragments) => fillFragments(readSqlFile(def.file), def.fragments, fragments),
+    statement: (params, fragments) => ({
+      sql: fillFragments(readSqlFile(def.file), def.fragments, fragments),
+      params: def.params.parse(params) as Record<string, ParamValue>,
+      types: def.types as Record<string, ParamType>,
+    }),
     async run(warehouse, input, fragments) {
       const params = def.params.parse(input);
       const rows = await warehouse.query(fillFragments(readSqlFile(def.file), def.fragments, fragments), {

@@ -8,7 +8,7 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import { listColumns } from "./catalog";
 import { splitSql, splitStatements, type Segment } from "./sql-text";
 import { WRITE_LOCK_SEED } from "./write-lock";
-import { WarehouseError, type Warehouse } from "./types";
+import { type ColumnType, type ScalarType, WarehouseError, type Warehouse } from "./types";
 
 /**
  * The schema: BigQuery DDL files in `sql/schema/` (one per table, `<dataset>.<table>.sql`), and
@@ -533,13 +533,23 @@ export async function applyBigQuerySchema(
  * from the warehouse is one the console cannot work without.
  */
 export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (table: string, column: string) => {
-    const list = out.get(table) ?? [];
-    if (!list.includes(column)) list.push(column);
-    out.set(table, list);
+  return new Map([...declaredColumnTypes(files)].map(([table, columns]) => [table, [...columns.keys()]]));
+}
+
+/**
+ * Every declared column's type, per logical `dataset.table` (as `declaredColumns` lists them), in
+ * the form the warehouse's insert statements take: NUMERIC(p,s) and DECIMAL are NUMERIC, BOOLEAN
+ * is BOOL, ARRAY<T> is [T]. The one source of the column types the console writes with.
+ */
+export function declaredColumnTypes(files = loadSchemaFiles()): Map<string, Map<string, ColumnType>> {
+  const out = new Map<string, Map<string, ColumnType>>();
+  const add = (table: string, def: string) => {
+    const m = new RegExp(`^${GAP}*(${NAME})\\s+(${NAME})(?:\\s*<\\s*(${NAME}))?`).exec(def);
+    if (!m) return;
+    const columns = out.get(table) ?? new Map<string, ColumnType>();
+    if (!columns.has(m[1]!)) columns.set(m[1]!, m[3] ? [scalarType(m[3])] : scalarType(m[2]!));
+    out.set(table, columns);
   };
-  const firstName = (def: string) => new RegExp(`^${GAP}*(${NAME})`).exec(def)?.[1];
   for (const { statements } of files) {
     for (const statement of statements) {
       const code = mask(statement).code.replace(new RegExp(`;${GAP}*$`), "");
@@ -547,10 +557,7 @@ export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]
       if (create) {
         const table = describeStatement(statement).table!;
         const open = create[0].length - 1;
-        for (const def of splitTopLevel(code.slice(open + 1, matchingParen(code, open)))) {
-          const name = firstName(def);
-          if (name) add(table, name);
-        }
+        for (const def of splitTopLevel(code.slice(open + 1, matchingParen(code, open)))) add(table, def);
         continue;
       }
       const alter = ALTER_TABLE.exec(code);
@@ -558,12 +565,20 @@ export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]
       const table = `${alter[2]}.${alter[3]}`;
       for (const action of splitTopLevel(code.slice(alter[0].length))) {
         const added = ADD_COLUMN.exec(action);
-        const name = added ? firstName(action.slice(added[0].length)) : undefined;
-        if (name) add(table, name);
+        if (added) add(table, action.slice(added[0].length));
       }
     }
   }
   return out;
+}
+
+/** A BigQuery scalar type name as the insert statements name it. */
+function scalarType(name: string): ScalarType {
+  const upper = name.toUpperCase();
+  if (upper === "NUMERIC" || upper === "DECIMAL") return "NUMERIC";
+  if (upper === "BOOLEAN") return "BOOL";
+  if (upper in SCALAR_TYPES) return upper as ScalarType;
+  throw new SchemaConversionError(`type ${name}`);
 }
 
 /** What the warehouse lacks of what the console needs: whole tables, and columns of present tables. */
