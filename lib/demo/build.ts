@@ -452,6 +452,21 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
     const morning = `${addDays(date, 1)}T15:30:00.000Z`;
     const done: string[] = [];
     if (morning > buildNow) return done;
+    /** One operator's write on the first key active over the last two weeks; that key is retried this morning. */
+    const onFirstActiveKey = async (
+      what: string,
+      operator: (typeof DEMO_OPERATORS)[keyof typeof DEMO_OPERATORS],
+      write: typeof overrideBreaker | typeof resetBreaker,
+      request: { reasonCode: string | null; reason: string; requestId: string },
+    ) => {
+      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
+      if (!key) return;
+      const result = await write(wh, key, { ...operator, ...request, now: morning, deployment: CONSOLE_DEPLOYMENT });
+      if (result.ok) {
+        queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
+        done.push(`${what} of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${operator.actor}`);
+      }
+    };
     if (date === bulkDay && december) {
       const keys = await activeKeys(wh, december.from, date, morning);
       const preview = await previewBulkOverride(wh, keys, morning, CONSOLE_DEPLOYMENT);
@@ -471,21 +486,11 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === singleDay) {
-      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
-      if (key) {
-        const result = await overrideBreaker(wh, key, {
-          ...DEMO_OPERATORS.single,
-          reasonCode: "data_now_available",
-          reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
-          requestId: `demo-single-${date}`,
-          now: morning,
-          deployment: CONSOLE_DEPLOYMENT,
-        });
-        if (result.ok) {
-          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
-          done.push(`override of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.single.actor}`);
-        }
-      }
+      await onFirstActiveKey("override", DEMO_OPERATORS.single, overrideBreaker, {
+        reasonCode: "data_now_available",
+        reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
+        requestId: `demo-single-${date}`,
+      });
     }
     if (date === cascadeDay && recent) {
       const upstreams = NIGHT_ORDER.filter((p) => getProcessor(p).dependsOn.length === 0);
@@ -509,21 +514,11 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === resetDay) {
-      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
-      if (key) {
-        const result = await resetBreaker(wh, key, {
-          ...DEMO_OPERATORS.reset,
-          reasonCode: null,
-          reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
-          requestId: `demo-reset-${date}`,
-          now: morning,
-          deployment: CONSOLE_DEPLOYMENT,
-        });
-        if (result.ok) {
-          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
-          done.push(`reset of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.reset.actor}`);
-        }
-      }
+      await onFirstActiveKey("reset", DEMO_OPERATORS.reset, resetBreaker, {
+        reasonCode: null,
+        reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
+        requestId: `demo-reset-${date}`,
+      });
     }
     return done;
   };

@@ -15,7 +15,16 @@ import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { addDays, instantMs } from "@/lib/completeness/dates";
 import type { CompletenessData, GameStatus, PlayerTeamRow, Presence } from "@/lib/completeness/windows";
 import { appendOperatorAttempts } from "@/lib/queries/breakers";
-import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
+import {
+  type BdlBoxscoreInsertRow,
+  type PlayerGameSummaryInsertRow,
+  type ScheduleInsertRow,
+  type TeamDefenseGameSummaryInsertRow,
+  appendBdlBoxscores,
+  appendPlayerGameSummary,
+  appendSchedule,
+  appendTeamDefenseGameSummary,
+} from "@/lib/queries/upstream";
 
 // ---------------------------------------------------------------------------------------------
 // Warehouse
@@ -61,44 +70,13 @@ export async function countRows(wh: Warehouse, table: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Upstream rows (column names = the tables' column names)
 
-export interface ScheduleRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
+/** A schedule row with the game statuses the window rules know. */
+export interface ScheduleRow extends ScheduleInsertRow {
   game_status: GameStatus;
-  home_team_tricode: string;
-  away_team_tricode: string;
 }
-
-export interface PgsRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  player_lookup: string;
-  team_abbr: string;
-  opponent_team_abbr: string;
-  minutes_played: number;
-  processed_at: string;
-}
-
-export interface BdlRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  player_lookup: string;
-  team_abbr: string;
-  minutes: string | null;
-  processed_at: string;
-}
-
-export interface TdgsRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  defending_team_abbr: string;
-  opponent_team_abbr: string;
-  processed_at: string;
-}
+export type PgsRow = PlayerGameSummaryInsertRow;
+export type BdlRow = BdlBoxscoreInsertRow;
+export type TdgsRow = TeamDefenseGameSummaryInsertRow;
 
 export interface Upstream {
   schedule: ScheduleRow[];
