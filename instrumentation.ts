@@ -16,6 +16,9 @@ export async function register() {
     // An empty NEXTAUTH_URL (as .env.example leaves it) is unset, as lib/env.ts reads it;
     // next-auth's client module, rendered on the server, would parse "" as a URL and fail.
     if (process.env.NEXTAUTH_URL === "") delete process.env.NEXTAUTH_URL;
+    // Every warehouse call is counted for GET /metrics from the first request on: loading the
+    // registry installs its timer in the warehouse layer.
+    await import("./lib/metrics/registry");
     const { checkConfigurationOrExit } = await import("./lib/startup");
     checkConfigurationOrExit();
   }

@@ -1,9 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
 
 /**
- * End-to-end tests drive Debian's Chromium (never a downloaded browser: this machine has no
- * internet, STACK pitfall 9) against the built app on a port of its own, with an embedded
- * database file of its own so it never fights a running console for the DuckDB lock.
+ * End-to-end tests drive Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium; never a
+ * downloaded browser: this machine has no internet) against the built app on a port of its own,
+ * with an embedded database file of its own so it never fights a running console for the DuckDB
+ * lock.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${PORT}`;

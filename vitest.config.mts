@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 const alias = {
   "@": root,
-  // `server-only` throws outside a React Server Components bundle (STACK pitfall 10).
+  // `server-only` throws outside a React Server Components bundle: tests get an empty module.
   "server-only": fileURLToPath(new URL("./test/support/server-only.ts", import.meta.url)),
 };
 

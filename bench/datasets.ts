@@ -71,6 +71,7 @@ const VERSION_SOURCES = [
   "lib/queries/define-query.ts",
   "lib/warehouse/duckdb.ts",
   "lib/warehouse/schema.ts",
+  "lib/warehouse/ddl.ts",
   "sql/schema",
   "bench/datasets.ts",
 ];

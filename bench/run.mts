@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the console's performance at scale, measured (issue 7). See bench/README.md.
+ * `npm run bench`: the console's performance at scale, measured against its targets. See bench/README.md.
  *
  * Writes bench/results/latest.json and bench/results/latest.md (each measure next to its target
  * and PASS/MISS) and prints the table. Settings (environment):

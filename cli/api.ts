@@ -2,6 +2,8 @@
  * The CLI's only way to the data: the console's JSON API, with an API token. So the CLI follows
  * the console's roles, validation, idempotency and audit, and never opens the database file.
  */
+import { errorBody } from "@/lib/errors";
+
 export const EXIT = { ok: 0, refused: 1, usage: 2, server: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -23,13 +25,6 @@ export interface ApiClient {
   post<T>(path: string, body: unknown): Promise<T>;
 }
 
-interface ErrorBody {
-  error?: string;
-  message?: string;
-  field?: string;
-  suggestion?: string | null;
-  hint?: string;
-}
 
 function exitFor(status: number): ExitCode {
   if (status === 400 || status === 404 || status === 413 || status === 422) return EXIT.usage;
@@ -37,11 +32,16 @@ function exitFor(status: number): ExitCode {
   return EXIT.server;
 }
 
-function messageFor(status: number, body: ErrorBody | null): string {
-  const base = body?.error ?? body?.message ?? `HTTP ${status}`;
+/**
+ * What a refusal says. Every API refusal is `{ ok: false, code, error, fieldErrors? }`
+ * (lib/errors.ts) and its `error` is the whole message for a person (an entity's refusal already
+ * names the closest known id); anything else (a proxy's page, no body) is named by its status.
+ */
+function messageFor(status: number, body: unknown): string {
+  const parsed = errorBody.pick({ error: true }).loose().safeParse(body);
+  const base = parsed.success ? parsed.data.error : `HTTP ${status}`;
   if (status === 401) return `${base}. The token in COMPLETENESS_TOKEN was refused (unknown, revoked or malformed).`;
-  const extra = [body?.suggestion ? `Did you mean ${body.suggestion}?` : "", body?.hint && !base.includes(body.hint) ? body.hint : ""].filter(Boolean);
-  return [base, ...extra].join(" ");
+  return base;
 }
 
 export function createApiClient(url: string, token: string, fetchImpl: typeof fetch = fetch): ApiClient {
@@ -79,7 +79,7 @@ export function createApiClient(url: string, token: string, fetchImpl: typeof fe
       if (parsed === null) throw new CliError(`The console answered ${path} with something that is not JSON`, EXIT.server);
       return parsed as T;
     }
-    throw new CliError(messageFor(response.status, parsed as ErrorBody | null), exitFor(response.status), parsed);
+    throw new CliError(messageFor(response.status, parsed), exitFor(response.status), parsed);
   }
   return {
     url: base,

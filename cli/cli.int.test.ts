@@ -194,7 +194,7 @@ describe("read commands match the API", () => {
     expect(filtered.rows.map(id).sort()).toEqual(safe);
     const { body: notSafe } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=no");
     expect(notSafe.rows.length + filtered.rows.length).toBe(body.rows.length);
-    expect((await api<{ field: string }>("/api/v1/monitoring/active-breakers?safe=maybe")).body.field).toBe("safe");
+    expect(Object.keys((await api<{ fieldErrors: Record<string, string[]> }>("/api/v1/monitoring/active-breakers?safe=maybe")).body.fieldErrors)).toEqual(["safe"]);
 
     const run = await cli(["breakers", "status", "--safe", "--json"], { token: tokens.viewer });
     expect(run.code, run.stderr).toBe(0);

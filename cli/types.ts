@@ -3,9 +3,9 @@
  * server is bundled or run by the CLI).
  */
 import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
-import type { EntityFound, ProcessorSection } from "@/lib/data/entity";
+import type { EntityFound, ProcessorSection } from "@/lib/entities/view";
 import type { RestorePreviewView } from "@/lib/data/restores";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkPreview } from "@/lib/breakers/changes";
 import type { ActiveBreakerRow, MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
 
 export type MonitoringBody<N extends MonitoringQueryName> = MonitoringResult<N>;

@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { columnTexts, openPage } from "./support/console";
 
 /**
- * The three journeys of issue 4 on the simulated season (signed in as a viewer):
+ * Three read journeys on the simulated season (signed in as a viewer):
  * the morning health check, a manager's trends, and a breaker investigation.
  */
 

@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { authFile } from "./auth";
 
 /**
- * The write journeys (issue 5) on the demo season, each signed in as the role that does it.
+ * The write journeys on the demo season, each signed in as the role that does it.
  * The demo season ends yesterday with an outage not yet backfilled, so breakers are active.
  */
 

@@ -8,6 +8,7 @@
 import { z } from "zod";
 
 import { parseConfiguredTokens } from "./auth/token-format";
+import { DEFAULT_ALERT_THRESHOLDS } from "./completeness/alerts";
 import { parseProcessorSetting, parseReader, parseThreshold, knownNames } from "./completeness/deployment";
 import { resolveProcessorName } from "./completeness/processors";
 import { parseAllowedHosts } from "./security/allowed-hosts";
@@ -71,10 +72,16 @@ const baseSchema = z.object({
   BIGQUERY_API_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** How long a monitoring read is reused for the same query and parameters. */
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
-  /** SPEC §2.6 alert thresholds (the handoff's defaults). */
-  ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(10),
-  ALERT_WARNING_READY_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(90)),
-  ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100).default(92)),
+  /** The overview's alert thresholds; the defaults are the alert rules' own (lib/completeness/alerts.ts). */
+  ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(DEFAULT_ALERT_THRESHOLDS.criticalActiveBreakers),
+  ALERT_WARNING_READY_PCT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().min(0).max(100).default(DEFAULT_ALERT_THRESHOLDS.warningReadyPct),
+  ),
+  ALERT_INFO_AVG_COMPLETENESS_PCT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().min(0).max(100).default(DEFAULT_ALERT_THRESHOLDS.infoAvgCompleteness),
+  ),
   /**
    * The embedded demo's shape: `console` (the console's own tables, written by its engine) or
    * `original` (the original pipeline's tables, ids and writers). Used by `npm start` and
@@ -135,7 +142,7 @@ const baseSchema = z.object({
    */
   ALLOWED_HOSTS: parsedBy(parseAllowedHosts, ""),
   /**
-   * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (lib/auth/token-format.ts).
+   * API tokens kept in configuration, as hashes only: `name:role:sha256,…` (`parseConfiguredTokens`).
    * For the first admin token; further tokens are created and revoked in the api_tokens table.
    * `npx completeness tokens hash --name N --role R` prints a new token and its entry.
    */

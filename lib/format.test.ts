@@ -3,11 +3,13 @@ import { describe, expect, it } from "vitest";
 import {
   csvField,
   formatCode,
+  formatCompletenessPct,
   formatCount,
   formatCountdown,
   formatDate,
   formatDateLong,
   formatDateShort,
+  formatDateWithWeekday,
   formatDuration,
   formatNumber,
   formatPct,
@@ -15,6 +17,7 @@ import {
   formatUtc,
   formatUtcTime,
   formatUtcWithRelative,
+  humanInstants,
   OVER_HUNDRED_NOTE,
   isOverHundred,
   toCsv,
@@ -181,5 +184,37 @@ describe("completeness above 100% (written by the original checker)", () => {
     expect([99.9, 100, 100.05, 193.3, null, undefined, Number.NaN, Number.POSITIVE_INFINITY].map(isOverHundred)).toEqual([false, false, true, true, false, false, false, false]);
     expect(formatPct(193.3)).toBe("193.3%");
     expect(OVER_HUNDRED_NOTE).toBe("over 100%: written by the original checker");
+  });
+});
+
+describe("the entity pages' renderings", () => {
+  it("writes a game date with its weekday, from its digits", () => {
+    expect(formatDateWithWeekday("2026-11-20")).toBe("Fri 2026-11-20");
+    expect(formatDateWithWeekday("not a date")).toBe("not a date");
+  });
+
+  it("shows seconds only when they are not :00, in instants and in text holding instants", () => {
+    expect(formatUtc("2026-11-26T04:10:00Z", { seconds: "unless-zero" })).toBe("2026-11-26 04:10 UTC");
+    expect(formatUtc("2026-11-26T04:10:07Z", { seconds: "unless-zero" })).toBe("2026-11-26 04:10:07 UTC");
+    expect(humanInstants("cooldown until 2026-12-13T04:00:00Z for 2026-12-06")).toBe("cooldown until 2026-12-13 04:00 UTC for 2026-12-06");
+  });
+
+  it("tells a relative time with a second unit under ten days", () => {
+    const now = "2026-11-26T01:00:00Z";
+    expect(formatRelative("2026-11-23T21:00:00Z", now, { detailed: true })).toBe("2 d 4 h ago");
+    expect(formatRelative("2026-11-10T00:00:00Z", now, { detailed: true })).toBe("16 d ago");
+    expect(formatRelative("2026-11-23T21:00:00Z", now)).toBe("2 d ago");
+    expect(formatRelative("2026-12-02T14:00:00Z", now, { detailed: true })).toBe("in 6 d 13 h");
+    expect(formatRelative("garbage", now, { detailed: true })).toBe("");
+  });
+
+  it("writes a completeness figure bare when whole, and null as what it means", () => {
+    expect(formatCompletenessPct(90)).toBe("90%");
+    expect(formatCompletenessPct(66.666)).toBe("66.7%");
+    expect(formatCompletenessPct(null)).toBe("no games expected");
+    expect(formatCompletenessPct(null, "not checked")).toBe("not checked");
+    // The console-wide percentage keeps its decimals and its dash.
+    expect(formatPct(90)).toBe("90.0%");
+    expect(formatPct(null)).toBe("—");
   });
 });

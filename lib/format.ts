@@ -14,7 +14,7 @@
  *   the runtime's locale data).
  * - CSV follows RFC 4180 and defuses spreadsheet formulas.
  */
-import { instantMs, isIsoDate } from "@/lib/completeness/dates";
+import { dayOfWeek, instantMs, isIsoDate } from "@/lib/completeness/dates";
 
 export const EM_DASH = "—";
 
@@ -30,18 +30,18 @@ export function formatDate(date: string | null | undefined): string {
   return date;
 }
 
-/** Day of week of a calendar date, computed from its digits (0 = Sunday). */
-function weekdayOf(date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-}
-
 /** "Wed 25 Nov 2026" — the long form of a game date, for headings and stamps. */
 export function formatDateLong(date: string | null | undefined): string {
   if (!date) return EM_DASH;
   if (!isIsoDate(date)) return date;
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  return `${WEEKDAYS[weekdayOf(date)]} ${d} ${MONTHS[m - 1]} ${y}`;
+  return `${WEEKDAYS[dayOfWeek(date)]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** "Fri 2026-11-20": the weekday computed from the date's digits, then the date as written. */
+export function formatDateWithWeekday(date: string): string {
+  if (!isIsoDate(date)) return date;
+  return `${WEEKDAYS[dayOfWeek(date)]} ${date}`;
 }
 
 /** "25 Nov" — a compact axis label for a game date. */
@@ -62,13 +62,28 @@ function toMs(value: string | number | Date): number | null {
   }
 }
 
-/** "2026-11-25 04:00 UTC" (minutes; `seconds: true` adds them). Unparseable input shows as is. */
-export function formatUtc(value: string | number | Date | null | undefined, options: { seconds?: boolean } = {}): string {
+/**
+ * "2026-11-25 04:00 UTC" (minutes; `seconds: true` adds them, `seconds: "unless-zero"` adds them
+ * only when they are not :00). Unparseable input shows as is.
+ */
+export function formatUtc(
+  value: string | number | Date | null | undefined,
+  options: { seconds?: boolean | "unless-zero" } = {},
+): string {
   if (value === null || value === undefined || value === "") return EM_DASH;
   const ms = toMs(value);
   if (ms === null) return String(value);
   const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, options.seconds ? 19 : 16)} UTC`;
+  const withSeconds = options.seconds === "unless-zero" ? iso.slice(17, 19) !== "00" : options.seconds === true;
+  return `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)} UTC`;
+}
+
+/** An ISO 8601 instant inside stored or server-written text (the engine's notes, refusal messages). */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
+
+/** Text with each ISO instant written in UTC ("2026-12-13 04:00 UTC", seconds unless :00); game dates untouched. */
+export function humanInstants(text: string): string {
+  return text.replace(ISO_INSTANT, (iso) => formatUtc(iso, { seconds: "unless-zero" }));
 }
 
 /** "14:05 UTC" — time of day only, for "last refreshed" stamps within the day. */
@@ -98,13 +113,19 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * Relative time of an instant against `now`, one unit, rounded down: "just now", "5 min ago",
- * "21 h ago", "3 d ago", "in 2 h". Within a minute, either way, is "just now".
+ * Relative time of an instant against `now`, rounded down: "just now", "5 min ago", "21 h ago",
+ * "3 d ago", "in 2 h". Within a minute, either way, is "just now". `detailed: true` adds a second
+ * unit under ten days ("2 d 4 h ago", "in 6 d 13 h"), as the entity page writes it. Unparseable
+ * input → "".
  */
-export function formatRelative(value: string | number | Date, now: number | Date): string {
+export function formatRelative(
+  value: string | number | Date,
+  now: string | number | Date,
+  options: { detailed?: boolean } = {},
+): string {
   const ms = toMs(value);
-  const nowMs = typeof now === "number" ? now : now.getTime();
-  if (ms === null) return "";
+  const nowMs = toMs(now);
+  if (ms === null || nowMs === null) return "";
   const diff = nowMs - ms;
   const abs = Math.abs(diff);
   // Within a minute either way is "just now": clocks of server and browser differ by seconds.
@@ -112,8 +133,12 @@ export function formatRelative(value: string | number | Date, now: number | Date
   let text: string;
   if (abs < HOUR) text = `${Math.floor(abs / MINUTE)} min`;
   else if (abs < DAY) text = `${Math.floor(abs / HOUR)} h`;
-  else text = `${Math.floor(abs / DAY)} d`;
-  return diff >= 0 ? `${text} ago` : `in ${text}`;
+  else {
+    const days = Math.floor(abs / DAY);
+    const hours = Math.floor((abs % DAY) / HOUR);
+    text = options.detailed && days < 10 && hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  }
+  return diff > 0 ? `${text} ago` : `in ${text}`;
 }
 
 /** "2026-11-25 04:00 UTC · 21 h ago" */
@@ -154,6 +179,16 @@ export function formatPct(n: number | null | undefined, decimals = 1): string {
   const factor = 10 ** decimals;
   const rounded = Math.sign(n) * Math.round(Math.abs(n) * factor + 1e-9) / factor;
   return `${rounded.toFixed(decimals)}%`;
+}
+
+/**
+ * A completeness figure as the entity pages write it: whole numbers bare, others to one decimal
+ * ("90%", "66.7%"). Null means nothing was checked or expected and shows `none` (by default
+ * "no games expected"), never 0% and never "—".
+ */
+export function formatCompletenessPct(pct: number | null | undefined, none = "no games expected"): string {
+  if (pct === null || pct === undefined) return none;
+  return `${Number.isInteger(pct) ? pct : pct.toFixed(1)}%`;
 }
 
 /**
@@ -217,7 +252,7 @@ export interface CsvColumn<Row> {
   value: (row: Row) => unknown;
 }
 
-/** A CSV document: a header line, then one line per row, CRLF line breaks (RFC 4180 §2). */
+/** A CSV document: a header line, then one line per row, CRLF line breaks (as RFC 4180 defines CSV). */
 export function toCsv<Row>(columns: readonly CsvColumn<Row>[], rows: readonly Row[]): string {
   const lines = [columns.map((c) => csvField(c.header)).join(",")];
   for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(","));

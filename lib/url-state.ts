@@ -5,7 +5,7 @@
  * - Server pages parse their search params ONCE with the page's schema below. Every field
  *   `.catch()`es to its default, so a hand-edited or stale link degrades to a sensible view
  *   instead of an error page.
- * - Client controls change the URL through `useUrlState().update()` (components/ui/use-url-state.ts:
+ * - Client controls change the URL through `useUrlState().update()` (lib/use-url-state.ts:
  *   router.push/replace, a client hook kept out of this server-safe module), and links are
  *   built with `hrefWith()`, both of which drop empty values and reset paging when a
  *   filter changes.
@@ -14,7 +14,8 @@ import { z } from "zod";
 
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import { isoDate } from "@/lib/completeness/dates";
-import { BREAKER_EVENTS, isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
+import { BREAKER_EVENT_TYPES } from "@/lib/completeness/breaker";
+import { isoTimestamp, safeFilter } from "@/lib/monitoring/schemas";
 
 export type RawSearchParams = Record<string, string | string[] | undefined>;
 
@@ -90,7 +91,7 @@ export const breakersSearchSchema = z.object({
   safe: safeFilter.optional().catch(undefined),
   /** one entity exactly (a key's timeline) */
   entity: optionalText,
-  event: z.enum(BREAKER_EVENTS).optional().catch(undefined),
+  event: z.enum(BREAKER_EVENT_TYPES).optional().catch(undefined),
   /** Active tab: `incident` groups the active keys by the incident that explains them. */
   group: z.enum(["incident"]).optional().catch(undefined),
   sort: optionalText,
@@ -148,4 +149,4 @@ export type EntitiesSearch = z.infer<typeof entitiesSearchSchema>;
 // ---------------------------------------------------------------------------------------------
 // Building URLs: in a zod-free module, so client components that build links do not ship zod.
 
-export { type ParamPatch, type ParamValue, hrefFor, hrefWith, patchSearchParams } from "@/components/ui/href";
+export { type ParamPatch, type ParamValue, hrefFor, hrefWith, patchSearchParams } from "@/lib/href";

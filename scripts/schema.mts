@@ -13,7 +13,7 @@ import { Command, CommanderError } from "commander";
 
 import { ConfigError, getEnv } from "../lib/env";
 import { createWarehouse } from "../lib/warehouse";
-import { applyBigQuerySchema, statementHeadline, type BigQuerySchemaStep } from "../lib/warehouse/schema";
+import { applyBigQuerySchema, statementHeadline, type BigQuerySchemaStep } from "../lib/warehouse/schema-bigquery";
 
 const program = new Command("schema:apply")
   .description("Create the tables and columns the console needs in the configured BigQuery project")

@@ -1,8 +1,8 @@
 /**
- * The Grafana dashboard and the Prometheus alerting rules shipped in docs/ (issue 6, item 3)
+ * The Grafana dashboard and the Prometheus alerting rules shipped in docs/
  * reference only metrics GET /metrics exposes (the registry's list, which the route's
- * integration test holds equal to a real scrape), and the rules carry the SPEC §2.6 alerts with
- * the handoff's thresholds and a known severity.
+ * integration test holds equal to a real scrape), and the rules carry the console's three alerts
+ * with its default thresholds and a known severity.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -159,7 +159,7 @@ describe("docs/alertmanager/completeness-rules.yml", () => {
     }
   });
 
-  it("carries the three SPEC §2.6 alerts with the handoff's thresholds", () => {
+  it("carries the console's three alerts with its default thresholds", () => {
     const t = DEFAULT_ALERT_THRESHOLDS;
     const bySeverity = (severity: string) => rules.filter((r) => (r.labels as Record<string, string>).severity === severity).map((r) => r.expr as string);
     expect(bySeverity("critical")).toEqual([

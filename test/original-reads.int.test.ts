@@ -17,7 +17,8 @@ import { ORIGINAL_DEPLOYMENT, buildDeployment } from "@/lib/completeness/deploym
 import { addDays, addDaysToInstant } from "@/lib/completeness/dates";
 import { PROCESSORS, type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type CompletenessData, type Presence, computeEntityCompleteness, presence } from "@/lib/completeness/windows";
-import { type EntityDetail, type EntityFound, type ProcessorSection, getEntityDetail } from "@/lib/data/entity";
+import { getEntityDetail } from "@/lib/data/entity";
+import type { EntityDetail, EntityFound, ProcessorSection } from "@/lib/entities/view";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { type MonitoringQueryName, type MonitoringRow, MONITORING_QUERY_NAMES, monitoringRows } from "@/lib/monitoring/schemas";
 import { attemptWindowParams, latestOutputDate, runMonitoringQuery, seasonRange } from "@/lib/queries/monitoring";

@@ -4,25 +4,13 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
 import { getSessionActor } from "@/lib/auth/session";
-import { readDemoMetadata } from "@/lib/demo/metadata";
-import { getEnv } from "@/lib/env";
+import { getDemoThrough } from "@/lib/data/calendar";
 
 import { DemoNotice } from "@/components/layout/demo-notice";
 import { NavLinks } from "@/components/layout/nav-links";
 import { NavMenu } from "@/components/layout/nav-menu";
 import { THEME_COOKIE, parseTheme } from "@/components/layout/theme";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
-
-/** The last simulated day when the embedded database is demo data, else null (real data: no mark). */
-function demoThrough(): string | null {
-  const env = getEnv();
-  if (env.WAREHOUSE !== "embedded") return null;
-  try {
-    return readDemoMetadata(env.EMBEDDED_DB_PATH)?.plan.simulateThrough ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const [jar, actor] = await Promise.all([cookies(), getSessionActor()]);
@@ -52,7 +40,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
                 </Link>
               </p>
             )}
-            <DemoNotice through={demoThrough()} />
+            <DemoNotice through={getDemoThrough()} />
             <ThemeToggle initial={theme} />
           </div>
         </NavMenu>

@@ -7,16 +7,16 @@ import { getTripRates } from "@/lib/data/trip-rate";
 import { getWarehouseHealth } from "@/lib/data/health";
 import { type RawSearchParams, overviewSearchSchema, parseSearchParams } from "@/lib/url-state";
 
-import { PageHeader, renderedAt } from "@/components/layout/page-header";
-import { AlertBanner } from "@/components/overview/alert-banner";
-import { BreakerReaders } from "@/components/overview/breaker-readers";
-import { DataAsOf } from "@/components/layout/data-as-of";
-import { type AlertsView, buildOverviewView } from "@/components/overview/overview-view";
-import { ProcessorTable } from "@/components/overview/processor-table";
-import { INCIDENTS_HEIGHT, IncidentsLoader } from "@/components/incidents/incidents-loader";
-import { metaOf } from "@/components/ui/monitoring-query";
+import { AlertBanner } from "./_components/alert-banner";
+import { BreakerReaders } from "./_components/breaker-readers";
+import { DataPageHeader } from "@/components/layout/data-as-of";
+import { type AlertsView, buildOverviewView, toAlertItem } from "./_components/overview-view";
+import { ProcessorTable } from "./_components/processor-table";
+import { INCIDENTS_HEIGHT, IncidentsLoader } from "./_components/incidents-loader";
+import { metaOf } from "@/lib/monitoring/query";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
@@ -36,16 +36,7 @@ async function Alerts({ params }: { params: Params }) {
   const initial: AlertsView = {
     meta: metaOf({ ...read, rows: [] }),
     thresholds: read.thresholds,
-    alerts: read.alerts.map((a) => ({
-      level: a.level,
-      code: a.code,
-      value: a.value,
-      threshold: a.threshold,
-      comparison: a.comparison,
-      processors: a.processors,
-      message: a.message,
-      links: a.links.map((l) => ({ label: l.label, href: l.href, ...(l.processor ? { processor: l.processor } : {}) })),
-    })),
+    alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
   };
   return <AlertBanner initial={initial} params={params} />;
 }
@@ -75,13 +66,9 @@ async function Warehouse() {
     <p className="warehouse small" data-testid="warehouse-status">
       Warehouse: {health.warehouse === "embedded" ? "embedded DuckDB" : "BigQuery"} ·{" "}
       {health.status === "ok" ? (
-        <span className="badge ok">
-          <span aria-hidden="true">✓</span> Reachable ({health.roundTripMs} ms)
-        </span>
+        <StatusBadge tone="ok" label={`Reachable (${health.roundTripMs} ms)`} />
       ) : (
-        <span className="badge bad">
-          <span aria-hidden="true">✕</span> Unavailable: {health.reason}
-        </span>
+        <StatusBadge tone="bad" label={`Unavailable: ${health.reason}`} />
       )}
     </p>
   );
@@ -94,15 +81,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const params = pinned(parseSearchParams(overviewSearchSchema, await searchParams));
   return (
     <>
-      <PageHeader
+      <DataPageHeader
         title="Overview"
         lede="The daily health check: open incidents, alerts, then every processor worst first. Every number opens the rows behind it."
-        serverReadAt={renderedAt()}
-        stamp={
-          <Suspense fallback={<p className="stamp">Data as of …</p>}>
-            <DataAsOf pinned={params.as_of} />
-          </Suspense>
-        }
+        pinned={params.as_of}
       />
       {/* Incidents first: one upstream outage is one row, however many breakers it tripped. Read
           by the browser after the page is up (IncidentsLoader), so a cold grouping holds nothing. */}

@@ -1,4 +1,4 @@
-import type { AlertCode, AlertLevel } from "@/lib/completeness/alerts";
+import { ALERT_LEVELS, type AlertCode } from "@/lib/completeness/alerts";
 import type { Actor } from "@/lib/auth/session";
 import { readIncidents } from "@/lib/data/incidents";
 import { getAlerts, getMonitoring, parseMonitoringParams } from "@/lib/data/monitoring";
@@ -17,14 +17,14 @@ import {
 import { WarehouseError } from "@/lib/warehouse";
 
 /**
- * `GET /metrics` (issue 6, item 3): Prometheus text format 0.0.4 for Grafana and Alertmanager.
+ * `GET /metrics`: Prometheus text format 0.0.4 for Grafana and Alertmanager.
  *
  * - Who may scrape (the proxy lets /metrics through; the route authorizes itself, see
  *   authorizeScrape in lib/metrics/registry.ts): `Authorization: Bearer <METRICS_TOKEN>` when
  *   the token is configured (401 otherwise); without one, loopback requests to the embedded
  *   console only (403 otherwise, and always with BigQuery).
  * - The gauges come from the same data layer and cache as the console and the monitoring API —
- *   the health read and the SPEC §2.6 alerts at the latest data-as-of date and the rounded
+ *   the health read and the console's alerts at the latest data-as-of date and the rounded
  *   current time — read as an internal viewer, so a scrape every 15 s costs the warehouse at
  *   most one query per cache TTL. `?as_of=` and `?now=` pin the moment, as in the API.
  * - A processor figure that is NULL (no rows, or no completeness figure) has no sample.
@@ -38,13 +38,6 @@ import { WarehouseError } from "@/lib/warehouse";
 export const dynamic = "force-dynamic";
 
 const METRICS_ACTOR: Actor = { name: "metrics", role: "viewer", via: "token" };
-
-/** The console's alerts and the level each is raised at (lib/completeness/alerts.ts). */
-const ALERT_LEVELS: Record<AlertCode, AlertLevel> = {
-  active_breakers: "critical",
-  production_ready_low: "warning",
-  avg_completeness_low: "info",
-};
 
 function text(body: string, status: number, headers: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { "Content-Type": CONTENT_TYPE, "Cache-Control": "no-store", ...headers } });

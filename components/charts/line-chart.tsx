@@ -1,7 +1,7 @@
 "use client";
 
 /**
- * The console's one recharts wrapper (STYLE principle 13): a line chart over calendar dates with
+ * The console's one recharts wrapper (pages draw charts through it, never recharts directly): a line chart over calendar dates with
  * threshold lines, event markers on the time axis and a tooltip with exact values. Only this
  * module imports recharts, so only pages that draw charts load it.
  *

@@ -1,7 +1,9 @@
+import { type ReactNode, Suspense } from "react";
+
 import { getDataAsOf } from "@/lib/data/monitoring";
 import { formatDateLong } from "@/lib/format";
 
-import { renderedAt } from "./page-header";
+import { PageHeader, renderedAt } from "./page-header";
 import { UtcTime } from "@/components/ui/time";
 
 /** "Data as of Wed 25 Nov 2026 · read 2026-11-26 14:05 UTC · 2 min ago" */
@@ -26,5 +28,24 @@ export async function DataAsOf({ pinned }: { pinned?: string }) {
       </span>
       {data.stale ? <span className="notice-inline warn"> ▲ the warehouse is failing: {data.error}</span> : null}
     </p>
+  );
+}
+
+/**
+ * The header of a page about warehouse data: title, lede, and the data-as-of stamp (the pinned
+ * date when the URL pins one), which streams in without holding the page back.
+ */
+export function DataPageHeader({ title, lede, pinned }: { title: string; lede: ReactNode; pinned?: string }) {
+  return (
+    <PageHeader
+      title={title}
+      lede={lede}
+      serverReadAt={renderedAt()}
+      stamp={
+        <Suspense fallback={<p className="stamp">Data as of …</p>}>
+          <DataAsOf pinned={pinned} />
+        </Suspense>
+      }
+    />
   );
 }

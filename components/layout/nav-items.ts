@@ -1,4 +1,4 @@
-/** The areas of the console (SPEC §3), in navigation order. Client-safe. */
+/** The areas of the console, in navigation order. Client-safe. */
 export const NAV_ITEMS = [
   { href: "/", label: "Overview", description: "Health per processor, alerts, data-as-of" },
   { href: "/breakers", label: "Breakers", description: "Active circuit breakers, history, patterns" },

@@ -4,19 +4,34 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 
 import { applyBulkOverrideForm } from "@/lib/actions/forms";
-import { type BulkSelectionInput, REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkSelectionInput, ReasonCode } from "@/lib/breakers/schemas";
+import type { BulkPreview } from "@/lib/breakers/changes";
 
-import { entityHref } from "@/components/ui/links";
+import { entityHref } from "@/lib/links";
+import { PlainTable } from "@/components/ui/plain-table";
 
+import { type FormMessage, FormResult, ReasonCodeField, reasonIsLongEnough } from "./form-fields";
 import { useRequestId } from "./request-id";
 
 /** Rows drawn in the preview table; every key is applied whatever is drawn. */
 const SHOWN = 500;
 
-export interface BulkMessage {
-  ok: boolean;
-  text: string;
+export type BulkMessage = FormMessage;
+
+/** A bulk preview's or apply's answer; after a failure while a preview is shown, a way to preview again. */
+export function BulkResult({ message, previewAgain }: { message: BulkMessage; previewAgain: (() => void) | null }) {
+  return (
+    <FormResult message={message} testId="bulk-result">
+      {!message.ok && previewAgain && (
+        <>
+          {" "}
+          <button type="button" onClick={previewAgain}>
+            Preview again
+          </button>
+        </>
+      )}
+    </FormResult>
+  );
 }
 
 /**
@@ -56,33 +71,21 @@ export function BulkPreviewApply({
         <p>No active breaker matches this selection. Nothing would change.</p>
       ) : (
         <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">Breakers the bulk override will change</caption>
-            <thead>
-              <tr>
-                <th scope="col">Processor</th>
-                <th scope="col">Entity</th>
-                <th scope="col">Analysis date</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
+          <PlainTable wrap={false} caption="Breakers the bulk override will change" columns={["Processor", "Entity", "Analysis date", "Before", "After"]}>
+            {preview.changes.slice(0, SHOWN).map((c) => (
+              <tr key={`${c.processor}|${c.entity_id}|${c.analysis_date}`}>
+                <td>{c.processor}</td>
+                <td>
+                  <Link href={entityHref(c.entity_id, c.analysis_date)}>{c.entity_id}</Link>
+                </td>
+                <td>{c.analysis_date}</td>
+                <td>
+                  ✕ {c.before.status} ({c.before.attemptCount} attempts)
+                </td>
+                <td>✓ {c.after.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {preview.changes.slice(0, SHOWN).map((c) => (
-                <tr key={`${c.processor}|${c.entity_id}|${c.analysis_date}`}>
-                  <td>{c.processor}</td>
-                  <td>
-                    <Link href={entityHref(c.entity_id, c.analysis_date)}>{c.entity_id}</Link>
-                  </td>
-                  <td>{c.analysis_date}</td>
-                  <td>
-                    ✕ {c.before.status} ({c.before.attemptCount} attempts)
-                  </td>
-                  <td>✓ {c.after.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </PlainTable>
           {count > SHOWN && <p className="muted">… and {count - SHOWN} more (all are applied).</p>}
         </div>
       )}
@@ -104,21 +107,12 @@ export function BulkPreviewApply({
           }}
         >
           <h3>{headings.apply}</h3>
-          <p>
-            <label htmlFor="bulk-reason-code">Reason</label>
-            <select id="bulk-reason-code" value={reasonCode} onChange={(e) => setReasonCode(e.target.value as ReasonCode)}>
-              {REASON_CODES.map((code) => (
-                <option key={code} value={code}>
-                  {REASON_CODE_LABELS[code]}
-                </option>
-              ))}
-            </select>
-          </p>
+          <ReasonCodeField id="bulk-reason-code" value={reasonCode} onChange={setReasonCode} />
           <p>
             <label htmlFor="bulk-reason">What you checked (10–500 characters)</label>
             <textarea id="bulk-reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
           </p>
-          <button type="submit" disabled={pending || reason.trim().length < 10}>
+          <button type="submit" disabled={pending || !reasonIsLongEnough(reason)}>
             {pending ? "Applying…" : `Override ${count} breakers`}
           </button>
         </form>

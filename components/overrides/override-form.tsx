@@ -3,10 +3,12 @@
 import { useEffect, useState, useTransition } from "react";
 
 import { describeOverrideForm, overrideBreakerForm } from "@/lib/actions/forms";
-import { REASON_CODE_LABELS, REASON_CODES, type ReasonCode } from "@/lib/breakers/schemas";
-import type { KeyStateSummary } from "@/lib/engine/breaker-writes";
+import type { ReasonCode } from "@/lib/breakers/schemas";
+import type { KeyStateSummary } from "@/lib/breakers/changes";
 import { formatUtc } from "@/lib/format";
+import { StatusBadge } from "@/components/ui/status-badge";
 
+import { FormResult, ReasonCodeField } from "./form-fields";
 import { useRequestId } from "./request-id";
 
 export interface OverrideTarget {
@@ -64,14 +66,14 @@ export function KeyStateLine({ target, now }: { target: OverrideTarget; now: Key
     const ok = now.status !== "active";
     return (
       <span data-testid="override-state-now" data-status={now.status}>
-        Now: <span className={`badge ${ok ? "ok" : "bad"}`}>{ok ? "✓" : "✕"} {STATUS_WORDS[now.status]}</span>
+        Now: <StatusBadge tone={ok ? "ok" : "bad"} label={STATUS_WORDS[now.status]} />
         {now.lastEvent === "override" ? " after the override" : ""}. Before: {was}.
       </span>
     );
   }
   return (
     <span data-testid="override-state-now" data-status={target.status}>
-      Now: <span className="badge bad">✕ {target.status}</span> after {target.attempts} attempts
+      Now: <StatusBadge tone="bad" label={target.status} /> after {target.attempts} attempts
       {target.until ? `, blocked until ${formatUtc(target.until)}` : ""}. After the override: not blocked.
     </span>
   );
@@ -111,16 +113,7 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
       <p className="form-warning" data-testid="override-consequence">
         {consequence ?? "Reading what an override does for this processor…"}
       </p>
-      <p>
-        <label htmlFor={`reason-code-${requestId}`}>Reason</label>
-        <select id={`reason-code-${requestId}`} value={reasonCode} onChange={(e) => setReasonCode(e.target.value as ReasonCode)}>
-          {REASON_CODES.map((code) => (
-            <option key={code} value={code}>
-              {REASON_CODE_LABELS[code]}
-            </option>
-          ))}
-        </select>
-      </p>
+      <ReasonCodeField id={`reason-code-${requestId}`} value={reasonCode} onChange={setReasonCode} />
       <p>
         <label htmlFor={`reason-${requestId}`}>What you checked (10–500 characters)</label>
         <textarea
@@ -143,13 +136,17 @@ export function OverrideForm({ target, onDone }: { target: OverrideTarget; onDon
         {result?.ok ? "Overridden" : pending ? "Overriding…" : "Override breaker"}
       </button>
       {result && (
-        <p className={result.ok ? "form-ok" : "form-error"} data-testid="override-result">
-          {result.ok
-            ? result.replay
-              ? "✓ Already applied (this request was recorded before)."
-              : `✓ Overridden. The breaker is no longer active. ${result.data.consequence}`
-            : `✕ ${result.error}`}
-        </p>
+        <FormResult
+          testId="override-result"
+          message={{
+            ok: result.ok,
+            text: result.ok
+              ? result.replay
+                ? "✓ Already applied (this request was recorded before)."
+                : `✓ Overridden. The breaker is no longer active. ${result.data.consequence}`
+              : `✕ ${result.error}`,
+          }}
+        />
       )}
     </form>
   );

@@ -9,7 +9,7 @@ import {
 } from "@tanstack/react-table";
 import type { ReactNode } from "react";
 
-import { useUrlState } from "@/components/ui/use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 declare module "@tanstack/react-table" {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

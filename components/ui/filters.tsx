@@ -2,7 +2,7 @@
 
 import { type FormEvent, useId, useState } from "react";
 
-import { useUrlState } from "@/components/ui/use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 export interface Option {
   value: string;

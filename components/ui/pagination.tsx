@@ -3,7 +3,7 @@
 import Link from "next/link";
 
 import { formatCount } from "@/lib/format";
-import { useUrlState } from "@/components/ui/use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 /** "Rows 51–100 of 3,252" with previous/next links (the page is in the URL). */
 export function Pagination({ page, pageSize, total, noun = "rows" }: { page: number; pageSize: number; total: number; noun?: string }) {

@@ -2,7 +2,7 @@
 
 import { formatUtc } from "@/lib/format";
 
-import type { PanelMeta } from "./monitoring-query";
+import type { PanelMeta } from "@/lib/monitoring/query";
 import { UtcTime } from "./time";
 
 /**

@@ -3,7 +3,7 @@
 import { notifyManager, useIsFetching, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 
-import { monitoringKeys } from "./monitoring-query";
+import { monitoringKeys } from "@/lib/monitoring/query";
 import { UtcTime } from "./time";
 
 /**

@@ -1,11 +1,15 @@
 /**
  * Every status the console shows, as a word, a glyph and a tone. The tone picks a colour, but
  * the word and the glyph always carry the meaning (status is never told by colour alone).
- * Client-safe, no imports beyond types.
+ * Client-safe: imports only pure constants and types.
  */
-import type { BREAKER_EVENTS, READINESS_STATUSES } from "@/lib/monitoring/schemas";
+import { BREAKER_COOLDOWN_DAYS, type BreakerEventType } from "@/lib/completeness/breaker";
+import type { READINESS_STATUSES } from "@/lib/monitoring/schemas";
 
 export type Tone = "ok" | "warn" | "bad" | "info" | "muted";
+
+/** The glyph of a badge told by its tone alone (a badge whose words are its own, not a named status). */
+export const TONE_GLYPH: Record<Tone, string> = { ok: "✓", warn: "!", bad: "✕", info: "ℹ", muted: "•" };
 
 export interface StatusStyle {
   word: string;
@@ -23,11 +27,11 @@ export const READINESS_STYLE: Record<ReadinessStatus, StatusStyle & { rank: numb
   excellent: { word: "Excellent", glyph: "✓", tone: "ok", rank: 4 },
 };
 
-export type BreakerEvent = (typeof BREAKER_EVENTS)[number];
+export type BreakerEvent = BreakerEventType;
 
 export const EVENT_STYLE: Record<BreakerEvent, StatusStyle & { description: string }> = {
   failure: { word: "Failure", glyph: "✕", tone: "warn", description: "an attempt skipped for incomplete data" },
-  trip: { word: "Trip", glyph: "⊘", tone: "bad", description: "the breaker tripped: the key is skipped for 7 days" },
+  trip: { word: "Trip", glyph: "⊘", tone: "bad", description: `the breaker tripped: the key is skipped for ${BREAKER_COOLDOWN_DAYS} days` },
   override: { word: "Override", glyph: "↷", tone: "info", description: "an operator un-tripped the key" },
   reset: { word: "Reset", glyph: "⟲", tone: "info", description: "an admin deleted the key's attempts" },
   recovery: { word: "Recovery", glyph: "⤴", tone: "ok", description: "the attempt after the cooldown succeeded" },
@@ -47,7 +51,7 @@ export function attemptLabel(event: BreakerEvent, attemptNumber: number): string
   return ATTEMPT_EVENTS.has(event) ? `attempt #${attemptNumber}` : null;
 }
 
-/** Every breaker event in the contract's order (the Record above makes the list exhaustive). */
+/** Every breaker event in display order: EVENT_STYLE's key order (the Record makes the list exhaustive). */
 export const BREAKER_EVENT_ORDER = Object.keys(EVENT_STYLE) as BreakerEvent[];
 
 export type AlertLevelName = "critical" | "warning" | "info";

@@ -2,7 +2,7 @@
 
 import { formatCountdown, formatRelative, formatUtc } from "@/lib/format";
 
-import { useNow } from "./use-now";
+import { useNow } from "@/lib/use-now";
 
 /**
  * An instant shown in UTC with its relative time: "2026-11-25 04:00 UTC · 21 h ago". The

@@ -10,19 +10,21 @@ vi.mock("@/lib/warehouse", () => ({ getWarehouse: () => opened() }));
 vi.mock("@/lib/demo/advance", () => ({ advanceEmbeddedDemo: (...args: unknown[]) => opened(...args) }));
 
 const { advanceDemo } = await import("./advance-demo");
+const { authenticated } = await import("@/lib/auth/session");
+const as = (role: "admin" | "operator", name: string) => authenticated({ name, role, via: "token" });
 
 describe("advanceDemo on BigQuery", () => {
   it("answers not_found to an admin and touches no warehouse", async () => {
-    const result = await advanceDemo({}, { name: "lead", role: "admin", via: "token" });
+    const result = await advanceDemo.runAs(as("admin", "lead"), {});
     expect(result).toMatchObject({ ok: false, code: "not_found" });
     expect(opened).not.toHaveBeenCalled();
   });
 
   it("refuses an operator before that (the role comes first)", async () => {
-    expect(await advanceDemo({}, { name: "oncall", role: "operator", via: "token" })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await advanceDemo.runAs(as("operator", "oncall"), {})).toMatchObject({ ok: false, code: "forbidden" });
   });
 
   it("takes no input: a clock sent by the client is refused", async () => {
-    expect(await advanceDemo({ now: "2030-01-01T00:00:00Z" }, { name: "lead", role: "admin", via: "token" })).toMatchObject({ ok: false, code: "invalid" });
+    expect(await advanceDemo.runAs(as("admin", "lead"), { now: "2030-01-01T00:00:00Z" })).toMatchObject({ ok: false, code: "invalid" });
   });
 });

@@ -8,12 +8,14 @@ import type { Deployment } from "@/lib/completeness/deployment";
 import { getSeasonCalendar } from "@/lib/data/calendar";
 import { getDeployment } from "@/lib/data/deployment";
 import { readIncident } from "@/lib/data/incidents";
-import { type BreakerKeyRef, type BulkPreview, applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef, BulkPreview } from "@/lib/breakers/changes";
+import { applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { incidentRecoveredKeys } from "@/lib/engine/incidents";
+import { refusal } from "@/lib/errors";
 import { getWarehouse } from "@/lib/warehouse";
 
-import { type ActionError, defineAction, fromOutcome } from "./authorized-action";
+import { type ActionError, BREAKER_PAGES, breakerWriteRequest, defineAction, fromOutcome } from "./authorized-action";
 
 /**
  * Bulk override in two steps. Preview: the selection picks active keys; the answer lists exactly
@@ -35,12 +37,12 @@ async function select(selection: BulkSelection, now: string, deployment: Deploym
 
 async function unknownIncident(selection: BulkSelection, now: string, actor: Actor): Promise<ActionError | null> {
   if (!isIncidentSelection(selection) || (await readIncident(selection.incident, { now }, actor))) return null;
-  return { ok: false, code: "not_found", error: `No incident "${selection.incident}"`, fieldErrors: { incident: ["is not a known incident"] } };
+  return refusal("not_found", `No incident "${selection.incident}"`, { incident: ["is not a known incident"] });
 }
 
 export const previewBulkOverrideAction = defineAction({
   name: "preview_bulk_override",
-  role: "operator",
+  permission: "override",
   input: bulkSelection,
   run: async (selection, actor): Promise<{ ok: true; replay: false; data: BulkPreview } | ActionError> => {
     const now = new Date().toISOString();
@@ -53,23 +55,15 @@ export const previewBulkOverrideAction = defineAction({
 
 export const applyBulkOverrideAction = defineAction({
   name: "bulk_override_breakers",
-  role: "operator",
+  permission: "override",
   input: bulkApplyInput,
-  revalidate: ["/", "/breakers", "/audit"],
+  revalidate: BREAKER_PAGES,
   run: async (input, actor) => {
     const now = new Date().toISOString();
     const deployment = getDeployment();
     const keys = await select(input.filter, now, deployment);
     return fromOutcome(
-      await applyBulkOverride(getWarehouse(), keys, input.token, {
-        actor: actor.name,
-        role: actor.role,
-        reasonCode: input.reason_code,
-        reason: input.reason,
-        requestId: input.request_id,
-        now,
-        deployment,
-      }),
+      await applyBulkOverride(getWarehouse(), keys, input.token, breakerWriteRequest(actor, input, { now, deployment })),
     );
   },
 });

@@ -8,8 +8,10 @@ import { getWarehouse } from "@/lib/warehouse";
 import { isUnavailable } from "@/lib/warehouse/retry";
 import { WarehouseError } from "@/lib/warehouse/types";
 
-import { type ActionResult, defineAction } from "./authorized-action";
 import type { Actor } from "@/lib/auth/session";
+import { fieldRefusal, refusal } from "@/lib/errors";
+
+import { type ActionResult, BREAKER_PAGES, defineAction } from "./authorized-action";
 
 /**
  * The check service's two verbs, for `pipeline` tokens only (lib/engine/checks.ts). A warehouse
@@ -26,9 +28,9 @@ function contextOf(actor: Actor): CheckContext {
 
 function fromCheck<T>(outcome: CheckOutcome<T>): ActionResult<T> {
   if (outcome.ok) return outcome;
-  if (outcome.error === "invalid") return { ok: false, code: "invalid", error: outcome.message, fieldErrors: { [outcome.field]: [outcome.message] } };
-  if (outcome.error === "reused") return { ok: false, code: "reused", error: outcome.message, fieldErrors: { run_id: [outcome.message] } };
-  return { ok: false, code: outcome.error, error: outcome.message };
+  if (outcome.error === "invalid") return fieldRefusal(outcome.field, outcome.message);
+  if (outcome.error === "reused") return fieldRefusal("run_id", outcome.message, "reused");
+  return refusal(outcome.error, outcome.message);
 }
 
 async function unlessUnavailable<T>(run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
@@ -37,14 +39,14 @@ async function unlessUnavailable<T>(run: () => Promise<ActionResult<T>>): Promis
   } catch (error) {
     if (!(error instanceof WarehouseError && isUnavailable(error))) throw error;
     console.error("[checks] the warehouse did not answer", { message: error.message, detail: error.detail });
-    return { ok: false, code: "unavailable", error: `The warehouse did not answer (${error.message}); nothing was decided or written. Retry with the same run_id.` };
+    return refusal("unavailable", `The warehouse did not answer (${error.message}); nothing was decided or written. Retry with the same run_id.`);
   }
 }
 
 /** Decide a processor run's entities (and with `record`, record its skips). */
 export const checkProcessorRun = defineAction({
   name: "check_processor_run",
-  role: "pipeline",
+  permission: "check",
   input: checkInput,
   run: (input, actor) => unlessUnavailable(async () => fromCheck(await checkRun(getWarehouse(), input, contextOf(actor)))),
 });
@@ -52,8 +54,8 @@ export const checkProcessorRun = defineAction({
 /** Record what a processor run did with the entities it checked. */
 export const reportRunOutcomes = defineAction({
   name: "report_run_outcomes",
-  role: "pipeline",
+  permission: "check",
   input: outcomesInput,
-  revalidate: ["/", "/breakers", "/audit"],
+  revalidate: BREAKER_PAGES,
   run: (input, actor) => unlessUnavailable(async () => fromCheck(await recordOutcomes(getWarehouse(), input, contextOf(actor)))),
 });

@@ -15,7 +15,7 @@ import { defineAction } from "./authorized-action";
  */
 export const describeOverride = defineAction({
   name: "describe_override",
-  role: "operator",
+  permission: "override",
   input: z.object({ processor: processorField }).strict(),
   run: async (input) => {
     const { reader, pipelineName } = getDeployment()[input.processor];

@@ -5,7 +5,7 @@ import { getDeployment } from "@/lib/data/deployment";
 import { overrideBreaker as overrideInEngine } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
 
-import { defineAction, fromOutcome } from "./authorized-action";
+import { BREAKER_PAGES, breakerWriteRequest, defineAction, fromOutcome } from "./authorized-action";
 
 /**
  * Override one active breaker (operator). Written under the name the deployment's pipeline reads
@@ -13,15 +13,9 @@ import { defineAction, fromOutcome } from "./authorized-action";
  */
 export const overrideBreaker = defineAction({
   name: "override_breaker",
-  role: "operator",
+  permission: "override",
   input: overrideInput,
-  revalidate: ["/", "/breakers", "/audit"],
-  run: async (input, actor) =>
-    fromOutcome(
-      await overrideInEngine(
-        getWarehouse(),
-        { processor: input.processor, entity_id: input.entity_id, analysis_date: input.analysis_date },
-        { actor: actor.name, role: actor.role, reasonCode: input.reason_code, reason: input.reason, requestId: input.request_id, now: new Date().toISOString(), deployment: getDeployment() },
-      ),
-    ),
+  revalidate: BREAKER_PAGES,
+  run: async ({ processor, entity_id, analysis_date, ...input }, actor) =>
+    fromOutcome(await overrideInEngine(getWarehouse(), { processor, entity_id, analysis_date }, breakerWriteRequest(actor, input, { now: new Date().toISOString(), deployment: getDeployment() }))),
 });

@@ -5,20 +5,14 @@ import { getDeployment } from "@/lib/data/deployment";
 import { resetBreaker as resetInEngine } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
 
-import { defineAction, fromOutcome } from "./authorized-action";
+import { BREAKER_PAGES, breakerWriteRequest, defineAction, fromOutcome } from "./authorized-action";
 
 /** Reset one key (admin only, destructive; the entity id typed again to confirm). */
 export const resetBreaker = defineAction({
   name: "reset_breaker",
-  role: "admin",
+  permission: "reset",
   input: resetInput,
-  revalidate: ["/", "/breakers", "/audit"],
-  run: async (input, actor) =>
-    fromOutcome(
-      await resetInEngine(
-        getWarehouse(),
-        { processor: input.processor, entity_id: input.entity_id, analysis_date: input.analysis_date },
-        { actor: actor.name, role: actor.role, reasonCode: null, reason: input.reason, requestId: input.request_id, now: new Date().toISOString(), deployment: getDeployment() },
-      ),
-    ),
+  revalidate: BREAKER_PAGES,
+  run: async ({ processor, entity_id, analysis_date, ...input }, actor) =>
+    fromOutcome(await resetInEngine(getWarehouse(), { processor, entity_id, analysis_date }, breakerWriteRequest(actor, input, { now: new Date().toISOString(), deployment: getDeployment() }))),
 });

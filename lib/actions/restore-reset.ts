@@ -5,7 +5,7 @@ import { getDeployment } from "@/lib/data/deployment";
 import { restoreReset as restoreInEngine } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
 
-import { defineAction, fromOutcome } from "./authorized-action";
+import { BREAKER_PAGES, breakerWriteRequest, defineAction, fromOutcome } from "./authorized-action";
 
 /**
  * Put back the rows a reset deleted (admin only; once, within 30 days, refused when the key
@@ -14,24 +14,14 @@ import { defineAction, fromOutcome } from "./authorized-action";
  */
 export const restoreReset = defineAction({
   name: "restore_reset",
-  role: "admin",
+  permission: "restore",
   input: restoreInput,
-  revalidate: ["/", "/breakers", "/audit"],
+  revalidate: BREAKER_PAGES,
   run: async (input, actor) =>
     fromOutcome(
-      await restoreInEngine(
-        getWarehouse(),
-        input.audit_id !== undefined ? { auditId: input.audit_id } : { requestId: input.reset_request_id! },
-        {
-          actor: actor.name,
-          role: actor.role,
-          reasonCode: null,
-          reason: input.reason,
-          requestId: input.request_id,
-          now: new Date().toISOString(),
-          deployment: getDeployment(),
-          confirm: input.confirm,
-        },
-      ),
+      await restoreInEngine(getWarehouse(), input.audit_id !== undefined ? { auditId: input.audit_id } : { requestId: input.reset_request_id! }, {
+        ...breakerWriteRequest(actor, input, { now: new Date().toISOString(), deployment: getDeployment() }),
+        confirm: input.confirm,
+      }),
     ),
 });

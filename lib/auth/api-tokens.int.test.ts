@@ -2,24 +2,15 @@
  * API tokens on an in-memory embedded database: create (shown once, stored as a hash), look up,
  * revoke (at once on this process), never reuse a name; lookups cached within a bound.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Warehouse } from "@/lib/warehouse/types";
-import { countingWarehouse, memoryWarehouse } from "@/test/support/fixtures";
+import { consoleWarehouseForFile } from "@/test/support/console-warehouse";
+import { countingWarehouse } from "@/test/support/fixtures";
 
 import { actorOfToken, createToken, listTokens, revokeToken } from "./api-tokens";
 import { generateToken, hashToken } from "./token-format";
 
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let inner: Warehouse;
-beforeAll(() => {
-  inner = memoryWarehouse();
-  holder.__completenessWarehouse = inner;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await inner.close();
-});
+const inner = consoleWarehouseForFile();
 
 describe("API tokens", () => {
   it("creates a token whose secret is returned once and stored only as its hash", async () => {

@@ -7,8 +7,8 @@ import { GuardFailedError, type Warehouse } from "@/lib/warehouse/types";
 
 import type { ProcessorName } from "@/lib/completeness/processors";
 
-import type { Role } from "./roles";
-import type { Actor } from "./session";
+import { isRole, type Role } from "./roles";
+import { type Actor, authenticated } from "./session";
 import {
   type ConfiguredToken,
   generateToken,
@@ -37,6 +37,12 @@ interface CachedLookup {
 const holder = globalThis as typeof globalThis & { __completenessTokenCache?: Map<string, CachedLookup> };
 const cache = (holder.__completenessTokenCache ??= new Map());
 
+/** A role read from the api_tokens table: one of ROLES, or the table was written by something else. */
+function storedRole(value: string): Role {
+  if (!isRole(value)) throw new Error(`nba_orchestration.api_tokens holds an unknown role "${value.slice(0, 40)}"`);
+  return value;
+}
+
 function configured(): ConfiguredToken[] {
   return parseConfiguredTokens(getEnv().API_TOKENS);
 }
@@ -61,7 +67,7 @@ export async function actorOfToken(token: string, wh: Warehouse = getWarehouse()
       identity = hit.identity;
     } else {
       const [row] = await tokenLookup.run(wh, { token_sha256: hash });
-      identity = row ? { name: row.token_name, role: row.role, processor: row.processor } : null;
+      identity = row ? { name: row.token_name, role: storedRole(row.role), processor: row.processor } : null;
       cache.delete(hash);
       if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
       cache.set(hash, { identity, at: now });
@@ -69,7 +75,7 @@ export async function actorOfToken(token: string, wh: Warehouse = getWarehouse()
   }
   if (!identity) return null;
   const actor: Actor = { name: tokenActorName(identity.name), role: identity.role, via: "token" };
-  return identity.processor ? { ...actor, processor: identity.processor } : actor;
+  return authenticated(identity.processor ? { ...actor, processor: identity.processor } : actor);
 }
 
 export interface TokenInfo {
@@ -89,7 +95,7 @@ export async function listTokens(wh: Warehouse = getWarehouse()): Promise<TokenI
   const rows = await tokenList.run(wh, {});
   return [
     ...configured().map((t): TokenInfo => ({ name: t.name, role: t.role, processor: null, source: "config", created_by: null, created_at: null, revoked_by: null, revoked_at: null })),
-    ...rows.map((r): TokenInfo => ({ name: r.token_name, role: r.role, processor: r.processor, source: "table", created_by: r.created_by, created_at: r.created_at, revoked_by: r.revoked_by, revoked_at: r.revoked_at })),
+    ...rows.map((r): TokenInfo => ({ name: r.token_name, role: storedRole(r.role), processor: r.processor, source: "table", created_by: r.created_by, created_at: r.created_at, revoked_by: r.revoked_by, revoked_at: r.revoked_at })),
   ];
 }
 

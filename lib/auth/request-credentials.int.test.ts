@@ -2,26 +2,17 @@
  * The gate's credential check (what decides 401 before a body is read): the same session rules
  * as the role check — signed with this secret, live, not signed out — and the same token lookup.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import type { Warehouse } from "@/lib/warehouse/types";
-import { memoryWarehouse } from "@/test/support/fixtures";
+import { consoleWarehouseForFile } from "@/test/support/console-warehouse";
 import { sessionCookie } from "@/test/support/session";
 
 import { createToken } from "./api-tokens";
 import { requestCredentialsValid } from "./request-credentials";
 import { sessionRevocations } from "./revoked-sessions";
 
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
-beforeAll(() => {
-  wh = memoryWarehouse();
-  holder.__completenessWarehouse = wh;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await wh.close();
-});
+// The process warehouse the token lookups and the sign-outs read.
+consoleWarehouseForFile();
 
 const API = "/api/v1/breakers/override";
 

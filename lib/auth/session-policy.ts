@@ -1,5 +1,5 @@
 /**
- * Session lifetime (issue 5): at most 8 hours from sign-in, and ended after 30 minutes without
+ * Session lifetime: at most 8 hours from sign-in, and ended after 30 minutes without
  * a request. Pure, so the proxy (which slides the idle window on every request) and the server
  * (which refuses an expired token) apply the same rule.
  */

@@ -25,6 +25,28 @@ export interface Actor {
   processor?: ProcessorName;
 }
 
+/**
+ * The actors this process authenticated itself (a session cookie it decoded, an API token it
+ * looked up). An object that merely has an actor's fields — one a browser sent as an argument of
+ * a server action, say — is not among them, so a write helper that is handed an actor can tell a
+ * forged one (`isAuthenticated`). Kept on globalThis: Next bundles route handlers and server
+ * actions separately, each with its own copy of this module.
+ */
+const processWide = globalThis as typeof globalThis & { __authenticatedActors?: WeakSet<Actor> };
+const authenticatedActors = (processWide.__authenticatedActors ??= new WeakSet());
+
+/** Marks `actor` as built from verified credentials: lib/auth calls it after checking them (tests, to stand in for that check). */
+export function authenticated(actor: Actor): Actor {
+  Object.freeze(actor);
+  authenticatedActors.add(actor);
+  return actor;
+}
+
+/** True only for an actor this process built from a session or a token. */
+export function isAuthenticated(actor: unknown): actor is Actor {
+  return typeof actor === "object" && actor !== null && authenticatedActors.has(actor as Actor);
+}
+
 export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
@@ -59,7 +81,7 @@ export async function actorFromCookies(get: (name: string) => string | undefined
     // Signed out on any replica (or issued without a session id, so it could never be revoked).
     // A failed read of the sign-outs throws: never an unchecked session (lib/auth/revocation.ts).
     if (await sessionRevocations().isRevoked(token.sid, now)) return null;
-    return { name: String(token.name), role: token.role, via: "session" };
+    return authenticated({ name: String(token.name), role: token.role, via: "session" });
   }
   return null;
 }

@@ -17,19 +17,46 @@ import { isRole, type Role, ROLES } from "./roles";
  * Pure (node:crypto only): shared by the server and the CLI's offline `tokens hash` command.
  */
 export const TOKEN_PREFIX = "cct_";
-export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 const TOKEN_PATTERN = /^cct_[A-Za-z0-9_-]{43}$/;
-const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** An API token's name: in `API_TOKENS` entries and in the api_tokens table alike. */
+export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+const TOKEN_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** An API token kept in configuration: its name, its role and the SHA-256 of its secret (never the secret). */
+export interface ConfiguredToken {
+  name: string;
+  role: Role;
+  sha256: string;
+}
+
+/** One `API_TOKENS` entry: `name:role:sha256`. */
+export function configEntry(token: ConfiguredToken): string {
+  return `${token.name}:${token.role}:${token.sha256}`;
+}
+
+/**
+ * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
+ * typo stops start-up instead of silently locking a client out.
+ */
+export function parseConfiguredTokens(value: string): ConfiguredToken[] {
+  const out: ConfiguredToken[] = [];
+  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
+    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !TOKEN_HASH_PATTERN.test(sha256)) {
+      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
+    }
+    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
+    out.push({ name, role, sha256 });
+  }
+  return out;
+}
 
 export interface TokenIdentity {
   name: string;
   role: Role;
   /** A pipeline token bound to one processor (it may check and report for that one only); null: any. */
   processor: ProcessorName | null;
-}
-
-export interface ConfiguredToken extends Omit<TokenIdentity, "processor"> {
-  sha256: string;
 }
 
 export function generateToken(): string {
@@ -54,28 +81,6 @@ export function sameHash(a: string, b: string): boolean {
 /** The audit's actor for a token: its name, marked so it never reads as a person's account. */
 export function tokenActorName(name: string): string {
   return `token:${name}`;
-}
-
-/** One `API_TOKENS` entry: `name:role:sha256`. */
-export function configEntry(token: ConfiguredToken): string {
-  return `${token.name}:${token.role}:${token.sha256}`;
-}
-
-/**
- * `API_TOKENS`: comma-separated `name:role:sha256` entries. Throws with the entry at fault, so a
- * typo stops start-up (lib/env.ts) instead of silently locking a client out.
- */
-export function parseConfiguredTokens(value: string): ConfiguredToken[] {
-  const out: ConfiguredToken[] = [];
-  for (const raw of value.split(",").map((s) => s.trim()).filter(Boolean)) {
-    const [name = "", role = "", sha256 = "", ...rest] = raw.split(":");
-    if (rest.length || !TOKEN_NAME_PATTERN.test(name) || !isRole(role) || !HASH_PATTERN.test(sha256)) {
-      throw new Error(`entry "${raw.slice(0, 40)}…" is not name:role:sha256 (name ${TOKEN_NAME_PATTERN}, role ${ROLES.join("|")}, 64 hex digits)`);
-    }
-    if (out.some((t) => t.name === name)) throw new Error(`token name "${name}" appears twice`);
-    out.push({ name, role, sha256 });
-  }
-  return out;
 }
 
 /** Inputs of the admins' token commands (API, CLI). */

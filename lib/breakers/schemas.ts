@@ -1,6 +1,6 @@
 /**
  * One zod schema per write input, shared by the forms, the server actions, the JSON API and the
- * CLI (STYLE principle 10). Client-safe. Unknown fields are refused (`strict`), so a typo in an
+ * CLI, so no two of them can accept different inputs. Client-safe. Unknown fields are refused (`strict`), so a typo in an
  * automation script is an error, not a silently ignored filter.
  */
 import { z } from "zod";
@@ -40,7 +40,7 @@ export const processorField = z
     return name;
   });
 
-/** `lebronjames`, `LAL` or `LAL_2024-12-15` (reference §9). */
+/** An entity id as the original pipeline writes it: a player lookup (`lebronjames`), a team (`LAL`) or a team-game (`LAL_2024-12-15`). */
 export const ENTITY_PATTERN = /^(?:[a-z0-9]{2,64}|[A-Z]{3}|[A-Z]{3}_\d{4}-\d{2}-\d{2})$/;
 export const entityField = z
   .string()

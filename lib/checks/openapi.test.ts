@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 
-import { HTTP_STATUS } from "@/lib/actions/authorized-action";
+import { HTTP_STATUS } from "@/lib/errors";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkApplyInput, bulkFilter, overrideInput, resetInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";

@@ -2,11 +2,12 @@ import "server-only";
 
 import { z } from "zod";
 
-import { type ActionError, HTTP_STATUS } from "@/lib/actions/authorized-action";
+import { type Permission, PERMISSIONS, type Role } from "@/lib/auth/roles";
 import { tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkApplyInput, bulkFilter, bulkSelection, isoDateField, overrideInput, processorField, resetInput, restoreInput } from "@/lib/breakers/schemas";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
+import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
@@ -17,12 +18,9 @@ import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } fro
  * requests as zod reads them (`io: "input"`: defaults optional, transforms by what they accept),
  * answers as the service produces them (`io: "output"`). Nothing here restates a field, so the
  * document cannot drift from the routes. What it adds by hand is what no schema holds: the paths,
- * who may call each, and which of the action error codes each route can answer (their statuses
- * come from HTTP_STATUS, the one map the routes use).
+ * who may call each, and which of the error codes each route can answer (their statuses come
+ * from HTTP_STATUS in lib/errors.ts, the one map the routes use; every refusal is its `errorBody`).
  */
-
-type Code = ActionError["code"];
-const CODES = Object.keys(HTTP_STATUS) as [Code, ...Code[]];
 
 /** Where zod's JSON Schema cannot say what a refinement checks, and the registry can. */
 function annotate(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown> }): void {
@@ -34,19 +32,6 @@ function annotate(ctx: { zodSchema: unknown; jsonSchema: Record<string, unknown>
   }
   if (def === isoDateField._zod.def) ctx.jsonSchema.format = "date";
 }
-
-/**
- * The body every refusal carries. Action refusals (400 naming a field, 403, 404, 409, 422, 503)
- * have `ok`, `code` and `error`; a body that is not JSON or too large (400, 413) has `error` and
- * `field: "body"` only.
- */
-export const errorBody = z.object({
-  ok: z.literal(false).optional(),
-  code: z.enum(CODES).optional().describe("What went wrong, for a program; the status says it too."),
-  error: z.string().describe("What went wrong, for a person: safe to log and show."),
-  field: z.string().optional().describe("The first field at fault (`body` for the body as a whole)."),
-  fieldErrors: z.record(z.string(), z.array(z.string())).optional().describe("Every field at fault, by dotted path (`outcomes.3.reason`)."),
-});
 
 /** The answer of a write whose data is not one of the schemas above: its fields follow `ok` and `replay`. */
 export const writeResult = z
@@ -91,8 +76,8 @@ interface Operation {
   tag: "checks" | "breakers" | "tokens" | "demo";
   summary: string;
   description: string;
-  /** The role the action requires (`defineAction`'s); `pipeline` is for API tokens only. */
-  role: "pipeline" | "operator" | "admin";
+  /** The lowest role the action's permission needs (lib/auth/roles.ts); `pipeline` is for API tokens only. */
+  role: Role;
   body: keyof typeof REQUESTS;
   ok: { status: 200 | 201; schema: keyof typeof RESPONSES; description: string };
   /** Whether a repeated request is answered 200 with the stored answer (a 201 route's replay). */
@@ -102,18 +87,30 @@ interface Operation {
   refusals: Partial<Record<Code, string>>;
 }
 
+/** An operation's path, id, permission (its role follows: `pipeline` is for API tokens only), body and success. */
+function op(
+  path: string,
+  operationId: string,
+  permission: Permission,
+  body: keyof typeof REQUESTS,
+  ok: Pick<Operation, "ok" | "replays">,
+  text: Pick<Operation, "summary" | "description" | "codes" | "refusals">,
+): Operation {
+  const tag = path.split("/")[3] as Operation["tag"];
+  return { path, operationId, tag, role: PERMISSIONS[permission], body, ...ok, ...text };
+}
+
+/** A success: its status, schema and words, and whether a repeated request gets the stored answer with 200. */
+function answers(status: 200 | 201, schema: keyof typeof RESPONSES, description: string, replays: boolean): Pick<Operation, "ok" | "replays"> {
+  return { ok: { status, schema, description }, replays };
+}
+/** A write keyed by its request id: 201 with what it wrote, 200 with the stored answer on a replay. */
+const created = (description: string) => answers(201, "WriteResult", description, true);
+
 const OPERATIONS: Operation[] = [
-  {
-    path: "/api/v1/checks",
-    operationId: "checkProcessorRun",
-    tag: "checks",
+  op("/api/v1/checks", "checkProcessorRun", "check", "CheckRequest", answers(200, "CheckResult", "The run's decisions.", false), {
     summary: "Check a processor run's entities",
-    description:
-      "One call per processor run and date: per entity the decision (process or skip, with the reason), every window's counts and missing games, the breaker state, and the output columns to merge into the entity's row. A repeated call with the same run_id and body answers the stored decision (`replay`). With `record: true` the skips' failed attempts are recorded now.",
-    role: "pipeline",
-    body: "CheckRequest",
-    ok: { status: 200, schema: "CheckResult", description: "The run's decisions." },
-    replays: false,
+    description: "One call per processor run and date: per entity the decision (process or skip, with the reason), every window's counts and missing games, the breaker state, and the output columns to merge into the entity's row. A repeated call with the same run_id and body answers the stored decision (`replay`). With `record: true` the skips' failed attempts are recorded now.",
     codes: ["conflict", "stale", "reused", "unavailable"],
     refusals: {
       forbidden: "The token is bound to another processor.",
@@ -122,18 +119,10 @@ const OPERATIONS: Operation[] = [
       reused: "The run_id was checked before with another body: a run is checked once per date.",
       unavailable: "The warehouse did not answer: nothing was decided. Retry with the same run_id; never process unchecked entities.",
     },
-  },
-  {
-    path: "/api/v1/checks/{run_id}/outcomes",
-    operationId: "reportRunOutcomes",
-    tag: "checks",
+  }),
+  op("/api/v1/checks/{run_id}/outcomes", "reportRunOutcomes", "check", "OutcomesRequest", answers(201, "OutcomesResult", "Rows appended.", true), {
     summary: "Report what a checked run did",
-    description:
-      "Per entity `processed`, `failed` (with a reason code, recorded as the attempt's skip_reason) or `skipped`. Appends the attempt rows the rules call for (failure, trip, success, recovery) under the processor's pipeline name, once per run and entity: a repeated report writes nothing and answers 200.",
-    role: "pipeline",
-    body: "OutcomesRequest",
-    ok: { status: 201, schema: "OutcomesResult", description: "Rows appended." },
-    replays: true,
+    description: "Per entity `processed`, `failed` (with a reason code, recorded as the attempt's skip_reason) or `skipped`. Appends the attempt rows the rules call for (failure, trip, success, recovery) under the processor's pipeline name, once per run and entity: a repeated report writes nothing and answers 200.",
     codes: ["not_found", "conflict", "stale", "unavailable"],
     refusals: {
       invalid: "A field; an entity the check did not cover; a processed or failed outcome for an entity the check said to skip; a body run_id other than the path's.",
@@ -141,133 +130,73 @@ const OPERATIONS: Operation[] = [
       conflict: "An entity was already reported with another outcome, or the processor's breaker reader is not `console`.",
       unavailable: "The warehouse did not answer: nothing was written. Retry with the same body.",
     },
-  },
-  {
-    path: "/api/v1/breakers/override",
-    operationId: "overrideBreaker",
-    tag: "breakers",
+  }),
+  op("/api/v1/breakers/override", "overrideBreaker", "override", "OverrideRequest", created("Overridden."), {
     summary: "Override one active breaker",
     description: "Appends the override row the processor's breaker reader honours and one audit record; the answer's `change` and `consequence` say what it does.",
-    role: "operator",
-    body: "OverrideRequest",
-    ok: { status: 201, schema: "WriteResult", description: "Overridden." },
-    replays: true,
     codes: ["conflict", "stale", "reused"],
     refusals: { conflict: "The breaker is not active (the message says who changed it and when)." },
-  },
-  {
-    path: "/api/v1/breakers/bulk-override/preview",
-    operationId: "previewBulkOverride",
-    tag: "breakers",
+  }),
+  op("/api/v1/breakers/bulk-override/preview", "previewBulkOverride", "override", "BulkOverrideSelection", answers(200, "WriteResult", "The selection and its token.", false), {
     summary: "Preview a bulk override",
-    description:
-      "The active breakers the selection picks, with before → after, and the token the apply must send. Writes nothing. The selection is a filter, or `{ incident }`: that incident's keys whose upstream data has recovered, chosen by the server (the apply sends the same selection and they are chosen again).",
-    role: "operator",
-    body: "BulkOverrideSelection",
-    ok: { status: 200, schema: "WriteResult", description: "The selection and its token." },
-    replays: false,
+    description: "The active breakers the selection picks, with before → after, and the token the apply must send. Writes nothing. The selection is a filter, or `{ incident }`: that incident's keys whose upstream data has recovered, chosen by the server (the apply sends the same selection and they are chosen again).",
     codes: ["not_found"],
     refusals: { not_found: "No incident of that id." },
-  },
-  {
-    path: "/api/v1/breakers/bulk-override",
-    operationId: "applyBulkOverride",
-    tag: "breakers",
+  }),
+  op("/api/v1/breakers/bulk-override", "applyBulkOverride", "override", "BulkOverrideRequest", created("Overridden."), {
     summary: "Apply a previewed bulk override",
     description: "Selects again with the same filter and overrides all of the keys or none: refused when anything changed since the preview.",
-    role: "operator",
-    body: "BulkOverrideRequest",
-    ok: { status: 201, schema: "WriteResult", description: "Overridden." },
-    replays: true,
     codes: ["stale", "reused"],
     refusals: { stale: "The selection changed since the preview (or selects nothing): preview again." },
-  },
-  {
-    path: "/api/v1/breakers/reset",
-    operationId: "resetBreaker",
-    tag: "breakers",
+  }),
+  op("/api/v1/breakers/reset", "resetBreaker", "reset", "ResetRequest", created("Reset."), {
     summary: "Reset one breaker",
     description: "Destructive: the key's attempt rows go and one reset row is left, giving it a fresh count. `confirm` is the entity id typed again.",
-    role: "admin",
-    body: "ResetRequest",
-    ok: { status: 201, schema: "WriteResult", description: "Reset." },
-    replays: true,
     codes: ["conflict", "stale", "reused"],
     refusals: { conflict: "Nothing to reset, or the key changed meanwhile." },
-  },
-  {
-    path: "/api/v1/breakers/restore",
-    operationId: "restoreReset",
-    tag: "breakers",
+  }),
+  op("/api/v1/breakers/restore", "restoreReset", "restore", "RestoreRequest", created("Restored."), {
     summary: "Restore the rows a reset deleted",
-    description:
-      "Undoes one reset, named by its audit record's `audit_id` or its `reset_request_id`: its RESET row goes and the rows it deleted come back exactly as its audit record kept them. Once per reset, within 30 days. `confirm` is the key's entity id typed again. `GET` with the same parameter shows the rows and whether a restore is possible, writing nothing.",
-    role: "admin",
-    body: "RestoreRequest",
-    ok: { status: 201, schema: "WriteResult", description: "Restored." },
-    replays: true,
+    description: "Undoes one reset, named by its audit record's `audit_id` or its `reset_request_id`: its RESET row goes and the rows it deleted come back exactly as its audit record kept them. Once per reset, within 30 days. `confirm` is the key's entity id typed again. `GET` with the same parameter shows the rows and whether a restore is possible, writing nothing.",
     codes: ["not_found", "conflict", "stale", "reused"],
     refusals: {
       not_found: "No reset with that audit id or request id in the last 365 days.",
       conflict: "Already restored, older than 30 days, recorded before resets kept their rows, or the key changed since the reset.",
     },
-  },
-  {
-    path: "/api/v1/tokens",
-    operationId: "createApiToken",
-    tag: "tokens",
+  }),
+  op("/api/v1/tokens", "createApiToken", "manageTokens", "TokenCreateRequest", answers(201, "WriteResult", "Created.", false), {
     summary: "Create an API token",
     description: "The answer holds the secret (`token`), this once; only its SHA-256 is stored. A pipeline token may be bound to one processor.",
-    role: "admin",
-    body: "TokenCreateRequest",
-    ok: { status: 201, schema: "WriteResult", description: "Created." },
-    replays: false,
     codes: ["conflict"],
     refusals: { conflict: "The name is taken (names are never reused, even after revocation)." },
-  },
-  {
-    path: "/api/v1/tokens/revoke",
-    operationId: "revokeApiToken",
-    tag: "tokens",
+  }),
+  op("/api/v1/tokens/revoke", "revokeApiToken", "manageTokens", "TokenRevokeRequest", answers(200, "WriteResult", "Revoked.", false), {
     summary: "Revoke an API token",
     description: "Requests with it are refused from then on (401). Revoking a revoked token is a replay.",
-    role: "admin",
-    body: "TokenRevokeRequest",
-    ok: { status: 200, schema: "WriteResult", description: "Revoked." },
-    replays: false,
     codes: ["not_found", "conflict"],
     refusals: { not_found: "No token of that name.", conflict: "The token is configured in API_TOKENS: remove it there." },
-  },
-  {
-    path: "/api/v1/demo/advance",
-    operationId: "advanceDemo",
-    tag: "demo",
+  }),
+  op("/api/v1/demo/advance", "advanceDemo", "advanceDemo", "DemoAdvanceRequest", answers(200, "DemoAdvanceResult", "What the pass ran.", false), {
     summary: "Run the demo's next pipeline pass now",
-    description:
-      "Embedded demo databases only. Lands the simulated upstream rows whose arrival time has passed, then runs, per processor in dependency order, the orchestrator's retries of the keys due now (overridden since their last attempt, cooldown over, failing for a day) through the engine, and records one `demo_advance` audit record. Send `{}`; a second pass at the same moment writes nothing.",
-    role: "admin",
-    body: "DemoAdvanceRequest",
-    ok: { status: 200, schema: "DemoAdvanceResult", description: "What the pass ran." },
-    replays: false,
+    description: "Embedded demo databases only. Lands the simulated upstream rows whose arrival time has passed, then runs, per processor in dependency order, the orchestrator's retries of the keys due now (overridden since their last attempt, cooldown over, failing for a day) through the engine, and records one `demo_advance` audit record. Send `{}`; a second pass at the same moment writes nothing.",
     codes: ["not_found", "conflict"],
     refusals: {
       not_found: "Not an embedded demo database (BigQuery, or a file without `.demo.json`).",
       conflict: "The demo holds the original profile, whose processors are simulated only while it is built.",
     },
-  },
+  }),
 ];
 
 /** What every write route can answer besides its action's own refusals (lib/api/handler.ts, the request gate). */
-const COMMON: Record<number, string> = {
-  400: "The body is not JSON, or a field is invalid (`field`, `fieldErrors`).",
-  401: "No valid credentials: sign in or send a valid API token.",
-  403: "The caller's role may not do this (or a browser session's request came from another site).",
-  411: "A body without Content-Length (chunked): refused before it is read.",
-  413: "A body over 1 MiB.",
-  500: "An unexpected failure: nothing was written.",
-  503: "The credentials could not be checked (the warehouse did not answer).",
+const COMMON: Partial<Record<Code, string>> = {
+  invalid: "The body is not JSON, or a field is invalid (`fieldErrors` names each).",
+  unauthorized: "No valid credentials: sign in or send a valid API token.",
+  forbidden: "The caller's role may not do this (or a browser session's request came from another site).",
+  length_required: "A body without Content-Length (chunked): refused before it is read.",
+  too_large: "A body over 1 MiB.",
+  failed: "An unexpected failure: nothing was written.",
+  unavailable: "The credentials could not be checked (the warehouse did not answer).",
 };
-const COMMON_CODES: Code[] = ["invalid", "unauthorized", "forbidden", "failed"];
 /** What an action refusal means where the route does not say more. */
 const REFUSAL: Partial<Record<Code, string>> = {
   not_found: "Nothing of that name.",
@@ -283,13 +212,14 @@ function responsesOf(op: Operation): Record<string, unknown> {
     [op.ok.status]: { description: op.ok.description, ...success },
   };
   if (op.replays) out[200] = { description: "The same request was answered before: its stored answer (`replay: true`), nothing written again.", ...success };
-  const lines = new Map<number, string[]>(Object.entries(COMMON).map(([s, d]) => [Number(s), [d]]));
-  for (const code of [...COMMON_CODES, ...op.codes]) {
+  const lines = new Map<number, string[]>();
+  const say = (code: Code, said: string | undefined) => {
     const status = HTTP_STATUS[code];
-    const said = op.refusals[code] ?? REFUSAL[code];
     if (!lines.has(status)) lines.set(status, []);
     if (said) lines.get(status)!.push(`\`${code}\`: ${said}`);
-  }
+  };
+  for (const [code, said] of Object.entries(COMMON) as [Code, string][]) say(code, said);
+  for (const code of new Set([...Object.keys(op.refusals) as Code[], ...op.codes])) say(code, op.refusals[code] ?? (COMMON[code] ? undefined : REFUSAL[code]));
   for (const [status, text] of [...lines].sort(([a], [b]) => a - b)) {
     out[status] = { description: text.join(" "), content: { "application/json": { schema: ref("Error") } } };
   }

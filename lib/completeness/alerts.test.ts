@@ -11,7 +11,7 @@ const h = (processor: ProcessorHealth["processor"], over: Partial<ProcessorHealt
   ...over,
 });
 
-describe("alerts (SPEC §2.6)", () => {
+describe("alerts: critical above the active-breaker threshold, warning below the ready %, info below the average completeness", () => {
   it("a healthy console raises nothing", () => {
     expect(evaluateAlerts([h("player_daily_cache"), h("team_defense_zone_analysis")])).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * Console alerts (SPEC §2.6), with the handoff's defaults, configurable:
+ * Console alerts, each threshold configurable (defaults below, DEFAULT_ALERT_THRESHOLDS):
  *   critical  active circuit breakers (all processors) > 10
  *   warning   some processor's production-ready % < 90
  *   info      average completeness (all processors, weighted by rows) < 92
@@ -37,6 +37,13 @@ export const DEFAULT_ALERT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze
 export type AlertLevel = "critical" | "warning" | "info";
 export type AlertCode = "active_breakers" | "production_ready_low" | "avg_completeness_low";
 
+/** The level each alert is raised at: the one place that pairs a code with its level. */
+export const ALERT_LEVELS: Readonly<Record<AlertCode, AlertLevel>> = Object.freeze({
+  active_breakers: "critical",
+  production_ready_low: "warning",
+  avg_completeness_low: "info",
+});
+
 export interface Alert {
   level: AlertLevel;
   code: AlertCode;
@@ -53,7 +60,8 @@ export interface Alert {
 
 /**
  * The alerts judge the health read: every processor's rows over the 7 dates ending at the
- * data-as-of date. Their messages name that window, because the overview also shows each
+ * data-as-of date. The health query reads this window (lib/queries/monitoring.ts), and pages
+ * that name it import it from here. Their messages name that window, because the overview also shows each
  * processor's readiness on the last date alone, a different (often lower) figure.
  */
 export const ALERT_WINDOW_DAYS = 7;
@@ -65,7 +73,7 @@ function activeBreakersAlert(health: readonly ProcessorHealth[], threshold: numb
   if (!(total > threshold)) return null;
   const raising = health.filter((h) => h.activeBreakers > 0);
   return {
-    level: "critical",
+    level: ALERT_LEVELS.active_breakers,
     code: "active_breakers",
     value: total,
     threshold,
@@ -83,7 +91,7 @@ function readyAlert(health: readonly ProcessorHealth[], threshold: number): Aler
   if (raising.length === 0) return null;
   const lowest = raising.reduce((low, r) => (r.value < low.value ? r : low));
   return {
-    level: "warning",
+    level: ALERT_LEVELS.production_ready_low,
     code: "production_ready_low",
     value: lowest.value,
     threshold,
@@ -110,7 +118,7 @@ function avgAlert(health: readonly ProcessorHealth[], threshold: number): Alert 
     h.avgCompleteness !== null && h.records > 0 && h.avgCompleteness < threshold ? [{ processor: h.processor, value: h.avgCompleteness }] : [],
   );
   return {
-    level: "info",
+    level: ALERT_LEVELS.avg_completeness_low,
     code: "avg_completeness_low",
     value: avg,
     threshold,

@@ -7,12 +7,9 @@ import {
   type BreakerRowInput,
   BREAKER_COOLDOWN_DAYS,
   TRIP_AFTER,
-  applyWrite,
   deriveBreakerState,
   eventOf,
-  findRequestRow,
   hasRequest,
-  isBlocked,
   nextAttemptRow,
   overrideOutcomes,
   overrideRow,
@@ -20,6 +17,7 @@ import {
   sortAttempts,
   withKey,
 } from "./breaker";
+import { applyWrite, findRequestRow, isBlocked } from "@/test/support/breaker-rows";
 
 const KEY: BreakerKey = { processor_name: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2024-11-10" };
 const T0 = Date.parse("2024-11-11T06:00:00.000Z");

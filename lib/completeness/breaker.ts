@@ -37,7 +37,7 @@
  */
 import { z } from "zod";
 
-import type { Role } from "@/lib/auth/roles";
+import { CAN, type Role } from "@/lib/auth/roles";
 
 import { type IsoDate, addDaysToInstant, isoDate, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
 
@@ -55,9 +55,6 @@ export type BreakerStatus = (typeof BREAKER_STATUSES)[number];
 export const RESET_SKIP_REASON = "RESET";
 /** skip_reason marker of an override row, so pre-console readers do not take it for a success. */
 export const OVERRIDE_SKIP_REASON = "MANUAL_OVERRIDE";
-
-/** Who asks for an operator write (only operator and admin may; anyone else is refused). */
-export type BreakerRole = Role;
 
 export interface BreakerKey {
   processor_name: string;
@@ -318,11 +315,6 @@ export function isAboutToTrip(state: Pick<BreakerState, "status" | "consecutiveF
   return state.status === "failing" && tripsOnNextFailure(state);
 }
 
-/** True when the processor must skip the key now. */
-export function isBlocked(state: Pick<BreakerState, "status">): boolean {
-  return state.status === "active";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Idempotency
 
@@ -332,11 +324,6 @@ export function hasRequest(source: Pick<BreakerState, "requestIds"> | readonly B
     ? (source as readonly BreakerRowInput[]).map((r) => r.request_id)
     : (source as Pick<BreakerState, "requestIds">).requestIds;
   return ids.includes(requestId);
-}
-
-/** The row that a request wrote, for answering a replayed request with the original result. */
-export function findRequestRow<T extends BreakerRowInput>(rows: readonly T[], requestId: string): T | undefined {
-  return rows.find((r) => r.request_id === requestId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,7 +431,7 @@ export type BreakerWrite =
 
 export interface OverrideRequest {
   actor: string;
-  role: BreakerRole;
+  role: Role;
   /** A short machine-readable reason (e.g. data_now_complete, false_positive). */
   reasonCode: string;
   /** The operator's words, required. */
@@ -468,7 +455,7 @@ export function overrideRow(state: BreakerState, req: OverrideRequest): BreakerW
   requireText(req.actor, "actor");
   requireText(req.reason, "reason");
   requireText(req.requestId, "requestId");
-  if (req.role !== "operator" && req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (!CAN.override(req.role)) return { ok: false, conflict: "forbidden", state };
   if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
   if (state.status !== "active") return { ok: false, conflict: "not_active", state };
   const verb = req.batchId ? "Bulk override" : "Manual override";
@@ -507,7 +494,7 @@ export function resetRows(state: BreakerState, req: ResetRequest): ResetWrite {
   requireText(req.actor, "actor");
   requireText(req.reason, "reason");
   requireText(req.requestId, "requestId");
-  if (req.role !== "admin") return { ok: false, conflict: "forbidden", state };
+  if (!CAN.reset(req.role)) return { ok: false, conflict: "forbidden", state };
   if (hasRequest(state, req.requestId)) return { ok: true, replay: true };
   if (state.rowsSinceReset === 0) return { ok: false, conflict: "nothing_to_reset", state };
   const count = state.rowCount;
@@ -528,20 +515,6 @@ export function resetRows(state: BreakerState, req: ResetRequest): ResetWrite {
       notes: `RESET: All previous attempts deleted by ${req.actor} on ${formatUtcForNotes(req.now)}. Reason: ${req.reason}. Previous attempts: ${count}`,
     },
   };
-}
-
-/**
- * Apply a write to a key's rows in memory (what the database will hold afterwards): used for
- * previews (before → after) and by the demo simulator. Replays and conflicts change nothing.
- */
-export function applyWrite<T extends BreakerRowInput>(
-  rows: readonly T[],
-  write: BreakerWrite | ResetWrite,
-  key?: BreakerKey,
-): BreakerRowInput[] {
-  if (!write.ok || write.replay) return [...rows];
-  const row: BreakerRowInput = key ? withKey(key, write.row) : write.row;
-  return write.row.event_type === "reset" ? [row] : [...rows, row];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ describe("bootstrap — the original's 5 tests, corrected semantics", () => {
 });
 
 describe("bootstrap — what the original got wrong", () => {
-  it("uses the real opening night, not October 1st (six processors used Oct 1: defect 6)", () => {
+  it("uses the real opening night, not October 1st (six of the original processors used Oct 1)", () => {
     // With Oct 1 as the start, 2024-10-31 would be day 30 and not bootstrap.
     expect(isBootstrap("2024-10-31")).toBe(true);
     // 2023-24 opened on 2023-10-24: day 29 is 2023-11-22.
@@ -74,7 +74,7 @@ describe("bootstrap — what the original got wrong", () => {
 
 describe("season boundary — the original's 6 tests (an informational flag only)", () => {
   // Kept for the `season_boundary_detected` column: all of Oct, Nov and Apr. It never changes a
-  // decision; the original's docstring promised Oct 15–Nov 1 and Apr 15–30 (defect 7).
+  // decision; the original's docstring promised Oct 15–Nov 1 and Apr 15–30, its code did not.
   it("test_season_boundary_october", () => {
     for (const d of ["2024-10-01", "2024-10-15", "2024-10-31"]) expect(isSeasonBoundary(d)).toBe(true);
   });

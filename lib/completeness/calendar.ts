@@ -3,7 +3,7 @@
  * bootstrap mode and the (informational) season-boundary flag. Client-safe, pure.
  *
  * Why a calendar and not "October 1st": the original used Oct 1 for six processors and the
- * real opening night only for one (defect 6), so "the first 30 days" meant different days to
+ * real opening night only for one, so "the first 30 days" meant different days to
  * different processors, and a missing `season_year` made bootstrap true all of Jan–Sep.
  * Here every processor reads the same calendar; callers may pass their own map (tests, a new
  * season before the code is updated).

@@ -254,7 +254,7 @@ export function getProcessor(name: ProcessorName): ProcessorDef {
   return def;
 }
 
-/** The 14 standard completeness columns carried by every output table (reference §2.1). */
+/** The 14 standard completeness columns every output table of the original pipeline carries, in its order. */
 export const STANDARD_COMPLETENESS_COLUMNS = [
   { name: "expected_games_count", type: "INT64" },
   { name: "actual_games_count", type: "INT64" },
@@ -272,7 +272,7 @@ export const STANDARD_COMPLETENESS_COLUMNS = [
   { name: "processing_decision_reason", type: "STRING" },
 ] as const;
 
-/** Window columns of a multi-window processor, in table order (reference §2.2). */
+/** Window columns of a multi-window processor (`<window>_completeness_pct`, `<window>_is_complete`), in table order. */
 export function windowColumns(def: ProcessorDef): { name: string; type: "FLOAT64" | "BOOL" }[] {
   if (!def.multiWindow) return [];
   return [

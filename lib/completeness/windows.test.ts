@@ -71,8 +71,8 @@ function teamBatch(present: Record<string, string[]>) {
 describe("batch — the original's 3 tests, corrected semantics", () => {
   it("test_completeness_batch_all_complete", () => {
     // The original mocked expected = actual = 17/16/18 for an L15 window: the window size was
-    // ignored and the count was season-to-date (defect 4), and with every team in the list
-    // its CASE WHEN credited each game to the home team only (~200% completeness, defect 5).
+    // ignored and the count was season-to-date, and with every team in the list its CASE WHEN
+    // credited each game to the home team only (~200% completeness).
     // Corrected: the last 15 final games, home and away, so expected is 15 for each team.
     const result = teamBatch({ LAL: datesOf("LAL"), GSW: datesOf("GSW"), BOS: datesOf("BOS") });
     for (const team of ["LAL", "GSW", "BOS"]) {

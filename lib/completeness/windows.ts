@@ -1,7 +1,11 @@
 /**
- * The reference calculation of completeness from plain data (SPEC §2.3, corrected rules).
- * The engine uses it to decide, and tests use it as the independent answer that SQL results
- * are checked against, so it is written for obviousness rather than speed. Client-safe, pure.
+ * Completeness windows: the shapes and helpers the engine shares (WindowResult, roundPct,
+ * completenessPct, team-game keys), and the reference calculation of completeness from plain
+ * data (`computeBatch`, `computeEntityCompleteness`). The engine does not decide with the
+ * reference calculation: it counts the games the window SQL returns with `windowsFromGames`
+ * (./window-games.ts). Only tests run the reference calculation, as the independent answer the
+ * SQL and `windowsFromGames` are checked against, so it is written for obviousness rather than
+ * speed. Client-safe, pure.
  *
  * Rules, and where the original was wrong:
  * - Only FINAL games (status 3) are ever expected; scheduled, in-progress and postponed games
@@ -395,7 +399,7 @@ export function computeEntityCompleteness(data: PreparedData | CompletenessData,
   };
 }
 
-/** Completeness of many entities of one kind on one date; the schedule is indexed once. */
+/** Completeness of many entities of one kind on one date; the schedule is indexed once (the tests' reference answer). */
 export function computeBatch(
   data: CompletenessData,
   req: Omit<EntityRequest, "entity"> & { entities: readonly string[] },

@@ -1,8 +1,8 @@
 import "server-only";
 
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR } from "@/lib/completeness/calendar";
-import { readDemoMetadata } from "@/lib/demo/metadata";
 import { getEnv } from "@/lib/env";
+import { readDemoMark } from "@/lib/warehouse/demo-mark";
 
 /**
  * The season calendar the console evaluates with: the one the data was produced with.
@@ -20,10 +20,21 @@ export function getSeasonCalendar(): SeasonCalendar {
   const env = getEnv();
   if (env.WAREHOUSE !== "embedded") return DEFAULT_SEASON_CALENDAR;
   try {
-    return readDemoMetadata(env.EMBEDDED_DB_PATH)?.plan.calendar ?? DEFAULT_SEASON_CALENDAR;
+    return readDemoMark(env.EMBEDDED_DB_PATH)?.plan.calendar ?? DEFAULT_SEASON_CALENDAR;
   } catch (error) {
     // A malformed metadata file must not take pages down; the real calendar is the safe choice.
     console.error("[calendar] could not read the demo metadata; using the default season calendar", error);
     return DEFAULT_SEASON_CALENDAR;
+  }
+}
+
+/** The last simulated day when the embedded database is demo data, else null (real data: no mark). */
+export function getDemoThrough(): string | null {
+  const env = getEnv();
+  if (env.WAREHOUSE !== "embedded") return null;
+  try {
+    return readDemoMark(env.EMBEDDED_DB_PATH)?.plan.simulateThrough ?? null;
+  } catch {
+    return null;
   }
 }

@@ -16,8 +16,8 @@ import {
   processorReaders,
 } from "@/lib/completeness/deployment";
 import type { ProcessorName } from "@/lib/completeness/processors";
-import { readDemoMetadata } from "@/lib/demo/metadata";
 import { type AppEnv, getEnv } from "@/lib/env";
+import { readDemoMark } from "@/lib/warehouse/demo-mark";
 
 /**
  * The deployment in force: per processor, the name its pipeline writes in reprocess_attempts,
@@ -47,7 +47,7 @@ export const getBreakerReaders = cache(async (actor?: Actor | null): Promise<Pro
 function embeddedProfile(env: AppEnv): "console" | "original" | null {
   if (env.WAREHOUSE !== "embedded") return null;
   try {
-    const meta = readDemoMetadata(env.EMBEDDED_DB_PATH);
+    const meta = readDemoMark(env.EMBEDDED_DB_PATH);
     return meta ? (meta.plan.profile ?? "console") : null;
   } catch (error) {
     console.error("[deployment] could not read the demo metadata; assuming the original pipeline's readers", error);

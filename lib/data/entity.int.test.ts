@@ -27,13 +27,9 @@ vi.mock("next/headers", async () => (await import("@/test/support/session")).moc
 
 import { DEFAULT_SEASON_CALENDAR } from "@/lib/completeness/calendar";
 import type { ProcessorName } from "@/lib/completeness/processors";
-import {
-  type EntityDetail,
-  type EntityFound,
-  type ProcessorSection,
-  getEntityDetail,
-  parseEntityId,
-} from "@/lib/data/entity";
+import { getEntityDetail } from "@/lib/data/entity";
+import type { EntityDetail, EntityFound, ProcessorSection } from "@/lib/entities/view";
+import { parseEntityId } from "@/lib/entities/ids";
 import { deploymentFromEnv } from "@/lib/data/deployment";
 import { overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
 import { parseEnv } from "@/lib/env";

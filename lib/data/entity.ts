@@ -4,15 +4,16 @@ import { type Actor, requireRole } from "@/lib/auth/session";
 import { cache } from "react";
 import { z } from "zod";
 
-import { type BreakerEventType, type BreakerRowInput, type BreakerStatus, type OverrideOutcome, type OverrideResultRow, eventOf, sortAttempts } from "@/lib/completeness/breaker";
+import { type BreakerRowInput, type OverrideResultRow, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
-import { type KeyVerdict, keyVerdict } from "@/lib/completeness/verdict";
-import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
+import { verdictOf } from "@/lib/completeness/entity-verdict";
+import { type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type IsoDate, addDays, daysBetween, instantMicros, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
-import type { DecisionAction, ProcessingDecisionReason } from "@/lib/completeness/readiness";
+import type { DecisionAction } from "@/lib/completeness/readiness";
 import { teamGameKey, type WindowResult } from "@/lib/completeness/windows";
-import { type BreakerKeyRef, keyString, readKeys } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString, readKeys } from "@/lib/engine/breaker-writes";
 import { outcomesAt, readProcessedAt } from "@/lib/engine/override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "@/lib/engine/run-processor";
 import {
@@ -30,13 +31,25 @@ import type { Warehouse } from "@/lib/warehouse/types";
 import { getSeasonCalendar } from "./calendar";
 import { getDeployment } from "./deployment";
 
-// The id rules are client-safe (the CLI validates with them too); re-exported for the page.
-export { KIND_LABELS, normalizePlayerLookup, parseEntityId, type ParsedEntity, suggestEntityId } from "@/lib/entities/ids";
 import { closestKnownId, KIND_LABELS, parseEntityId, suggestEntityId } from "@/lib/entities/ids";
+import type {
+  EntityDates,
+  EntityDetail,
+  EntityNotFound,
+  GameView,
+  LiveRecheck,
+  LiveWindow,
+  Part,
+  ProcessorSection,
+  RelatedEntity,
+  StoredRow,
+  TimelineEvent,
+} from "@/lib/entities/view";
 
 /**
  * The entity page's read (`/entities/<entity_id>?date=`): the original `check-completeness`
- * script done right (reference §5 item 2, defects §8 items 20–21).
+ * script done right (it filtered and counted wrong columns, printed errors as data and
+ * documented ids that do not exist; what is done instead is listed below).
  *
  * For one entity and date, per processor that applies to the entity's kind:
  * - the STORED row (latest written wins) with its 14 standard columns and window columns;
@@ -59,247 +72,6 @@ import { closestKnownId, KIND_LABELS, parseEntityId, suggestEntityId } from "@/l
  * - its docs used `lebron_james`; real player_lookups have no separators, so such an id is
  *   refused with the normalized suggestion (`lebronjames`).
  */
-
-// ---------------------------------------------------------------------------------------------
-// View model (plain data; dates as YYYY-MM-DD strings, instants as ISO 8601 UTC strings)
-
-/** A part of the page that may fail on its own. */
-export type Part<T> = { ok: true; value: T } | { ok: false; message: string };
-
-export interface GameView {
-  gameId: string;
-  /** The game's date, YYYY-MM-DD, exactly as stored: never shifted by a time zone. */
-  date: IsoDate;
-  opponent: string;
-}
-
-export interface DnpGameView extends GameView {
-  /** `dnp`: on the team, no row, team box score present. `before_joining`: before his stint. */
-  reason: "dnp" | "before_joining";
-}
-
-export interface StoredWindow {
-  id: string;
-  label: string;
-  /** Stored, rounded; null when no games were expected. */
-  completenessPct: number | null;
-  isComplete: boolean | null;
-}
-
-/** The latest stored output row of a processor for the entity and date. */
-export interface StoredRow {
-  entityId: string;
-  processedAt: string | null;
-  expected: number | null;
-  actual: number | null;
-  completenessPct: number | null;
-  missing: number | null;
-  productionReady: boolean | null;
-  dataQualityIssues: string[];
-  lastReprocessAttemptAt: string | null;
-  reprocessAttemptCount: number | null;
-  breakerActive: boolean | null;
-  breakerUntil: string | null;
-  manualOverrideRequired: boolean | null;
-  seasonBoundary: boolean | null;
-  bootstrap: boolean | null;
-  reason: string | null;
-  /** Multi-window processors only (empty otherwise). */
-  windows: StoredWindow[];
-  allWindowsComplete: boolean | null;
-}
-
-export interface LiveWindow {
-  id: string;
-  label: string;
-  kind: WindowSpec["kind"];
-  size: number;
-  /** The team whose schedule defines the window; null when the player has no game this season. */
-  team: string | null;
-  from: IsoDate | null;
-  to: IsoDate | null;
-  expected: number;
-  actual: number;
-  missing: number;
-  /** Rounded to one decimal (as it would be stored); null when no games are expected. */
-  completenessPct: number | null;
-  noGamesExpected: boolean;
-  /** At or above the threshold on the unrounded value, or nothing expected. */
-  ready: boolean;
-  missingGames: GameView[];
-  dnpGames: DnpGameView[];
-}
-
-export interface LiveDecision {
-  action: DecisionAction;
-  reason: ProcessingDecisionReason;
-  skipReason: string | null;
-  productionReady: boolean;
-  /** What the processor would do if it ran now, in words. */
-  summary: string;
-}
-
-/** The engine's evaluation of the key at `readAt`, against the upstream tables as they are now. */
-export interface LiveRecheck {
-  readAt: string;
-  team: string | null;
-  threshold: number;
-  primaryWindow: string;
-  windows: LiveWindow[];
-  ownReady: boolean;
-  blockingWindows: string[];
-  /** Cascade processors: the upstream processors' stored rows for the entity and date. */
-  cascade: { applies: boolean; ready: boolean; notReady: ProcessorName[] };
-  bootstrap: boolean;
-  breakerStatus: BreakerStatus;
-  decision: LiveDecision;
-  /** Every missing game of any window, each once, by date. */
-  missingGames: GameView[];
-}
-
-export type VerdictKind = "override_safe" | "not_safe" | "breaker_not_active";
-
-/** Stored vs now: whether the data has arrived and an override is safe. */
-export interface Verdict {
-  kind: VerdictKind;
-  tone: "ok" | "warn" | "bad" | "neutral";
-  headline: string;
-  details: string[];
-  storedPct: number | null;
-  livePct: number | null;
-  /** Games missing now, across windows (each once). */
-  stillMissing: number;
-  /** The key's data is ready now (own windows and upstreams). */
-  readyNow: boolean;
-  /** The one verdict, as the Active list, the bulk selection, the CLI and the API carry it. */
-  verdict: KeyVerdict;
-}
-
-export interface TimelineEvent {
-  attemptedAt: string;
-  event: BreakerEventType;
-  attemptNumber: number;
-  completenessPct: number | null;
-  skipReason: string | null;
-  actor: string | null;
-  actorRole: string | null;
-  reasonCode: string | null;
-  notes: string | null;
-  /** Trips: the end of the cooldown. */
-  until: string | null;
-  /** Resets: how many rows went. */
-  rowsRemoved: number | null;
-  /** The processor name the row was written with (old rows may hold an alias). */
-  processorName: string | null;
-  /** Overrides: what the override led to at the read (null for other events, or when it could not be read). */
-  outcome: OverrideOutcome | null;
-  /** When the attempt or output that decided the outcome happened (null while pending). */
-  outcomeDecidedAt: string | null;
-}
-
-export interface BreakerStateView {
-  status: BreakerStatus;
-  trippedAt: string | null;
-  until: string | null;
-  consecutiveFailures: number;
-  attemptCount: number;
-  tripCount: number;
-  msUntilRetry: number;
-  lastOverride: { actor: string | null; at: string; reasonCode: string | null } | null;
-  lastReset: { actor: string | null; at: string; rowsRemoved: number | null } | null;
-  legacyOverrideOnTrip: boolean;
-}
-
-export interface BreakerTimeline {
-  /** The breaker key: (processor, entityId, date). */
-  entityId: string;
-  date: IsoDate;
-  /** In attempt order (attempt_number, then attempted_at). */
-  events: TimelineEvent[];
-  state: BreakerStateView;
-  readAt: string;
-}
-
-export interface ProcessorSection {
-  processor: ProcessorName;
-  short: string;
-  table: string;
-  dateColumn: ProcessorDef["dateColumn"];
-  /** The breaker key's entity: the tricode, the player_lookup, or LAL_<date>. */
-  entityId: string;
-  threshold: number;
-  primaryWindow: string;
-  multiWindow: boolean;
-  dependsOn: ProcessorName[];
-  /** `value: null`: the processor wrote no row for the entity on the date. */
-  stored: Part<StoredRow | null>;
-  /** Why a missing row may be expected (game-day processors), shown with "no row". */
-  noRowHint: string | null;
-  live: Part<LiveRecheck>;
-  /** Null when the live recheck failed. */
-  verdict: Verdict | null;
-  breaker: Part<BreakerTimeline>;
-  /** The breaker reader the processor runs: whose read of reprocess_attempts decides whether it skips the key. */
-  reader: BreakerReader;
-  /** The `processor_name` the processor writes and reads in reprocess_attempts. */
-  pipelineName: string;
-  /** What an override of this key really does, for the breaker reader the processor runs. */
-  overrideConsequence: string;
-}
-
-export interface EntityDates {
-  /** Dates with output for the entity in the searched range, most recent first (at most 60). */
-  recent: IsoDate[];
-  latest: IsoDate | null;
-  previous: IsoDate | null;
-  next: IsoDate | null;
-  /** The shown date has at least one stored row. */
-  hasData: boolean;
-  searched: { from: IsoDate; to: IsoDate };
-}
-
-export interface RelatedEntity {
-  entity: string;
-  date: IsoDate | null;
-  label: string;
-}
-
-export interface EntityFound {
-  status: "found";
-  entity: string;
-  kind: EntityKind;
-  kindLabel: string;
-  date: IsoDate;
-  /** Where the date came from: the URL, the latest date with output, or the team-game key. */
-  dateSource: "requested" | "latest" | "key";
-  readAt: string;
-  /** Player: the team of their latest game before the date (from the live recheck). */
-  team: string | null;
-  dates: EntityDates;
-  related: RelatedEntity[];
-  processors: ProcessorSection[];
-}
-
-export interface EntityInvalid {
-  status: "invalid";
-  input: string;
-  message: string;
-  /** A well-formed id the input probably meant (e.g. lebronjames for lebron_james). */
-  suggestion: string | null;
-}
-
-export interface EntityNotFound {
-  status: "not_found";
-  entity: string;
-  kind: EntityKind;
-  kindLabel: string;
-  message: string;
-  hint: string;
-  suggestion: string | null;
-  searched: { from: IsoDate; to: IsoDate };
-}
-
-export type EntityDetail = EntityFound | EntityInvalid | EntityNotFound;
 
 // ---------------------------------------------------------------------------------------------
 // URL input
@@ -349,12 +121,6 @@ async function attempt<T>(what: string, run: () => Promise<T>): Promise<Part<T>>
 function keyEntityFor(def: ProcessorDef, lookup: string, date: IsoDate): string {
   return def.entityKind === "team_game" ? teamGameKey(lookup, date) : lookup;
 }
-
-function fmtPct(pct: number | null): string {
-  return pct === null ? "no games expected" : `${pct}%`;
-}
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 // ---------------------------------------------------------------------------------------------
 // Building the parts
@@ -439,87 +205,6 @@ function liveRecheckOf(def: ProcessorDef, outcome: EntityOutcome, readAt: string
       summary: `If the processor ran now it ${DECISION_SUMMARIES[outcome.decision.action]}.`,
     },
     missingGames: [...missing.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.gameId < b.gameId ? -1 : 1)),
-  };
-}
-
-/**
- * Stored vs now. The question an operator asks before overriding: has the data the breaker
- * tripped on arrived? Safe only when the key is active AND the live evaluation is production
- * ready (own windows and, for cascade processors, the upstream processors' rows).
- */
-export function verdictOf(stored: StoredRow | null, live: LiveRecheck, shorts: (p: ProcessorName) => string): Verdict {
-  const primary = live.windows.find((w) => w.id === live.primaryWindow) ?? null;
-  const storedPct = stored?.completenessPct ?? null;
-  const livePct = primary?.completenessPct ?? null;
-  const stillMissing = live.missingGames.length;
-  const details: string[] = [];
-
-  if (stored) {
-    const primaryLabel = primary?.label ?? live.primaryWindow;
-    details.push(
-      `${primaryLabel}: stored ${stored.expected === 0 || storedPct === null ? "no games expected" : `${storedPct}%`} → now ${fmtPct(livePct)}` +
-        (storedPct === livePct ? " (unchanged)." : "."),
-    );
-    const arrived = (stored.missing ?? 0) - (primary?.missing ?? 0);
-    if (arrived > 0) details.push(`${plural(arrived, "game")} of that window arrived since the row was written.`);
-  } else {
-    details.push(`No stored row for this date; now ${primary?.label ?? live.primaryWindow} is ${fmtPct(livePct)}.`);
-  }
-  if (live.blockingWindows.length) {
-    const labels = live.windows.filter((w) => live.blockingWindows.includes(w.id)).map((w) => `${w.label} ${fmtPct(w.completenessPct)}`);
-    details.push(`Below the ${live.threshold}% threshold now: ${labels.join(", ")}.`);
-  }
-  // When the own data is ready, the headline names the not-ready upstreams already.
-  if (live.cascade.applies && !live.cascade.ready && !live.ownReady) {
-    details.push(`Upstream processors not ready: ${live.cascade.notReady.map(shorts).join(", ")}.`);
-  }
-
-  // The one verdict (lib/completeness/verdict.ts), on the same evaluation the Active list and
-  // the bulk selection use: safe exactly when they say safe.
-  const verdict = keyVerdict({
-    status: live.breakerStatus,
-    ownReady: live.ownReady,
-    cascadeReady: live.cascade.ready,
-    notReady: live.cascade.notReady,
-    missingGames: stillMissing,
-  });
-  const readyNow = verdict.data === "ready";
-  const notReadyReason = verdict.text;
-
-  if (live.breakerStatus === "active") {
-    if (verdict.safe) {
-      const arrivedSince = stored !== null && stored.productionReady !== true;
-      return {
-        kind: "override_safe",
-        tone: "ok",
-        headline: arrivedSince ? "Data has since arrived — an override is safe" : "Data is ready now — an override is safe",
-        details,
-        storedPct,
-        livePct,
-        stillMissing,
-        readyNow,
-        verdict,
-      };
-    }
-    return { kind: "not_safe", tone: "bad", headline: `Not safe to override: ${notReadyReason}`, details, storedPct, livePct, stillMissing, readyNow, verdict };
-  }
-
-  const statusText: Record<Exclude<BreakerStatus, "active">, string> = {
-    closed: "Breaker closed — no override needed",
-    failing: "Breaker failing but not tripped — no override needed",
-    half_open: "Breaker cooldown over, one retry allowed — no override needed",
-  };
-  const dataNow = readyNow ? "ready now" : live.bootstrap ? `${notReadyReason} (bootstrap: processed anyway)` : notReadyReason;
-  return {
-    kind: "breaker_not_active",
-    tone: readyNow || live.bootstrap ? "neutral" : "warn",
-    headline: `${statusText[live.breakerStatus]}; ${dataNow}`,
-    details,
-    storedPct,
-    livePct,
-    stillMissing,
-    readyNow,
-    verdict,
   };
 }
 

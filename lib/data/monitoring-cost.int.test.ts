@@ -1,5 +1,5 @@
 /**
- * BigQuery cost of the overview (issue 7, part 3), measured where the warehouse is called:
+ * BigQuery cost of the overview, measured where the warehouse is called:
  *
  * - 50 simultaneous overview loads (what app/(console)/page.tsx asks the data layer for:
  *   the data-as-of stamp, the alerts, the processors panel's health + readiness + trends, and the

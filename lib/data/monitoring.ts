@@ -2,12 +2,13 @@ import "server-only";
 
 import { cache } from "react";
 
-import { type Alert, type AlertThresholds, type ProcessorHealth, evaluateAlerts } from "@/lib/completeness/alerts";
+import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
 import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
-import { isProcessorName } from "@/lib/completeness/processors";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
+import { onWrite } from "@/lib/engine/data-version";
 import { type AlertLink, alertLinks } from "@/lib/monitoring/alert-links";
+import { toProcessorHealth } from "@/lib/monitoring/processor-health";
 import {
   MONITORING_QUERY_NAMES,
   type MonitoringParams,
@@ -136,12 +137,13 @@ export function defaultNow(at: number = Date.now()): string {
 
 /**
  * A write was applied: forget every cached read, and let the default `now` include the write.
- * Called by the authorized-action helper after each successful write.
+ * Told by lib/engine/data-version.ts, which the authorized-action helper notes each successful
+ * write with.
  */
-export function noteWrite(at: number = Date.now()): void {
+onWrite((at) => {
   state.lastWriteAt = Math.max(state.lastWriteAt, at);
   clearMonitoringCache();
-}
+});
 
 // ---------------------------------------------------------------------------------------------
 // The per-process cache
@@ -287,47 +289,16 @@ function readDataAsOf(now: string, defaulted: boolean): Promise<DataAsOf> {
   );
 }
 
-// Authorization is checked by the public entry points (getMonitoring, getDataAsOf, getAlerts)
-// on every call, before this shared cache is consulted.
-async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
-  const parsed = parseMonitoringParams({ as_of: asOfParam, now: nowParam });
-  if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
-  const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
-  const now = requestedNow ?? defaultNow();
-  let asOf = requestedAsOf;
-  return readThrough(
-    `${name}|${requestedAsOf ?? "latest"}|${requestedNow ?? "current"}`,
-    async () => {
-      // No output at all in range: yesterday, so every query still answers (with empty rows).
-      asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
-      return `${name}|${asOf}|${now}`;
-    },
-    async () => {
-      const rows = await runMonitoringQuery(getWarehouse(), name, { as_of: asOf!, now, calendar: getSeasonCalendar() });
-      const schema = monitoringRows[name];
-      return {
-        as_of: asOf!,
-        now,
-        read_at: new Date().toISOString(),
-        rows: rows.map((row) => schema.parse(row)) as MonitoringRow<MonitoringQueryName>[],
-      };
-    },
-  );
-}
-
-// React cache() memoizes per server request by argument identity, so it gets primitives.
-const readMonitoringOncePerRequest = cache(readMonitoring);
-
 /**
- * A read beside the nine monitoring queries (the trip rate) at the same evaluation points, with
- * the same process cache and stale-on-error: `as_of` defaults to data-as-of, `now` to the
- * rounded current time. The caller checks the role first.
+ * A read at an evaluation point through the process cache, stale-on-error: `as_of` defaults to
+ * data-as-of (yesterday when there is no output at all in range, so every query still answers,
+ * with empty rows), `now` to the rounded current time. `read` gets the point resolved.
  */
-export async function readAtEvaluationPoint<T extends object>(
+async function readAtPoint<T extends object>(
   name: string,
-  params: MonitoringParams,
+  params: { as_of?: string; now?: string },
   read: (at: { as_of: IsoDate; now: string }) => Promise<T>,
-): Promise<T & { as_of: IsoDate; now: string; read_at: string; stale?: true; error?: string }> {
+): Promise<T & { stale?: true; error?: string }> {
   const parsed = parseMonitoringParams({ as_of: params.as_of, now: params.now });
   if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
   const { as_of: requestedAsOf, now: requestedNow } = parsed.params;
@@ -339,8 +310,38 @@ export async function readAtEvaluationPoint<T extends object>(
       asOf ??= (await readDataAsOf(now, requestedNow === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
       return `${name}|${asOf}|${now}`;
     },
-    async () => ({ ...(await read({ as_of: asOf!, now })), as_of: asOf!, now, read_at: new Date().toISOString() }),
+    () => read({ as_of: asOf!, now }),
   );
+}
+
+// Authorization is checked by the public entry points (getMonitoring, getDataAsOf, getAlerts)
+// on every call, before this shared cache is consulted.
+async function readMonitoring(name: MonitoringQueryName, asOfParam: string | undefined, nowParam: string | undefined): Promise<MonitoringRead<MonitoringQueryName>> {
+  return readAtPoint(name, { as_of: asOfParam, now: nowParam }, async ({ as_of, now }) => {
+    const rows = await runMonitoringQuery(getWarehouse(), name, { as_of, now, calendar: getSeasonCalendar() });
+    const schema = monitoringRows[name];
+    return {
+      as_of,
+      now,
+      read_at: new Date().toISOString(),
+      rows: rows.map((row) => schema.parse(row)) as MonitoringRow<MonitoringQueryName>[],
+    };
+  });
+}
+
+// React cache() memoizes per server request by argument identity, so it gets primitives.
+const readMonitoringOncePerRequest = cache(readMonitoring);
+
+/**
+ * A read beside the nine monitoring queries (the trip rate) at the same evaluation points, with
+ * the same process cache and stale-on-error (readAtPoint). The caller checks the role first.
+ */
+export async function readAtEvaluationPoint<T extends object>(
+  name: string,
+  params: MonitoringParams,
+  read: (at: { as_of: IsoDate; now: string }) => Promise<T>,
+): Promise<T & { as_of: IsoDate; now: string; read_at: string; stale?: true; error?: string }> {
+  return readAtPoint(name, params, async (at) => ({ ...(await read(at)), ...at, read_at: new Date().toISOString() }));
 }
 
 /**
@@ -387,31 +388,9 @@ export function alertThresholds(): AlertThresholds {
   };
 }
 
-/**
- * The health rows as the pure alert rules read them (registry processors only). The weight of a
- * processor's average in the overall one is its row count, which also counts rows without a
- * completeness figure (no games expected): the contract carries no separate count of those, and
- * they are a small share of any day.
- */
-export function toProcessorHealth(rows: readonly MonitoringRow<"health">[]): ProcessorHealth[] {
-  return rows.flatMap((r) =>
-    isProcessorName(r.processor)
-      ? [
-          {
-            processor: r.processor,
-            productionReadyPct: r.production_ready_pct,
-            avgCompleteness: r.avg_completeness_pct,
-            records: r.total_records,
-            activeBreakers: r.active_breakers,
-          },
-        ]
-      : [],
-  );
-}
-
 export { alertLinks, type AlertLink };
 
-/** The SPEC §2.6 alerts over the health read, thresholds from configuration, each with its links. */
+/** The console's three alerts over the health read, thresholds from configuration, each with its links. */
 export async function getAlerts(params: MonitoringParams = {}, actor?: Actor | null): Promise<AlertsRead> {
   const health = await getMonitoring("health", params, actor);
   const thresholds = alertThresholds();

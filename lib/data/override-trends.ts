@@ -6,7 +6,7 @@ import { type Actor, requireRole } from "@/lib/auth/session";
 import { type IsoDate, addDays } from "@/lib/completeness/dates";
 import { type OverrideWeek, overrideWeeks, weeksBetween } from "@/lib/completeness/override-trends";
 import { resolveProcessorName } from "@/lib/completeness/processors";
-import type { BreakerKeyRef } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { readKeyOutcomes } from "@/lib/engine/override-outcomes";
 import { overrideTrendKeys } from "@/lib/queries/override-trends";
 import { getWarehouse } from "@/lib/warehouse";

@@ -4,7 +4,8 @@ import { cache } from "react";
 
 import { type Actor, requireRole } from "@/lib/auth/session";
 import type { RestoreRefusal } from "@/lib/completeness/restore";
-import { type BreakerKeyRef, type ResetRef, type RestorePreview, previewRestore, previewRestores } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type ResetRef, type RestorePreview, previewRestore, previewRestores } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
 
 /** Whether a reset can be restored, as the Audit page shows it beside the reset's record. */

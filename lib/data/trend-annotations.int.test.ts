@@ -12,7 +12,8 @@ vi.mock("next/headers", async () => (await import("@/test/support/session")).moc
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { getTrendAnnotations } from "@/lib/data/trend-annotations";
-import { type BreakerKeyRef, type WriteRequest, overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
 import { runMonitoringQuery } from "@/lib/queries/monitoring";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { BREAKER_TABLES, attemptRow, clearTables, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";

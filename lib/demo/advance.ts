@@ -8,7 +8,8 @@ import { type BreakerRowInput, type BreakerState, deriveBreakerState } from "@/l
 import { type IsoDate, addDays, instantMicros, toPreciseInstant } from "@/lib/completeness/dates";
 import type { Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
-import { type KeyChange, auditRecord, summarize } from "@/lib/engine/breaker-writes";
+import type { KeyChange } from "@/lib/breakers/changes";
+import { auditRecord, summarize } from "@/lib/engine/breaker-writes";
 import { type EntityOutcome, runProcessor } from "@/lib/engine/run-processor";
 import { attemptsBetween } from "@/lib/queries/breakers";
 import { upstreamLanded } from "@/lib/queries/demo";

@@ -1,6 +1,7 @@
 import "server-only";
 
-import { type BreakerKeyRef, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { type EntityOutcome, type RunOptions, runProcessor } from "@/lib/engine/run-processor";
 import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";

@@ -1,17 +1,12 @@
 import "server-only";
 
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 
 import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
+import { type DemoMark, metadataPath, readDemoMark } from "@/lib/warehouse/demo-mark";
 
 import type { DemoPlan, DemoProfile } from "./plan";
 
-/**
- * The demo database's metadata lives in a JSON file beside the DuckDB file (not in a table:
- * it is not part of the pipeline's schema, and BigQuery deployments never have it). Its
- * presence is what marks a database as demo data: a database without it — one built from real
- * tables — is never rebuilt or touched by the demo tooling.
- */
 /**
  * The layout of the demo database. Bumped whenever a database built by an earlier version would
  * no longer match what the console expects (2: output tables carry created_at, the feature
@@ -20,41 +15,20 @@ import type { DemoPlan, DemoProfile } from "./plan";
  */
 export const DEMO_FORMAT = 2;
 
-export interface DemoMetadata {
-  format?: number;
+/**
+ * The demo database's metadata: the demo mark beside the DuckDB file (lib/warehouse/demo-mark.ts
+ * owns its place and its read), with everything the demo tooling records in it.
+ */
+export interface DemoMetadata extends DemoMark {
   plan: DemoPlan;
-  builtAt: string;
-  /**
-   * The last simulated pipeline pass after the build (`npm run demo:advance`, `POST
-   * /api/v1/demo/advance`): the database then holds rows up to this moment. Absent: none yet.
-   */
-  advancedAt?: string;
   buildSeconds: number;
   summary: Record<string, unknown>;
 }
 
-export function metadataPath(dbPath: string): string {
-  return `${dbPath}.demo.json`;
-}
-
-/**
- * The metadata beside `dbPath`, or null. Pages read it on every request (the season calendar,
- * the deployment's readers) and the original profile's ground truth makes it a few hundred KB:
- * it is parsed once per version of the file (its modification time and size), so a rebuild
- * while the server runs is still seen at once.
- */
+/** The metadata beside `dbPath` (as the demo tooling wrote it), or null. */
 export function readDemoMetadata(dbPath: string): DemoMetadata | null {
-  const path = metadataPath(dbPath);
-  if (!existsSync(/* turbopackIgnore: true */ path)) return null;
-  const { mtimeMs, size } = statSync(/* turbopackIgnore: true */ path);
-  const cached = parsed.get(path);
-  if (cached && cached.mtimeMs === mtimeMs && cached.size === size) return cached.metadata;
-  const metadata = JSON.parse(readFileSync(/* turbopackIgnore: true */ path, "utf8")) as DemoMetadata;
-  parsed.set(path, { mtimeMs, size, metadata });
-  return metadata;
+  return readDemoMark(dbPath) as DemoMetadata | null;
 }
-
-const parsed = new Map<string, { mtimeMs: number; size: number; metadata: DemoMetadata }>();
 
 /**
  * Indented JSON, with each breaker key (`{ processor, entity_id, analysis_date }`, thousands of

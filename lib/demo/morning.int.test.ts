@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/session";
 import { getProcessor } from "@/lib/completeness/processors";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
-import { type EntityFound, getEntityDetail } from "@/lib/data/entity";
+import { getEntityDetail } from "@/lib/data/entity";
+import type { EntityFound } from "@/lib/entities/view";
 import { type BuildSummary, buildDemoDatabase } from "@/lib/demo/build";
 import type { MorningVerdict } from "@/lib/demo/faults";
 import { shortDemoPlan } from "@/lib/demo/plan";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
-import type { BreakerKeyRef } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { memoryWarehouse } from "@/test/support/fixtures";
 

@@ -66,7 +66,7 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
   return out;
 }
 
-describe("normalizePlayerLookup (reference §9)", () => {
+describe("normalizePlayerLookup (the pipeline's normalize_name_for_lookup)", () => {
   it.each([
     ["LeBron James", "lebronjames"],
     ["LeBron James Jr.", "lebronjamesjr"],

@@ -1,5 +1,5 @@
 /**
- * The simulated NBA regular season behind the demo data (SPEC §4 "Demo data"): a schedule,
+ * The simulated NBA regular season behind the demo data: a schedule,
  * rosters with trades and injuries, the upstream box-score tables, and realistic faults.
  * The demo loader inserts these rows and runs the real completeness and breaker logic over
  * them night by night, filtering rows by `processed_at`, so every page shows something true.
@@ -11,7 +11,7 @@
  * GAME IDS — one id per game, everywhere. Every row, in the schedule AND in
  * player_game_summary, team_defense_game_summary and bdl_player_boxscores, carries the
  * NBA.com-style schedule id (`002YY#####`, e.g. 0022500123). The production analytics tables
- * use `YYYYMMDD_AWAY_HOME` (reference §9), but the completeness SQL
+ * use `YYYYMMDD_AWAY_HOME`, but the completeness SQL
  * (sql/completeness/*_window_games.sql) joins upstream rows to schedule games by `game_id`, so
  * a second format would make every game look missing. `analyticsGameId()` gives the
  * `YYYYMMDD_AWAY_HOME` form for display only.
@@ -232,7 +232,7 @@ export interface SimulatedSeason extends SimulatedSeasonData {
 // Small exported helpers
 
 /**
- * player_lookup of a display name (reference §9, `normalize_name_for_lookup`): lowercase;
+ * player_lookup of a display name (the pipeline's `normalize_name_for_lookup`): lowercase;
  * strip diacritics (NFD, drop combining marks); remove spaces - ' . , _; drop anything else
  * that is not [a-z0-9]. "José Alvarado" → josealvarado, "De'Aaron Fox" → deaaronfox.
  */

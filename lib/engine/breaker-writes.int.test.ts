@@ -14,15 +14,8 @@ import { addDaysToInstant, instantMicros, isoFromMicros } from "@/lib/completene
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { activeBreakers } from "@/lib/queries/monitoring";
 import type { ProcessorName } from "@/lib/completeness/processors";
-import {
-  type BreakerKeyRef,
-  type WriteRequest,
-  applyBulkOverride,
-  overrideBreaker,
-  previewBulkOverride,
-  readKeys,
-  resetBreaker,
-} from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { runProcessor } from "@/lib/engine/run-processor";
 import { type Row, type Statement, type Warehouse, isInsert } from "@/lib/warehouse/types";
 import {

@@ -4,7 +4,6 @@ import { createHash, randomUUID } from "node:crypto";
 
 import {
   type AttemptRow,
-  type BreakerRole,
   type BreakerRowInput,
   type BreakerState,
   type StoredAttemptRow,
@@ -14,7 +13,9 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
+import type { BreakerKeyRef, BulkPreview, KeyChange, KeyStateSummary } from "@/lib/breakers/changes";
 import type { AuditAction } from "@/lib/breakers/schemas";
+import { CAN, type Role } from "@/lib/auth/roles";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type RestoreAvailability, RESTORE_WINDOW_DAYS, restoreAvailability } from "@/lib/completeness/restore";
@@ -58,15 +59,9 @@ import { GuardFailedError, type SqlStatement, type Statement, type Warehouse } f
  * Values travel only as parameters; the reason is stored verbatim.
  */
 
-export interface BreakerKeyRef {
-  processor: ProcessorName;
-  entity_id: string;
-  analysis_date: IsoDate;
-}
-
 export interface WriteRequest {
   actor: string;
-  role: BreakerRole;
+  role: Role;
   reasonCode: string | null;
   reason: string;
   requestId: string;
@@ -88,20 +83,6 @@ export type WriteError =
   | { ok: false; error: "reused"; message: string };
 
 export type WriteOutcome<T> = { ok: true; replay: boolean; data: T } | WriteError;
-
-/** A key with its state before and after a write (what previews show and the audit keeps). */
-export interface KeyChange extends BreakerKeyRef {
-  before: KeyStateSummary;
-  after: KeyStateSummary;
-}
-
-export interface KeyStateSummary {
-  status: BreakerState["status"];
-  attemptCount: number;
-  consecutiveFailures: number;
-  until: string | null;
-  lastEvent: BreakerState["lastEvent"];
-}
 
 /** How long a request id is remembered for replays. */
 const REPLAY_WINDOW_DAYS = 7;
@@ -335,7 +316,7 @@ function auditStatement(
 }
 
 /** Operator rows carry the role the actor used, so history shows the authority of each write. */
-function attemptInsert(rows: AttemptRow[], role: BreakerRole): Statement {
+function attemptInsert(rows: AttemptRow[], role: Role): Statement {
   return appendOperatorAttempts.statement(rows.map((r) => ({ ...r, actor_role: role })));
 }
 
@@ -418,7 +399,7 @@ export interface OverrideResult {
 
 /** Override one active breaker now (operator or admin). */
 export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: WriteRequest): Promise<WriteOutcome<OverrideResult>> {
-  if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
+  if (!CAN.override(req.role)) return { ok: false, error: "forbidden", message: "Only operators and admins can override a breaker" };
   const fingerprint = requestFingerprint("override", req, { keys: sortedKeys([key]) });
   const check: RequestCheck = { action: "override", req, fingerprint, keys: [keyString(key)] };
   const consequence = consequenceOf(req.deployment, [key.processor]);
@@ -442,17 +423,6 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
     const done = await commit(wh, [attemptInsert([row], req.role), auditStatement("override", at, [change], fingerprint)], guardFor(snapshot, req), "override_breaker");
     return done === "retry" ? "retry" : { ok: true, replay: false, data: { change, consequence } };
   });
-}
-
-export interface BulkPreview {
-  /** Keys that will be overridden, with before → after. */
-  changes: KeyChange[];
-  /** Keys of the request that are not active and will not change, with why. */
-  skipped: { key: BreakerKeyRef; reason: string }[];
-  /** Binds an apply to exactly this set in exactly these states. */
-  token: string;
-  /** What the override will really do for the keys' processors (their breaker readers). */
-  consequence: string;
 }
 
 /** sha256 over the keys to change and the state each was in: any change gives another token. */
@@ -506,7 +476,7 @@ export async function applyBulkOverride(
   token: string,
   req: WriteRequest,
 ): Promise<WriteOutcome<{ changes: KeyChange[]; batchId: string; consequence: string }>> {
-  if (req.role !== "operator" && req.role !== "admin") return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
+  if (!CAN.override(req.role)) return { ok: false, error: "forbidden", message: "Only operators and admins can override breakers" };
   const unique = dedupeKeys(keys);
   // The body as sent: the preview token binds the exact set of keys and their states. Not the keys
   // selected again now: once the first apply commits they are no longer active, and a retry of
@@ -559,7 +529,7 @@ export async function resetBreaker(
   key: BreakerKeyRef,
   req: WriteRequest,
 ): Promise<WriteOutcome<{ change: KeyChange; rowsRemoved: number }>> {
-  if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
+  if (!CAN.reset(req.role)) return { ok: false, error: "forbidden", message: "Only admins can reset a breaker" };
   const fingerprint = requestFingerprint("reset", req, { keys: sortedKeys([key]) });
   const check: RequestCheck = { action: "reset", req, fingerprint, keys: [keyString(key)] };
   // The rows the reset deleted, as its record kept them (records from before they were kept: the
@@ -697,7 +667,7 @@ function notFound(ref: ResetRef): WriteError {
  * the fingerprint names the reset by its audit id, however the request named it.
  */
 export async function restoreReset(wh: Warehouse, ref: ResetRef, req: WriteRequest & { confirm: string }): Promise<WriteOutcome<RestoreResult>> {
-  if (req.role !== "admin") return { ok: false, error: "forbidden", message: "Only admins can restore a reset" };
+  if (!CAN.restore(req.role)) return { ok: false, error: "forbidden", message: "Only admins can restore a reset" };
   return withFreshState(wh, req, async () => {
     const [record] = await resetRecords.run(wh, resetLookup(refLists(ref), req.now));
     if (!record) return notFound(ref);

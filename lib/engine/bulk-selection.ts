@@ -7,7 +7,8 @@ import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { trippedKeys } from "@/lib/queries/breakers";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, keyString, readKeys } from "./breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString, readKeys } from "./breaker-writes";
 import { dataReady, evaluateVerdicts } from "./verdicts";
 
 /**

@@ -8,15 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
-import {
-  type BreakerKeyRef,
-  type WriteRequest,
-  applyBulkOverride,
-  overrideBreaker,
-  previewBulkOverride,
-  readKeys,
-  resetBreaker,
-} from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { BREAKER_TABLES, attemptRow, clearTables, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
 

@@ -26,7 +26,8 @@ import { incidentDataVersion, incidentGameArrivals, incidentReadySince, incident
 import { activeBreakerDates, activeBreakers } from "@/lib/queries/monitoring";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, keyString } from "./breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString } from "./breaker-writes";
 import { dataRecovered } from "./bulk-selection";
 import { readProcessedAt } from "./override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";

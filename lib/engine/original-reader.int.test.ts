@@ -22,16 +22,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { instantMicros, isoFromMicros } from "@/lib/completeness/dates";
 import { type Deployment, ORIGINAL_DEPLOYMENT, buildDeployment } from "@/lib/completeness/deployment";
 import { PROCESSOR_NAMES, type ProcessorName } from "@/lib/completeness/processors";
-import {
-  type BreakerKeyRef,
-  type WriteRequest,
-  applyBulkOverride,
-  consequenceOf,
-  overrideBreaker,
-  previewBulkOverride,
-  readKeys,
-  resetBreaker,
-} from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, applyBulkOverride, consequenceOf, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";

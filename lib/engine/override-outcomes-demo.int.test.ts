@@ -15,7 +15,8 @@ import { PROCESSORS, type ProcessorName, resolveProcessorName } from "@/lib/comp
 import { getOverrideTrends } from "@/lib/data/override-trends";
 import { buildDemoDatabase } from "@/lib/demo/build";
 import { shortDemoPlan } from "@/lib/demo/plan";
-import { type BreakerKeyRef, keyString } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString } from "@/lib/engine/breaker-writes";
 import { readOverrideOutcomes } from "@/lib/engine/override-outcomes";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";

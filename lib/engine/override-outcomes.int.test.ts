@@ -9,7 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import type { ProcessorName } from "@/lib/completeness/processors";
-import { type BreakerKeyRef, keyString } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString } from "@/lib/engine/breaker-writes";
 import { readOverrideOutcomes } from "@/lib/engine/override-outcomes";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { BREAKER_TABLES, OUTPUT_TABLES, attemptRow, clearTables, countingWarehouse, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";

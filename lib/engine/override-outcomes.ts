@@ -6,7 +6,8 @@ import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/co
 import { overriddenKeys, processedOutputSql, processedOutputs } from "@/lib/queries/breakers";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, keyRowsFilter, keyString, readKeys } from "./breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyRowsFilter, keyString, readKeys } from "./breaker-writes";
 
 /**
  * What each override of a set of keys led to (`overrideOutcomes`), read from the warehouse:

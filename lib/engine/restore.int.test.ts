@@ -14,7 +14,8 @@ import { CONSOLE_DEPLOYMENT, ORIGINAL_DEPLOYMENT } from "@/lib/completeness/depl
 import { resolveProcessorName } from "@/lib/completeness/processors";
 import { ORIGINAL_SCHEMA_DIR, buildOriginalDemoDatabase } from "@/lib/demo/original";
 import { shortDemoPlan } from "@/lib/demo/plan";
-import { type BreakerKeyRef, type WriteRequest, previewRestore, previewRestores, resetBreaker, restoreReset } from "@/lib/engine/breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { type WriteRequest, previewRestore, previewRestores, resetBreaker, restoreReset } from "@/lib/engine/breaker-writes";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 import type { Row, Warehouse } from "@/lib/warehouse/types";

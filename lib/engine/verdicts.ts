@@ -6,7 +6,8 @@ import type { Deployment } from "@/lib/completeness/deployment";
 import { type KeyVerdict, type VerdictInput, dataVerdict, keyVerdict } from "@/lib/completeness/verdict";
 import type { Warehouse } from "@/lib/warehouse/types";
 
-import { type BreakerKeyRef, keyString } from "./breaker-writes";
+import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import { keyString } from "./breaker-writes";
 import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
 import { pooled } from "./pooled";
 

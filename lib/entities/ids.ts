@@ -1,5 +1,5 @@
 /**
- * Entity ids (reference §9): `lebronjames` (a player_lookup), `LAL` (a team tricode) and
+ * Entity ids: `lebronjames` (a player_lookup), `LAL` (a team tricode) and
  * `LAL_2024-12-15` (a team-game key). Client-safe: the console's pages and API and the CLI
  * validate ids, and suggest the id probably meant, with the same rules.
  */
@@ -25,7 +25,7 @@ export type ParsedEntity =
   | { ok: false; message: string; suggestion: string | null };
 
 /**
- * The player_lookup normalization (reference §9): lowercase, strip diacritics, drop spaces,
+ * The pipeline's player_lookup normalization (`normalize_name_for_lookup`): lowercase, strip diacritics, drop spaces,
  * hyphens, apostrophes, periods, commas, underscores and anything else outside [a-z0-9].
  */
 export function normalizePlayerLookup(raw: string): string {

@@ -3,6 +3,7 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 
 import { type TrustedProxies, clientAddress, parseTrustedProxies, passedGate } from "@/lib/security/client-address";
+import { timeWarehouseCallsWith } from "@/lib/warehouse";
 
 /**
  * The console's own metrics in the Prometheus text exposition format 0.0.4,
@@ -40,7 +41,7 @@ export const GAUGES = {
   dataAsOf: def("completeness_console_data_as_of_timestamp_seconds", "gauge", "The data-as-of date (latest date with processor output), as the Unix time of its midnight UTC"),
   dataUp: def("completeness_console_data_up", "gauge", "1 when the monitoring data could be read for this scrape, 0 when the warehouse failed"),
   dataStale: def("completeness_console_data_stale", "gauge", "1 when the warehouse failed and the last good monitoring result is exposed"),
-  alertActive: def("completeness_console_alert_active", "gauge", "1 when the console alert (SPEC 2.6, configured thresholds) is raised, else 0"),
+  alertActive: def("completeness_console_alert_active", "gauge", "1 when the console alert (configured thresholds) is raised, else 0"),
   incidentsOpen: def("completeness_console_incidents_open", "gauge", "Open incidents now: groups of failing or tripped breaker keys that miss the same upstream rows"),
   incidentKeys: def("completeness_console_incident_keys", "gauge", "Breaker keys of an open incident (one series per open incident, the worst first, at most 100)"),
   incidentRecoveredRatio: def("completeness_console_incident_recovered_ratio", "gauge", "Share of an open incident's keys whose upstream data is complete now (live recheck), 0 to 1"),
@@ -241,7 +242,7 @@ export function withHttpMetrics<A extends [Request, ...unknown[]]>(route: string
   };
 }
 
-/** Time `run()` and count it under `label` (the warehouse wrapper in lib/warehouse/index.ts). */
+/** Time `run()` and count it under `label` (the warehouse's call timer, installed below). */
 export async function timeWarehouseCall<T>(label: string, run: () => Promise<T>): Promise<T> {
   const startedAt = performance.now();
   try {
@@ -254,6 +255,10 @@ export async function timeWarehouseCall<T>(label: string, run: () => Promise<T>)
     throw error;
   }
 }
+
+// Every warehouse call from getWarehouse() is counted and timed, in every bundle that loads this
+// module; the server loads it at start (instrumentation.ts), before the first request.
+timeWarehouseCallsWith(timeWarehouseCall);
 
 // ---------------------------------------------------------------------------------------------
 // Who may scrape

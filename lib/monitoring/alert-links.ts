@@ -6,20 +6,14 @@
 import { ALERT_WINDOW_DAYS, type Alert } from "@/lib/completeness/alerts";
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 
-import { trendFigureHref } from "./trend-figures";
+import { breakersHref, entitiesHref } from "@/lib/links";
 
-/** The health query's window (lib/queries/monitoring.ts HEALTH_DAYS; a test holds them equal). */
-export const HEALTH_DAYS = ALERT_WINDOW_DAYS;
+import { trendFigureHref } from "./trend-figures";
 
 export interface AlertLink {
   label: string;
   href: string;
   processor?: ProcessorName;
-}
-
-function href(path: string, params: Record<string, string | undefined>): string {
-  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined)).toString();
-  return query ? `${path}?${query}` : path;
 }
 
 /**
@@ -35,11 +29,11 @@ export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): 
   switch (alert.code) {
     case "active_breakers":
       return [
-        { label: `All ${alert.value} active breakers`, href: href("/breakers", { tab: "active", ...pin }) },
+        { label: `All ${alert.value} active breakers`, href: breakersHref({ tab: "active", ...pin }) },
         ...alert.perProcessor.map((p) => ({
           processor: p.processor,
           label: `${short(p.processor)}: ${p.value} active`,
-          href: href("/breakers", { tab: "active", processor: p.processor, ...pin }),
+          href: breakersHref({ tab: "active", processor: p.processor, ...pin }),
         })),
       ];
     case "production_ready_low":
@@ -47,21 +41,21 @@ export function alertLinks(alert: Alert, ctx: { as_of: string; now?: string }): 
         {
           processor: p.processor,
           label: `${short(p.processor)}: not-ready entities on ${ctx.as_of}`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+          href: entitiesHref({ view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
         },
         {
           processor: p.processor,
-          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${HEALTH_DAYS} days`,
+          label: `${short(p.processor)}: ${p.value.toFixed(1)}% ready over ${ALERT_WINDOW_DAYS} days`,
           href: trendFigureHref("ready", { processor: p.processor, as_of: ctx.as_of }),
         },
       ]);
     case "avg_completeness_low":
       return [
-        { label: `Completeness over ${HEALTH_DAYS} days`, href: trendFigureHref("completeness", { as_of: ctx.as_of }) },
+        { label: `Completeness over ${ALERT_WINDOW_DAYS} days`, href: trendFigureHref("completeness", { as_of: ctx.as_of }) },
         ...alert.perProcessor.map((p) => ({
           processor: p.processor,
           label: `${short(p.processor)}: ${p.value.toFixed(1)}% average — entities below threshold`,
-          href: href("/entities", { view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
+          href: entitiesHref({ view: "below-threshold", processor: p.processor, as_of: ctx.as_of }),
         })),
       ];
   }

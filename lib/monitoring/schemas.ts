@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 
+import { BREAKER_EVENT_TYPES } from "@/lib/completeness/breaker";
 import { isoDate } from "@/lib/completeness/dates";
 import { keyVerdictSchema } from "@/lib/completeness/verdict";
 
@@ -41,7 +42,6 @@ export const monitoringParams = z.object({
 });
 export type MonitoringParams = z.infer<typeof monitoringParams>;
 
-export const BREAKER_EVENTS = ["failure", "trip", "override", "reset", "recovery", "success"] as const;
 export const READINESS_STATUSES = ["excellent", "good", "warning", "critical"] as const;
 
 export const monitoringRows = {
@@ -92,7 +92,7 @@ export const monitoringRows = {
     entity_id: z.string(),
     analysis_date: isoDate,
     attempt_number: z.number().int(),
-    event: z.enum(BREAKER_EVENTS),
+    event: z.enum(BREAKER_EVENT_TYPES),
     completeness_pct: pct.nullable(),
     skip_reason: z.string().nullable(),
     actor: z.string().nullable(),

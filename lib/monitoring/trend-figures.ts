@@ -5,6 +5,7 @@
  * Client-safe: the overview's links, the alerts' links and the trends page's tables use it.
  */
 import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
+import { trendsHref } from "@/lib/links";
 
 /** The trends charts that carry a 7-day figure. */
 export type TrendFigure = "ready" | "completeness";
@@ -16,7 +17,5 @@ export function trendFigureId(figure: TrendFigure | "trips", processor?: string)
 
 /** `/trends?range=7&as_of=…#figures-ready-<processor>`: the 7-day figure where it is shown. */
 export function trendFigureHref(figure: TrendFigure, target: { processor?: string; as_of?: string }): string {
-  const query = new URLSearchParams({ range: String(ALERT_WINDOW_DAYS) });
-  if (target.as_of) query.set("as_of", target.as_of);
-  return `/trends?${query.toString()}#${trendFigureId(figure, target.processor)}`;
+  return `${trendsHref({ range: ALERT_WINDOW_DAYS, as_of: target.as_of })}#${trendFigureId(figure, target.processor)}`;
 }

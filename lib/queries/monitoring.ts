@@ -2,6 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { isoDate } from "@/lib/completeness/dates";
 
 import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYearOf } from "@/lib/completeness/calendar";
@@ -35,8 +36,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Windows (days). Each is inclusive of both ends: "the 7 dates ending at as_of" = as_of − 6 … as_of.
 
-/** health: output rows over the 7 dates ending at as_of. */
-export const HEALTH_DAYS = 7;
+/** health: output rows over the ALERT_WINDOW_DAYS (7) dates ending at as_of, the window the alerts judge. */
 /** trends: the 30 dates ending at as_of. */
 export const TRENDS_DAYS = 30;
 /**
@@ -325,7 +325,7 @@ async function runAny(wh: Warehouse, name: MonitoringQueryName, ctx: MonitoringC
   const breakerDates = activeBreakerDates(now);
   switch (name) {
     case "health": {
-      const h = lastDays(ctx.as_of, HEALTH_DAYS);
+      const h = lastDays(ctx.as_of, ALERT_WINDOW_DAYS);
       return health.run(wh, { ...h, breaker_date_from: breakerDates.date_from, breaker_date_to: breakerDates.date_to, now });
     }
     case "active-breakers": {

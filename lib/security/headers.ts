@@ -1,5 +1,5 @@
 /**
- * Security headers on every response (issue 5): a Content-Security-Policy without
+ * Security headers on every response: a Content-Security-Policy without
  * 'unsafe-inline' scripts — Next's own scripts carry the per-request nonce the proxy puts in the
  * request's CSP header — `frame-ancestors 'none'`, nosniff, a strict referrer policy, and HSTS
  * when served over HTTPS. Pure, so the policy is unit-tested.

@@ -4,6 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sessionKnownRevoked } from "@/lib/auth/revocation";
 import { authSecret } from "@/lib/auth/secret";
 import { SESSION_MAX_MS, SESSION_TOUCH_MS, type SessionClock, sessionExpired } from "@/lib/auth/session-policy";
+import { type ErrorCode, HTTP_STATUS, refusal } from "@/lib/errors";
 
 import { isAllowedHost } from "./allowed-hosts";
 import { contentSecurityPolicy, isPublicPath, securityHeaders } from "./headers";
@@ -30,10 +31,11 @@ function isHttps(req: NextRequest): boolean {
   return req.nextUrl.protocol === "https:" || req.headers.get("x-forwarded-proto") === "https";
 }
 
-function refusal(req: NextRequest, status: number, error: string, headers: Record<string, string> = {}): NextResponse {
+function refusalResponse(req: NextRequest, code: ErrorCode, error: string, headers: Record<string, string> = {}): NextResponse {
+  const status = HTTP_STATUS[code];
   const api = req.nextUrl.pathname.startsWith("/api/");
   const response = api
-    ? NextResponse.json({ ok: false, code: status === 403 ? "forbidden" : "invalid", error }, { status, headers })
+    ? NextResponse.json(refusal(code, error), { status, headers })
     : new NextResponse(`${error}\n`, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
   response.headers.set("Cache-Control", "no-store");
   return response;
@@ -42,18 +44,18 @@ function refusal(req: NextRequest, status: number, error: string, headers: Recor
 /** A request the console must not handle, as the response that says why; null when it may go on. */
 function refuse(req: NextRequest): NextResponse | null {
   if (!(ALLOWED_METHODS as readonly string[]).includes(req.method.toUpperCase())) {
-    return refusal(req, 405, `Method ${req.method} is not allowed`, { Allow: ALLOWED_METHODS.join(", ") });
+    return refusalResponse(req, "method_not_allowed", `Method ${req.method} is not allowed`, { Allow: ALLOWED_METHODS.join(", ") });
   }
   // X-Forwarded-Host is a Host too: sign-in builds its redirects from it (next-auth without
   // NEXTAUTH_URL) and Next compares a server action's Origin with it.
   const forwardedHost = req.headers.get("x-forwarded-host");
   if (!isAllowedHost(req.headers.get("host"), currentHostPolicy()) || (forwardedHost !== null && !isAllowedHost(forwardedHost, currentHostPolicy()))) {
-    return refusal(req, 421, "This console does not answer to that host name");
+    return refusalResponse(req, "wrong_host", "This console does not answer to that host name");
   }
   try {
     decodeURIComponent(req.nextUrl.pathname);
   } catch {
-    return refusal(req, 400, "The path is not valid percent-encoded UTF-8");
+    return refusalResponse(req, "invalid", "The path is not valid percent-encoded UTF-8");
   }
   // Next checks a server action's Origin itself, but answers a mismatch with a 500. A POST to a
   // page is always a server action — sent by the console's own script (`next-action` header) or
@@ -62,7 +64,7 @@ function refuse(req: NextRequest): NextResponse | null {
   const origin = req.headers.get("origin");
   const toPage = !req.nextUrl.pathname.startsWith("/api/");
   if (req.method === "POST" && (toPage || req.headers.has("next-action")) && (!origin || !isOwnOrigin(origin, req.headers.get("host")))) {
-    return refusal(req, 403, "Cross-site request refused");
+    return refusalResponse(req, "forbidden", "Cross-site request refused");
   }
   return null;
 }

@@ -3,6 +3,7 @@ import { type IncomingHttpHeaders, type IncomingMessage, Server, type ServerResp
 
 import { GATE_HEADER, GATE_KEY } from "./client-address";
 import { ALLOWED_METHODS } from "./request-policy";
+import type { ApiError, ErrorCode } from "@/lib/errors";
 
 /**
  * The first code every request meets, before Next parses or buffers anything. Next exposes no
@@ -74,8 +75,11 @@ export function mustVerifyCredentials(method: string, url: string, headers: Reco
   return bodyOf(method, headers) !== null && !isSignIn(url);
 }
 
+/** The code of each refusal, in the one error shape (lib/errors.ts). */
+const GATE_CODE = { 401: "unauthorized", 405: "method_not_allowed", 411: "length_required", 413: "too_large", 503: "unavailable" } as const satisfies Record<NonNullable<GateRefusal>["status"], ErrorCode>;
+
 function refuse(res: ServerResponse, refusal: NonNullable<GateRefusal>): void {
-  const body = JSON.stringify({ ok: false, code: refusal.status === 401 ? "unauthorized" : refusal.status === 503 ? "failed" : "invalid", error: refusal.error });
+  const body = JSON.stringify({ ok: false, code: GATE_CODE[refusal.status], error: refusal.error } satisfies ApiError);
   res.writeHead(refusal.status, {
     "Content-Type": "application/json",
     "Content-Length": Buffer.byteLength(body),

@@ -1,5 +1,5 @@
 /**
- * Fault tests with the BigQuery REST fake (issue 7, part 4), end to end from the data layer and
+ * Fault tests with the BigQuery REST fake, end to end from the data layer and
  * the engine through the real BigQuery adapter and client:
  *
  * - reads retry only what can succeed on retry — 429, 500, 503, `backendError`, 408 — and never
@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 vi.mock("next/headers", async () => (await import("@/test/support/session")).mockNextHeaders("viewer"));
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
-import { buildAlertsView, buildOverviewView } from "@/components/overview/overview-view";
+import { buildAlertsView, buildOverviewView } from "@/app/(console)/_components/overview-view";
 import { overrideBreaker } from "@/lib/engine/breaker-writes";
 import { alertThresholds, clearMonitoringCache, getMonitoring } from "@/lib/data/monitoring";
 import {

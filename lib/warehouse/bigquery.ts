@@ -1,6 +1,6 @@
 import "server-only";
 /**
- * The BigQuery adapter: where cost and safety live (STYLE principle 3).
+ * The BigQuery adapter: where cost and safety live.
  *
  * Every job it starts carries: values only as typed named parameters; `maximumBytesBilled`;
  * a job timeout; labels `{ app, query }`; the configured location; a `requestId` that stays
@@ -483,7 +483,7 @@ function encodeScalar(name: string, type: ScalarType, value: unknown): string | 
       if (typeof value === "string" && DECIMAL_TEXT.test(value)) return value;
       break;
     case "DATE":
-      // A Date means its UTC calendar day — the app computes dates in UTC (STACK pitfall 5).
+      // A Date means its UTC calendar day: the app computes dates in UTC and passes them as parameters.
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
       if (typeof value === "string" && DATE_TEXT.test(value)) return value;
       break;

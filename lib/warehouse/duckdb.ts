@@ -46,9 +46,10 @@ import {
  * The embedded warehouse: DuckDB in-process.
  *
  * - Opened lazily on first use, so `next build` (which imports server modules) never touches
- *   the file (STACK pitfall 2).
+ *   the file.
  * - One process owns the file: DuckDB refuses a second writer and even read-only opens while a
- *   writer holds the lock (STACK pitfall 3). The server is that owner; tools go through its API.
+ *   writer holds the lock ("Could not set lock on file"). The server is that owner; tools go
+ *   through its API.
  * - SQL is written in BigQuery's dialect with `@name` parameters. Each becomes
  *   `CAST($name AS <type>)`: DuckDB binds a JS string as VARCHAR and no longer casts VARCHAR
  *   implicitly to DATE/TIMESTAMP, so the declared type is applied explicitly.

@@ -1,7 +1,6 @@
 import "server-only";
 
 import { datasetMap, getEnv, type AppEnv } from "@/lib/env";
-import { timeWarehouseCall } from "@/lib/metrics/registry";
 
 import { createBigQueryWarehouse } from "./bigquery";
 import { createDuckDbWarehouse } from "./duckdb";
@@ -46,17 +45,36 @@ function instrumented(inner: Warehouse): Warehouse {
 }
 
 /**
- * The same warehouse, counting and timing every call for GET /metrics
- * (`completeness_console_warehouse_queries_total{label,outcome}` and its duration histogram),
+ * Times one warehouse call under its label (`run` is the call). The metrics registry installs
+ * one (lib/metrics/registry.ts) to count and time every call for GET /metrics; the warehouse
+ * layer itself knows nothing of metrics. Kept on globalThis: Next bundles every route handler
+ * separately, each with its own copy of this module, and one process must keep one timer.
+ */
+export type WarehouseCallTimer = <T>(label: string, run: () => Promise<T>) => Promise<T>;
+
+const timerHolder = globalThis as typeof globalThis & { __completenessWarehouseTimer?: WarehouseCallTimer };
+
+export function timeWarehouseCallsWith(timer: WarehouseCallTimer): void {
+  timerHolder.__completenessWarehouseTimer = timer;
+}
+
+function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const timer = timerHolder.__completenessWarehouseTimer;
+  return timer ? timer(label, run) : run();
+}
+
+/**
+ * The same warehouse, passing every call to the installed timer (for GET /metrics:
+ * `completeness_console_warehouse_queries_total{label,outcome}` and its duration histogram),
  * labelled by the query's `label` (its definition name), `insert:<table>`, or the kind of call.
  */
 export function instrumentWarehouse(inner: Warehouse): Warehouse {
   return {
     kind: inner.kind,
-    query: (sql, options) => timeWarehouseCall(options?.label ?? "query", () => inner.query(sql, options)),
-    execute: (sql, options) => timeWarehouseCall(options?.label ?? "execute", () => inner.execute(sql, options)),
-    transaction: (statements, options) => timeWarehouseCall(options?.label ?? "transaction", () => inner.transaction(statements, options)),
-    insert: (table, columns, rows) => timeWarehouseCall(`insert:${table}`, () => inner.insert(table, columns, rows)),
+    query: (sql, options) => timed(options?.label ?? "query", () => inner.query(sql, options)),
+    execute: (sql, options) => timed(options?.label ?? "execute", () => inner.execute(sql, options)),
+    transaction: (statements, options) => timed(options?.label ?? "transaction", () => inner.transaction(statements, options)),
+    insert: (table, columns, rows) => timed(`insert:${table}`, () => inner.insert(table, columns, rows)),
     close: () => inner.close(),
   };
 }

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { createDuckDbWarehouse } from "./duckdb";
 import { declaredColumns, loadSchemaFiles, missingSchema, applyEmbeddedSchema } from "./schema";
+import { CONSOLE_TABLES } from "./schema-bigquery";
 
 const dir = mkdtempSync(path.join(tmpdir(), "original-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,14 +57,7 @@ describe("an original-shaped embedded file", () => {
     await bare.close();
     // The pipeline's tables hold every column the console reads; what is missing is the
     // console's own: its tables and its columns on reprocess_attempts.
-    expect(before.tables.sort()).toEqual([
-      "nba_orchestration.api_tokens",
-      "nba_orchestration.breaker_audit_log",
-      "nba_orchestration.check_outcomes",
-      "nba_orchestration.completeness_checks",
-      "nba_orchestration.console_write_lock",
-      "nba_orchestration.revoked_sessions",
-    ]);
+    expect(before.tables.sort()).toEqual([...CONSOLE_TABLES].sort());
     expect(before.columns.every((c) => c.startsWith("nba_orchestration.reprocess_attempts."))).toBe(true);
     expect(before.columns).toContain("nba_orchestration.reprocess_attempts.event_type");
 

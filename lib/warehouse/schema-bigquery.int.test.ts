@@ -19,21 +19,12 @@ import {
 } from "@/test/support/bigquery-fake";
 
 import { createBigQueryWarehouse } from "./bigquery";
-import { applyBigQuerySchema, loadSchemaFiles, missingSchema } from "./schema";
+import { loadSchemaFiles, missingSchema } from "./schema";
+import { CONSOLE_TABLES, applyBigQuerySchema } from "./schema-bigquery";
 
 const fake = new BigQueryFake();
 const DATASETS = { nba_orchestration: "ops_orch", nba_raw: "raw_prod" };
 
-/** What a project running the original has: every upstream and output table, and reprocess_attempts. */
-/** The console's own tables: created and given their options by every schema:apply. */
-const CONSOLE_TABLES = [
-  "nba_orchestration.api_tokens",
-  "nba_orchestration.breaker_audit_log",
-  "nba_orchestration.check_outcomes",
-  "nba_orchestration.completeness_checks",
-  "nba_orchestration.console_write_lock",
-  "nba_orchestration.revoked_sessions",
-];
 /**
  * What a run against the original's project sends: per console table its CREATE IF NOT EXISTS,
  * option and added-column statements (api_tokens 3, audit log 5, check_outcomes 2,
@@ -41,9 +32,10 @@ const CONSOLE_TABLES = [
  * console adds to reprocess_attempts.
  */
 const STATEMENTS_RUN = 27;
+/** What a project running the original has: every upstream and output table, and reprocess_attempts. */
 const ORIGINAL_TABLES = loadSchemaFiles()
   .map((f) => f.file.slice(0, -".sql".length))
-  .filter((t) => !CONSOLE_TABLES.includes(t));
+  .filter((t) => !CONSOLE_TABLES.has(t));
 
 function physical(table: string): string {
   const [dataset, name] = table.split(".") as [string, string];
@@ -86,7 +78,7 @@ describe("applying the schema to a project that runs the original", () => {
 
     const sent = applied().map(codeOf);
     const creates = sent.filter((q) => /CREATE TABLE/.test(q)).map((q) => /CREATE TABLE IF NOT EXISTS (\S+)/.exec(q)![1]);
-    expect(creates).toEqual(CONSOLE_TABLES.map((t) => t.replace("nba_orchestration.", "ops_orch.")));
+    expect(creates).toEqual([...CONSOLE_TABLES].map((t) => t.replace("nba_orchestration.", "ops_orch.")));
     expect(sent.filter((q) => q.startsWith("INSERT INTO ops_orch.console_write_lock"))).toHaveLength(1);
     const added = sent.filter((q) => /ADD COLUMN/.test(q)).map((q) => /ALTER TABLE (\S+) ADD COLUMN IF NOT EXISTS (\w+)/.exec(q)!.slice(1).join(" "));
     expect(added).toEqual([
@@ -102,7 +94,7 @@ describe("applying the schema to a project that runs the original", () => {
     expect(sent.filter((q) => !/ops_orch\.(revoked_sessions|completeness_checks)/.test(q)).join("\n")).not.toMatch(/partition_expiration_days|require_partition_filter/);
     expect(sent.filter((q) => /^ALTER TABLE ops_orch.revoked_sessions SET OPTIONS \(partition_expiration_days = 2\)/.test(q))).toHaveLength(1);
     expect(sent.filter((q) => /^ALTER TABLE ops_orch.completeness_checks SET OPTIONS \(partition_expiration_days = 31\)/.test(q))).toHaveLength(1);
-    expect(sent.filter((q) => /SET OPTIONS \(description/.test(q))).toHaveLength(CONSOLE_TABLES.length); // the console tables' descriptions
+    expect(sent.filter((q) => /SET OPTIONS \(description/.test(q))).toHaveLength(CONSOLE_TABLES.size); // the console tables' descriptions
     expect(sent.length).toBe(steps.filter((s) => s.run).length);
     expect(sent).toHaveLength(STATEMENTS_RUN);
     expect(steps.filter((s) => !s.run).map((s) => s.why)).toContain("exists: its options are left as they are");

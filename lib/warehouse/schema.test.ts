@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 
-import { applyEmbeddedSchema, describeStatement, loadSchemaFiles, SchemaConversionError, toDuckDbStatements } from "./schema";
+import { describeStatement, SchemaConversionError, toDuckDbStatements } from "./ddl";
+import { applyEmbeddedSchema, loadSchemaFiles } from "./schema";
 import { splitSql } from "./sql-text";
 
 /** Collapse whitespace, for comparisons that should not depend on layout. */

@@ -65,8 +65,9 @@ ALTER TABLE nba_orchestration.reprocess_attempts ADD COLUMN IF NOT EXISTS reason
 -- double-clicked request finds its own row and changes state once.
 ALTER TABLE nba_orchestration.reprocess_attempts ADD COLUMN IF NOT EXISTS request_id STRING;
 
--- override_expires_at: override rows only, the instant until which the override holds.
--- NULL means it does not expire.
+-- override_expires_at: written by nothing (NULL on every row the console writes) and read by no
+-- rule: an override does not expire at an instant. A reset keeps the value as stored and a
+-- restore writes it back unchanged.
 ALTER TABLE nba_orchestration.reprocess_attempts ADD COLUMN IF NOT EXISTS override_expires_at TIMESTAMP;
 
 -- rows_removed: reset rows only, how many attempt rows the reset deleted. The original wrote

@@ -1,5 +1,5 @@
 /**
- * Load with writes (issue 7 part 6): the BUILT console (`next start` on a temp DuckDB file) under
+ * Load with writes: the BUILT console (`next start` on a temp DuckDB file) under
  * 10 concurrent clients for LOAD_SECONDS (default 10; the full form is LOAD_SECONDS=60), mixing
  * reads — the overview page `/` and GET /api/v1/monitoring/<name> for the nine queries — with
  * 200 POST /api/v1/breakers/override requests released over the run:

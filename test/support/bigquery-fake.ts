@@ -19,7 +19,7 @@
  * instead of the real answer — what a retry after a lost response must survive.
  *
  * Point the client at it with `apiEndpoint: fake.url` and `authClient: new PassThroughClient()`
- * (STACK pitfall 7). If `HTTP_PROXY`/`HTTPS_PROXY` is set, the client's HTTP layer
+ * (no credentials, no metadata probe). If `HTTP_PROXY`/`HTTPS_PROXY` is set, the client's HTTP layer
  * (teeny-request) routes even 127.0.0.1 through the proxy unless `NO_PROXY` names it.
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";

@@ -343,9 +343,9 @@ export function attemptRow(fields: Partial<AttemptRow> & Pick<AttemptRow, "proce
 /** The columns a test's attempt rows are written with: every column but created_at and override_expires_at, typed by the DDL. */
 export const ATTEMPT_WRITE_COLUMNS = appendOperatorAttempts.types();
 
-/** Append attempt rows as an operator write does (a row without actor_role gets NULL). */
-export async function insertAttempts(wh: Warehouse, rows: readonly AttemptRow[]): Promise<void> {
-  await appendOperatorAttempts.run(wh, rows.map((r) => ({ actor_role: null, ...r })));
+/** Append attempt rows with the operator writes' columns (a column a row lacks is written NULL). */
+export async function insertAttempts(wh: Warehouse, rows: readonly object[]): Promise<void> {
+  if (rows.length) await wh.insert(appendOperatorAttempts.table, ATTEMPT_WRITE_COLUMNS, rows);
 }
 
 // ---------------------------------------------------------------------------------------------

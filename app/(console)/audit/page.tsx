@@ -9,8 +9,8 @@ import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { SHOWN_OUTCOME_LABELS, outcomeSummary } from "@/lib/breakers/outcomes";
 import { type AuditEntry, type AuditKey, listAudit } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
-import type { KeyChange } from "@/lib/engine/breaker-writes";
-import { formatUtc } from "@/lib/format";
+import type { KeyChange } from "@/lib/breakers/changes";
+import { formatCode, formatUtc } from "@/lib/format";
 
 import { ResetRestore } from "./_components/reset-restore";
 import styles from "./audit.module.css";
@@ -115,6 +115,23 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
   );
 }
 
+/** A filter of the audit form: a plain GET field, "Any" (empty) first. */
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: { value: string; label: string }[] }) {
+  return (
+    <p>
+      <label htmlFor={`audit-${name}`}>{label}</label>
+      <select id={`audit-${name}`} name={name} defaultValue={value ?? ""}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </p>
+  );
+}
+
 /**
  * Every override, bulk override and reset, and every attempt row a pipeline token's check or
  * outcomes report appended: who, when, role, why, the keys before → after. Read-only.
@@ -155,28 +172,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="audit-actor">Actor</label>
           <input id="audit-actor" name="actor" defaultValue={filter.actor ?? ""} />
         </p>
-        <p>
-          <label htmlFor="audit-action">Action</label>
-          <select id="audit-action" name="action" defaultValue={filter.action ?? ""}>
-            <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {ACTION_LABEL[a]}
-              </option>
-            ))}
-          </select>
-        </p>
-        <p>
-          <label htmlFor="audit-processor">Processor</label>
-          <select id="audit-processor" name="processor" defaultValue={filter.processor ?? ""}>
-            <option value="">Any</option>
-            {PROCESSOR_NAMES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </p>
+        <FilterSelect name="action" label="Action" value={filter.action} options={AUDIT_ACTIONS.map((a) => ({ value: a, label: ACTION_LABEL[a] }))} />
+        <FilterSelect name="processor" label="Processor" value={filter.processor} options={PROCESSOR_NAMES.map((p) => ({ value: p, label: p }))} />
         <p>
           <label htmlFor="audit-from">From</label>
           <input id="audit-from" name="date_from" type="date" defaultValue={filter.date_from ?? ""} />
@@ -232,7 +229,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       {e.actor} <span className="muted">({e.actor_role})</span>
                     </td>
                     <td>
-                      {e.reason_code && <strong>{e.reason_code.replaceAll("_", " ")}: </strong>}
+                      {e.reason_code && <strong>{formatCode(e.reason_code)}: </strong>}
                       {e.reason}
                     </td>
                     <td>

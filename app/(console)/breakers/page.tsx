@@ -9,17 +9,16 @@ import { getActiveBreakers } from "@/lib/data/verdicts";
 import { getAboutToTrip } from "@/lib/data/about-to-trip";
 import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
-import { ActiveBreakersPanel } from "@/components/breakers/active-breakers-panel";
-import { activeStateFrom, buildActiveView } from "@/components/breakers/active-view";
-import { AboutToTripPanel } from "@/components/breakers/about-to-trip-panel";
-import { sortAboutToTrip } from "@/components/breakers/about-to-trip-view";
-import { HistoryPanel } from "@/components/breakers/history-panel";
-import { IncidentGroupsPanel } from "@/components/breakers/incident-groups-panel";
-import { buildHistoryView, historyStateFrom } from "@/components/breakers/history-view";
-import { PatternsPanel } from "@/components/breakers/patterns-panel";
-import { buildPatternsView, patternsStateFrom } from "@/components/breakers/patterns-view";
-import { PageHeader, renderedAt } from "@/components/layout/page-header";
-import { DataAsOf } from "@/components/layout/data-as-of";
+import { ActiveBreakersPanel } from "./_components/active-breakers-panel";
+import { activeStateFrom, buildActiveView } from "./_components/active-view";
+import { AboutToTripPanel } from "./_components/about-to-trip-panel";
+import { sortAboutToTrip } from "./_components/about-to-trip-view";
+import { HistoryPanel } from "./_components/history-panel";
+import { IncidentGroupsPanel } from "./_components/incident-groups-panel";
+import { buildHistoryView, historyStateFrom } from "./_components/history-view";
+import { PatternsPanel } from "./_components/patterns-panel";
+import { buildPatternsView, patternsStateFrom } from "./_components/patterns-view";
+import { DataPageHeader } from "@/components/layout/data-as-of";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { TabLinks } from "@/components/ui/tab-links";
@@ -93,15 +92,10 @@ export default async function BreakersPage({ searchParams }: { searchParams: Pro
   const keep = { processor: search.processor, as_of: search.as_of, now: search.now };
   return (
     <>
-      <PageHeader
+      <DataPageHeader
         title="Breakers"
         lede="Circuit breakers: the keys skipped now, every attempt of the last 30 days per key, and where reprocessing keeps failing."
-        serverReadAt={renderedAt()}
-        stamp={
-          <Suspense fallback={<p className="stamp">Data as of …</p>}>
-            <DataAsOf pinned={search.as_of} />
-          </Suspense>
-        }
+        pinned={search.as_of}
       />
       <TabLinks
         label="Breaker views"

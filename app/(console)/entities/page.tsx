@@ -4,8 +4,7 @@ import { Suspense } from "react";
 import { getMonitoring } from "@/lib/data/monitoring";
 import { type EntitiesSearch, type EntityView, type RawSearchParams, entitiesSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
-import { PageHeader, renderedAt } from "@/components/layout/page-header";
-import { DataAsOf } from "@/components/layout/data-as-of";
+import { DataPageHeader } from "@/components/layout/data-as-of";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { TabLinks } from "@/components/ui/tab-links";
@@ -51,15 +50,10 @@ export default async function EntitiesPage({ searchParams }: { searchParams: Pro
   const keep = { processor: search.processor, as_of: search.as_of };
   return (
     <>
-      <PageHeader
+      <DataPageHeader
         title="Entities"
         lede="Teams, players and team-games: who is below threshold on the data-as-of date, whose windows are incomplete, and the season's bootstrap records."
-        serverReadAt={renderedAt()}
-        stamp={
-          <Suspense fallback={<p className="stamp">Data as of …</p>}>
-            <DataAsOf pinned={search.as_of} />
-          </Suspense>
-        }
+        pinned={search.as_of}
       />
       <EntitySearch date={search.as_of} />
       <TabLinks

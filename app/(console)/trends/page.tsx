@@ -4,15 +4,14 @@ import { Suspense } from "react";
 import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { HEALTH_DAYS } from "@/lib/monitoring/alert-links";
+import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
 import { getOverrideTrends } from "@/lib/data/override-trends";
 import { getTrendAnnotations } from "@/lib/data/trend-annotations";
 import { getThresholdPassCounts } from "@/lib/data/thresholds";
 import { type RawSearchParams, type TrendsSearch, hrefFor, parseSearchParams, trendsSearchSchema } from "@/lib/url-state";
 
-import { PageHeader, renderedAt } from "@/components/layout/page-header";
-import { DataAsOf } from "@/components/layout/data-as-of";
+import { DataPageHeader } from "@/components/layout/data-as-of";
 import { PanelSkeleton } from "@/components/ui/panel";
 import { PanelBoundary } from "@/components/ui/panel-boundary";
 
@@ -62,7 +61,7 @@ async function Trends({ search, range, latestData }: { search: TrendsSearch; ran
   const env = alertThresholds();
   return (
     <TrendsPanel
-      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, HEALTH_DAYS))}
+      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, ALERT_WINDOW_DAYS))}
       audited={audited}
       range={range}
       asOf={search.as_of}
@@ -97,15 +96,10 @@ export default async function TrendsPage({ searchParams }: { searchParams: Promi
   const links = RANGES.map((r) => ({ ...r, href: hrefFor("/trends", { ...keep, range: r.range === "30" ? undefined : r.range }), current: search.range === r.range }));
   return (
     <>
-      <PageHeader
+      <DataPageHeader
         title="Trends"
         lede="Completeness, readiness and breaker trips per processor over weeks, with the alert thresholds and the operators' overrides and resets on the time axis; what the overrides led to, week by week."
-        serverReadAt={renderedAt()}
-        stamp={
-          <Suspense fallback={<p className="stamp">Data as of …</p>}>
-            <DataAsOf pinned={search.as_of} />
-          </Suspense>
-        }
+        pinned={search.as_of}
       />
       <RangeBar links={links} from={range.from} to={range.to} custom={search.range === "custom"} />
       <PanelBoundary id="trends" title="Trends" minHeight={1210}>

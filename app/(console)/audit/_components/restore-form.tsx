@@ -3,11 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
-import { humanInstants } from "@/components/entities/format";
+import { type FormMessage, FormResult, WhyAndConfirmFields, useWhyAndConfirm } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
 import type { RestoreStatus } from "@/lib/data/restores";
-import { formatUtc } from "@/lib/format";
+import { formatUtc, humanInstants } from "@/lib/format";
 
 /**
  * Beside a reset's record: whether its rows can be put back. Admins get the form while it can;
@@ -47,9 +47,8 @@ export function RestoreControl({ status, canRestore }: { status: RestoreStatus; 
 function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: string; entityId: string; rowCount: number; onRestored: () => void }) {
   const router = useRouter();
   const [requestId] = useRequestId();
-  const [reason, setReason] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const why = useWhyAndConfirm(entityId);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, start] = useTransition();
   return (
     <form
@@ -58,7 +57,7 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
       onSubmit={(e) => {
         e.preventDefault();
         start(async () => {
-          const r = await restoreResetForm({ audit_id: auditId, reason, request_id: requestId, confirm });
+          const r = await restoreResetForm({ audit_id: auditId, reason: why.reason, request_id: requestId, confirm: why.confirm });
           setMessage(r.ok ? { ok: true, text: `✓ Restored: ${r.data.rowsRestored} rows are back and the RESET row is gone.` } : { ok: false, text: `✕ ${r.error}` });
           if (!r.ok) return;
           onRestored();
@@ -70,24 +69,11 @@ function RestoreForm({ auditId, entityId, rowCount, onRestored }: { auditId: str
         ⚠ Restore removes this reset&apos;s RESET row and puts back the {rowCount} rows it deleted, exactly as they were: the breaker is then in
         the state it had before the reset. A reset can be restored once.
       </p>
-      <p>
-        <label htmlFor={`restore-reason-${auditId}`}>Why (10–500 characters)</label>
-        <textarea id={`restore-reason-${auditId}`} rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />
-      </p>
-      <p>
-        <label htmlFor={`restore-confirm-${auditId}`}>
-          Type <code>{entityId}</code> to confirm
-        </label>
-        <input id={`restore-confirm-${auditId}`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" required />
-      </p>
-      <button type="submit" className="danger" disabled={pending || confirm !== entityId || reason.trim().length < 10 || message?.ok === true}>
+      <WhyAndConfirmFields idPrefix="restore" idSuffix={auditId} {...why.fields} />
+      <button type="submit" className="danger" disabled={pending || !why.complete || message?.ok === true}>
         {pending ? "Restoring…" : `Restore ${rowCount} rows`}
       </button>
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="restore-result">
-          {message.text}
-        </p>
-      )}
+      {message && <FormResult message={message} testId="restore-result" />}
     </form>
   );
 }

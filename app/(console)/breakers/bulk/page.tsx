@@ -8,8 +8,8 @@ import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { SKIP_REASONS } from "@/lib/completeness/readiness";
 import { getDataAsOf } from "@/lib/data/monitoring";
 
-import { BulkOverride } from "@/components/overrides/bulk-override";
-import { breakersHref } from "@/components/ui/links";
+import { BulkOverride } from "./_components/bulk-override";
+import { breakersHref } from "@/lib/links";
 
 export const metadata: Metadata = { title: "Bulk override" };
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import styles from "@/components/entities/entity.module.css";
+import styles from "./_components/entity.module.css";
 
 /** Sized like the page (title, meta line, summary, one processor section) to avoid layout shift. */
 export default function Loading() {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 
-import styles from "@/components/entities/entity.module.css";
+import styles from "./_components/entity.module.css";
 import { CAN } from "@/lib/auth/roles";
 import { getSessionActor } from "@/lib/auth/session";
 import { entityDateParam, getEntityDetail } from "@/lib/data/entity";

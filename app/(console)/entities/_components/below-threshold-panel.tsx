@@ -1,23 +1,20 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { formatCode, formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
+import { formatCode, formatCount, formatDate, toCsv } from "@/lib/format";
 
 import { CsvButton } from "@/components/ui/csv-button";
-import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { entityHref } from "@/components/ui/links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
+import { CompletenessFigure, entityDateColumns, useProcessedDateView } from "./entity-date-panel";
 import { type BelowRow, type BelowState, type BelowView, buildBelowView, selectBelow } from "./below-threshold-view";
-import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "processor", value: (r: BelowRow) => r.processor },
@@ -34,29 +31,13 @@ const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name 
 const count = (n: number | null) => formatCount(n);
 
 const COLUMNS: ColumnDef<BelowRow, unknown>[] = [
-  { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
-  {
-    id: "entity_id",
-    accessorKey: "entity_id",
-    header: "Entity",
-    meta: { rowHeader: true },
-    cell: (c) => <Link href={entityHref(c.row.original.entity_id, c.row.original.date)}>{c.row.original.entity_id}</Link>,
-  },
-  { id: "date", accessorKey: "date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.date) },
+  ...entityDateColumns<BelowRow>(),
   {
     id: "completeness_pct",
     accessorKey: "completeness_pct",
     header: "Completeness",
     meta: { numeric: true },
-    cell: (c) =>
-      c.row.original.completeness_pct === null ? (
-        "no games expected"
-      ) : (
-        <>
-          {formatPct(c.row.original.completeness_pct)}
-          <OverHundredFlag pct={c.row.original.completeness_pct} />
-        </>
-      ),
+    cell: (c) => <CompletenessFigure pct={c.row.original.completeness_pct} />,
   },
   { id: "expected_games", accessorKey: "expected_games", header: "Expected", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.expected_games) },
   { id: "actual_games", accessorKey: "actual_games", header: "Actual", meta: { numeric: true, descFirst: true }, cell: (c) => count(c.row.original.actual_games) },
@@ -71,11 +52,7 @@ const COLUMNS: ColumnDef<BelowRow, unknown>[] = [
 
 /** Entities under their processor's threshold on the data-as-of date, outside bootstrap. */
 export function BelowThresholdPanel({ initial, state }: { initial: BelowView; state: BelowState }) {
-  const query = usePanelQuery(monitoringKeys.panel("below-threshold", { ...state }), initial, async (signal) =>
-    buildBelowView(await fetchMonitoring("below-threshold", { as_of: state.as_of }, signal), state),
-    // Rows of one processed date change when the pipeline runs (nightly), not by the minute.
-    { refreshEvery: 5 * 60_000 },
-  );
+  const query = useProcessedDateView("below-threshold", initial, state, buildBelowView);
   const view = query.data;
   const loadResult = useResultLoader();
   return (

@@ -7,7 +7,7 @@ import type { ProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import type { EntitiesSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
 import { type Facet, facet, matchesText, paginate, resolveSort, sortRows } from "@/components/ui/table-view";
 
 export type BelowRow = MonitoringRow<"below-threshold">;

@@ -9,10 +9,10 @@ import { formatCount, formatDate, toCsv } from "@/lib/format";
 import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SelectFilter } from "@/components/ui/filters";
-import { fetchMonitoring, monitoringKeys, usePanelQuery } from "@/components/ui/monitoring-query";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
+import { useProcessedDateView } from "./entity-date-panel";
 import { type BootstrapDay, type BootstrapState, type BootstrapView, buildBootstrapView } from "./bootstrap-view";
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
@@ -20,11 +20,7 @@ const SHORT = new Map(PROCESSORS.map((p) => [p.name as string, p.short]));
 
 /** Bootstrap records per date and processor in the season of the data-as-of date. */
 export function BootstrapPanel({ initial, state }: { initial: BootstrapView; state: BootstrapState }) {
-  const query = usePanelQuery(monitoringKeys.panel("bootstrap", { ...state }), initial, async (signal) =>
-    buildBootstrapView(await fetchMonitoring("bootstrap", { as_of: state.as_of }, signal), state),
-    // Rows of one processed date change when the pipeline runs (nightly), not by the minute.
-    { refreshEvery: 5 * 60_000 },
-  );
+  const query = useProcessedDateView("bootstrap", initial, state, buildBootstrapView);
   const view = query.data;
   const columns = useMemo<ColumnDef<BootstrapDay, unknown>[]>(
     () => [

@@ -7,7 +7,7 @@ import { PROCESSOR_NAMES, type ProcessorName } from "@/lib/completeness/processo
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import type { EntitiesSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
 import { resolveSort, sortRows } from "@/components/ui/table-view";
 
 export type BootstrapRow = MonitoringRow<"bootstrap">;

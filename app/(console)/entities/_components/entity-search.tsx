@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 
-import { entityHref } from "@/components/ui/links";
+import { entityHref } from "@/lib/links";
 
 /** Goes to an entity's page: a team (LAL), a player (lebronjames) or a team-game key (LAL_2026-11-20). */
 export function EntitySearch({ date }: { date?: string }) {

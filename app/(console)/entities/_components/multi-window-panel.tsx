@@ -1,23 +1,20 @@
 "use client";
 
 import type { ColumnDef } from "@tanstack/react-table";
-import Link from "next/link";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
 
 import { CsvButton } from "@/components/ui/csv-button";
-import { ProcessorLabel } from "@/components/ui/processor-label";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { entityHref } from "@/components/ui/links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
+import { CompletenessFigure, entityDateColumns, useProcessedDateView } from "./entity-date-panel";
 import { type EntityWindows, type WindowState, type WindowView, buildWindowView, selectWindows } from "./multi-window-view";
-import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 const CSV_COLUMNS = [
   { header: "processor", value: (r: FlatWindow) => r.processor },
@@ -34,15 +31,7 @@ const PROCESSOR_OPTIONS = PROCESSORS.filter((p) => p.multiWindow).map((p) => ({ 
 const windowLabel = (id: string) => id.toUpperCase().replace(/D$/, " days").replace(/^L(\d+)$/, "L$1 games");
 
 const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
-  { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
-  {
-    id: "entity_id",
-    accessorKey: "entity_id",
-    header: "Entity",
-    meta: { rowHeader: true },
-    cell: (c) => <Link href={entityHref(c.row.original.entity_id, c.row.original.date)}>{c.row.original.entity_id}</Link>,
-  },
-  { id: "date", accessorKey: "date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.date) },
+  ...entityDateColumns<EntityWindows>(),
   {
     id: "windows",
     header: "Windows",
@@ -52,8 +41,7 @@ const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
         {c.row.original.windows.map((w) => (
           <li key={w.window} className={w.is_complete ? "tone-ok" : "tone-bad"}>
             <span aria-hidden="true">{w.is_complete ? "✓" : "✕"}</span> {windowLabel(w.window)}{" "}
-            {w.completeness_pct === null ? "no games expected" : formatPct(w.completeness_pct)}
-            <OverHundredFlag pct={w.completeness_pct} />
+            <CompletenessFigure pct={w.completeness_pct} />
             <span className="visually-hidden">{w.is_complete ? " complete" : " incomplete"}</span>
           </li>
         ))}
@@ -66,11 +54,7 @@ const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
 
 /** Entities of the multi-window processors whose windows are not all complete. */
 export function MultiWindowPanel({ initial, state }: { initial: WindowView; state: WindowState }) {
-  const query = usePanelQuery(monitoringKeys.panel("multi-window", { ...state }), initial, async (signal) =>
-    buildWindowView(await fetchMonitoring("multi-window", { as_of: state.as_of }, signal), state),
-    // Rows of one processed date change when the pipeline runs (nightly), not by the minute.
-    { refreshEvery: 5 * 60_000 },
-  );
+  const query = useProcessedDateView("multi-window", initial, state, buildWindowView);
   const view = query.data;
   const loadResult = useResultLoader();
   return (

@@ -9,11 +9,11 @@ import { readIncident } from "@/lib/data/incidents";
 import { formatCount, formatDate } from "@/lib/format";
 import { type RawSearchParams, incidentSearchSchema, parseSearchParams } from "@/lib/url-state";
 
-import styles from "@/components/incidents/incidents.module.css";
+import styles from "./_components/incidents.module.css";
 import { KIND_LABEL, blastRadius, keysPage, keysStateFrom, notRecovered, plural, recoveryLine, recoveryStyle, tripsSeries } from "@/components/incidents/incident-view";
 import { EmptyState, Panel } from "@/components/ui/panel";
-import { hrefFor } from "@/components/ui/href";
-import { entityHref, incidentCsvHref, incidentHref } from "@/components/ui/links";
+import { hrefFor } from "@/lib/href";
+import { entityHref, incidentCsvHref, incidentHref } from "@/lib/links";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { TabLinks } from "@/components/ui/tab-links";
 import { UtcTime } from "@/components/ui/time";

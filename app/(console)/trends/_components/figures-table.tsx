@@ -3,6 +3,7 @@
 import { formatDateShort } from "@/lib/format";
 
 import styles from "./figures-table.module.css";
+import { PlainTable } from "@/components/ui/plain-table";
 
 export interface FiguresRow {
   processor: string;
@@ -51,46 +52,34 @@ export function FiguresTable({
     <details id={id} className={styles.figures} open={open} onToggle={(e) => onToggle(e.currentTarget.open)} data-testid={id}>
       <summary>Table: {title}</summary>
       {open ? (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Processor</th>
-                {windowLabel ? (
-                  <th scope="col" className="num">
-                    {windowLabel}
+        <PlainTable
+          className="data"
+          caption={title}
+          columns={[
+            "Processor",
+            ...(windowLabel ? [{ key: "window", label: windowLabel, numeric: true }] : []),
+            ...newestFirst.map(({ d }) => ({ key: d, label: formatDateShort(d), numeric: true })),
+          ]}
+        >
+            {rows.map((r) => {
+              const rid = rowId(r.processor);
+              const isTarget = rid === target;
+              return (
+                <tr key={r.processor} id={rid} className={isTarget ? "marked" : undefined} data-testid={rid} aria-current={isTarget ? "location" : undefined}>
+                  <th scope="row">
+                    {r.processor}
+                    {isTarget ? <span className="marked-tag">the figure linked</span> : null}
                   </th>
-                ) : null}
-                {newestFirst.map(({ d }) => (
-                  <th key={d} scope="col" className="num">
-                    {formatDateShort(d)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const rid = rowId(r.processor);
-                const isTarget = rid === target;
-                return (
-                  <tr key={r.processor} id={rid} className={isTarget ? styles.target : undefined} data-testid={rid} aria-current={isTarget ? "location" : undefined}>
-                    <th scope="row">
-                      {r.processor}
-                      {isTarget ? <span className={styles.linked}>the figure linked</span> : null}
-                    </th>
-                    {windowLabel ? <td className={`num ${styles.window}`}>{cell(r.window, formatWindow)}</td> : null}
-                    {newestFirst.map(({ d, i }) => (
-                      <td key={d} className="num">
-                        {cell(r.values[i])}
-                      </td>
-                    ))}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                  {windowLabel ? <td className={`num ${styles.window}`}>{cell(r.window, formatWindow)}</td> : null}
+                  {newestFirst.map(({ d, i }) => (
+                    <td key={d} className="num">
+                      {cell(r.values[i])}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+        </PlainTable>
       ) : null}
     </details>
   );

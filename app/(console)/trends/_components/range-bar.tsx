@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { type FormEvent, useId, useState } from "react";
 
-import { useUrlState } from "@/components/ui/use-url-state";
+import { useUrlState } from "@/lib/use-url-state";
 
 export interface RangeLink {
   range: string;

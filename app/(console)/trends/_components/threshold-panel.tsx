@@ -4,7 +4,7 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import type { ProcessorThresholdPass, ThresholdPass, ThresholdPassCounts } from "@/lib/data/thresholds";
 import { formatCount, formatDateLong, formatPct } from "@/lib/format";
 
-import { entitiesHref } from "@/components/ui/links";
+import { entitiesHref } from "@/lib/links";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { ReadStamp } from "@/components/ui/panel-status";
 import { ProcessorLabel } from "@/components/ui/processor-label";
@@ -24,7 +24,7 @@ const PRIMARY_WINDOWS = PROCESSORS.filter((p) => p.multiWindow).map((p) => `${p.
 function Count({ row, at, asOf, configured }: { row: ProcessorThresholdPass; at: ThresholdPass; asOf: string; configured: boolean }) {
   const p = row.processor;
   return (
-    <td className={`num${configured ? ` ${styles.configured}` : ""}`} data-testid={`threshold-${p}-${at.threshold}`}>
+    <td className={`num${configured ? " marked" : ""}`} data-testid={`threshold-${p}-${at.threshold}`}>
       <Link
         className={styles.count}
         href={entitiesHref({ view: "below-threshold", processor: p, as_of: asOf, sort: "completeness_pct", dir: "asc" })}
@@ -36,7 +36,7 @@ function Count({ row, at, asOf, configured }: { row: ProcessorThresholdPass; at:
         {formatCount(at.pass)}
       </Link>
       <span className="small sub muted">{formatPct(at.pass_pct)}</span>
-      {configured ? <span className={styles.tag}>configured</span> : null}
+      {configured ? <span className="marked-tag">configured</span> : null}
     </td>
   );
 }

@@ -7,12 +7,12 @@ import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import { formatCount, formatDate, formatDateLong, formatNumber, formatPct, toCsv } from "@/lib/format";
 import { type TrendFigure, trendFigureId } from "@/lib/monitoring/trend-figures";
-import { type ParamPatch, hrefWith } from "@/components/ui/href";
+import { type ParamPatch, hrefWith } from "@/lib/href";
 
-import type { ChartMarker, ChartRow, ChartSeries } from "@/components/charts/line-chart";
+import type { ChartMarker, ChartRow, ChartSeries, TimeLineChartProps } from "@/components/charts/line-chart";
 import { LazyTimeLineChart as TimeLineChart } from "@/components/charts/lazy-line-chart";
 import { CsvButton } from "@/components/ui/csv-button";
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/components/ui/monitoring-query";
+import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
@@ -182,31 +182,41 @@ export function TrendsPanel({
 
   // The overview's and the alerts' 7-day figure, formatted as they show it.
   const windowLabel = view.window ? `${ALERT_WINDOW_DAYS} days, ${formatDate(view.window.from)} – ${formatDate(view.window.to)}` : undefined;
-  function figuresTable(
+  type Series = TrendsView["series"][number];
+  type WindowFigures = NonNullable<NonNullable<TrendsView["window"]>["byProcessor"][ProcessorName]>;
+  /** One figure: its heading, its chart over the shown dates, and the table of its values. */
+  function chartSection(
     figure: Figure,
-    title: string,
-    pick: (s: TrendsView["series"][number]) => (number | null)[],
-    format: (v: number) => string,
-    windowPick: ((w: NonNullable<NonNullable<TrendsView["window"]>["byProcessor"][ProcessorName]>) => number | null) | null,
+    heading: string,
+    chart: Pick<TimeLineChartProps, "title" | "data" | "formatValue" | "yDomain" | "thresholds" | "integer" | "height">,
+    table: { title: string; pick: (s: Series) => (number | null)[]; format: (v: number) => string; windowPick: ((w: WindowFigures) => number | null) | null },
   ) {
+    const id = `chart-${figure}`;
+    const { title, pick, format, windowPick } = table;
     return (
-      <FiguresTable
-        id={trendFigureId(figure)}
-        title={title}
-        dates={shownDates}
-        rows={visible.map((s) => ({
-          processor: s.processor,
-          values: inZoom(pick(s)),
-          ...(windowPick && view.window ? { window: view.window.byProcessor[s.processor] ? windowPick(view.window.byProcessor[s.processor]!) : null } : {}),
-        }))}
-        windowLabel={windowPick ? windowLabel : undefined}
-        format={format}
-        formatWindow={(v) => formatPct(v)}
-        rowId={(p) => trendFigureId(figure, p)}
-        target={targetTable === figure ? hash : null}
-        open={isOpen(figure)}
-        onToggle={(open) => setToggled((t) => (t[figure] === open ? t : { ...t, [figure]: open }))}
-      />
+      <section aria-labelledby={id}>
+        <h3 id={id} className="chart-title">
+          {heading}
+        </h3>
+        <TimeLineChart testId={id} series={series} hidden={hidden} markers={markers} onZoom={zoomTo} {...chart} />
+        <FiguresTable
+          id={trendFigureId(figure)}
+          title={title}
+          dates={shownDates}
+          rows={visible.map((s) => ({
+            processor: s.processor,
+            values: inZoom(pick(s)),
+            ...(windowPick && view.window ? { window: view.window.byProcessor[s.processor] ? windowPick(view.window.byProcessor[s.processor]!) : null } : {}),
+          }))}
+          windowLabel={windowPick ? windowLabel : undefined}
+          format={format}
+          formatWindow={(v) => formatPct(v)}
+          rowId={(p) => trendFigureId(figure, p)}
+          target={targetTable === figure ? hash : null}
+          open={isOpen(figure)}
+          onToggle={(open) => setToggled((t) => (t[figure] === open ? t : { ...t, [figure]: open }))}
+        />
+      </section>
     );
   }
 
@@ -249,64 +259,46 @@ export function TrendsPanel({
         )}
       </div>
       <div className="chart-grid">
-        <section aria-labelledby="chart-completeness">
-          <h3 id="chart-completeness" className="chart-title">
-            Average completeness per processor (%)
-          </h3>
-          <TimeLineChart
-            title="Average completeness per processor"
-            testId="chart-completeness"
-            data={rows.completeness}
-            series={series}
-            hidden={hidden}
-            thresholds={[
+        {chartSection(
+          "completeness",
+          "Average completeness per processor (%)",
+          {
+            title: "Average completeness per processor",
+            data: rows.completeness,
+            thresholds: [
               { y: thresholds.avgCompleteness, label: `${thresholds.avgCompleteness}% info alert` },
               ...(thresholds.productionReady !== thresholds.avgCompleteness ? [{ y: thresholds.productionReady, label: `${thresholds.productionReady}% ready threshold` }] : []),
-            ]}
-            markers={markers}
-            formatValue={pct2}
-            yDomain={[completenessLow, 100]}
-            onZoom={zoomTo}
-          />
-          {figuresTable("completeness", "average completeness per processor and day (%)", (s) => s.completeness, pct2, (w) => w.completeness)}
-        </section>
-        <section aria-labelledby="chart-ready">
-          <h3 id="chart-ready" className="chart-title">
-            Production ready per processor (%)
-          </h3>
-          <TimeLineChart
-            title="Production ready per processor"
-            testId="chart-ready"
-            data={rows.ready}
-            series={series}
-            hidden={hidden}
-            thresholds={[{ y: thresholds.readyPct, label: `${thresholds.readyPct}% warning` }]}
-            markers={markers}
-            formatValue={pct2}
-            yDomain={[readyLow, 100]}
-            onZoom={zoomTo}
-          />
-          {figuresTable("ready", "production ready per processor and day (%)", (s) => s.ready, pct2, (w) => w.ready)}
-        </section>
-        <section aria-labelledby="chart-trips">
-          <h3 id="chart-trips" className="chart-title">
-            Breaker trips per processor (by analysis date)
-          </h3>
-          <TimeLineChart
-            title="Breaker trips per processor"
-            testId="chart-trips"
-            data={rows.trips}
-            series={series}
-            hidden={hidden}
-            markers={markers}
-            formatValue={(v) => formatCount(Math.round(v))}
-            yDomain={[0, "auto"]}
-            integer
-            height={240}
-            onZoom={zoomTo}
-          />
-          {figuresTable("trips", "breaker trips per processor and analysis date", (s) => s.trips, (v) => formatCount(v), null)}
-        </section>
+            ],
+            formatValue: pct2,
+            yDomain: [completenessLow, 100],
+          },
+          { title: "average completeness per processor and day (%)", pick: (s) => s.completeness, format: pct2, windowPick: (w) => w.completeness },
+        )}
+        {chartSection(
+          "ready",
+          "Production ready per processor (%)",
+          {
+            title: "Production ready per processor",
+            data: rows.ready,
+            thresholds: [{ y: thresholds.readyPct, label: `${thresholds.readyPct}% warning` }],
+            formatValue: pct2,
+            yDomain: [readyLow, 100],
+          },
+          { title: "production ready per processor and day (%)", pick: (s) => s.ready, format: pct2, windowPick: (w) => w.ready },
+        )}
+        {chartSection(
+          "trips",
+          "Breaker trips per processor (by analysis date)",
+          {
+            title: "Breaker trips per processor",
+            data: rows.trips,
+            formatValue: (v) => formatCount(Math.round(v)),
+            yDomain: [0, "auto"],
+            integer: true,
+            height: 240,
+          },
+          { title: "breaker trips per processor and analysis date", pick: (s) => s.trips, format: (v) => formatCount(v), windowPick: null },
+        )}
       </div>
       <div className="axis-events" data-testid="axis-events">
         <h3 className="chart-title">Operator events on the time axis</h3>

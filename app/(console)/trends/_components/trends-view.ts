@@ -18,7 +18,7 @@ import { PROCESSORS, type ProcessorName, isProcessorName } from "@/lib/completen
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import type { TrendRange, TrendsSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/components/ui/monitoring-query";
+import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/lib/monitoring/query";
 
 /** Days per read of the trends and breaker-history queries. */
 export const QUERY_DAYS = 30;

@@ -1,8 +1,9 @@
 import NextAuth from "next-auth";
 
-import { json } from "@/lib/api/handler";
+import { errorResponse } from "@/lib/api/handler";
 import { authOptions } from "@/lib/auth/options";
 import { getEnv } from "@/lib/env";
+import { fieldRefusal } from "@/lib/errors";
 import { isSameOriginCallback } from "@/lib/security/callback-url";
 
 // Built per request from the validated configuration (not at import time, so `next build`
@@ -13,7 +14,7 @@ async function handler(req: Request, ctx: { params: Promise<{ nextauth: string[]
   const callbackUrl = new URL(req.url).searchParams.get("callbackUrl");
   const origin = getEnv().NEXTAUTH_URL ?? new URL(req.url).origin;
   if (callbackUrl !== null && !isSameOriginCallback(callbackUrl, origin)) {
-    return json({ ok: false, code: "invalid", error: "callbackUrl must be a path on this console", field: "callbackUrl" }, 400);
+    return errorResponse(fieldRefusal("callbackUrl", "callbackUrl must be a path on this console"));
   }
   return NextAuth(req as never, ctx as never, authOptions());
 }

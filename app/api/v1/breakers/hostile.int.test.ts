@@ -1,5 +1,5 @@
 /**
- * Hostile input (issue 7 part 5): property-based tests (fast-check) send at least 1,000 generated
+ * Hostile input: property-based tests (fast-check) send at least 1,000 generated
  * payloads to EACH write endpoint (the four breaker writes, the two token writes and the check
  * service's two, with a pipeline token) — wrong types, huge strings, unicode, SQL, HTML, missing and
  * extra fields (including `__proto__`), dates out of range and impossible dates, unknown
@@ -40,7 +40,8 @@ import { REASON_CODES } from "@/lib/breakers/schemas";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS, PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import type { Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, insertAttempts, insertSchedule, memoryWarehouse, scheduleGame } from "@/test/support/fixtures";
+import { trippedRows } from "@/test/support/console-warehouse";
+import { clearAll, insertAttempts, insertSchedule, memoryWarehouse, scheduleGame } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
 const SEED = Number(process.env.FC_SEED ?? 20_260_707);
@@ -60,7 +61,6 @@ let tables: string[] = [];
 // ---------------------------------------------------------------------------------------------
 // The seeded state: tripped breakers a valid payload would change.
 
-const DAY_MS = 86_400_000;
 const TODAY = new Date().toISOString().slice(0, 10);
 const KEY_DATE = addDays(TODAY, -2);
 const SEEDED = [
@@ -73,22 +73,7 @@ const SEEDED = [
 const KEY = SEEDED[0];
 
 async function seed(): Promise<void> {
-  const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-  const rows = SEEDED.flatMap((key) => {
-    const base = { processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date };
-    return [
-      attemptRow({ ...base, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
-      attemptRow({ ...base, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
-      attemptRow({
-        ...base,
-        attempt_number: 3,
-        attempted_at: t(24),
-        event_type: "trip",
-        circuit_breaker_tripped: true,
-        circuit_breaker_until: new Date(Date.now() + 6 * DAY_MS).toISOString(),
-      }),
-    ];
-  });
+  const rows = SEEDED.flatMap(trippedRows);
   await insertAttempts(wh, rows);
   // Rows in other tables too, so "every table unchanged" is not only about empty tables.
   await insertSchedule(wh, [scheduleGame("0022400001", KEY_DATE, "LAL", "BOS"), scheduleGame("0022400002", addDays(TODAY, -3), "BOS", "LAL")]);
@@ -163,9 +148,9 @@ async function sendHostile(handler: Handler, route: string, payload: Payload, co
   const expected = payload.kind === "well-formed, no such key" ? [404, 409] : [400, 413];
   if (!expected.includes(res.status)) throw new Error(`expected ${expected.join(" or ")} — ${where}`);
   if (!/^application\/json/.test(res.headers.get("content-type") ?? "")) throw new Error(`error body is not JSON — ${where}`);
-  const body = JSON.parse(text) as { ok?: boolean; error?: unknown; field?: unknown };
+  const body = JSON.parse(text) as { ok?: boolean; error?: unknown; fieldErrors?: Record<string, unknown> };
   if (typeof body.error !== "string" || body.ok === true) throw new Error(`error body without an error — ${where}`);
-  if (res.status === 400 && typeof body.field !== "string") throw new Error(`400 without the field named — ${where}`);
+  if (res.status === 400 && Object.keys(body.fieldErrors ?? {}).length === 0) throw new Error(`400 without the field named — ${where}`);
   const after = await counts();
   if (JSON.stringify(after) !== JSON.stringify(before)) {
     throw new Error(`rows changed — ${where}\nbefore ${JSON.stringify(before)}\nafter  ${JSON.stringify(after)}`);

@@ -3,57 +3,22 @@
  * in-memory embedded database: who may do what, CSRF, validation — each refusal with zero rows
  * changed — and that a write really unblocks.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { POST as override } from "@/app/api/v1/breakers/override/route";
 import { POST as reset } from "@/app/api/v1/breakers/reset/route";
 import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { GET as audit } from "@/app/api/v1/audit/route";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { ORIGIN, tripKey as tripFixture, consoleWarehouseForFile } from "@/test/support/console-warehouse";
+import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
-const ORIGIN = "http://console.test";
-// The test requests go to this host name: allowed like a configured public name would be.
-process.env.ALLOWED_HOSTS = "console.test";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
-// Beside the original pipeline (the production setting): its processors' names and read. Set
-// before the configuration is first read, so a demo database in data/ cannot change it.
-const readersBefore = process.env.BREAKER_READERS;
-process.env.BREAKER_READERS = "original";
+// Beside the original pipeline (the production setting): its processors' names and read.
+const wh = consoleWarehouseForFile({ readers: "original" });
 
-beforeAll(() => {
-  wh = memoryWarehouse();
-  holder.__completenessWarehouse = wh;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  if (readersBefore === undefined) delete process.env.BREAKER_READERS;
-  else process.env.BREAKER_READERS = readersBefore;
-  await wh.close();
-});
-
-/** Three consecutive failures tripped this key a day ago: active for six more days. */
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
-async function tripKey(key = KEY) {
-  const t = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-  await insertAttempts(wh, [
-    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 1, attempted_at: t(72), event_type: "failure" }),
-    attemptRow({ processor_name: key.processor, entity_id: key.entity_id, analysis_date: key.analysis_date, attempt_number: 2, attempted_at: t(48), event_type: "failure" }),
-    attemptRow({
-      processor_name: key.processor,
-      entity_id: key.entity_id,
-      analysis_date: key.analysis_date,
-      attempt_number: 3,
-      attempted_at: t(24),
-      event_type: "trip",
-      circuit_breaker_tripped: true,
-      circuit_breaker_until: new Date(Date.now() + 6 * 86_400_000).toISOString(),
-    }),
-  ]);
-}
+const tripKey = (key = KEY) => tripFixture(wh, key);
 
 async function counts() {
   return { attempts: await countRows(wh, "nba_orchestration.reprocess_attempts"), audit: await countRows(wh, "nba_orchestration.breaker_audit_log") };
@@ -119,7 +84,7 @@ describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body
     const bad = { ...(body() as Record<string, unknown>), date_from: "yesterday", reason: "short", analysis_date: "2026-13-45", surprise: 1 };
     const res = await handler(post(path, bad, { cookie: await sessionCookie("admin") }));
     expect(res.status).toBe(400);
-    expect((await res.json()).field).toEqual(expect.any(String));
+    expect(Object.keys((await res.json()).fieldErrors)).not.toHaveLength(0);
     const notJson = await handler(post(path, "{not json", { cookie: await sessionCookie("admin") }));
     expect(notJson.status).toBe(400);
     expect(await counts()).toEqual(before);
@@ -132,7 +97,7 @@ describe.each(ROUTES)("%s: refusals change nothing", (_name, path, handler, body
     expect(request.headers.get("content-length")).toBeNull();
     const res = await handler(request);
     expect(res.status).toBe(413);
-    expect((await res.json()).field).toBe("body");
+    expect(Object.keys((await res.json()).fieldErrors)).toEqual(["body"]);
     expect(await counts()).toEqual(before);
   });
 });
@@ -172,7 +137,7 @@ describe("writes", () => {
     expect((await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("operator") }))).status).toBe(403);
     const wrongConfirm = await reset(post("/api/v1/breakers/reset", { ...body, confirm: "LeBronJames" }, { cookie: await sessionCookie("admin") }));
     expect(wrongConfirm.status).toBe(400);
-    expect((await wrongConfirm.json()).field).toBe("confirm");
+    expect(Object.keys((await wrongConfirm.json()).fieldErrors)[0]).toBe("confirm");
     const res = await reset(post("/api/v1/breakers/reset", body, { cookie: await sessionCookie("admin", "dana.admin") }));
     expect(res.status).toBe(201);
     expect((await res.json()).rowsRemoved).toBe(3);

@@ -112,7 +112,7 @@ describe("tokens for the pipeline", () => {
     shortLived = other.body.token;
     // Only a pipeline token is bound to a processor.
     const wrong = await call("POST", "/api/v1/tokens", { token: TOKENS.admin, body: { name: "bound-viewer", role: "viewer", processor: PSZA } });
-    expect(wrong).toMatchObject({ status: 400, body: { field: "processor" } });
+    expect(wrong).toMatchObject({ status: 400, body: { fieldErrors: { "processor": expect.any(Array) } } });
     const list = await call("GET", "/api/v1/tokens", { token: TOKENS.admin });
     expect(list.body.rows).toEqual(
       expect.arrayContaining([
@@ -304,18 +304,18 @@ describe("requests that are not a check", () => {
 
   it("a bad body: 400 naming the field", async () => {
     const badDate = await check(TOKENS.pipeline, checkBody("run-bad-1", { analysis_date: "2026-13-45" }));
-    expect(badDate).toMatchObject({ status: 400, body: { field: "analysis_date" } });
+    expect(badDate).toMatchObject({ status: 400, body: { fieldErrors: { "analysis_date": expect.any(Array) } } });
     const { run_id: _omitted, ...noRunId } = checkBody("x");
-    expect(await check(TOKENS.pipeline, noRunId)).toMatchObject({ status: 400, body: { field: "run_id" } });
+    expect(await check(TOKENS.pipeline, noRunId)).toMatchObject({ status: 400, body: { fieldErrors: { "run_id": expect.any(Array) } } });
     expect(await check(TOKENS.pipeline, checkBody("run-bad-2", { surprise: 1 }))).toMatchObject({ status: 400 });
-    expect(await call("POST", "/api/v1/checks", { token: TOKENS.pipeline, body: "{not json" })).toMatchObject({ status: 400, body: { field: "body" } });
+    expect(await call("POST", "/api/v1/checks", { token: TOKENS.pipeline, body: "{not json" })).toMatchObject({ status: 400, body: { fieldErrors: { "body": expect.any(Array) } } });
     const noReason = await outcomes(TOKENS.pipeline, "run-nightly-1", { processor: PSZA, analysis_date: D1, outcomes: [{ entity_id: "jaysontatum", outcome: "failed" }] });
-    expect(noReason).toMatchObject({ status: 400, body: { field: "outcomes.0.reason" } });
+    expect(noReason).toMatchObject({ status: 400, body: { fieldErrors: { "outcomes.0.reason": expect.any(Array) } } });
   });
 
   it("outcomes whose body names another run than the path: 400 on run_id, nothing written", async () => {
     const res = await outcomes(TOKENS.pipeline, "run-nightly-1", { run_id: "run-other", processor: PSZA, analysis_date: D1, outcomes: [{ entity_id: "jaysontatum", outcome: "processed" }] });
-    expect(res).toMatchObject({ status: 400, body: { field: "run_id" } });
+    expect(res).toMatchObject({ status: 400, body: { fieldErrors: { "run_id": expect.any(Array) } } });
   });
 });
 

@@ -115,7 +115,7 @@ describe("GET /api/v1/incidents", () => {
   ])("400 naming the parameter for %s", async (query, field) => {
     const res = await list(get(`/api/v1/incidents?${query}`, await as("viewer")));
     expect(res.status).toBe(400);
-    expect(((await res.json()) as Json).field).toBe(field);
+    expect(Object.keys(((await res.json()) as Json).fieldErrors as Json)).toEqual([field]);
   });
 
   it("lists incidents with the contract's fields, open ones first", async () => {
@@ -185,15 +185,15 @@ describe("GET /api/v1/incidents/<id>", () => {
   it("404 for an id no incident has, 400 for a malformed id or format, 401 anonymous, 403 for a pipeline token", async () => {
     const unknown = await one(get("/api/v1/incidents/upstream_gap-2000-01-01-000000", await as("viewer")), params("upstream_gap-2000-01-01-000000"));
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as Json).field).toBe("id");
+    expect(Object.keys(((await unknown.json()) as Json).fieldErrors as Json)).toEqual(["id"]);
     const bad = await one(get("/api/v1/incidents/a%20b", await as("viewer")), params("a b"));
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Json).field).toBe("id");
+    expect(Object.keys(((await bad.json()) as Json).fieldErrors as Json)).toEqual(["id"]);
     const { rows } = await listed();
     const id = rows[0]!.id as string;
     const format = await one(get(`/api/v1/incidents/${id}?format=xml`, await as("viewer")), params(id));
     expect(format.status).toBe(400);
-    expect(((await format.json()) as Json).field).toBe("format");
+    expect(Object.keys(((await format.json()) as Json).fieldErrors as Json)).toEqual(["format"]);
     expect((await one(get(`/api/v1/incidents/${id}`), params(id))).status).toBe(401);
     expect((await one(get(`/api/v1/incidents/${id}`, { authorization: `Bearer ${TOKENS.pipeline}` }), params(id))).status).toBe(403);
   });
@@ -238,7 +238,7 @@ describe("the incident selector of the bulk override", () => {
     expect((await bulkPreview(post(PREVIEW, { incident: id }, await as("viewer")))).status).toBe(403);
     const unknown = await bulkPreview(post(PREVIEW, { incident: "upstream_gap-2000-01-01-000000" }, await as("operator")));
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as Json).field).toBe("incident");
+    expect(Object.keys(((await unknown.json()) as Json).fieldErrors as Json)).toEqual(["incident"]);
     const widened = await bulkPreview(post(PREVIEW, { incident: id, entities: ["lebronjames"] }, await as("operator")));
     expect(widened.status).toBe(400);
   });

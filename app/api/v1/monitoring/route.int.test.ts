@@ -131,15 +131,15 @@ describe("GET /api/v1/monitoring/<name>", () => {
   ])("400 naming %s for %s", async (field, query) => {
     const res = await call("health", query);
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: string; field: string };
-    expect(body.field).toBe(field);
+    const body = (await res.json()) as { error: string; fieldErrors: Record<string, string[]> };
+    expect(Object.keys(body.fieldErrors)).toEqual([field]);
     expect(body.error).toContain(field);
   });
 
   it("404 for an unknown query name", async () => {
     const res = await call("healthz", `?as_of=${AS_OF}`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ field: "name" });
+    expect(await res.json()).toMatchObject({ ok: false, code: "not_found", fieldErrors: { name: [expect.any(String)] } });
   });
 
   it("503 with a safe message when the warehouse fails and nothing was read before", async () => {
@@ -149,7 +149,7 @@ describe("GET /api/v1/monitoring/<name>", () => {
     try {
       const res = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: "The embedded database could not run the query" });
+      expect(await res.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
     } finally {
       holder.__completenessWarehouse = wh;
       vi.restoreAllMocks();
@@ -211,7 +211,7 @@ describe("outcomes=latest", () => {
       const [name, q] = query.split("?");
       const res = await call(name!, `?${q}`);
       expect(res.status).toBe(400);
-      expect((await res.json()).field).toBe("outcomes");
+      expect(Object.keys((await res.json()).fieldErrors)).toEqual(["outcomes"]);
     }
   });
 });

@@ -61,8 +61,8 @@ describe("GET /api/v1/thresholds", () => {
   it.each(["2025-13-01", "2025-02-30", "yesterday", "2025-1-5"])("400 naming as_of for as_of=%s", async (value) => {
     const res = await call(`?as_of=${value}`);
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: string; field: string };
-    expect(body.field).toBe("as_of");
+    const body = (await res.json()) as { error: string; fieldErrors: Record<string, string[]> };
+    expect(Object.keys(body.fieldErrors)).toEqual(["as_of"]);
     expect(body.error).toContain("as_of");
   });
 
@@ -110,7 +110,7 @@ describe("GET /api/v1/thresholds", () => {
     try {
       const res = await call(`?as_of=${AS_OF}`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ error: "The embedded database could not run the query" });
+      expect(await res.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
     } finally {
       holder.__completenessWarehouse = wh;
       vi.restoreAllMocks();

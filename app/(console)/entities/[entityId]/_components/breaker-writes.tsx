@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 import { OverrideForm, type OverrideTarget } from "@/components/overrides/override-form";
-import { ResetForm } from "@/components/overrides/reset-form";
-import styles from "@/components/entities/entity.module.css";
+import { ResetForm } from "./reset-form";
+import styles from "./entity.module.css";
 
 export interface ResetTarget {
   entityId: string;

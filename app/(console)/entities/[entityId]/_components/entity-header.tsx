@@ -1,9 +1,9 @@
 import Link from "next/link";
 
-import { DatePicker } from "@/components/entities/date-picker";
-import { Timestamp } from "@/components/entities/timestamp";
-import styles from "@/components/entities/entity.module.css";
-import type { EntityFound } from "@/lib/data/entity";
+import { DatePicker } from "./date-picker";
+import { Timestamp } from "./timestamp";
+import styles from "./entity.module.css";
+import type { EntityFound } from "@/lib/entities/view";
 
 export function entityHref(entity: string, date?: string | null): string {
   return `/entities/${encodeURIComponent(entity)}${date ? `?date=${date}` : ""}`;

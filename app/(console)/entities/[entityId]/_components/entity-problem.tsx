@@ -1,7 +1,7 @@
 import Link from "next/link";
 
-import styles from "@/components/entities/entity.module.css";
-import type { EntityInvalid, EntityNotFound } from "@/lib/data/entity";
+import styles from "./entity.module.css";
+import type { EntityInvalid, EntityNotFound } from "@/lib/entities/view";
 
 import { entityHref } from "./entity-header";
 

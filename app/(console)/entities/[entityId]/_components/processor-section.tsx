@@ -1,12 +1,12 @@
 import { ReaderName } from "@/components/breakers/reader-name";
-import { BreakerTimeline } from "@/components/entities/breaker-timeline";
-import { StoredColumns } from "@/components/entities/stored-columns";
-import { VerdictBox } from "@/components/entities/verdict-box";
-import { WindowsTable } from "@/components/entities/windows-table";
-import styles from "@/components/entities/entity.module.css";
+import { BreakerTimeline } from "./breaker-timeline";
+import { StoredColumns } from "./stored-columns";
+import { VerdictBox } from "./verdict-box";
+import { WindowsTable } from "./windows-table";
+import styles from "./entity.module.css";
 import { readerMeaning } from "@/lib/completeness/deployment";
 import { getProcessor } from "@/lib/completeness/processors";
-import type { ProcessorSection as Section } from "@/lib/data/entity";
+import type { ProcessorSection as Section } from "@/lib/entities/view";
 
 import { BreakerWrites } from "./breaker-writes";
 import { sectionId } from "./summary-table";

@@ -2,7 +2,7 @@
 
 import { Component, type ReactNode } from "react";
 
-import styles from "@/components/entities/entity.module.css";
+import styles from "./entity.module.css";
 
 /**
  * Lets one processor section fail alone. Data errors are already typed results in the view

@@ -1,8 +1,9 @@
-import { breakerStatusBadge } from "@/components/entities/breaker-timeline";
-import { formatPct } from "@/components/entities/format";
-import { StatusBadge } from "@/components/entities/status-badge";
-import styles from "@/components/entities/entity.module.css";
-import type { ProcessorSection } from "@/lib/data/entity";
+import { breakerStatusBadge } from "./breaker-timeline";
+import { formatCompletenessPct } from "@/lib/format";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { verdictTone } from "./verdict-box";
+import styles from "./entity.module.css";
+import type { ProcessorSection } from "@/lib/entities/view";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 
 export const sectionId = (processor: string) => `processor-${processor}`;
@@ -13,7 +14,7 @@ function stored(s: ProcessorSection) {
   if (!s.stored.ok) return <span className={styles.muted}>error</span>;
   const row = s.stored.value;
   if (!row) return <span className={styles.muted}>no row</span>;
-  const pct = row.expected === 0 ? "no games expected" : formatPct(row.completenessPct, "not checked");
+  const pct = row.expected === 0 ? "no games expected" : formatCompletenessPct(row.completenessPct, "not checked");
   return (
     <>
       {pct}
@@ -29,7 +30,7 @@ function now(s: ProcessorSection) {
   const primary = live.windows.find((w) => w.id === live.primaryWindow);
   return (
     <>
-      {formatPct(primary?.completenessPct ?? null)}{" "}
+      {formatCompletenessPct(primary?.completenessPct ?? null)}{" "}
       {live.decision.productionReady ? <StatusBadge tone="ok" label="Ready" /> : <StatusBadge tone="bad" label="Not ready" />}
     </>
   );
@@ -76,7 +77,7 @@ export function SummaryTable({ sections, date }: { sections: ProcessorSection[];
                   {s.verdict ? (
                     <StatusBadge
                       // The Now column already tells incomplete data; here only the override question.
-                      tone={s.verdict.kind === "breaker_not_active" ? "neutral" : s.verdict.tone}
+                      tone={s.verdict.kind === "breaker_not_active" ? "muted" : verdictTone(s.verdict.tone)}
                       label={VERDICT_LABELS[s.verdict.kind]}
                     />
                   ) : (

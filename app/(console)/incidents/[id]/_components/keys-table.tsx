@@ -8,9 +8,8 @@ import { formatDate } from "@/lib/format";
 
 import { KEYS_PAGE_SIZE, OUTCOME_STYLE, type KeysState } from "@/components/incidents/incident-view";
 import { DataTable } from "@/components/ui/data-table";
-import { KeyLinks } from "@/components/ui/key-links";
+import { breakerKeyColumns } from "@/components/breakers/key-links";
 import { Pagination } from "@/components/ui/pagination";
-import { ProcessorLabel } from "@/components/ui/processor-label";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 const STATE_STYLE = {
@@ -28,14 +27,7 @@ const STATE_STYLE = {
 export function KeysTable({ rows, state, total }: { rows: IncidentKey[]; state: KeysState; total: number }) {
   const columns = useMemo<ColumnDef<IncidentKey, unknown>[]>(
     () => [
-      { id: "processor", accessorKey: "processor", header: "Processor", cell: (c) => <ProcessorLabel name={c.row.original.processor} short /> },
-      {
-        id: "entity_id",
-        accessorKey: "entity_id",
-        header: "Entity",
-        meta: { rowHeader: true },
-        cell: (c) => <KeyLinks {...c.row.original} />,
-      },
+      ...breakerKeyColumns<IncidentKey>(),
       { id: "analysis_date", accessorKey: "analysis_date", header: "Date", meta: { nowrap: true }, cell: (c) => formatDate(c.row.original.analysis_date) },
       { id: "state", accessorKey: "state", header: "State", cell: (c) => <StatusBadge status={STATE_STYLE[c.row.original.state]} /> },
       {

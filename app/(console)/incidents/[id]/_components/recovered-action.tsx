@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 
 import { previewBulkOverrideForm } from "@/lib/actions/forms";
-import type { BulkPreview } from "@/lib/engine/breaker-writes";
+import type { BulkPreview } from "@/lib/breakers/changes";
 
-import { type BulkMessage, BulkPreviewApply } from "@/components/overrides/bulk-preview";
+import { type BulkMessage, BulkPreviewApply, BulkResult } from "@/components/overrides/bulk-preview";
 
 /**
  * The one safe action of an incident: override exactly the keys whose data has recovered. The
@@ -55,19 +55,7 @@ export function RecoveredAction({ incidentId, recoverable, cause }: { incidentId
           }}
         />
       )}
-      {message && (
-        <p className={message.ok ? "form-ok" : "form-error"} data-testid="bulk-result">
-          {message.text}
-          {!message.ok && preview && (
-            <>
-              {" "}
-              <button type="button" onClick={runPreview}>
-                Preview again
-              </button>
-            </>
-          )}
-        </p>
-      )}
+      {message && <BulkResult message={message} previewAgain={preview ? runPreview : null} />}
     </div>
   );
 }

@@ -5,7 +5,7 @@
  * who may, what each refusal answers (with nothing written), replays, and the status the Audit
  * page shows beside each reset.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const session = vi.hoisted(() => ({ role: "admin" as "viewer" | "operator" | "admin" }));
 vi.mock("next/headers", async () => {
@@ -24,28 +24,13 @@ import { POST as reset } from "@/app/api/v1/breakers/reset/route";
 import { GET as preview, POST as restore } from "@/app/api/v1/breakers/restore/route";
 import { restoreResetForm } from "@/lib/actions/forms";
 import { listRestoreStatuses } from "@/lib/data/restores";
-import type { Row, Warehouse } from "@/lib/warehouse/types";
-import { attemptRow, clearAll, countRows, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import type { Row } from "@/lib/warehouse/types";
+import { consoleWarehouseForFile, ORIGIN } from "@/test/support/console-warehouse";
+import { attemptRow, clearAll, countRows, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
-const ORIGIN = "http://console.test";
-process.env.ALLOWED_HOSTS = "console.test";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 // Beside the original pipeline (the production setting), set before the configuration is read.
-const readersBefore = process.env.BREAKER_READERS;
-process.env.BREAKER_READERS = "original";
-
-beforeAll(() => {
-  wh = memoryWarehouse();
-  holder.__completenessWarehouse = wh;
-});
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  if (readersBefore === undefined) delete process.env.BREAKER_READERS;
-  else process.env.BREAKER_READERS = readersBefore;
-  await wh.close();
-});
+const wh = consoleWarehouseForFile({ readers: "original" });
 
 const KEY = { processor: "player_daily_cache", entity_id: "lebronjames", analysis_date: "2026-11-20" };
 const ATTEMPTS = "nba_orchestration.reprocess_attempts";
@@ -122,12 +107,12 @@ describe("POST /api/v1/breakers/restore", () => {
     const admin = { cookie: await sessionCookie("admin") };
     const both = await restore(request("POST", path, body({ audit_id: "00000000-0000-4000-8000-000000000000" }), admin));
     expect(both.status).toBe(400);
-    expect(await both.json()).toMatchObject({ code: "invalid", field: "audit_id" });
+    expect(await both.json()).toMatchObject({ code: "invalid", fieldErrors: { audit_id: expect.any(Array) } });
     const neither = await restore(request("POST", path, { reason: "The reset was applied to the wrong key", request_id: "req-restore-0009", confirm: KEY.entity_id }, admin));
     expect(neither.status).toBe(400);
     const wrong = await restore(request("POST", path, body({ confirm: "LeBronJames" }), admin));
     expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ code: "invalid", field: "confirm" });
+    expect(await wrong.json()).toMatchObject({ code: "invalid", fieldErrors: { confirm: expect.any(Array) } });
     const unknown = await restore(request("POST", path, body({ reset_request_id: "req-never-sent-01" }), admin));
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: "not_found", error: 'No reset with request id "req-never-sent-01" in the last 365 days' });
@@ -149,7 +134,7 @@ describe("POST /api/v1/breakers/restore", () => {
 
     const reusedId = await restore(request("POST", "/api/v1/breakers/restore", body({ reason: "Another reason under the same id" }), admin));
     expect(reusedId.status).toBe(422);
-    expect(await reusedId.json()).toMatchObject({ code: "reused", field: "request_id" });
+    expect(await reusedId.json()).toMatchObject({ code: "reused", fieldErrors: { request_id: expect.any(Array) } });
 
     const second = await restore(request("POST", "/api/v1/breakers/restore", body({ request_id: "req-restore-0002" }), admin));
     expect(second.status).toBe(409);

@@ -1,21 +1,22 @@
-import { authenticate } from "@/lib/api/handler";
-import { type Actor, AuthError } from "@/lib/auth/session";
+import { json, readRoute } from "@/lib/api/handler";
+import type { Actor } from "@/lib/auth/session";
 import { countOutcomes } from "@/lib/breakers/outcomes";
-import { getMonitoring, isMonitoringQueryName, MonitoringParamError, parseMonitoringParams } from "@/lib/data/monitoring";
+import { getMonitoring, isMonitoringQueryName, parseMonitoringParams } from "@/lib/data/monitoring";
 import { getLatestOverrideOutcomes } from "@/lib/data/outcomes";
 import { filterBySafe, getActiveBreakers } from "@/lib/data/verdicts";
+import { type ApiError, fieldRefusal } from "@/lib/errors";
 import { withHttpMetrics } from "@/lib/metrics/registry";
 import { MONITORING_QUERY_NAMES, type MonitoringParams, type SafeFilter, safeFilter } from "@/lib/monitoring/schemas";
-import { WarehouseError } from "@/lib/warehouse";
 
 /**
- * `GET /api/v1/monitoring/<name>?as_of=YYYY-MM-DD&now=<ISO 8601>` (issue 4): one monitoring
+ * `GET /api/v1/monitoring/<name>?as_of=YYYY-MM-DD&now=<ISO 8601>`: one monitoring
  * query as JSON, `{ as_of, now, rows }` with exactly the contract's row fields
  * (lib/monitoring/schemas.ts). Polled by the console and called by the CLI and automation.
  *
- * - 401 first when nobody is signed in; then 404 `{ error, field: "name" }` for an unknown query name; 400 `{ error, field }` naming
- *   `as_of` or `now` when one is malformed; 503 `{ error }` with a safe message when the
- *   warehouse fails and no earlier result exists.
+ * - 401 first when nobody is signed in, 403 for a role that may not read; then 404 naming `name`
+ *   in `fieldErrors` for an unknown query name; 400 naming `as_of` or `now` when one is
+ *   malformed; 503 with a safe message when the warehouse fails and no earlier result exists.
+ *   Every refusal is `{ ok: false, code, error, fieldErrors? }`.
  * - The data layer caches per query and parameters; the response itself is `private, no-store`
  *   (readers must be signed in, and breaker state changes by the
  *   minute). When the warehouse failed and the last good result is served, `X-Data-Stale: 1`
@@ -23,10 +24,10 @@ import { WarehouseError } from "@/lib/warehouse";
  * - `outcomes=latest` (active-breakers and breaker-history only, what `completeness breakers
  *   status` asks): the body also carries `outcomes`, the latest override of each listed key that
  *   was ever overridden with what it led to at the result's `now`, and `outcome_counts` over
- *   them; 400 `{ error, field: "outcomes" }` for another value or another query.
+ *   them; 400 naming `outcomes` for another value or another query.
  * - active-breakers rows carry `verdict` (safe to override now, or what is missing; null when
  *   the live recheck failed, with `X-Verdict-Error`); `safe=yes|no` keeps only the keys whose
- *   verdict is (not) safe; 400 `{ error, field: "safe" }` for another value or another query.
+ *   verdict is (not) safe; 400 naming `safe` for another value or another query.
  */
 export const dynamic = "force-dynamic";
 
@@ -35,62 +36,49 @@ const HEADERS = { "Cache-Control": "private, no-store" } as const;
 /** The queries whose rows are breaker keys, for which `outcomes=latest` is answered. */
 const KEYED_QUERIES = new Set(["active-breakers", "breaker-history"]);
 
-function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...HEADERS, ...headers } });
-}
-
 // Counted and timed for GET /metrics under the route template (never the concrete name).
-export const GET = withHttpMetrics("/api/v1/monitoring/[name]", monitoringRoute);
+export const GET = withHttpMetrics(
+  "/api/v1/monitoring/[name]",
+  // Who is asking, before anything is said: 401 anonymous, even about names.
+  readRoute<{ params: Promise<{ name: string }> }>({ route: "monitoring", what: "The monitoring data could not be read", headers: HEADERS }, monitoringRead),
+);
 
-async function monitoringRoute(request: Request, { params }: { params: Promise<{ name: string }> }): Promise<Response> {
-  // Who is asking, before anything is said: 401 anonymous, even about names (the data layer
-  // checks the role too).
-  const auth = await authenticate(request);
-  if (!auth.ok) return auth.response;
+async function monitoringRead(request: Request, actor: Actor, { params }: { params: Promise<{ name: string }> }): Promise<Response | ApiError> {
   const { name } = await params;
   if (!isMonitoringQueryName(name)) {
-    return json({ error: `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, field: "name" }, 404);
+    return fieldRefusal("name", `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, "not_found");
   }
-  const { actor } = auth;
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
-  if (!parsed.ok) return json({ error: parsed.error, field: parsed.field }, 400);
+  if (!parsed.ok) return fieldRefusal(parsed.field, parsed.error);
   const outcomes = search.get("outcomes");
   if (outcomes !== null && (outcomes !== "latest" || !KEYED_QUERIES.has(name))) {
-    return json({ error: `outcomes must be "latest", on ${[...KEYED_QUERIES].join(" or ")} only`, field: "outcomes" }, 400);
+    return fieldRefusal("outcomes", `outcomes must be "latest", on ${[...KEYED_QUERIES].join(" or ")} only`);
   }
 
   const safeParam = search.get("safe");
   const safe = safeParam === null ? undefined : safeFilter.safeParse(safeParam);
   if (safe && (!safe.success || name !== "active-breakers")) {
-    return json({ error: `safe must be "yes" or "no", on active-breakers only`, field: "safe" }, 400);
+    return fieldRefusal("safe", `safe must be "yes" or "no", on active-breakers only`);
   }
 
-  try {
-    const result = name === "active-breakers" ? await activeWithVerdicts(parsed.params, actor, safe?.data) : await getMonitoring(name, parsed.params, actor);
-    const headers: Record<string, string> = { "X-Data-Read-At": result.read_at };
-    if (result.stale) {
-      headers["X-Data-Stale"] = "1";
-      if (result.error) headers["X-Data-Error"] = result.error;
-    }
-    if ("verdict_error" in result && result.verdict_error) headers["X-Verdict-Error"] = result.verdict_error;
-    if (outcomes === "latest") {
-      const keys = (result.rows as { processor: string; entity_id: string; analysis_date: string }[]);
-      const latest = await getLatestOverrideOutcomes(keys, result.now, { actor });
-      return json(
-        { as_of: result.as_of, now: result.now, rows: result.rows, outcomes: latest, outcome_counts: countOutcomes(latest.map((o) => o.outcome)) },
-        200,
-        headers,
-      );
-    }
-    return json({ as_of: result.as_of, now: result.now, rows: result.rows }, 200, headers);
-  } catch (error) {
-    if (error instanceof MonitoringParamError) return json({ error: error.message, field: error.field }, 400);
-    if (error instanceof AuthError) return json({ error: error.message }, error.status);
-    console.error(`[api] monitoring/${name} failed`, error instanceof WarehouseError ? error.detail : error);
-    const message = error instanceof WarehouseError ? error.message : "The monitoring data could not be read";
-    return json({ error: message }, 503);
+  const result = name === "active-breakers" ? await activeWithVerdicts(parsed.params, actor, safe?.data) : await getMonitoring(name, parsed.params, actor);
+  const headers: Record<string, string> = { ...HEADERS, "X-Data-Read-At": result.read_at };
+  if (result.stale) {
+    headers["X-Data-Stale"] = "1";
+    if (result.error) headers["X-Data-Error"] = result.error;
   }
+  if ("verdict_error" in result && result.verdict_error) headers["X-Verdict-Error"] = result.verdict_error;
+  if (outcomes === "latest") {
+    const keys = result.rows as { processor: string; entity_id: string; analysis_date: string }[];
+    const latest = await getLatestOverrideOutcomes(keys, result.now, { actor });
+    return json(
+      { as_of: result.as_of, now: result.now, rows: result.rows, outcomes: latest, outcome_counts: countOutcomes(latest.map((o) => o.outcome)) },
+      200,
+      headers,
+    );
+  }
+  return json({ as_of: result.as_of, now: result.now, rows: result.rows }, 200, headers);
 }
 
 /** The active breakers with their verdicts, only the (not) safe ones when `safe` is given. */

@@ -1,0 +1,191 @@
+/**
+ * Client refresh of server-rendered panels: a client component at the leaf refetches what its
+ * server parent rendered, under keys from one factory. Client-safe.
+ *
+ * The server page reads a monitoring query through the data layer, turns the result into the
+ * panel's view (only the rows the panel shows) and hands that view to the panel's client
+ * component as `initialData`. The client component refreshes the same view from
+ * `GET /api/v1/monitoring/<name>` with the same pure view function, so server render and client
+ * refresh cannot disagree, and the HTML carries only what is shown.
+ *
+ * Refresh: every 60 s (the data layer's default cache time) while the tab is visible
+ * (`refetchIntervalInBackground: false`), on window focus, and on the page's Refresh button,
+ * which refetches every query under `monitoringKeys.all`. Panels with large downloads refresh
+ * less often or only on the button (`refreshEvery`).
+ */
+import { type QueryKey, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+
+import type { MonitoringParams, MonitoringQueryName, MonitoringRow } from "@/lib/monitoring/schemas";
+
+export const REFRESH_INTERVAL_MS = 60_000;
+
+/** The one query-key factory of the console. */
+export const monitoringKeys = {
+  all: ["monitoring"] as const,
+  /** A raw query result: what the API returns for `name` and `params`. */
+  result: (name: MonitoringQueryName, params: MonitoringParams) => ["monitoring", "result", name, params] as const,
+  /** A panel's view: the rows a panel shows for its URL state. */
+  panel: (panel: string, state: Readonly<Record<string, unknown>>) => ["monitoring", "panel", panel, state] as const,
+};
+
+/** When and how a panel's data was read; every panel view carries it. */
+export interface PanelMeta {
+  /** The data-as-of date the query evaluated. */
+  as_of: string;
+  /** The evaluation instant ("active" breakers are active at this instant). */
+  now: string;
+  /** When the warehouse was read (the data layer caches reads). */
+  read_at: string;
+  /** True when the warehouse failed and an older cached result is shown. */
+  stale?: boolean;
+  /** The warehouse failure, when `stale` (a safe message). */
+  error?: string;
+}
+
+/** A monitoring result as the data layer and the API return it. */
+export interface MonitoringResultLike<N extends MonitoringQueryName> {
+  as_of: string;
+  now: string;
+  read_at?: string;
+  rows: MonitoringRow<N>[];
+  stale?: boolean;
+  error?: unknown;
+}
+
+function errorText(error: unknown): string | undefined {
+  if (error === undefined || error === null || error === false) return undefined;
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
+  return "the warehouse query failed";
+}
+
+/** The meta of a result (read_at falls back to `now` for results that do not carry it). */
+export function metaOf(result: MonitoringResultLike<MonitoringQueryName>): PanelMeta {
+  const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
+  if (result.stale) {
+    meta.stale = true;
+    meta.error = errorText(result.error) ?? "the warehouse is failing";
+  }
+  return meta;
+}
+
+/** The oldest read of several results, and stale if any is (a panel built from several queries). */
+export function mergeMeta(...metas: PanelMeta[]): PanelMeta {
+  const [firstMeta, ...rest] = metas;
+  if (!firstMeta) throw new Error("mergeMeta needs at least one meta");
+  return rest.reduce<PanelMeta>(
+    (acc, m) => ({
+      ...acc,
+      read_at: m.read_at < acc.read_at ? m.read_at : acc.read_at,
+      ...(m.stale ? { stale: true, error: acc.error ?? m.error } : {}),
+    }),
+    firstMeta,
+  );
+}
+
+/** Thrown by `fetchMonitoring` with the API's message. */
+export class MonitoringFetchError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "MonitoringFetchError";
+  }
+}
+
+/** `GET /api/v1/monitoring/<name>?as_of&now` */
+export async function fetchMonitoring<N extends MonitoringQueryName>(
+  name: N,
+  params: MonitoringParams = {},
+  signal?: AbortSignal,
+): Promise<MonitoringResultLike<N>> {
+  const query = new URLSearchParams();
+  if (params.as_of) query.set("as_of", params.as_of);
+  if (params.now) query.set("now", params.now);
+  const qs = query.toString();
+  const response = await fetch(`/api/v1/monitoring/${name}${qs ? `?${qs}` : ""}`, {
+    signal,
+    headers: { accept: "application/json" },
+    cache: "no-store",
+  });
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // fall through: reported below
+  }
+  if (!response.ok || body === null || typeof body !== "object") {
+    const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
+    throw new MonitoringFetchError(message, response.status);
+  }
+  // The body is `{ as_of, now, rows }`; when and how the warehouse was read travel in headers.
+  const result = body as MonitoringResultLike<N>;
+  const readAt = response.headers.get("x-data-read-at");
+  const stale = response.headers.get("x-data-stale") === "1";
+  return {
+    ...result,
+    read_at: result.read_at ?? readAt ?? undefined,
+    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
+  };
+}
+
+/**
+ * A panel's view: server-rendered first (`initialData`, dated by its `read_at`), then refreshed
+ * in the client by `fetchView` on the shared schedule.
+ */
+export function usePanelQuery<T extends { meta: PanelMeta }>(
+  queryKey: QueryKey,
+  initialData: T,
+  fetchView: (signal: AbortSignal) => Promise<T>,
+  options: {
+    /**
+     * How often to refresh while the tab is visible; `false`: only on the Refresh button. Panels
+     * whose refresh downloads a large result (the 30-day breaker history is megabytes, and a
+     * season of trends reads it five times) refresh less often or on demand.
+     */
+    refreshEvery?: number | false;
+  } = {},
+) {
+  const every = options.refreshEvery ?? REFRESH_INTERVAL_MS;
+  const readAt = Date.parse(initialData.meta.read_at);
+  const query = useQuery({
+    queryKey,
+    queryFn: ({ signal }) => fetchView(signal),
+    initialData,
+    initialDataUpdatedAt: Number.isNaN(readAt) ? undefined : readAt,
+    staleTime: every === false ? Infinity : every,
+    refetchInterval: every,
+    refetchIntervalInBackground: false,
+    refetchOnWindowFocus: every !== false,
+    retry: 1,
+  });
+  return {
+    /** Never undefined: the server's view until a refresh replaces it. */
+    data: (query.data ?? initialData) as T,
+    /** A failed refresh while older data stays on screen. */
+    refreshError: query.isRefetchError ? query.error : null,
+    fetching: query.isFetching,
+  };
+}
+
+/**
+ * Fetches raw query results through the shared cache. Panels built from several queries (and
+ * two panels reading the same query) share one request per query: concurrent fetches of a key
+ * are deduplicated and a result younger than `staleTime` is reused. CSV exports pass the panel's
+ * own `as_of` and `now`, so an export holds exactly the rows the panel's view was built from.
+ */
+export function useResultLoader() {
+  const client = useQueryClient();
+  return useCallback(
+    <N extends MonitoringQueryName>(name: N, params: MonitoringParams, options: { signal?: AbortSignal; staleTime?: number } = {}) =>
+      client.fetchQuery({
+        queryKey: monitoringKeys.result(name, params),
+        // The caller's signal is not passed down: a shared fetch must not die with one caller.
+        queryFn: () => fetchMonitoring(name, params),
+        staleTime: options.staleTime ?? 5_000,
+      }),
+    [client],
+  );
+}
