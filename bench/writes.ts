@@ -18,7 +18,7 @@ import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { applyBulkOverride, previewBulkOverride } from "@/lib/engine/breaker-writes";
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
-import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
+import { appendAttempts } from "@/lib/queries/breakers";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 import type { Warehouse } from "@/lib/warehouse/types";
@@ -102,9 +102,8 @@ export async function measureBulk(sourceDb: string, workDb: string, lastDate: Is
     const now = new Date().toISOString();
     const small = Array.from({ length: reps }, (_, i) => keySet(`benchkey${i}s`, 1_000 / DATES, lastDate));
     const big = keySet("benchkeyb", 10_000 / DATES, lastDate);
-    const { created_at: _createdAt, ...columns } = ATTEMPT_COLUMNS;
     const rows = seedRows([...small.flat(), ...big], now);
-    await wh.transaction([{ insert: "nba_orchestration.reprocess_attempts", columns, rows }]);
+    await wh.transaction([appendAttempts.statement(rows)]);
     await wh.execute("CHECKPOINT");
 
     const out: BulkMeasure[] = [];

@@ -1,14 +1,18 @@
 /**
- * One typed definition per SQL file, and every declared parameter used (and
- * every used parameter declared), so a renamed parameter cannot silently bind nothing.
+ * One typed definition per SQL file, and every declared parameter used (and every used parameter
+ * declared), so a renamed parameter cannot silently bind nothing. Parameters are counted in the
+ * text as loaded, with its `{{> fragment}}` includes expanded. A fragment file (sql/fragments/)
+ * is a shared block, not a query: it has no definition, states its rule and parameters in a
+ * header comment, and is included by at least one query.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
 import { ALL_QUERIES } from "@/lib/queries";
+import { FRAGMENT_DIR, includedFragments } from "@/lib/queries/define-query";
 import { paramNames } from "@/lib/warehouse/sql-text";
 
 const SQL_DIR = fileURLToPath(new URL("../sql", import.meta.url));
@@ -16,7 +20,8 @@ const SQL_DIR = fileURLToPath(new URL("../sql", import.meta.url));
 function queryFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "schema" || entry.name === "original" ? [] : queryFiles(path); // DDL, not queries
+    // DDL and shared blocks, not queries
+    if (entry.isDirectory()) return ["schema", "original", FRAGMENT_DIR].includes(entry.name) ? [] : queryFiles(path);
     return entry.name.endsWith(".sql") && !entry.name.endsWith(".duckdb.sql") ? [relative(SQL_DIR, path)] : [];
   });
 }
@@ -39,5 +44,29 @@ describe("query definitions", () => {
 
   it("names queries after their files", () => {
     for (const q of ALL_QUERIES) expect(q.file.endsWith(`${q.name.replace(/^breaker_/, "")}.sql`)).toBe(true);
+  });
+});
+
+describe("SQL fragments", () => {
+  const dir = join(SQL_DIR, FRAGMENT_DIR);
+  const fragments = readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .map((f) => f.replace(/\.sql$/, ""));
+  const included = new Set(
+    queryFiles(SQL_DIR).flatMap((file) => includedFragments(readFileSync(join(SQL_DIR, file), "utf8"))),
+  );
+
+  it("finds the fragment files", () => {
+    expect(fragments).toContain("active_trips");
+  });
+
+  it.each(fragments)("%s is included by a query", (name) => {
+    expect(included.has(name)).toBe(true);
+  });
+
+  it.each(fragments)("%s opens with a header comment stating its rule and its parameters", (name) => {
+    const text = readFileSync(join(dir, `${name}.sql`), "utf8");
+    expect(text.startsWith("-- Fragment: ")).toBe(true);
+    expect(text).toMatch(/^-- Parameters: /m);
   });
 });

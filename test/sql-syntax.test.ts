@@ -1,8 +1,11 @@
 /**
  * Every SQL file under sql/ is BigQuery SQL that must parse, checked offline with
- * @polyglot-sql/sdk (its `validate(sql, "bigquery")` accepts valid SELECT and MERGE and rejects
- * broken SQL). Files are found recursively, so a new file is checked without touching this test.
- * Sibling `<name>.duckdb.sql` files are DuckDB-only (where SQL truly cannot be shared) and skipped.
+ * @polyglot-sql/sdk (the embedded database accepts SQL that BigQuery refuses, so the tests on it
+ * prove nothing about the dialect). Files are found recursively, so a new file is checked without
+ * touching this test. Sibling `<name>.duckdb.sql` files are DuckDB-only (SQL that truly cannot be
+ * shared) and skipped. A query is checked as it is loaded, its `{{> fragment}}` includes
+ * expanded; fragment files (sql/fragments/) are blocks, not statements, checked inside every
+ * query that includes them.
  *
  * What the validator does and does not prove (measured with 0.12):
  * - it rejects broken syntax (asserted below, so this test can fail);
@@ -24,6 +27,7 @@ import { validate } from "@polyglot-sql/sdk";
 import { describe, expect, it } from "vitest";
 
 import { ALL_QUERIES } from "@/lib/queries";
+import { FRAGMENT_DIR } from "@/lib/queries/define-query";
 import { WRITE_LOCK, WRITE_LOCK_SEED } from "@/lib/warehouse/write-lock";
 import { splitSql, splitStatements } from "@/lib/warehouse/sql-text";
 
@@ -33,7 +37,7 @@ const SQL_DIR = join(ROOT, "sql");
 function sqlFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sqlFiles(path);
+    if (entry.isDirectory()) return entry.name === FRAGMENT_DIR ? [] : sqlFiles(path);
     return entry.name.endsWith(".sql") && !entry.name.endsWith(".duckdb.sql") ? [path] : [];
   });
 }
@@ -85,13 +89,14 @@ function qualifyProblems(sql: string): string[] {
 }
 
 /**
- * The texts to validate for a file. A query with `{{placeholders}}` (identifiers from the
- * processor registry) is checked once per allowed value, as its definition expands it.
+ * The texts to validate for a file. A query is checked as its definition loads it (includes
+ * expanded); one with `{{placeholders}}` (identifiers from the processor registry) once per
+ * allowed value, as its definition expands it.
  */
 function variantsOf(file: string): string[] {
   const def = ALL_QUERIES.find((q) => join("sql", q.file) === file);
-  const text = readFileSync(join(ROOT, file), "utf8");
-  if (!def?.fragments) return [text];
+  if (!def) return [readFileSync(join(ROOT, file), "utf8")];
+  if (!def.fragments) return [def.sql()];
   return Object.entries(def.fragments).flatMap(([name, options]) =>
     options.map((value) => def.sql({ [name]: value } as Record<string, string>)),
   );

@@ -35,9 +35,11 @@
  *       documented meaning; the original never wrote such rows)
  *   anything else                                                     → failure
  */
+import { z } from "zod";
+
 import { CAN, type Role } from "@/lib/auth/roles";
 
-import { type IsoDate, addDaysToInstant, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
+import { type IsoDate, addDaysToInstant, isoDate, formatUtcForNotes, instantMicros, toIsoInstant, toPreciseInstant } from "./dates";
 
 export const BREAKER_COOLDOWN_DAYS = 7;
 /** The 3rd consecutive failure since the last override/reset/success trips the breaker. */
@@ -60,25 +62,46 @@ export interface BreakerKey {
   analysis_date: IsoDate;
 }
 
-/** A `reprocess_attempts` row: the 12 original columns plus the nullable added ones. */
-export interface AttemptRow extends BreakerKey {
-  attempt_number: number;
-  /** ISO instant. */
-  attempted_at: string;
-  completeness_pct: number | null;
-  skip_reason: string | null;
-  circuit_breaker_tripped: boolean;
-  circuit_breaker_until: string | null;
-  manual_override_applied: boolean | null;
-  notes: string | null;
-  created_at?: string | null;
-  event_type?: BreakerEventType | null;
-  actor?: string | null;
-  reason_code?: string | null;
-  request_id?: string | null;
-  rows_removed?: number | null;
-  batch_id?: string | null;
-}
+const instant = z.string();
+
+/**
+ * A stored `reprocess_attempts` row, every column: the original's 12 and the console's nullable
+ * additions. The one shape of the row: reads parse it, writes are typed by it, its keys are the
+ * select list of the reads that return whole rows. Instants are ISO strings; `event_type` is
+ * stored as text (the Python processors leave it NULL; `eventOf` reads it).
+ */
+export const storedAttemptRow = z.object({
+  processor_name: z.string(),
+  entity_id: z.string(),
+  analysis_date: isoDate,
+  attempt_number: z.number().int(),
+  attempted_at: instant,
+  completeness_pct: z.number().nullable(),
+  skip_reason: z.string().nullable(),
+  circuit_breaker_tripped: z.boolean(),
+  circuit_breaker_until: instant.nullable(),
+  manual_override_applied: z.boolean().nullable(),
+  notes: z.string().nullable(),
+  event_type: z.string().nullable(),
+  actor: z.string().nullable(),
+  actor_role: z.string().nullable(),
+  reason_code: z.string().nullable(),
+  request_id: z.string().nullable(),
+  override_expires_at: instant.nullable(),
+  rows_removed: z.number().int().nullable(),
+  batch_id: z.string().nullable(),
+  created_at: instant.nullable(),
+});
+export type StoredAttemptRow = z.infer<typeof storedAttemptRow>;
+
+/** The original pipeline's 12 columns: every row has them. */
+type OriginalColumn = keyof BreakerKey | "attempt_number" | "attempted_at" | "completeness_pct" | "skip_reason" | "circuit_breaker_tripped" | "circuit_breaker_until" | "manual_override_applied" | "notes";
+
+/**
+ * A `reprocess_attempts` row as the rules read and append it: the stored row, the console's
+ * additions optional (a row the original pipeline wrote has none of them set). A stored row is one.
+ */
+export type AttemptRow = Pick<StoredAttemptRow, OriginalColumn> & Partial<Omit<StoredAttemptRow, OriginalColumn>>;
 
 /** A row to append, without its key (the caller knows the key it read the state for). */
 export type AttemptDraft = Omit<AttemptRow, keyof BreakerKey | "created_at">;
@@ -126,7 +149,9 @@ export interface BreakerState {
 
 /** The event a row records (see the legacy mapping at the top of the file). */
 export function eventOf(row: BreakerRowInput): BreakerEventType {
-  if (row.event_type) return row.event_type;
+  // event_type is stored as text and taken as written when set (an empty string counts as unset),
+  // exactly as breakerEventSql reads it; every writer of the column writes one of the events.
+  if (row.event_type) return row.event_type as BreakerEventType;
   if (row.skip_reason === RESET_SKIP_REASON) return "reset";
   if (row.skip_reason === OVERRIDE_SKIP_REASON) return "override";
   if (row.circuit_breaker_tripped) return "trip";
@@ -321,24 +346,24 @@ function pctText(pct: number | null): string {
   return pct === null ? "no games expected" : `${pct.toFixed(1)}% complete`;
 }
 
+/** An appended row's columns before a rule sets its own: nothing recorded, no flag set. */
+export const BLANK_ATTEMPT = {
+  completeness_pct: null,
+  skip_reason: null,
+  circuit_breaker_tripped: false,
+  circuit_breaker_until: null,
+  manual_override_applied: false,
+  notes: null,
+  event_type: null,
+  actor: null,
+  reason_code: null,
+  request_id: null,
+  rows_removed: null,
+  batch_id: null,
+} as const satisfies Omit<AttemptDraft, "attempt_number" | "attempted_at">;
+
 function draft(state: BreakerState, now: Date | string, fields: Partial<AttemptDraft>): AttemptDraft {
-  return {
-    attempt_number: state.nextAttemptNumber,
-    attempted_at: toIsoInstant(now),
-    completeness_pct: null,
-    skip_reason: null,
-    circuit_breaker_tripped: false,
-    circuit_breaker_until: null,
-    manual_override_applied: false,
-    notes: null,
-    event_type: null,
-    actor: null,
-    reason_code: null,
-    request_id: null,
-    rows_removed: null,
-    batch_id: null,
-    ...fields,
-  };
+  return { attempt_number: state.nextAttemptNumber, attempted_at: toIsoInstant(now), ...BLANK_ATTEMPT, ...fields };
 }
 
 /**

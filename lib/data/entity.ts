@@ -211,7 +211,6 @@ function liveRecheckOf(def: ProcessorDef, outcome: EntityOutcome, readAt: string
 /** `outcomes`: the key's override outcomes (`outcomesAt`), matched to override rows by instant and request id. */
 function timelineOf(rows: readonly BreakerRowInput[], outcomes: readonly OverrideResultRow[] | null): TimelineEvent[] {
   return sortAttempts(rows).map((r) => {
-    const extra = r as BreakerRowInput & { actor_role?: string | null };
     const event = eventOf(r);
     const result =
       event === "override"
@@ -224,7 +223,7 @@ function timelineOf(rows: readonly BreakerRowInput[], outcomes: readonly Overrid
       completenessPct: r.completeness_pct,
       skipReason: r.skip_reason,
       actor: r.actor ?? null,
-      actorRole: extra.actor_role ?? null,
+      actorRole: r.actor_role ?? null,
       reasonCode: r.reason_code ?? null,
       notes: r.notes,
       until: event === "trip" ? r.circuit_breaker_until : null,

@@ -10,7 +10,8 @@ import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/co
 import type { Decision } from "@/lib/completeness/readiness";
 import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
-import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
+import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
+import type { Warehouse } from "@/lib/warehouse/types";
 
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 
@@ -94,43 +95,6 @@ export interface MorningTruth {
   /** Active keys whose failure the build did not record (always 0 with the in-process engine). */
   unjudged: number;
 }
-
-const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  game_status: "INT64",
-  home_team_tricode: "STRING",
-  away_team_tricode: "STRING",
-};
-const PGS_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  universal_player_id: "STRING",
-  team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  minutes_played: "NUMERIC",
-  processed_at: "TIMESTAMP",
-};
-const TDGS_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  defending_team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  processed_at: "TIMESTAMP",
-};
-const BDL_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  team_abbr: "STRING",
-  minutes: "STRING",
-  processed_at: "TIMESTAMP",
-};
 
 /** When the nightly run for `date` happens: 11 PM US/Eastern that night, 5 minutes apart per processor. */
 function runTime(date: IsoDate, order: number): string {
@@ -231,10 +195,10 @@ export async function insertUpstream(
   const tdgs = landed(season.teamDefenseGameSummary);
   const bdl = landed(season.bdlPlayerBoxscores);
   await wh.transaction([
-    { insert: "nba_raw.nbac_schedule", columns: SCHEDULE_COLUMNS, rows: season.schedule },
-    { insert: "nba_analytics.player_game_summary", columns: PGS_COLUMNS, rows: pgs },
-    { insert: "nba_analytics.team_defense_game_summary", columns: TDGS_COLUMNS, rows: tdgs },
-    { insert: "nba_raw.bdl_player_boxscores", columns: BDL_COLUMNS, rows: bdl },
+    appendSchedule.statement(season.schedule),
+    appendPlayerGameSummary.statement(pgs),
+    appendTeamDefenseGameSummary.statement(tdgs),
+    appendBdlBoxscores.statement(bdl),
   ]);
   return {
     "nba_raw.nbac_schedule": season.schedule.length,
@@ -489,6 +453,21 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
     const morning = `${addDays(date, 1)}T15:30:00.000Z`;
     const done: string[] = [];
     if (morning > buildNow) return done;
+    /** One operator's write on the first key active over the last two weeks; that key is retried this morning. */
+    const onFirstActiveKey = async (
+      what: string,
+      operator: (typeof DEMO_OPERATORS)[keyof typeof DEMO_OPERATORS],
+      write: typeof overrideBreaker | typeof resetBreaker,
+      request: { reasonCode: string | null; reason: string; requestId: string },
+    ) => {
+      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
+      if (!key) return;
+      const result = await write(wh, key, { ...operator, ...request, now: morning, deployment: CONSOLE_DEPLOYMENT });
+      if (result.ok) {
+        queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
+        done.push(`${what} of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${operator.actor}`);
+      }
+    };
     if (date === bulkDay && december) {
       const keys = await activeKeys(wh, december.from, date, morning);
       const preview = await previewBulkOverride(wh, keys, morning, CONSOLE_DEPLOYMENT);
@@ -508,21 +487,11 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === singleDay) {
-      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
-      if (key) {
-        const result = await overrideBreaker(wh, key, {
-          ...DEMO_OPERATORS.single,
-          reasonCode: "data_now_available",
-          reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
-          requestId: `demo-single-${date}`,
-          now: morning,
-          deployment: CONSOLE_DEPLOYMENT,
-        });
-        if (result.ok) {
-          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
-          done.push(`override of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.single.actor}`);
-        }
-      }
+      await onFirstActiveKey("override", DEMO_OPERATORS.single, overrideBreaker, {
+        reasonCode: "data_now_available",
+        reason: "Late box score arrived; upstream rows verified in the entity page's live recheck",
+        requestId: `demo-single-${date}`,
+      });
     }
     if (date === cascadeDay && recent) {
       const upstreams = NIGHT_ORDER.filter((p) => getProcessor(p).dependsOn.length === 0);
@@ -546,21 +515,11 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       }
     }
     if (date === resetDay) {
-      const [key] = await activeKeys(wh, addDays(date, -14), date, morning);
-      if (key) {
-        const result = await resetBreaker(wh, key, {
-          ...DEMO_OPERATORS.reset,
-          reasonCode: null,
-          reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
-          requestId: `demo-reset-${date}`,
-          now: morning,
-          deployment: CONSOLE_DEPLOYMENT,
-        });
-        if (result.ok) {
-          queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
-          done.push(`reset of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${DEMO_OPERATORS.reset.actor}`);
-        }
-      }
+      await onFirstActiveKey("reset", DEMO_OPERATORS.reset, resetBreaker, {
+        reasonCode: null,
+        reason: "Attempts recorded against a schedule error (game listed twice); clearing history after the schedule fix",
+        requestId: `demo-reset-${date}`,
+      });
     }
     return done;
   };

@@ -6,6 +6,7 @@ import {
   type AttemptRow,
   type BreakerRowInput,
   type BreakerState,
+  type StoredAttemptRow,
   deriveBreakerState,
   overrideRow,
   resetRows,
@@ -19,18 +20,19 @@ import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/
 import { type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { type RestoreAvailability, RESTORE_WINDOW_DAYS, restoreAvailability } from "@/lib/completeness/restore";
 import {
-  type AttemptRow as StoredAttemptRow,
   type AuditRequestRow,
   type ResetRecordRow,
+  appendAudit,
+  appendOperatorAttempts,
   attemptRow as storedAttemptRow,
   auditByRequest,
   deleteKeyRows,
   keyRows,
   keysUnchanged,
   resetRecords,
+  restoreAttempts,
 } from "@/lib/queries/breakers";
-import { ATTEMPT_COLUMNS, ATTEMPT_WRITE_COLUMNS } from "@/lib/engine/run-processor";
-import { GuardFailedError, type ColumnType, type Statement, type Warehouse } from "@/lib/warehouse/types";
+import { GuardFailedError, type SqlStatement, type Statement, type Warehouse } from "@/lib/warehouse/types";
 
 /**
  * The operator writes on circuit breakers — override, bulk override, reset — as library
@@ -86,33 +88,6 @@ export type WriteOutcome<T> = { ok: true; replay: boolean; data: T } | WriteErro
 const REPLAY_WINDOW_DAYS = 7;
 const EPOCH = "1970-01-01T00:00:00.000Z";
 const MAX_TRIES = 3;
-
-export const AUDIT_COLUMNS: Record<keyof AuditRequestRow | "removed_rows_json", ColumnType> = {
-  audit_id: "STRING",
-  action: "STRING",
-  actor: "STRING",
-  actor_role: "STRING",
-  request_id: "STRING",
-  reason_code: "STRING",
-  reason: "STRING",
-  key_count: "INT64",
-  keys_json: "STRING",
-  created_at: "TIMESTAMP",
-  request_fingerprint: "STRING",
-  removed_rows_json: "STRING",
-  restores_audit_id: "STRING",
-};
-
-/**
- * Every column of a stored `reprocess_attempts` row (the original's twelve and the console's
- * additions), as `key_rows.sql` reads them: what a reset keeps and a restore writes back,
- * `created_at` included (written explicitly, so the table's default does not restamp it).
- */
-export const STORED_ATTEMPT_COLUMNS: Record<keyof StoredAttemptRow, ColumnType> = {
-  ...ATTEMPT_COLUMNS,
-  actor_role: "STRING",
-  override_expires_at: "TIMESTAMP",
-};
 
 type WriteAction = "override" | "bulk_override" | "reset" | "restore";
 
@@ -199,8 +174,7 @@ export async function readKeys(wh: Warehouse, keys: readonly BreakerKeyRef[], no
   return {
     keys: keys.map((key) => {
       const stored = byKey.get(keyString(key)) ?? [];
-      const keyRowsFound = stored as BreakerRowInput[];
-      return { key, rows: keyRowsFound, stored, state: deriveBreakerState(keyRowsFound, at) };
+      return { key, rows: stored, stored, state: deriveBreakerState(stored, at) };
     }),
     filter,
     rowCount: ownRows.length,
@@ -246,8 +220,8 @@ function assertHonoured(row: AttemptRow, rows: readonly BreakerRowInput[], deplo
   }
 }
 
-function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: string } {
-  const params = {
+function guardFor(snapshot: Snapshot, req: WriteRequest): SqlStatement {
+  return keysUnchanged.statement({
     ...snapshot.filter,
     key_ids: snapshot.keys.map((k) => keyString(k.key)),
     expected_rows: snapshot.rowCount,
@@ -255,8 +229,7 @@ function guardFor(snapshot: Snapshot, req: WriteRequest): Statement & { sql: str
     epoch: EPOCH,
     request_id: req.requestId,
     audit_since: addDaysToInstant(req.now, -REPLAY_WINDOW_DAYS),
-  };
-  return { sql: keysUnchanged.sql(), params: keysUnchanged.params.parse(params), types: keysUnchanged.types };
+  });
 }
 
 async function findReplay(wh: Warehouse, req: WriteRequest): Promise<AuditRequestRow | undefined> {
@@ -313,10 +286,7 @@ export function auditRecord(record: {
   /** A restore's reset. */
   restoresAuditId?: string;
 }): Statement {
-  return {
-    insert: "nba_orchestration.breaker_audit_log",
-    columns: AUDIT_COLUMNS,
-    rows: [
+  return appendAudit.statement([
       {
         audit_id: randomUUID(),
         action: record.action,
@@ -332,8 +302,7 @@ export function auditRecord(record: {
         removed_rows_json: record.removedRows ? JSON.stringify(record.removedRows) : null,
         restores_audit_id: record.restoresAuditId ?? null,
       },
-    ],
-  };
+  ]);
 }
 
 function auditStatement(
@@ -348,11 +317,13 @@ function auditStatement(
 
 /** Operator rows carry the role the actor used, so history shows the authority of each write. */
 function attemptInsert(rows: AttemptRow[], role: Role): Statement {
-  return {
-    insert: "nba_orchestration.reprocess_attempts",
-    columns: { ...ATTEMPT_WRITE_COLUMNS, actor_role: "STRING" },
-    rows: rows.map((r) => ({ ...r, actor_role: role })),
-  };
+  return appendOperatorAttempts.statement(rows.map((r) => ({ ...r, actor_role: role })));
+}
+
+/** The DELETE of every row of a key, under any name of its processor (a reset, a restore). */
+function removeKeyRows(key: BreakerKeyRef): SqlStatement {
+  const def = getProcessor(key.processor);
+  return deleteKeyRows.statement({ analysis_date: key.analysis_date, entity_id: key.entity_id, processor_names: [def.name, ...def.aliases] });
 }
 
 /** Why a key cannot be overridden, in words an operator can act on. */
@@ -388,6 +359,27 @@ async function withFreshState<T>(wh: Warehouse, req: WriteRequest, attempt: () =
   return { ok: false, error: "stale", message: "The breaker rows kept changing while the write was applied; nothing was written. Try again." };
 }
 
+/**
+ * A write on one key, on a fresh state each try: a request id already applied is answered from
+ * its audit record; otherwise `write` gets the key's snapshot and the request stamped at the
+ * snapshot's instant (never earlier than the latest row read).
+ */
+async function writeOneKey<T>(
+  wh: Warehouse,
+  key: BreakerKeyRef,
+  req: WriteRequest,
+  check: RequestCheck,
+  fromAudit: (changes: KeyChange[], audit: AuditRequestRow) => T,
+  write: (k: KeySnapshot, at: WriteRequest, snapshot: Snapshot) => Promise<WriteOutcome<T> | "retry">,
+): Promise<WriteOutcome<T>> {
+  return withFreshState(wh, req, async () => {
+    const replay = await findReplay(wh, req);
+    if (replay) return replayOf(replay, fromAudit, check);
+    const snapshot = await readKeys(wh, [key], req.now);
+    return write(snapshot.keys[0]!, { ...req, now: snapshot.now }, snapshot);
+  });
+}
+
 /** Apply a guarded transaction: "retry" when its guard found the state changed (nothing written). */
 export async function commit(wh: Warehouse, statements: Statement[], guard: Statement & { sql: string }, label: string): Promise<"retry" | "done"> {
   try {
@@ -412,12 +404,7 @@ export async function overrideBreaker(wh: Warehouse, key: BreakerKeyRef, req: Wr
   const check: RequestCheck = { action: "override", req, fingerprint, keys: [keyString(key)] };
   const consequence = consequenceOf(req.deployment, [key.processor]);
   const fromAudit = (changes: KeyChange[]) => ({ change: changes[0]!, consequence });
-  return withFreshState(wh, req, async () => {
-    const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, fromAudit, check);
-    const snapshot = await readKeys(wh, [key], req.now);
-    const at = { ...req, now: snapshot.now };
-    const k = snapshot.keys[0]!;
+  return writeOneKey(wh, key, req, check, fromAudit, async (k, at, snapshot) => {
     const write = overrideRow(k.state, { ...at, reasonCode: req.reasonCode ?? "other" });
     if (!write.ok) {
       const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
@@ -551,12 +538,7 @@ export async function resetBreaker(
     change: changes[0]!,
     rowsRemoved: audit.removed_rows_json !== null ? (JSON.parse(audit.removed_rows_json) as unknown[]).length : (changes[0]?.before.attemptCount ?? 0),
   });
-  return withFreshState(wh, req, async () => {
-    const replay = await findReplay(wh, req);
-    if (replay) return replayOf(replay, fromAudit, check);
-    const snapshot = await readKeys(wh, [key], req.now);
-    const at = { ...req, now: snapshot.now };
-    const k = snapshot.keys[0]!;
+  return writeOneKey(wh, key, req, check, fromAudit, async (k, at, snapshot) => {
     const write = resetRows(k.state, at);
     if (!write.ok) {
       const change = { ...key, before: summarize(k.state), after: summarize(k.state) };
@@ -572,15 +554,9 @@ export async function resetBreaker(
     // key's latest row and numbers its next failure 1.
     const row = withKey(storedKey(key, req.deployment), write.row);
     const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState([row], at.now)) };
-    const def = getProcessor(key.processor);
-    const remove: Statement = {
-      sql: deleteKeyRows.sql(),
-      params: deleteKeyRows.params.parse({ analysis_date: key.analysis_date, entity_id: key.entity_id, processor_names: [def.name, ...def.aliases] }),
-      types: deleteKeyRows.types,
-    };
     const done = await commit(
       wh,
-      [remove, attemptInsert([row], req.role), auditStatement("reset", at, [change], fingerprint, { removedRows: k.stored })],
+      [removeKeyRows(key), attemptInsert([row], req.role), auditStatement("reset", at, [change], fingerprint, { removedRows: k.stored })],
       guardFor(snapshot, req),
       "reset_breaker",
     );
@@ -711,17 +687,10 @@ export async function restoreReset(wh: Warehouse, ref: ResetRef, req: WriteReque
       return { ok: false, error: "conflict", message: availability.message, keys: [{ ...key, before: summarize(k.state), after: summarize(k.state) }] };
     }
     const rows = kept ?? [];
-    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState(rows as BreakerRowInput[], at.now)) };
-    const def = getProcessor(key.processor);
-    const remove: Statement = {
-      sql: deleteKeyRows.sql(),
-      params: deleteKeyRows.params.parse({ analysis_date: key.analysis_date, entity_id: key.entity_id, processor_names: [def.name, ...def.aliases] }),
-      types: deleteKeyRows.types,
-    };
-    const putBack: Statement = { insert: "nba_orchestration.reprocess_attempts", columns: STORED_ATTEMPT_COLUMNS, rows };
+    const change: KeyChange = { ...key, before: summarize(k.state), after: summarize(deriveBreakerState(rows, at.now)) };
     const done = await commit(
       wh,
-      [remove, putBack, auditStatement("restore", at, [change], fingerprint, { restoresAuditId: record.audit_id })],
+      [removeKeyRows(key), restoreAttempts.statement(rows), auditStatement("restore", at, [change], fingerprint, { restoresAuditId: record.audit_id })],
       guardFor(snapshot, req),
       "restore_reset",
     );

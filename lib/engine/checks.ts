@@ -8,6 +8,7 @@ import {
   type BreakerRowInput,
   type BreakerState,
   deriveBreakerState,
+  eventOf,
   nextAttemptRow,
   withKey,
 } from "@/lib/completeness/breaker";
@@ -21,10 +22,10 @@ import type { AuditAction } from "@/lib/breakers/schemas";
 import type { AttemptWritten, CheckInput, CheckResult, CheckedEntity, Outcome, OutcomesInput, OutcomesResult } from "@/lib/checks/schemas";
 import type { KeyChange } from "@/lib/breakers/changes";
 import { auditRecord, commit, summarize } from "@/lib/engine/breaker-writes";
-import { ATTEMPT_WRITE_COLUMNS, type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
-import { keyRows } from "@/lib/queries/breakers";
-import { type CheckedEntityRow, checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "@/lib/queries/checks";
-import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
+import { type EntityOutcome, evaluateProcessorRun, latestOf, windowFigures } from "@/lib/engine/run-processor";
+import { appendAttempts, keyRows } from "@/lib/queries/breakers";
+import { type CheckedEntityRow, appendChecks, appendOutcomes, checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "@/lib/queries/checks";
+import type { Statement, Warehouse } from "@/lib/warehouse/types";
 
 /**
  * The completeness check as a service a processor run calls (`POST /api/v1/checks`, then
@@ -67,37 +68,6 @@ export type CheckOutcome<T> = { ok: true; replay: boolean; data: T } | CheckErro
 export const CHECK_KEEP_DAYS = 30;
 const EPOCH = "1970-01-01T00:00:00.000Z";
 const MAX_TRIES = 3;
-
-const ATTEMPTS_TABLE = "nba_orchestration.reprocess_attempts";
-
-const CHECK_COLUMNS: Record<keyof CheckedEntityRow | "run_id" | "processor" | "analysis_date", ColumnType> = {
-  run_id: "STRING",
-  processor: "STRING",
-  analysis_date: "DATE",
-  entity_id: "STRING",
-  checked_at: "TIMESTAMP",
-  actor: "STRING",
-  request_fingerprint: "STRING",
-  action: "STRING",
-  skip_reason: "STRING",
-  completeness_pct: "FLOAT64",
-  counts_as_failure: "BOOL",
-  result_json: "STRING",
-};
-
-const OUTCOME_COLUMNS: Record<string, ColumnType> = {
-  run_id: "STRING",
-  processor: "STRING",
-  analysis_date: "DATE",
-  entity_id: "STRING",
-  outcome: "STRING",
-  reason: "STRING",
-  reported_at: "TIMESTAMP",
-  actor: "STRING",
-  event_type: "STRING",
-  attempt_number: "INT64",
-  circuit_breaker_until: "TIMESTAMP",
-};
 
 /** The run-level part of an answer, stored with each entity so a replay rebuilds it whole. */
 type RunMeta = Omit<CheckResult, "ok" | "replay" | "counts" | "entities">;
@@ -161,7 +131,7 @@ function fingerprintOf(parts: unknown[]): string {
 
 function writtenOf(row: AttemptRow): AttemptWritten {
   return {
-    event_type: row.event_type!,
+    event_type: eventOf(row),
     attempt_number: row.attempt_number,
     circuit_breaker_tripped: row.circuit_breaker_tripped,
     circuit_breaker_until: row.circuit_breaker_until,
@@ -195,15 +165,7 @@ function entityAnswer(def: ProcessorDef, o: EntityOutcome, recorded: AttemptRow 
     skip_reason: o.decision.skipReason,
     production_ready: o.decision.productionReady,
     windows: o.windows.map((w) => ({
-      id: w.id,
-      kind: w.kind,
-      size: w.size,
-      team: w.team,
-      from: w.from,
-      to: w.to,
-      expected: w.expected,
-      actual: w.actual,
-      missing: w.missing,
+      ...windowFigures(w),
       completeness_pct: w.pctRounded,
       production_ready: readyById.get(w.id) ?? false,
       missing_games: w.missingGames.map((g) => ({ game_id: g.game_id, game_date: g.game_date, opponent: g.opponent })),
@@ -224,10 +186,6 @@ function replayOfCheck(stored: CheckedEntityRow[]): CheckResult {
   // In the order the run was answered (the rows come back by entity id).
   const parsed = stored.map((r) => JSON.parse(r.result_json!) as { run: RunMeta; index: number; entity: CheckedEntity }).sort((a, b) => a.index - b.index);
   return resultOf(parsed[0]!.run, true, parsed.map((p) => p.entity));
-}
-
-function guardStatement(params: Parameters<typeof checkGuard.params.parse>[0]): Statement & { sql: string } {
-  return { sql: checkGuard.sql(), params: checkGuard.params.parse(params), types: checkGuard.types };
 }
 
 const stale: CheckError = { ok: false, error: "stale", message: "The run's rows kept changing while this call was recorded; nothing was written. Retry with the same run_id." };
@@ -304,10 +262,8 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
 
     const recorded = run.outcomes.filter(recordNow);
     const statements: Statement[] = [
-      {
-        insert: "nba_orchestration.completeness_checks",
-        columns: CHECK_COLUMNS,
-        rows: run.outcomes.map((o, k) => ({
+      appendChecks.statement(
+        run.outcomes.map((o, k) => ({
           ...runKey,
           entity_id: o.entity,
           checked_at: ctx.now,
@@ -319,7 +275,7 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
           counts_as_failure: o.decision.countsAsFailure,
           result_json: JSON.stringify({ run: meta, index: k, entity: answers[k] }),
         })),
-      },
+      ),
     ];
     const counts = resultOf(meta, false, answers).counts;
     statements.push(
@@ -334,25 +290,23 @@ export async function checkRun(wh: Warehouse, input: CheckInput, ctx: CheckConte
     );
     if (recorded.length) {
       statements.push(
-        { insert: ATTEMPTS_TABLE, columns: ATTEMPT_WRITE_COLUMNS, rows: recorded.map((o) => o.attempt!) },
-        {
-          insert: "nba_orchestration.check_outcomes",
-          columns: OUTCOME_COLUMNS,
-          rows: recorded.map((o) => ({
+        appendAttempts.statement(recorded.map((o) => o.attempt!)),
+        appendOutcomes.statement(
+          recorded.map((o) => ({
             ...runKey,
             entity_id: o.entity,
             outcome: "skipped",
             reason: null,
             reported_at: ctx.now,
             actor: ctx.actor.name,
-            event_type: o.attempt!.event_type,
+            event_type: o.attempt!.event_type ?? null,
             attempt_number: o.attempt!.attempt_number,
             circuit_breaker_until: o.attempt!.circuit_breaker_until,
           })),
-        },
+        ),
       );
     }
-    const guard = guardStatement({
+    const guard = checkGuard.statement({
       ...runKey,
       since,
       expected_checks: 0,
@@ -455,8 +409,8 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
     const byEntity = new Map<string, BreakerRowInput[]>();
     for (const r of rows) {
       const list = byEntity.get(r.entity_id);
-      if (list) list.push(r as BreakerRowInput);
-      else byEntity.set(r.entity_id, [r as BreakerRowInput]);
+      if (list) list.push(r);
+      else byEntity.set(r.entity_id, [r]);
     }
     const planned: Planned[] = fresh.map((item) => {
       const check = checked.get(item.entity_id)!;
@@ -478,10 +432,8 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
       (["processed", "failed", "skipped"] as const).map((o) => [o, planned.filter((p) => p.outcome === o).length]),
     );
     const statements: Statement[] = [
-      {
-        insert: "nba_orchestration.check_outcomes",
-        columns: OUTCOME_COLUMNS,
-        rows: planned.map((p) => ({
+      appendOutcomes.statement(
+        planned.map((p) => ({
           ...runKey,
           entity_id: p.entity,
           outcome: p.outcome,
@@ -492,7 +444,7 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
           attempt_number: p.row?.attempt_number ?? null,
           circuit_breaker_until: p.row?.circuit_breaker_until ?? null,
         })),
-      },
+      ),
       auditStatement(
         "pipeline_outcomes",
         ctx,
@@ -502,9 +454,9 @@ export async function recordOutcomes(wh: Warehouse, input: OutcomesInput, ctx: C
         fingerprintOf(["outcomes", ctx.actor.name, runKey, planned.map((p) => [p.entity, p.outcome, p.reason])]),
       ),
     ];
-    if (attempts.length) statements.unshift({ insert: ATTEMPTS_TABLE, columns: ATTEMPT_WRITE_COLUMNS, rows: attempts });
-    const read = latestOf(rows as BreakerRowInput[]);
-    const guard = guardStatement({
+    if (attempts.length) statements.unshift(appendAttempts.statement(attempts));
+    const read = latestOf(rows);
+    const guard = checkGuard.statement({
       ...runKey,
       since,
       expected_checks: stored.length,

@@ -31,6 +31,7 @@ import { keyString } from "./breaker-writes";
 import { dataRecovered } from "./bulk-selection";
 import { readProcessedAt } from "./override-outcomes";
 import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
+import { pooled } from "./pooled";
 
 /**
  * Incidents: the failing and tripped breaker keys of the last 30 days grouped by what they were
@@ -122,20 +123,6 @@ function rememberCause(key: string, cause: KeyCauseMemo): void {
 }
 const causeSlot = (ctx: IncidentContext) => JSON.stringify([ctx.deployment, ctx.calendar ?? null]);
 
-/** Run tasks at most `limit` at a time, results in order. */
-async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** What a key's windows were missing at `at` (own-data failures): the blocking windows and their missing games. */
 function missingAt(
   processor: ProcessorName,
@@ -198,8 +185,8 @@ export async function loadIncidentInputs(wh: Warehouse, ctx: IncidentContext): P
     const ref = { processor, entity_id: r.entity_id, analysis_date: r.analysis_date };
     const k = incidentKeyString(ref);
     const entry = byKey.get(k);
-    if (entry) entry.rows.push(r as BreakerRowInput);
-    else byKey.set(k, { ref, rows: [r as BreakerRowInput] });
+    if (entry) entry.rows.push(r);
+    else byKey.set(k, { ref, rows: [r] });
   }
   const scoped = [...byKey.values()].flatMap((e) => {
     const streak = keyStreak(e.rows, now);

@@ -33,7 +33,8 @@ import {
 } from "@/lib/completeness/readiness";
 import { type WindowGame, windowsFromGames } from "@/lib/completeness/window-games";
 import { type WindowResult, parseTeamGameKey, teamGameKey } from "@/lib/completeness/windows";
-import { keyRows } from "@/lib/queries/breakers";
+import { appendAttempts, keyRows } from "@/lib/queries/breakers";
+import { columnTypes } from "@/lib/queries/define-insert";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "@/lib/queries/completeness";
 import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 
@@ -181,7 +182,7 @@ async function readBreakerStates(wh: Warehouse, def: ProcessorDef, opts: RunOpti
     entity_ids: [...opts.entities],
   });
   const byEntity = new Map<string, BreakerRowInput[]>();
-  for (const r of rows) push(byEntity, r.entity_id, r as BreakerRowInput);
+  for (const r of rows) push(byEntity, r.entity_id, r);
   return byEntity;
 }
 
@@ -383,51 +384,35 @@ function outputRow(
   return row;
 }
 
-/** The output table's columns a run writes, with their types (from the registry). */
+/** The output table's columns a run writes (from the registry), typed as the table's DDL declares them. */
 export function outputColumns(def: ProcessorDef): Record<string, ColumnType> {
-  const columns: Record<string, ColumnType> = {
-    [def.entityColumn]: "STRING",
-    [def.dateColumn]: "DATE",
-    ...Object.fromEntries(def.writtenAt.map((c) => [c, "TIMESTAMP" as const])),
-  };
-  if (def.name === "player_composite_factors") columns.analysis_date = "DATE";
-  if (def.name === "upcoming_player_game_context") Object.assign(columns, { team_abbr: "STRING", opponent_team_abbr: "STRING" });
-  for (const c of STANDARD_COMPLETENESS_COLUMNS) columns[c.name] = c.type === "ARRAY<STRING>" ? ["STRING"] : c.type;
-  for (const c of windowColumns(def)) columns[c.name] = c.type;
-  return columns;
+  const names = [
+    def.entityColumn,
+    def.dateColumn,
+    ...def.writtenAt,
+    ...(def.name === "player_composite_factors" ? ["analysis_date"] : []),
+    ...(def.name === "upcoming_player_game_context" ? ["team_abbr", "opponent_team_abbr"] : []),
+    ...STANDARD_COMPLETENESS_COLUMNS.map((c) => c.name),
+    ...windowColumns(def).map((c) => c.name),
+  ];
+  return columnTypes(def.table, [...new Set(names)]);
 }
 
-export const ATTEMPT_COLUMNS: Record<keyof AttemptRow & string, ColumnType> = {
-  processor_name: "STRING",
-  entity_id: "STRING",
-  analysis_date: "DATE",
-  attempt_number: "INT64",
-  attempted_at: "TIMESTAMP",
-  completeness_pct: "FLOAT64",
-  skip_reason: "STRING",
-  circuit_breaker_tripped: "BOOL",
-  circuit_breaker_until: "TIMESTAMP",
-  manual_override_applied: "BOOL",
-  notes: "STRING",
-  created_at: "TIMESTAMP",
-  event_type: "STRING",
-  actor: "STRING",
-  reason_code: "STRING",
-  request_id: "STRING",
-  rows_removed: "INT64",
-  batch_id: "STRING",
-};
-
-/** The columns an appended attempt row is written with: all but created_at, the table's default. */
-const { created_at: _createdAt, ...attemptWriteColumns } = ATTEMPT_COLUMNS;
-export const ATTEMPT_WRITE_COLUMNS: Omit<typeof ATTEMPT_COLUMNS, "created_at"> = attemptWriteColumns;
+/**
+ * A window's span and counts, as every view of an evaluation shows them (the check service's
+ * answer, the entity page's live recheck): which window, the games it covers, and how many.
+ */
+export function windowFigures(w: WindowResult): Pick<WindowResult, "id" | "kind" | "size" | "team" | "from" | "to" | "expected" | "actual" | "missing"> {
+  const { id, kind, size, team, from, to, expected, actual, missing } = w;
+  return { id, kind, size, team, from, to, expected, actual, missing };
+}
 
 /** The statements that record a run: its output rows and its attempt rows, together. */
 export function runStatements(run: ProcessorRun): Statement[] {
   const def = getProcessor(run.processor);
   const attempts = run.outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
   const statements: Statement[] = [{ insert: def.table, columns: outputColumns(def), rows: run.outcomes.map((o) => o.output) }];
-  if (attempts.length) statements.push({ insert: "nba_orchestration.reprocess_attempts", columns: ATTEMPT_WRITE_COLUMNS, rows: attempts });
+  if (attempts.length) statements.push(appendAttempts.statement(attempts));
   return statements;
 }
 

@@ -9,6 +9,7 @@ import type { Warehouse } from "@/lib/warehouse/types";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { keyString } from "./breaker-writes";
 import { type EntityOutcome, evaluateProcessorRun } from "./run-processor";
+import { pooled } from "./pooled";
 
 /**
  * "Safe to override now" for many keys at once: the engine's own evaluation (the live recheck:
@@ -47,20 +48,6 @@ export function verdictOfOutcome(outcome: Pick<EntityOutcome, "windows" | "own" 
 /** The key's data is ready now (own windows and upstreams), whatever its breaker: the live recheck's "recovered". */
 export function dataReady(outcome: Pick<EntityOutcome, "own" | "cascade">): boolean {
   return dataVerdict({ ownReady: outcome.own.ready, cascadeReady: outcome.cascade.ready }) === "ready";
-}
-
-/** Run tasks at most `limit` at a time, results in order. */
-async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export interface VerdictOptions {

@@ -2,8 +2,10 @@ import "server-only";
 
 import { z } from "zod";
 
+import { type AttemptRow, type StoredAttemptRow, storedAttemptRow } from "@/lib/completeness/breaker";
 import { isoDate } from "@/lib/completeness/dates";
 
+import { defineInsert } from "./define-insert";
 import { defineQuery } from "./define-query";
 import { PROCESSORS, type ProcessorName } from "@/lib/completeness/processors";
 
@@ -11,33 +13,39 @@ import { breakerEventSql, canonicalProcessorSql, processorOutputsSql } from "./p
 
 const ts = z.string();
 
-/** A stored `reprocess_attempts` row: the original 12 columns and the console's nullable additions. */
-export const attemptRow = z.object({
-  processor_name: z.string(),
-  entity_id: z.string(),
-  analysis_date: isoDate,
-  attempt_number: z.number().int(),
-  attempted_at: ts,
-  completeness_pct: z.number().nullable(),
-  skip_reason: z.string().nullable(),
-  circuit_breaker_tripped: z.boolean(),
-  circuit_breaker_until: ts.nullable(),
-  manual_override_applied: z.boolean().nullable(),
-  notes: z.string().nullable(),
-  event_type: z.string().nullable(),
-  actor: z.string().nullable(),
-  actor_role: z.string().nullable(),
-  reason_code: z.string().nullable(),
-  request_id: z.string().nullable(),
-  override_expires_at: ts.nullable(),
-  rows_removed: z.number().int().nullable(),
-  batch_id: z.string().nullable(),
-  created_at: ts.nullable(),
-});
-export type AttemptRow = z.infer<typeof attemptRow>;
+/** The stored `reprocess_attempts` row (its one shape lives with the breaker rules). */
+export const attemptRow = storedAttemptRow;
 
-/** The stored row's columns, as its row schema lists them: the select list of the reads that return whole rows. */
-const ATTEMPT_COLUMNS = Object.keys(attemptRow.shape).join(",\n  ");
+const ATTEMPTS_TABLE = "nba_orchestration.reprocess_attempts";
+const STORED_COLUMNS = Object.keys(storedAttemptRow.shape) as (keyof StoredAttemptRow)[];
+/**
+ * The columns an appended row is written with: all but created_at (the table's default stamps
+ * when the row was inserted), actor_role (only an operator's row carries one) and
+ * override_expires_at (no write sets it).
+ */
+const APPENDED_COLUMNS = STORED_COLUMNS.filter(
+  (c): c is Exclude<keyof StoredAttemptRow, "created_at" | "actor_role" | "override_expires_at"> =>
+    c !== "created_at" && c !== "actor_role" && c !== "override_expires_at",
+);
+
+/** Attempt rows a processor run (in-process or through the check service) appends. */
+export const appendAttempts = defineInsert<AttemptRow>({ table: ATTEMPTS_TABLE, columns: APPENDED_COLUMNS });
+
+/** An operator's rows (override, reset), with the role the actor used. */
+export const appendOperatorAttempts = defineInsert<AttemptRow & { actor_role: string | null }>({
+  table: ATTEMPTS_TABLE,
+  columns: [...APPENDED_COLUMNS, "actor_role"],
+});
+
+/** Rows put back exactly as they were stored (a restore), created_at included so the default does not restamp it. */
+export const restoreAttempts = defineInsert<StoredAttemptRow>({ table: ATTEMPTS_TABLE, columns: STORED_COLUMNS });
+
+/** A row schema's columns, in its order: the select list of a read that returns whole rows (`{{…_columns}}`). */
+function columnsOf(row: z.ZodObject): string {
+  return Object.keys(row.shape).join(",\n  ");
+}
+
+const ATTEMPT_COLUMNS = columnsOf(attemptRow);
 
 export const keyRows = defineQuery({
   name: "breaker_key_rows",
@@ -120,12 +128,19 @@ export const auditRequestRow = auditRow.extend({
 });
 export type AuditRequestRow = z.infer<typeof auditRequestRow>;
 
+/** The audit record every console write appends with its rows. */
+export const appendAudit = defineInsert<AuditRequestRow>({
+  table: "nba_orchestration.breaker_audit_log",
+  columns: Object.keys(auditRequestRow.shape) as (keyof AuditRequestRow)[],
+});
+
 export const auditByRequest = defineQuery({
   name: "audit_by_request",
   file: "breakers/audit_by_request.sql",
   params: z.object({ request_id: z.string().min(1), audit_since: ts }),
   types: { request_id: "STRING", audit_since: "TIMESTAMP" },
   row: auditRequestRow,
+  fragments: { audit_columns: [columnsOf(auditRequestRow)] },
 });
 
 /** A reset's DELETE; used as a statement of the reset's transaction. */
@@ -155,12 +170,15 @@ export const failingKeys = defineQuery({
   fragments: { breaker_event: [breakerEventSql()] },
 });
 
+const auditLogRow = auditRow.extend({ removed_rows_json: z.string().nullable() });
+
 export const auditLog = defineQuery({
   name: "audit_log",
   file: "breakers/audit_log.sql",
   params: z.object({ created_from: ts, created_to: ts, actor: z.string(), action: z.string(), processor: z.string() }),
   types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
-  row: auditRow.extend({ removed_rows_json: z.string().nullable() }),
+  row: auditLogRow,
+  fragments: { audit_columns: [columnsOf(auditLogRow)] },
 });
 
 /** A reset's audit record with the rows it deleted, and the restore that undid it (NULLs when none). */

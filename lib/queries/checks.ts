@@ -4,11 +4,25 @@ import { z } from "zod";
 
 import { isoDate } from "@/lib/completeness/dates";
 
+import { defineInsert } from "./define-insert";
 import { defineQuery } from "./define-query";
 
 const ts = z.string();
 const runKey = { run_id: z.string().min(1), processor: z.string().min(1), analysis_date: isoDate };
 const runKeyTypes = { run_id: "STRING", processor: "STRING", analysis_date: "DATE" } as const;
+
+const checkedEntityRow = z.object({
+  entity_id: z.string(),
+  checked_at: ts,
+  actor: z.string(),
+  request_fingerprint: z.string(),
+  action: z.string(),
+  skip_reason: z.string().nullable(),
+  completeness_pct: z.number().nullable(),
+  counts_as_failure: z.boolean(),
+  result_json: z.string().nullable(),
+});
+export type CheckedEntityRow = z.infer<typeof checkedEntityRow>;
 
 /** The check service's stored answer for a run and date. */
 export const checkedEntities = defineQuery({
@@ -16,19 +30,32 @@ export const checkedEntities = defineQuery({
   file: "checks/checked_entities.sql",
   params: z.object({ ...runKey, checked_since: ts, with_answers: z.boolean() }),
   types: { ...runKeyTypes, checked_since: "TIMESTAMP", with_answers: "BOOL" },
-  row: z.object({
-    entity_id: z.string(),
-    checked_at: ts,
-    actor: z.string(),
-    request_fingerprint: z.string(),
-    action: z.string(),
-    skip_reason: z.string().nullable(),
-    completeness_pct: z.number().nullable(),
-    counts_as_failure: z.boolean(),
-    result_json: z.string().nullable(),
-  }),
+  row: checkedEntityRow,
 });
-export type CheckedEntityRow = z.infer<typeof checkedEntities.row>;
+
+/** A run's key as the check tables store it. */
+export interface RunKeyColumns {
+  run_id: string;
+  processor: string;
+  analysis_date: string;
+}
+const RUN_KEY_COLUMNS = Object.keys(runKey) as (keyof RunKeyColumns)[];
+
+/** A check's decision per entity, stored to answer a retried check and to judge the run's outcomes. */
+export const appendChecks = defineInsert<RunKeyColumns & CheckedEntityRow>({
+  table: "nba_orchestration.completeness_checks",
+  columns: [...RUN_KEY_COLUMNS, ...(Object.keys(checkedEntityRow.shape) as (keyof CheckedEntityRow)[])],
+});
+
+const reportedOutcomeRow = z.object({
+  entity_id: z.string(),
+  outcome: z.string(),
+  reason: z.string().nullable(),
+  event_type: z.string().nullable(),
+  attempt_number: z.number().int().nullable(),
+  circuit_breaker_until: ts.nullable(),
+});
+export type ReportedOutcomeRow = z.infer<typeof reportedOutcomeRow>;
 
 /** The outcomes a run already reported for a date. */
 export const reportedOutcomes = defineQuery({
@@ -36,14 +63,13 @@ export const reportedOutcomes = defineQuery({
   file: "checks/reported_outcomes.sql",
   params: z.object({ ...runKey, reported_since: ts }),
   types: { ...runKeyTypes, reported_since: "TIMESTAMP" },
-  row: z.object({
-    entity_id: z.string(),
-    outcome: z.string(),
-    reason: z.string().nullable(),
-    event_type: z.string().nullable(),
-    attempt_number: z.number().int().nullable(),
-    circuit_breaker_until: ts.nullable(),
-  }),
+  row: reportedOutcomeRow,
+});
+
+/** An entity's reported outcome: who reported it, when, and the attempt row it led to (if any). */
+export const appendOutcomes = defineInsert<RunKeyColumns & ReportedOutcomeRow & { reported_at: string; actor: string }>({
+  table: "nba_orchestration.check_outcomes",
+  columns: [...RUN_KEY_COLUMNS, ...(Object.keys(reportedOutcomeRow.shape) as (keyof ReportedOutcomeRow)[]), "reported_at", "actor"],
 });
 
 /** The guard of the check service's writes; used through its SQL text as a transaction guard. */

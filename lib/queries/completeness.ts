@@ -35,6 +35,13 @@ const windowParams = {
   max_games: z.number().int().min(0),
   observed_at: isoTimestamp,
 };
+const windowParamTypes = {
+  analysis_date: "DATE",
+  season_start: "DATE",
+  days_from: "DATE",
+  max_games: "INT64",
+  observed_at: "TIMESTAMP",
+} as const;
 
 /** Upstream tables a player processor may be measured on (registry values only). */
 const PLAYER_UPSTREAMS = [
@@ -45,14 +52,7 @@ export const playerWindowGames = defineQuery({
   name: "player_window_games",
   file: "completeness/player_window_games.sql",
   params: z.object({ ...windowParams, players: z.array(z.string()) }),
-  types: {
-    analysis_date: "DATE",
-    season_start: "DATE",
-    days_from: "DATE",
-    max_games: "INT64",
-    observed_at: "TIMESTAMP",
-    players: ["STRING"],
-  },
+  types: { ...windowParamTypes, players: ["STRING"] },
   row: windowGameRow,
   fragments: { upstream_table: PLAYER_UPSTREAMS },
 });
@@ -61,15 +61,7 @@ export const teamWindowGames = defineQuery({
   name: "team_window_games",
   file: "completeness/team_window_games.sql",
   params: z.object({ ...windowParams, teams: z.array(z.string()), presence_from_schedule: z.boolean() }),
-  types: {
-    analysis_date: "DATE",
-    season_start: "DATE",
-    days_from: "DATE",
-    max_games: "INT64",
-    observed_at: "TIMESTAMP",
-    teams: ["STRING"],
-    presence_from_schedule: "BOOL",
-  },
+  types: { ...windowParamTypes, teams: ["STRING"], presence_from_schedule: "BOOL" },
   row: windowGameRow,
 });
 

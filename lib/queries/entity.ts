@@ -23,7 +23,7 @@ import { canonicalProcessorSql, lit, writtenAtSql } from "./processor-outputs";
  * The SQL is generated from the processor registry (the only source of table and column names)
  * as a UNION ALL with one branch per processor that applies to the entity's kind. Each branch
  * filters its OWN partition column (analysis_date, cache_date or game_date — the original
- * filtered `analysis_date` on four tables that do not have it, defect 20) and its own entity
+ * filtered `analysis_date` on four tables that do not have it) and its own entity
  * column, so BigQuery prunes partitions and clusters in every table. The entity is always a
  * parameter, never text in the SQL.
  *

@@ -1,5 +1,5 @@
 /**
- * BigQuery cost, from the SQL text (issue 7, part 3): every monitoring query filters each
+ * BigQuery cost, from the SQL text: every monitoring query filters each
  * partitioned table it reads on that table's partition column, so BigQuery prunes partitions and
  * bills only the dates in the window — never the whole history.
  *

@@ -123,6 +123,9 @@ const breakerFragments = {
 
 const outputWindow = { date_from: isoDate, date_to: isoDate };
 const outputWindowTypes = { date_from: "DATE", date_to: "DATE" } as const;
+/** Analysis dates read and the instant breaker rows count up to (active breakers, trip rate). */
+export const datesAtNow = { date_from: isoDate, date_to: isoDate, now: isoTimestamp };
+export const datesAtNowTypes = { date_from: "DATE", date_to: "DATE", now: "TIMESTAMP" } as const;
 const attemptWindow = { since: isoTimestamp, now: isoTimestamp, date_from: isoDate, date_to: isoDate };
 const attemptWindowTypes = { since: "TIMESTAMP", now: "TIMESTAMP", date_from: "DATE", date_to: "DATE" } as const;
 
@@ -146,8 +149,8 @@ const activeBreakerSqlRow = monitoringRows["active-breakers"].omit({ hours_remai
 export const activeBreakers = defineQuery({
   name: "active_breakers",
   file: "monitoring/active_breakers.sql",
-  params: z.object({ date_from: isoDate, date_to: isoDate, now: isoTimestamp }),
-  types: { date_from: "DATE", date_to: "DATE", now: "TIMESTAMP" },
+  params: z.object(datesAtNow),
+  types: datesAtNowTypes,
   row: activeBreakerSqlRow,
   fragments: { processor_list: [processorListSql()], ...breakerFragments, trip_until: [tripUntilSql()] },
 });

@@ -3,21 +3,19 @@ import "server-only";
 import { z } from "zod";
 
 import { type IsoDate, addDays, toIsoInstant } from "@/lib/completeness/dates";
-import { isoDate } from "@/lib/completeness/dates";
-import { isoTimestamp } from "@/lib/monitoring/schemas";
 import { TRIP_RATE_DAYS, type TripRateRow, tripRateRow } from "@/lib/monitoring/trip-rate";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { defineQuery } from "./define-query";
-import { processorListSql } from "./monitoring";
+import { datesAtNow, datesAtNowTypes, processorListSql } from "./monitoring";
 import { breakerEventSql, canonicalProcessorSql, evaluatedEntitiesSql } from "./processor-outputs";
 
 /** Each processor's trip rate over the dates ending at as_of (sql/monitoring/trip_rate.sql). */
 export const tripRate = defineQuery({
   name: "trip_rate",
   file: "monitoring/trip_rate.sql",
-  params: z.object({ date_from: isoDate, date_to: isoDate, now: isoTimestamp }),
-  types: { date_from: "DATE", date_to: "DATE", now: "TIMESTAMP" },
+  params: z.object(datesAtNow),
+  types: datesAtNowTypes,
   row: tripRateRow,
   fragments: {
     processor_list: [processorListSql()],

@@ -8,7 +8,7 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import { listColumns } from "./catalog";
 import { DUCKDB_SUFFIX, columnDefinitions, definedColumnName, describeStatement, toDuckDbStatements } from "./ddl";
 import { splitStatements } from "./sql-text";
-import type { Warehouse } from "./types";
+import type { ColumnType, ScalarType, Warehouse } from "./types";
 
 /**
  * The schema: BigQuery DDL files in `sql/schema/` (one per table, `<dataset>.<table>.sql`), read
@@ -126,6 +126,41 @@ export function declaredColumns(files = loadSchemaFiles()): Map<string, string[]
     }
   }
   return out;
+}
+
+/**
+ * Every declared column's type, per logical `dataset.table` (the columns `declaredColumns` lists),
+ * in the form the warehouse's insert statements take: NUMERIC(p,s) and DECIMAL are NUMERIC,
+ * BOOLEAN is BOOL, ARRAY<T> is [T]. The one source of the column types the console writes with.
+ */
+export function declaredColumnTypes(files = loadSchemaFiles()): Map<string, Map<string, ColumnType>> {
+  const out = new Map<string, Map<string, ColumnType>>();
+  for (const { statements } of files) {
+    for (const statement of statements) {
+      const declared = columnDefinitions(statement);
+      if (!declared) continue;
+      for (const definition of declared.definitions) {
+        const name = definedColumnName(definition);
+        const type = name ? new RegExp(`\\b${name}\\s+([A-Za-z_]\\w*)(?:\\s*<\\s*([A-Za-z_]\\w*))?`).exec(definition) : null;
+        if (!name || !type) continue;
+        const columns = out.get(declared.table) ?? new Map<string, ColumnType>();
+        if (!columns.has(name)) columns.set(name, type[2] ? [scalarType(type[2])] : scalarType(type[1]!));
+        out.set(declared.table, columns);
+      }
+    }
+  }
+  return out;
+}
+
+const SCALAR_TYPES = new Set<string>(["STRING", "INT64", "FLOAT64", "NUMERIC", "BOOL", "DATE", "TIMESTAMP"]);
+
+/** A BigQuery scalar type name as the insert statements name it. */
+function scalarType(name: string): ScalarType {
+  const upper = name.toUpperCase();
+  if (upper === "DECIMAL") return "NUMERIC";
+  if (upper === "BOOLEAN") return "BOOL";
+  if (SCALAR_TYPES.has(upper)) return upper as ScalarType;
+  throw new Error(`Column type ${name} has no insert type`);
 }
 
 /** What the warehouse lacks of what the console needs: whole tables, and columns of present tables. */

@@ -9,18 +9,9 @@
 --   @action STRING         '' for any action (override, bulk_override, reset)
 --   @processor STRING      '' for any; else writes touching a key of that processor, and the
 --                          check service's records of its runs (also those that changed no key)
+-- {{audit_columns}}: the audit record's columns and removed_rows_json, in the order of its row schema.
 SELECT
-  audit_id,
-  action,
-  actor,
-  actor_role,
-  request_id,
-  reason_code,
-  reason,
-  key_count,
-  keys_json,
-  removed_rows_json,
-  created_at
+  {{audit_columns}}
 FROM nba_orchestration.breaker_audit_log
 WHERE created_at >= @created_from
   AND created_at < @created_to

@@ -18,8 +18,4 @@ SELECT
   counts_as_failure,
   CASE WHEN @with_answers THEN result_json END AS result_json
 FROM nba_orchestration.completeness_checks
-WHERE checked_at >= @checked_since
-  AND run_id = @run_id
-  AND processor = @processor
-  AND analysis_date = @analysis_date
-ORDER BY entity_id
+{{> run_entity_rows stamp=checked_at since=@checked_since}}

@@ -11,8 +11,4 @@ SELECT
   attempt_number,
   circuit_breaker_until
 FROM nba_orchestration.check_outcomes
-WHERE reported_at >= @reported_since
-  AND run_id = @run_id
-  AND processor = @processor
-  AND analysis_date = @analysis_date
-ORDER BY entity_id
+{{> run_entity_rows stamp=reported_at since=@reported_since}}

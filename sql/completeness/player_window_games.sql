@@ -62,40 +62,7 @@ stint AS (
   WHERE le.last_other_date IS NULL OR r.game_date > le.last_other_date
   GROUP BY r.player_lookup
 ),
-final_games AS (
-  -- A game listed twice as final (a stale row and its rescheduled row) counts once, on its
-  -- latest date.
-  SELECT game_id, game_date, home_team_tricode, away_team_tricode
-  FROM nba_raw.nbac_schedule
-  WHERE game_date >= @season_start
-    AND game_date < @analysis_date
-    AND game_status = 3
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY game_date DESC) = 1
-),
-team_games AS (
-  -- One final game per team and date.
-  SELECT
-    s.game_id,
-    s.game_date,
-    team,
-    CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
-  FROM final_games AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY team, s.game_date ORDER BY s.game_id DESC) = 1
-),
-ranked AS (
-  SELECT
-    game_id,
-    game_date,
-    team,
-    opponent,
-    ROW_NUMBER() OVER (PARTITION BY team ORDER BY game_date DESC, game_id DESC) AS games_back
-  FROM team_games
-  WHERE team IN (SELECT team FROM player_team)
-),
-window_games AS (
-  SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
-),
+{{> window_games teams=player_team}},
 player_rows AS (
   SELECT game_date, team_abbr, player_lookup, MIN(processed_at) AS arrived_at
   FROM {{upstream_table}}

@@ -19,40 +19,10 @@
 -- Parameters:
 --   @analysis_date DATE, @season_start DATE, @days_from DATE, @max_games INT64,
 --   @teams ARRAY<STRING> (tricodes), @observed_at TIMESTAMP, @presence_from_schedule BOOL.
-WITH final_games AS (
-  -- A game listed twice as final (a stale row and its rescheduled row) counts once, on its
-  -- latest date.
-  SELECT game_id, game_date, home_team_tricode, away_team_tricode
-  FROM nba_raw.nbac_schedule
-  WHERE game_date >= @season_start
-    AND game_date < @analysis_date
-    AND game_status = 3
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY game_id ORDER BY game_date DESC) = 1
+WITH wanted_teams AS (
+  SELECT team FROM UNNEST(@teams) AS team
 ),
-team_games AS (
-  -- One final game per team and date.
-  SELECT
-    s.game_id,
-    s.game_date,
-    team,
-    CASE WHEN team = s.home_team_tricode THEN s.away_team_tricode ELSE s.home_team_tricode END AS opponent
-  FROM final_games AS s, UNNEST([s.home_team_tricode, s.away_team_tricode]) AS team
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY team, s.game_date ORDER BY s.game_id DESC) = 1
-),
-ranked AS (
-  SELECT
-    game_id,
-    game_date,
-    team,
-    opponent,
-    ROW_NUMBER() OVER (PARTITION BY team ORDER BY game_date DESC, game_id DESC) AS games_back
-  FROM team_games
-  WHERE team IN UNNEST(@teams)
-),
-window_games AS (
-  SELECT * FROM ranked WHERE games_back <= @max_games OR game_date >= @days_from
-),
+{{> window_games teams=wanted_teams}},
 boxes AS (
   SELECT game_date, defending_team_abbr AS team, MIN(processed_at) AS arrived_at
   FROM nba_analytics.team_defense_game_summary

@@ -26,25 +26,13 @@ team_games AS (
   QUALIFY ROW_NUMBER() OVER (PARTITION BY team, s.game_date ORDER BY s.game_id DESC) = 1
 ),
 pgs AS (
-  SELECT game_date, team_abbr AS team, MIN(processed_at) AS arrived_at
-  FROM nba_analytics.player_game_summary
-  WHERE game_date BETWEEN @date_from AND @date_to
-    AND (processed_at IS NULL OR processed_at <= @now)
-  GROUP BY game_date, team_abbr
+{{> team_rows_arrived table=nba_analytics.player_game_summary team=team_abbr}}
 ),
 bdl AS (
-  SELECT game_date, team_abbr AS team, MIN(processed_at) AS arrived_at
-  FROM nba_raw.bdl_player_boxscores
-  WHERE game_date BETWEEN @date_from AND @date_to
-    AND (processed_at IS NULL OR processed_at <= @now)
-  GROUP BY game_date, team_abbr
+{{> team_rows_arrived table=nba_raw.bdl_player_boxscores team=team_abbr}}
 ),
 tdgs AS (
-  SELECT game_date, defending_team_abbr AS team, MIN(processed_at) AS arrived_at
-  FROM nba_analytics.team_defense_game_summary
-  WHERE game_date BETWEEN @date_from AND @date_to
-    AND (processed_at IS NULL OR processed_at <= @now)
-  GROUP BY game_date, defending_team_abbr
+{{> team_rows_arrived table=nba_analytics.team_defense_game_summary team=defending_team_abbr}}
 )
 SELECT
   t.game_id,

@@ -12,17 +12,15 @@
 --                                    also the dates after data-as-of, when output has stopped
 --                                    in a mass outage and breakers keep tripping
 --   @now TIMESTAMP                   the instant "active" is evaluated at
--- Rules (identical to health.sql's active count, and to deriveBreakerState's "active"):
---   * only rows attempted at or before @now count (the state as it was at @now);
---   * rows in attempt order (attempt_number, then attempted_at; an exact tie on both is
---     ordered arbitrarily here, by content in the TypeScript rules);
---   * event per row from event_type, else from the flags ({{breaker_event}}; the Python
---     processors and the original scripts leave event_type NULL): a
---     trip row carrying the original's manual_override_applied flag is still a trip (that
---     flag never unblocked anything), a MANUAL_OVERRIDE row is an override, RESET a reset;
---   * the trip in force is the last trip row with no override, success, recovery or reset
---     after it; active when its cooldown end (circuit_breaker_until, else attempted_at + 7
---     days) is strictly after @now. A half-open key that failed again has a newer trip row;
+-- Rules:
+--   * "active at @now" is sql/fragments/active_trips.sql, the one block health.sql's active
+--     count includes too (deriveBreakerState's "active"): the key's rows attempted at or before
+--     @now in attempt order; the trip in force is the last trip row with no override, success,
+--     recovery or reset after it; active while its cooldown end is strictly after @now (a
+--     half-open key that failed again has a newer trip row). Events come from event_type, else
+--     from the flags ({{breaker_event}}; the Python processors and the original scripts leave
+--     event_type NULL): a trip row carrying the original's manual_override_applied flag is
+--     still a trip (that flag never unblocked anything);
 --   * keys are per canonical processor ({{canonical_processor}} maps registry aliases), and
 --     only registry processors are listed (a row under an unknown name cannot be overridden
 --     from the console, and health counts only the seven).
@@ -30,48 +28,19 @@
 WITH processors AS (
 {{processor_list}}
 ),
-attempts AS (
-  SELECT
-    {{canonical_processor}} AS processor,
-    entity_id,
-    analysis_date,
-    attempt_number,
-    attempted_at,
-    completeness_pct,
-    skip_reason,
-    circuit_breaker_until,
-    notes,
-    {{breaker_event}} AS event
-  FROM nba_orchestration.reprocess_attempts
-  WHERE analysis_date BETWEEN @date_from AND @date_to
-    AND attempted_at <= @now
-),
--- The trip in force is the last trip row with no clearing row after it: exactly when the LAST
--- row (in attempt order) among the trip and clearing rows is a trip. Failure rows decide
--- nothing here, so they are dropped before the one window (cheaper than numbering every row
--- and comparing the positions of the last trip and the last clear).
-decisive AS (
-  SELECT *
-  FROM attempts
-  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
-),
 trips AS (
-  SELECT
-    processor,
-    entity_id,
-    analysis_date,
-    attempt_number,
-    ROUND(completeness_pct, 2) AS completeness_pct,
-    skip_reason,
-    attempted_at AS tripped_at,
-    {{trip_until}} AS breaker_until,
-    notes
-  FROM decisive
-  WHERE event = 'trip'
+{{> active_trips date_from=@date_from date_to=@date_to}}
 )
-SELECT t.*
+SELECT
+  t.processor,
+  t.entity_id,
+  t.analysis_date,
+  t.attempt_number,
+  ROUND(t.completeness_pct, 2) AS completeness_pct,
+  t.skip_reason,
+  t.tripped_at,
+  t.breaker_until,
+  t.notes
 FROM trips AS t
 JOIN processors AS p ON p.processor = t.processor
-WHERE t.breaker_until > @now
 ORDER BY t.breaker_until, t.processor, t.entity_id, t.analysis_date

@@ -15,10 +15,7 @@ WITH outputs AS (
 {{processor_outputs}}
 ),
 latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+{{> latest_output_row rows=outputs}}
 )
 SELECT
   date,

@@ -22,15 +22,13 @@
 --     NULL (no games expected) and take values as written (the original wrote some above
 --     100). Two decimals.
 --   * Active breakers: exactly deriveBreakerState(...).status = 'active' (lib/completeness/
---     breaker.ts), from the key's rows attempted at or before @now: rows in attempt order
---     (attempt_number, then attempted_at); the trip in force is the last trip row with no
---     clearing row (override, success, recovery, reset) after it; active when its cooldown
---     end (circuit_breaker_until, else attempted_at + 7 days) is after @now (at the instant
---     itself the key is half-open, not active). Events come from event_type, or for legacy
---     rows from the same mapping as eventOf ({{breaker_event}}). Keys are per CANONICAL
---     processor: aliases (ml_feature_store_v2, dataset-prefixed names) map to their registry
---     name ({{canonical_processor}}), so one key's rows written under two names are one key.
---     Same rule as active_breakers.sql, so the alert's count equals the list's length.
+--     breaker.ts), counted from sql/fragments/active_trips.sql, the one block
+--     active_breakers.sql lists too, so the alert's count equals the list's length: the key's
+--     rows attempted at or before @now in attempt order; the trip in force is the last trip row
+--     with no clearing row (override, success, recovery, reset) after it; active while its
+--     cooldown end is after @now (at the instant itself the key is half-open). Keys are per
+--     CANONICAL processor ({{canonical_processor}}), so one key's rows written under two names
+--     are one key.
 WITH processors AS (
 {{processor_list}}
 ),
@@ -51,32 +49,11 @@ output_stats AS (
   FROM latest
   GROUP BY processor
 ),
-attempts AS (
-  SELECT
-    {{canonical_processor}} AS processor,
-    entity_id,
-    analysis_date,
-    attempt_number,
-    attempted_at,
-    circuit_breaker_until,
-    {{breaker_event}} AS event
-  FROM nba_orchestration.reprocess_attempts
-  WHERE analysis_date BETWEEN @breaker_date_from AND @breaker_date_to
-    AND attempted_at <= @now
-),
--- As in active_breakers.sql: the last row (in attempt order) among a key's trip and clearing
--- rows is a trip exactly when a trip is in force; failure rows are dropped before the window.
-decisive AS (
-  SELECT *
-  FROM attempts
-  WHERE event IN ('trip', 'override', 'success', 'recovery', 'reset')
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, analysis_date ORDER BY attempt_number DESC, attempted_at DESC) = 1
-),
 active_stats AS (
   SELECT processor, COUNT(*) AS active_breakers
-  FROM decisive
-  WHERE event = 'trip'
-    AND {{trip_until}} > @now
+  FROM (
+{{> active_trips date_from=@breaker_date_from date_to=@breaker_date_to}}
+  ) AS active
   GROUP BY processor
 )
 SELECT

@@ -23,10 +23,7 @@ WITH outputs AS (
 {{multi_window_outputs}}
 ),
 latest AS (
-  SELECT *
-  FROM outputs
-  WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY processor, entity_id, date ORDER BY processed_at DESC NULLS LAST) = 1
+{{> latest_output_row rows=outputs}}
 ),
 windows AS (
 {{processor_windows}}

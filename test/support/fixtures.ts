@@ -9,12 +9,22 @@
  */
 import { applyEmbeddedSchema } from "@/lib/warehouse/schema";
 import { createDuckDbWarehouse } from "@/lib/warehouse/duckdb";
-import type { ColumnType, Warehouse } from "@/lib/warehouse/types";
-import type { AttemptRow } from "@/lib/completeness/breaker";
+import type { Warehouse } from "@/lib/warehouse/types";
+import { type AttemptRow, BLANK_ATTEMPT } from "@/lib/completeness/breaker";
 import type { SeasonCalendar } from "@/lib/completeness/calendar";
 import { addDays, instantMs } from "@/lib/completeness/dates";
 import type { CompletenessData, GameStatus, PlayerTeamRow, Presence } from "@/lib/completeness/windows";
-import { ATTEMPT_COLUMNS } from "@/lib/engine/run-processor";
+import { appendOperatorAttempts } from "@/lib/queries/breakers";
+import {
+  type BdlBoxscoreInsertRow,
+  type PlayerGameSummaryInsertRow,
+  type ScheduleInsertRow,
+  type TeamDefenseGameSummaryInsertRow,
+  appendBdlBoxscores,
+  appendPlayerGameSummary,
+  appendSchedule,
+  appendTeamDefenseGameSummary,
+} from "@/lib/queries/upstream";
 
 // ---------------------------------------------------------------------------------------------
 // Warehouse
@@ -60,44 +70,13 @@ export async function countRows(wh: Warehouse, table: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Upstream rows (column names = the tables' column names)
 
-export interface ScheduleRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
+/** A schedule row with the game statuses the window rules know. */
+export interface ScheduleRow extends ScheduleInsertRow {
   game_status: GameStatus;
-  home_team_tricode: string;
-  away_team_tricode: string;
 }
-
-export interface PgsRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  player_lookup: string;
-  team_abbr: string;
-  opponent_team_abbr: string;
-  minutes_played: number;
-  processed_at: string;
-}
-
-export interface BdlRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  player_lookup: string;
-  team_abbr: string;
-  minutes: string | null;
-  processed_at: string;
-}
-
-export interface TdgsRow {
-  game_id: string;
-  game_date: string;
-  season_year: number;
-  defending_team_abbr: string;
-  opponent_team_abbr: string;
-  processed_at: string;
-}
+export type PgsRow = PlayerGameSummaryInsertRow;
+export type BdlRow = BdlBoxscoreInsertRow;
+export type TdgsRow = TeamDefenseGameSummaryInsertRow;
 
 export interface Upstream {
   schedule: ScheduleRow[];
@@ -108,53 +87,17 @@ export interface Upstream {
 
 export const emptyUpstream = (): Upstream => ({ schedule: [], pgs: [], bdl: [], tdgs: [] });
 
-const SCHEDULE_COLUMNS: Record<keyof ScheduleRow, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  game_status: "INT64",
-  home_team_tricode: "STRING",
-  away_team_tricode: "STRING",
-};
-const PGS_COLUMNS: Record<keyof PgsRow, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  minutes_played: "NUMERIC",
-  processed_at: "TIMESTAMP",
-};
-const BDL_COLUMNS: Record<keyof BdlRow, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  player_lookup: "STRING",
-  team_abbr: "STRING",
-  minutes: "STRING",
-  processed_at: "TIMESTAMP",
-};
-const TDGS_COLUMNS: Record<keyof TdgsRow, ColumnType> = {
-  game_id: "STRING",
-  game_date: "DATE",
-  season_year: "INT64",
-  defending_team_abbr: "STRING",
-  opponent_team_abbr: "STRING",
-  processed_at: "TIMESTAMP",
-};
-
 export async function insertSchedule(wh: Warehouse, rows: readonly ScheduleRow[]): Promise<void> {
-  if (rows.length) await wh.insert("nba_raw.nbac_schedule", SCHEDULE_COLUMNS, rows);
+  await appendSchedule.run(wh, rows);
 }
 export async function insertPgs(wh: Warehouse, rows: readonly PgsRow[]): Promise<void> {
-  if (rows.length) await wh.insert("nba_analytics.player_game_summary", PGS_COLUMNS, rows);
+  await appendPlayerGameSummary.run(wh, rows);
 }
 export async function insertBdl(wh: Warehouse, rows: readonly BdlRow[]): Promise<void> {
-  if (rows.length) await wh.insert("nba_raw.bdl_player_boxscores", BDL_COLUMNS, rows);
+  await appendBdlBoxscores.run(wh, rows);
 }
 export async function insertTdgs(wh: Warehouse, rows: readonly TdgsRow[]): Promise<void> {
-  if (rows.length) await wh.insert("nba_analytics.team_defense_game_summary", TDGS_COLUMNS, rows);
+  await appendTeamDefenseGameSummary.run(wh, rows);
 }
 
 export async function insertUpstream(wh: Warehouse, up: Upstream): Promise<void> {
@@ -392,33 +335,17 @@ export function referenceData(
 // ---------------------------------------------------------------------------------------------
 // Breaker rows
 
-export const ATTEMPT_WRITE_COLUMNS: Record<string, ColumnType> = (() => {
-  const { created_at: _c, ...rest } = ATTEMPT_COLUMNS;
-  return { ...rest, actor_role: "STRING" };
-})();
-
 /** A reprocess_attempts row with defaults for everything not given. */
 export function attemptRow(fields: Partial<AttemptRow> & Pick<AttemptRow, "processor_name" | "entity_id" | "analysis_date" | "attempt_number" | "attempted_at">): AttemptRow & { actor_role: string | null } {
-  return {
-    completeness_pct: 50,
-    skip_reason: "incomplete_upstream_data",
-    circuit_breaker_tripped: false,
-    circuit_breaker_until: null,
-    manual_override_applied: false,
-    notes: null,
-    event_type: null,
-    actor: null,
-    reason_code: null,
-    request_id: null,
-    rows_removed: null,
-    batch_id: null,
-    actor_role: null,
-    ...fields,
-  };
+  return { ...BLANK_ATTEMPT, completeness_pct: 50, skip_reason: "incomplete_upstream_data", actor_role: null, ...fields };
 }
 
+/** The columns a test's attempt rows are written with: every column but created_at and override_expires_at, typed by the DDL. */
+export const ATTEMPT_WRITE_COLUMNS = appendOperatorAttempts.types();
+
+/** Append attempt rows with the operator writes' columns (a column a row lacks is written NULL). */
 export async function insertAttempts(wh: Warehouse, rows: readonly object[]): Promise<void> {
-  if (rows.length) await wh.insert("nba_orchestration.reprocess_attempts", ATTEMPT_WRITE_COLUMNS, rows);
+  if (rows.length) await wh.insert(appendOperatorAttempts.table, ATTEMPT_WRITE_COLUMNS, rows);
 }
 
 // ---------------------------------------------------------------------------------------------
