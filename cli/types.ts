@@ -4,8 +4,7 @@
  */
 import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
 import type { EntityFound, ProcessorSection } from "@/lib/entities/view";
-import type { RestorePreviewView } from "@/lib/data/restores";
-import type { BulkPreview } from "@/lib/breakers/changes";
+import type { BulkPreview, RestorePreviewView } from "@/lib/breakers/changes";
 import type { ActiveBreakerRow, MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
 
 export type MonitoringBody<N extends MonitoringQueryName> = MonitoringResult<N>;

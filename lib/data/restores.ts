@@ -3,23 +3,9 @@ import "server-only";
 import { cache } from "react";
 
 import { type Actor, requireRole } from "@/lib/auth/session";
-import type { RestoreRefusal } from "@/lib/completeness/restore";
-import type { BreakerKeyRef } from "@/lib/breakers/changes";
+import type { RestorePreviewView, RestoreStatus } from "@/lib/breakers/changes";
 import { type ResetRef, type RestorePreview, previewRestore, previewRestores } from "@/lib/engine/breaker-writes";
 import { getWarehouse } from "@/lib/warehouse";
-
-/** Whether a reset can be restored, as the Audit page shows it beside the reset's record. */
-export interface RestoreStatus {
-  audit_id: string;
-  key: BreakerKeyRef;
-  /** How many rows the reset kept (what a restore puts back). */
-  rowCount: number;
-  available: boolean;
-  refusal: RestoreRefusal | null;
-  /** Why it is not available, in words (null when it is). */
-  message: string | null;
-  restorableUntil: string;
-}
 
 function statusOf(p: RestorePreview): RestoreStatus {
   return {
@@ -45,7 +31,6 @@ export const listRestoreStatuses = cache(async (resetAuditIds: readonly string[]
 });
 
 /** A reset, the rows a restore would put back, and whether it can now (`GET /api/v1/breakers/restore`). */
-export type RestorePreviewView = RestoreStatus & { reset: RestorePreview["reset"]; rows: RestorePreview["rows"] };
 
 /**
  * One reset with the rows a restore would put back and whether it can now (viewer; what

@@ -13,7 +13,7 @@ import {
   withKey,
 } from "@/lib/completeness/breaker";
 import { type IsoDate, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
-import type { BreakerKeyRef, BulkPreview, KeyChange, KeyStateSummary } from "@/lib/breakers/changes";
+import type { BreakerKeyRef, BulkPreview, KeyChange, KeyStateSummary, ResetRecord } from "@/lib/breakers/changes";
 import type { AuditAction } from "@/lib/breakers/schemas";
 import { CAN, type Role } from "@/lib/auth/roles";
 import { type BreakerReader, type Deployment, overrideConsequence } from "@/lib/completeness/deployment";
@@ -575,7 +575,7 @@ export type ResetRef = { auditId: string } | { requestId: string };
 
 /** A reset as its audit record holds it, with whether it can be restored now and why not. */
 export interface RestorePreview {
-  reset: { audit_id: string; request_id: string; actor: string; reason: string; created_at: string };
+  reset: ResetRecord;
   key: BreakerKeyRef;
   /** The rows the reset deleted, every column as stored (empty when its record kept none). */
   rows: StoredAttemptRow[];

@@ -1,4 +1,4 @@
-import type { RestoreStatus } from "@/lib/data/restores";
+import type { RestoreStatus } from "@/lib/breakers/changes";
 
 import { RestoreControl } from "./restore-form";
 

@@ -6,7 +6,7 @@ import { useState, useTransition } from "react";
 import { type FormMessage, FormResult, WhyAndConfirmFields, useWhyAndConfirm } from "@/components/overrides/form-fields";
 import { useRequestId } from "@/components/overrides/request-id";
 import { restoreResetForm } from "@/lib/actions/forms";
-import type { RestoreStatus } from "@/lib/data/restores";
+import type { RestoreStatus } from "@/lib/breakers/changes";
 import { formatUtc, humanInstants } from "@/lib/format";
 
 /**
