@@ -126,6 +126,15 @@ export interface WindowResult {
   dnpGames: DnpGame[];
 }
 
+/**
+ * A window's span and counts, as every view of an evaluation shows them (the check service's
+ * answer, the entity page's live recheck): which window, the games it covers, and how many.
+ */
+export function windowFigures(w: WindowResult): Pick<WindowResult, "id" | "kind" | "size" | "team" | "from" | "to" | "expected" | "actual" | "missing"> {
+  const { id, kind, size, team, from, to, expected, actual, missing } = w;
+  return { id, kind, size, team, from, to, expected, actual, missing };
+}
+
 export interface EntityCompleteness {
   kind: EntityKind;
   entity: string;

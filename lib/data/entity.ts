@@ -11,7 +11,7 @@ import { type Deployment, overrideConsequence } from "@/lib/completeness/deploym
 import { type IsoDate, addDays, daysBetween, instantMicros, isIsoDate } from "@/lib/completeness/dates";
 import { type EntityKind, type ProcessorDef, type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
 import type { DecisionAction } from "@/lib/completeness/readiness";
-import { teamGameKey, type WindowResult } from "@/lib/completeness/windows";
+import { teamGameKey, type WindowResult, windowFigures } from "@/lib/completeness/windows";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { keyString, readKeys } from "@/lib/engine/breaker-writes";
 import { outcomesAt, readProcessedAt } from "@/lib/engine/override-outcomes";
@@ -164,16 +164,8 @@ const gameView = (g: { game_id: string; game_date: IsoDate; opponent: string }):
 
 function liveWindowOf(w: WindowResult, ready: boolean): LiveWindow {
   return {
-    id: w.id,
+    ...windowFigures(w),
     label: windowLabel(w),
-    kind: w.kind,
-    size: w.size,
-    team: w.team,
-    from: w.from,
-    to: w.to,
-    expected: w.expected,
-    actual: w.actual,
-    missing: w.missing,
     completenessPct: w.pctRounded,
     noGamesExpected: w.noGamesExpected,
     ready,

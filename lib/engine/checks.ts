@@ -16,13 +16,13 @@ import { type SeasonCalendar, seasonStartFor } from "@/lib/completeness/calendar
 import { type IsoDate, addDays, addDaysToInstant, instantMicros } from "@/lib/completeness/dates";
 import type { Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorDef, type ProcessorName, STANDARD_COMPLETENESS_COLUMNS, getProcessor, windowColumns } from "@/lib/completeness/processors";
-import { teamGameKey } from "@/lib/completeness/windows";
+import { teamGameKey, windowFigures } from "@/lib/completeness/windows";
 import { parseEntityId } from "@/lib/entities/ids";
 import type { AuditAction } from "@/lib/breakers/schemas";
 import type { AttemptWritten, CheckInput, CheckResult, CheckedEntity, Outcome, OutcomesInput, OutcomesResult } from "@/lib/checks/schemas";
 import type { KeyChange } from "@/lib/breakers/changes";
 import { auditRecord, commit, summarize } from "@/lib/engine/breaker-writes";
-import { type EntityOutcome, evaluateProcessorRun, latestOf, windowFigures } from "@/lib/engine/run-processor";
+import { type EntityOutcome, evaluateProcessorRun, latestOf } from "@/lib/engine/run-processor";
 import { appendAttempts, keyRows } from "@/lib/queries/breakers";
 import { type CheckedEntityRow, appendChecks, appendOutcomes, checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "@/lib/queries/checks";
 import type { Statement, Warehouse } from "@/lib/warehouse/types";

@@ -398,15 +398,6 @@ export function outputColumns(def: ProcessorDef): Record<string, ColumnType> {
   return columnTypes(def.table, [...new Set(names)]);
 }
 
-/**
- * A window's span and counts, as every view of an evaluation shows them (the check service's
- * answer, the entity page's live recheck): which window, the games it covers, and how many.
- */
-export function windowFigures(w: WindowResult): Pick<WindowResult, "id" | "kind" | "size" | "team" | "from" | "to" | "expected" | "actual" | "missing"> {
-  const { id, kind, size, team, from, to, expected, actual, missing } = w;
-  return { id, kind, size, team, from, to, expected, actual, missing };
-}
-
 /** The statements that record a run: its output rows and its attempt rows, together. */
 export function runStatements(run: ProcessorRun): Statement[] {
   const def = getProcessor(run.processor);
