@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getEnv } from "@/lib/env";
-import { tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "@/lib/queries/tokens";
+import { appendToken, tokenList, tokenLookup, tokenNameFree, tokenRevoke } from "@/lib/queries/tokens";
 import { getWarehouse } from "@/lib/warehouse";
 import { GuardFailedError, type Warehouse } from "@/lib/warehouse/types";
 
@@ -123,15 +123,13 @@ export async function createToken(
   try {
     await wh.transaction(
       [
-        {
-          insert: "nba_orchestration.api_tokens",
-          columns: { token_name: "STRING", role: "STRING", processor: "STRING", token_sha256: "STRING", created_by: "STRING", created_at: "TIMESTAMP" },
-          rows: [{ token_name: input.name, role: input.role, processor: input.processor ?? null, token_sha256: hashToken(token), created_by: createdBy, created_at: now }],
-        },
+        appendToken.statement([
+          { token_name: input.name, role: input.role, processor: input.processor ?? null, token_sha256: hashToken(token), created_by: createdBy, created_at: now },
+        ]),
       ],
       {
         label: "token_create",
-        guard: { sql: tokenNameFree.sql(), params: tokenNameFree.params.parse({ token_name: input.name }), types: tokenNameFree.types },
+        guard: tokenNameFree.statement({ token_name: input.name }),
       },
     );
   } catch (error) {
@@ -151,11 +149,8 @@ export async function revokeToken(
   if (configured().some((t) => t.name === name)) {
     return { ok: false, error: "conflict", message: `"${name}" is configured in API_TOKENS: remove it there and restart to revoke it` };
   }
-  const result = await wh.execute(tokenRevoke.sql(), {
-    params: tokenRevoke.params.parse({ token_name: name, revoked_by: revokedBy, revoked_at: now }),
-    types: tokenRevoke.types,
-    label: "token_revoke",
-  });
+  const revoke = tokenRevoke.statement({ token_name: name, revoked_by: revokedBy, revoked_at: now });
+  const result = await wh.execute(revoke.sql, { params: revoke.params, types: revoke.types, label: "token_revoke" });
   cache.clear();
   const row = (await tokenList.run(wh, {})).find((r) => r.token_name === name);
   if (!row) return { ok: false, error: "not_found", message: `No token named "${name}"` };

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { REVOKED_SESSIONS_COLUMNS, REVOKED_SESSIONS_TABLE, revokedSessionIds } from "@/lib/queries/sessions";
+import { appendRevokedSession, revokedSessionIds } from "@/lib/queries/sessions";
 import { getWarehouse } from "@/lib/warehouse";
 import type { Warehouse } from "@/lib/warehouse/types";
 
@@ -10,7 +10,7 @@ import { processRevocations, type RevocationStorage, SessionRevocations } from "
 export function warehouseRevocationStorage(wh: () => Warehouse = getWarehouse): RevocationStorage {
   return {
     async record(row) {
-      await wh().insert(REVOKED_SESSIONS_TABLE, REVOKED_SESSIONS_COLUMNS, [row]);
+      await appendRevokedSession.run(wh(), [row]);
     },
     async listActive(now) {
       const rows = await revokedSessionIds.run(wh(), { now: now.toISOString() });

@@ -2,6 +2,7 @@ import "server-only";
 
 import { z } from "zod";
 
+import { defineInsert } from "./define-insert";
 import { defineQuery } from "./define-query";
 
 /** The signed-out sessions every replica refuses (lib/auth/revocation.ts caches the list). */
@@ -13,6 +14,8 @@ export const revokedSessionIds = defineQuery({
   row: z.object({ session_id: z.string() }),
 });
 
-/** The table sign-out appends to (an insert, lowered by each adapter; no SQL file). */
-export const REVOKED_SESSIONS_TABLE = "nba_orchestration.revoked_sessions";
-export const REVOKED_SESSIONS_COLUMNS = { session_id: "STRING", user_name: "STRING", revoked_at: "TIMESTAMP", expires_at: "TIMESTAMP" } as const;
+/** What sign-out appends: one row per signed-out session. */
+export const appendRevokedSession = defineInsert<{ session_id: string; user_name: string; revoked_at: string; expires_at: string }>({
+  table: "nba_orchestration.revoked_sessions",
+  columns: ["session_id", "user_name", "revoked_at", "expires_at"],
+});

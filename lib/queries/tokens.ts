@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 
+import { defineInsert } from "./define-insert";
 import { defineQuery } from "./define-query";
 
 const tokenName = z.string().min(1);
@@ -34,7 +35,13 @@ export const tokenList = defineQuery({
   }),
 });
 
-/** The guard of a creation; used through its SQL text as a transaction guard. */
+/** A created token: its name, role, processor binding and the SHA-256 of its secret (never the secret). */
+export const appendToken = defineInsert<{ token_name: string; role: string; processor: string | null; token_sha256: string; created_by: string; created_at: string }>({
+  table: "nba_orchestration.api_tokens",
+  columns: ["token_name", "role", "processor", "token_sha256", "created_by", "created_at"],
+});
+
+/** The guard of a creation (a transaction guard, through `statement`). */
 export const tokenNameFree = defineQuery({
   name: "token_name_free",
   file: "tokens/token_name_free.sql",
@@ -43,7 +50,7 @@ export const tokenNameFree = defineQuery({
   row: z.object({ ok: z.boolean() }),
 });
 
-/** A DML statement: run through `execute`, never `run`. */
+/** A DML statement: run through `execute` with its `statement`, never `run`. */
 export const tokenRevoke = defineQuery({
   name: "token_revoke",
   file: "tokens/token_revoke.sql",
