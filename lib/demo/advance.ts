@@ -137,7 +137,7 @@ export async function advanceDemoDatabase(wh: Warehouse, meta: Pick<DemoMetadata
     if (!processor) continue;
     const id = `${processor}|${r.entity_id}|${r.analysis_date}`;
     const key = byKey.get(id) ?? { processor, entity: r.entity_id, date: r.analysis_date, rows: [] };
-    key.rows.push(r as BreakerRowInput);
+    key.rows.push(r);
     byKey.set(id, key);
   }
   const due = new Map<ProcessorName, Map<IsoDate, string[]>>();

@@ -1,9 +1,9 @@
 import "server-only";
 
-import { type BreakerRowInput, deriveBreakerState, eventOf, sortAttempts } from "@/lib/completeness/breaker";
+import { deriveBreakerState, eventOf, sortAttempts } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, daysBetween, instantMicros } from "@/lib/completeness/dates";
 import { PROCESSORS, resolveProcessorName } from "@/lib/completeness/processors";
-import { attemptRow } from "@/lib/queries/breakers";
+import { attemptsBetween } from "@/lib/queries/breakers";
 import { processorOutputsSql } from "@/lib/queries/processor-outputs";
 import type { Warehouse } from "@/lib/warehouse/types";
 
@@ -59,15 +59,7 @@ export async function verifyDemoDatabase(wh: Warehouse, plan: DemoPlan, now: str
   }
 
   // 2 and 5. Breaker states from the stored rows.
-  const rows = (
-    await wh.query(
-      `SELECT processor_name, entity_id, analysis_date, attempt_number, attempted_at, completeness_pct, skip_reason,
-              circuit_breaker_tripped, circuit_breaker_until, manual_override_applied, notes, event_type, actor, actor_role,
-              reason_code, request_id, override_expires_at, rows_removed, batch_id, created_at
-       FROM nba_orchestration.reprocess_attempts WHERE analysis_date BETWEEN @date_from AND @date_to`,
-      { params: range, types: rangeTypes, label: "verify_attempts" },
-    )
-  ).map((r) => attemptRow.parse(r) as BreakerRowInput & { processor_name: string; entity_id: string; analysis_date: string });
+  const rows = await attemptsBetween.run(wh, range);
   const byKey = new Map<string, typeof rows>();
   for (const r of rows) {
     const k = `${resolveProcessorName(r.processor_name)}|${r.entity_id}|${r.analysis_date}`;
