@@ -17,7 +17,7 @@
  *   season says never arrived are absent.
  */
 import { type IsoDate, addDays, dayOfWeek, toEpochDay } from "@/lib/completeness/dates";
-import type { ColumnType } from "@/lib/warehouse/types";
+import { columnTypes } from "@/lib/queries/define-insert";
 
 import { rngFor } from "./random";
 import { type SimulatedSeason, analyticsGameId } from "./season";
@@ -81,31 +81,32 @@ const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Frida
 // ---------------------------------------------------------------------------------------------
 // Column lists (exactly the columns written; every other column gets its DDL default or NULL)
 
-export const SCHEDULE_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING", game_code: "STRING", season: "STRING", season_nba_format: "STRING", season_year: "INT64",
-  game_date: "DATE", game_date_est: "TIMESTAMP", game_status: "INT64", game_status_text: "STRING",
-  home_team_id: "INT64", home_team_tricode: "STRING", home_team_name: "STRING",
-  away_team_id: "INT64", away_team_tricode: "STRING", away_team_name: "STRING",
-  is_regular_season: "BOOL", is_playoffs: "BOOL", day_of_week: "STRING", is_weekend: "BOOL",
-  home_team_score: "INT64", away_team_score: "INT64", winning_team_tricode: "STRING",
-  data_source: "STRING", source_file_path: "STRING", scrape_timestamp: "TIMESTAMP", created_at: "TIMESTAMP", processed_at: "TIMESTAMP",
-};
-export const BDL_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING", game_date: "DATE", season_year: "INT64", game_status: "STRING", period: "INT64", is_postseason: "BOOL",
-  home_team_abbr: "STRING", away_team_abbr: "STRING", home_team_score: "INT64", away_team_score: "INT64",
-  team_abbr: "STRING", player_full_name: "STRING", player_lookup: "STRING", minutes: "STRING", points: "INT64",
-  source_file_path: "STRING", created_at: "TIMESTAMP", processed_at: "TIMESTAMP",
-};
-export const PGS_COLUMNS: Record<string, ColumnType> = {
-  player_lookup: "STRING", universal_player_id: "STRING", player_full_name: "STRING", game_id: "STRING", game_date: "DATE",
-  team_abbr: "STRING", opponent_team_abbr: "STRING", season_year: "INT64", points: "INT64", minutes_played: "NUMERIC",
-  starter_flag: "BOOL", win_flag: "BOOL", is_active: "BOOL", player_status: "STRING", primary_source_used: "STRING",
-  created_at: "TIMESTAMP", processed_at: "TIMESTAMP",
-};
-export const TDGS_COLUMNS: Record<string, ColumnType> = {
-  game_id: "STRING", game_date: "DATE", defending_team_abbr: "STRING", opponent_team_abbr: "STRING", season_year: "INT64",
-  points_allowed: "INT64", home_game: "BOOL", win_flag: "BOOL", margin_of_victory: "INT64", processed_at: "TIMESTAMP", created_at: "TIMESTAMP",
-};
+/** Types from the original pipeline's DDL (`sql/original/`), the one owner of a column's type. */
+const originalTypes = (table: string, columns: readonly string[]) => columnTypes(table, columns, "sql/original");
+
+export const SCHEDULE_COLUMNS = originalTypes("nba_raw.nbac_schedule", [
+  "game_id", "game_code", "season", "season_nba_format", "season_year", "game_date",
+  "game_date_est", "game_status", "game_status_text", "home_team_id", "home_team_tricode",
+  "home_team_name", "away_team_id", "away_team_tricode", "away_team_name", "is_regular_season",
+  "is_playoffs", "day_of_week", "is_weekend", "home_team_score", "away_team_score",
+  "winning_team_tricode", "data_source", "source_file_path", "scrape_timestamp", "created_at",
+  "processed_at",
+]);
+export const BDL_COLUMNS = originalTypes("nba_raw.bdl_player_boxscores", [
+  "game_id", "game_date", "season_year", "game_status", "period", "is_postseason",
+  "home_team_abbr", "away_team_abbr", "home_team_score", "away_team_score", "team_abbr",
+  "player_full_name", "player_lookup", "minutes", "points", "source_file_path", "created_at",
+  "processed_at",
+]);
+export const PGS_COLUMNS = originalTypes("nba_analytics.player_game_summary", [
+  "player_lookup", "universal_player_id", "player_full_name", "game_id", "game_date", "team_abbr",
+  "opponent_team_abbr", "season_year", "points", "minutes_played", "starter_flag", "win_flag",
+  "is_active", "player_status", "primary_source_used", "created_at", "processed_at",
+]);
+export const TDGS_COLUMNS = originalTypes("nba_analytics.team_defense_game_summary", [
+  "game_id", "game_date", "defending_team_abbr", "opponent_team_abbr", "season_year",
+  "points_allowed", "home_game", "win_flag", "margin_of_victory", "processed_at", "created_at",
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Arrival index

@@ -2,6 +2,7 @@ import "server-only";
 
 import { type IsoDate, addDays, daysBetween, monthOf } from "@/lib/completeness/dates";
 import { type ProcessorName, type WindowSpec, getProcessor } from "@/lib/completeness/processors";
+import { columnTypes } from "@/lib/queries/define-insert";
 import type { ColumnType, Statement, Warehouse } from "@/lib/warehouse/types";
 
 import {
@@ -312,7 +313,7 @@ export async function buildOriginalDemoDatabase(wh: Warehouse, plan: DemoPlan, o
   }
   const outputRows: Record<string, number> = {};
   for (const [table, rows] of byTable) {
-    statements.push({ insert: table, columns: columnsOf(rows), rows });
+    statements.push({ insert: table, columns: columnsOf(table, rows), rows });
     outputRows[table] = rows.length;
   }
   const attempts = world.store.all().sort((a, b) => a.attempted_at - b.attempted_at);
@@ -339,11 +340,11 @@ export async function buildOriginalDemoDatabase(wh: Warehouse, plan: DemoPlan, o
   };
 }
 
-const ATTEMPT_COLUMNS: Record<string, ColumnType> = {
-  processor_name: "STRING", entity_id: "STRING", analysis_date: "DATE", attempt_number: "INT64", attempted_at: "TIMESTAMP",
-  completeness_pct: "FLOAT64", skip_reason: "STRING", circuit_breaker_tripped: "BOOL", circuit_breaker_until: "TIMESTAMP",
-  manual_override_applied: "BOOL", notes: "STRING", created_at: "TIMESTAMP",
-};
+/** The original's 12 columns of reprocess_attempts (the Python processors write no others), typed by its DDL. */
+const ATTEMPT_COLUMNS = columnTypes("nba_orchestration.reprocess_attempts", [
+  "processor_name", "entity_id", "analysis_date", "attempt_number", "attempted_at", "completeness_pct", "skip_reason",
+  "circuit_breaker_tripped", "circuit_breaker_until", "manual_override_applied", "notes", "created_at",
+], ORIGINAL_SCHEMA_DIR);
 
 function attemptRow(r: AttemptRecord): Record<string, unknown> {
   return {
@@ -354,34 +355,9 @@ function attemptRow(r: AttemptRecord): Record<string, unknown> {
   };
 }
 
-/** Types of every output column this module writes. */
-const OUTPUT_TYPES: Record<string, ColumnType> = {
-  team_abbr: "STRING", player_lookup: "STRING", universal_player_id: "STRING", analysis_date: "DATE", cache_date: "DATE",
-  game_date: "DATE", game_id: "STRING", opponent_team_abbr: "STRING", season_year: "INT64", home_game: "BOOL", is_home: "BOOL",
-  expected_games_count: "INT64", actual_games_count: "INT64", completeness_percentage: "FLOAT64", missing_games_count: "INT64",
-  is_production_ready: "BOOL", data_quality_issues: ["STRING"], last_reprocess_attempt_at: "TIMESTAMP", reprocess_attempt_count: "INT64",
-  circuit_breaker_active: "BOOL", circuit_breaker_until: "TIMESTAMP", manual_override_required: "BOOL", season_boundary_detected: "BOOL",
-  backfill_bootstrap_mode: "BOOL", processing_decision_reason: "STRING", all_windows_complete: "BOOL",
-  l5_completeness_pct: "FLOAT64", l5_is_complete: "BOOL", l10_completeness_pct: "FLOAT64", l10_is_complete: "BOOL",
-  l7d_completeness_pct: "FLOAT64", l7d_is_complete: "BOOL", l14d_completeness_pct: "FLOAT64", l14d_is_complete: "BOOL",
-  l30d_completeness_pct: "FLOAT64", l30d_is_complete: "BOOL",
-  games_in_sample: "INT64", opponent_points_per_game: "NUMERIC", defensive_rating_last_15: "NUMERIC", data_quality_tier: "STRING",
-  early_season_flag: "BOOL", games_in_sample_10: "INT64", sample_quality_10: "STRING", primary_scoring_zone: "STRING",
-  games_played_season: "INT64", cache_version: "STRING", calculation_version: "STRING", fatigue_score: "INT64",
-  feature_count: "INT64", feature_version: "STRING", data_source: "STRING", feature_quality_score: "NUMERIC", days_rest: "INT64",
-  context_version: "INT64", is_back_to_back: "BOOL", team_back_to_back: "BOOL", games_in_last_7_days: "INT64", games_in_last_14_days: "INT64",
-  starters_out_count: "INT64", questionable_players_count: "INT64", team_win_streak_entering: "INT64", team_loss_streak_entering: "INT64",
-  travel_miles: "INT64", processed_at: "TIMESTAMP", created_at: "TIMESTAMP", updated_at: "TIMESTAMP",
-};
-
-function columnsOf(rows: readonly Record<string, unknown>[]): Record<string, ColumnType> {
-  const columns: Record<string, ColumnType> = {};
-  for (const name of Object.keys(rows[0] ?? {})) {
-    const type = OUTPUT_TYPES[name];
-    if (!type) throw new Error(`No type for output column ${name}`);
-    columns[name] = type;
-  }
-  return columns;
+/** The columns of an output table's rows (every row has the same keys), typed by the table's DDL. */
+function columnsOf(table: string, rows: readonly Record<string, unknown>[]): Record<string, ColumnType> {
+  return columnTypes(table, Object.keys(rows[0] ?? {}), ORIGINAL_SCHEMA_DIR);
 }
 
 // ---------------------------------------------------------------------------------------------

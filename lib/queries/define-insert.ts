@@ -1,6 +1,6 @@
 import "server-only";
 
-import { declaredColumnTypes } from "@/lib/warehouse/schema";
+import { declaredColumnTypes, loadSchemaFiles } from "@/lib/warehouse/schema";
 import type { ColumnType, InsertStatement, Warehouse } from "@/lib/warehouse/types";
 
 /**
@@ -27,17 +27,22 @@ export interface Insert<R extends object> extends InsertDefinition<R> {
   run(warehouse: Warehouse, rows: readonly R[]): Promise<void>;
 }
 
-let declared: Map<string, Map<string, ColumnType>> | undefined;
+const declared = new Map<string, Map<string, Map<string, ColumnType>>>();
 
-/** The types of some columns of a table, as `sql/schema/` declares them (parsed once per process). */
-export function columnTypes(table: string, columns: readonly string[]): Record<string, ColumnType> {
-  declared ??= declaredColumnTypes();
-  const types = declared.get(table);
-  if (!types) throw new Error(`${table} is not declared in sql/schema`);
+/**
+ * The types of some columns of a table, as the DDL in `dir` declares them (each folder parsed
+ * once per process): `sql/schema/` for the console's tables, `sql/original/` for the original
+ * pipeline's (the demo's original profile writes those).
+ */
+export function columnTypes(table: string, columns: readonly string[], dir = "sql/schema"): Record<string, ColumnType> {
+  let tables = declared.get(dir);
+  if (!tables) declared.set(dir, (tables = declaredColumnTypes(loadSchemaFiles(dir))));
+  const types = tables.get(table);
+  if (!types) throw new Error(`${table} is not declared in ${dir}`);
   return Object.fromEntries(
     columns.map((column) => {
       const type = types.get(column);
-      if (type === undefined) throw new Error(`${table}.${column} is not declared in sql/schema`);
+      if (type === undefined) throw new Error(`${table}.${column} is not declared in ${dir}`);
       return [column, type];
     }),
   );
