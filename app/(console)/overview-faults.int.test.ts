@@ -1,5 +1,5 @@
 /**
- * The overview page under warehouse faults (issue 7, part 4), as a viewer sees it: the built
+ * The overview page under warehouse faults, as a viewer sees it: the built
  * console started with WAREHOUSE=bigquery, its real BigQuery adapter pointed at the REST fake,
  * and the page's HTML read over HTTP with a viewer's session.
  *

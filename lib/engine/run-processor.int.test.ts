@@ -2,7 +2,7 @@
  * A processor run end to end on a real in-memory DuckDB (lib/engine/run-processor.ts): the
  * decision per entity, the output rows and reprocess_attempts rows it writes (read back from
  * the tables), the circuit breaker over repeated runs, cascade readiness, and the number of
- * warehouse calls a run makes (constant in the number of entities, SPEC §2.4).
+ * warehouse calls a run makes (constant in the number of entities: the original made one breaker query per entity).
  *
  * Dataset (hand-built): season 2024 (opening night 2024-10-22). LAL, BOS, GSW, MIA play every
  * second day, day d = 10-22 + 2d (d0 … d29, so d20 = 12-01, d25 = 12-11), paired by the circle
