@@ -10,7 +10,7 @@
  */
 import { type IsoDate, addDays, instantMicros } from "./dates";
 import type { WindowSpec } from "./processors";
-import { type DnpGame, type GameRef, type WindowResult, completenessPct, roundPct } from "./windows";
+import { type DnpGame, type GameRef, type WindowResult, windowResult } from "./windows";
 
 export interface WindowGame {
   team: string;
@@ -82,25 +82,15 @@ export function windowsFromGames(
           if (status === "dnp") dnpGames.push({ ...ref, reason: g.before_joining ? "before_joining" : "dnp" });
         }
       }
-      const expected = inWindow.length;
-      const pct = completenessPct(actual, expected);
-      return {
-        id: w.id,
-        kind: w.kind,
-        size: w.size,
+      return windowResult(w, {
         team,
         from: team === null ? null : from,
         to: team === null ? null : to,
-        expected,
+        expected: inWindow.length,
         actual,
-        missing: Math.max(0, expected - actual),
-        completenessPct: pct,
-        pctRounded: pct === null ? null : roundPct(pct),
-        isComplete: actual >= expected,
-        noGamesExpected: expected === 0,
         missingGames,
         dnpGames,
-      };
+      });
     }),
   };
 }

@@ -366,24 +366,36 @@ function computeWindow(data: PreparedData, subject: Subject, window: WindowSpec,
       dnpGames.push({ ...ref(game, team), reason: beforeJoining ? "before_joining" : "dnp" });
     } else missingGames.push(ref(game, team));
   }
-  const expected = games.length;
-  const pct = completenessPct(actual, expected);
+  return windowResult(window, { team, from, to, expected: games.length, actual, missingGames, dnpGames });
+}
+
+/**
+ * A window's result from its counts: missing = expected − actual (never negative), the
+ * completeness percentage and its rounding, complete when every expected game is accounted for,
+ * and "no games expected" for an empty window. The production count (window-games.ts) and the
+ * reference calculation count differently and both finish here.
+ */
+export function windowResult(
+  window: WindowSpec,
+  c: Pick<WindowResult, "team" | "from" | "to" | "expected" | "actual" | "missingGames" | "dnpGames">,
+): WindowResult {
+  const pct = completenessPct(c.actual, c.expected);
   return {
     id: window.id,
     kind: window.kind,
     size: window.size,
-    team,
-    from,
-    to,
-    expected,
-    actual,
-    missing: Math.max(0, expected - actual),
+    team: c.team,
+    from: c.from,
+    to: c.to,
+    expected: c.expected,
+    actual: c.actual,
+    missing: Math.max(0, c.expected - c.actual),
     completenessPct: pct,
     pctRounded: pct === null ? null : roundPct(pct),
-    isComplete: actual >= expected,
-    noGamesExpected: expected === 0,
-    missingGames,
-    dnpGames,
+    isComplete: c.actual >= c.expected,
+    noGamesExpected: c.expected === 0,
+    missingGames: c.missingGames,
+    dnpGames: c.dnpGames,
   };
 }
 
