@@ -3,7 +3,7 @@
  * that the data layer finds through getWarehouse(), parsed with a strict text-format parser
  * (test/support/prometheus-text.ts), and compared with the monitoring API for the same moment.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 // Before the route (and lib/env, which parses the environment once) is imported.
 const TOKEN = vi.hoisted(() => {
@@ -17,19 +17,18 @@ import { clearMonitoringCache, getAlerts } from "@/lib/data/monitoring";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { EXPOSED_SERIES_NAMES, METRIC_FAMILIES } from "@/lib/metrics/registry";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
-import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
-import { attemptRow, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { WarehouseError } from "@/lib/warehouse/types";
+import { attemptRow, insertAttempts } from "@/test/support/fixtures";
 import { type PromFamily, histograms, parsePrometheusText, sampleValue } from "@/test/support/prometheus-text";
 import { sessionCookie } from "@/test/support/session";
 
 import { GET as monitoringGET } from "../api/v1/monitoring/[name]/route";
 import { GET } from "./route";
+import { seededWarehouseForFile } from "@/test/support/console-warehouse";
 
 const AS_OF = "2025-01-15";
 const NOW = "2025-01-16T12:00:00.000Z";
 const PINNED = `?as_of=${AS_OF}&now=${encodeURIComponent(NOW)}`;
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 
 function scrape(query = "", headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }): Promise<Response> {
   return GET(new Request(`http://localhost:3000/metrics${query}`, { headers }));
@@ -50,8 +49,7 @@ async function apiHealth(query: string): Promise<{ as_of: string; now: string; r
   return (await res.json()) as { as_of: string; now: string; rows: MonitoringRow<"health">[] };
 }
 
-beforeAll(async () => {
-  wh = memoryWarehouse();
+const { failQueries } = seededWarehouseForFile(async (wh) => {
   // One row per processor on as_of (80% complete, not ready; UTGC in bootstrap), a second
   // entity ready at 100% for two processors, one tripped key on ml_feature_store_v2 (an alias)
   // and two on player_daily_cache.
@@ -94,16 +92,6 @@ beforeAll(async () => {
       circuit_breaker_until: "2025-01-22T04:00:00.000Z",
     });
   await insertAttempts(wh, [tripped("ml_feature_store_v2", "aaron"), tripped("player_daily_cache", "aaron"), tripped("player_daily_cache", "bella")]);
-  holder.__completenessWarehouse = wh;
-});
-
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await wh.close();
-});
-
-beforeEach(() => {
-  clearMonitoringCache();
 });
 
 describe("who may scrape", () => {
@@ -218,7 +206,7 @@ describe("GET /metrics", () => {
   });
 
   it("still answers 200 with data_up 0 and the counters when the warehouse fails with nothing cached", async () => {
-    holder.__completenessWarehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query")) };
+    failQueries(new WarehouseError("The embedded database could not run the query"));
     vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const families = await scrapeParsed(PINNED);
@@ -227,7 +215,6 @@ describe("GET /metrics", () => {
       expect(families.has("completeness_console_http_requests_total")).toBe(true);
       expect(sampleValue(families, "completeness_console_warehouse_queries_total", { label: "health", outcome: "error" })).toBeGreaterThanOrEqual(1);
     } finally {
-      holder.__completenessWarehouse = wh;
       vi.restoreAllMocks();
     }
   });

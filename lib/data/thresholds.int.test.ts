@@ -11,23 +11,19 @@
  * window passes while another window does not, the team-game key, the role check and the
  * default date.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { PROCESSORS, type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import type { Actor } from "@/lib/auth/session";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { thresholdPassCounts } from "@/lib/queries/thresholds";
-import type { Warehouse } from "@/lib/warehouse/types";
-import { memoryWarehouse } from "@/test/support/fixtures";
 
-import { clearMonitoringCache } from "./monitoring";
 import { type ProcessorThresholdPass, getThresholdPassCounts } from "./thresholds";
+import { seededWarehouseForFile } from "@/test/support/console-warehouse";
 
 const AS_OF = "2025-01-15";
 const LATER = "2025-01-16";
 const VIEWER: Actor = { name: "viewer", role: "viewer", via: "session" };
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 
 interface Out {
   processor: ProcessorName;
@@ -122,22 +118,11 @@ function tableRow(o: Out): Record<string, unknown> {
   return row;
 }
 
-beforeAll(async () => {
-  wh = memoryWarehouse();
+const { wh } = seededWarehouseForFile(async (wh) => {
   for (const def of PROCESSORS) {
     const rows = OUTPUTS.filter((o) => o.processor === def.name).map(tableRow);
     if (rows.length > 0) await wh.insert(def.table, outputColumns(def), rows);
   }
-  holder.__completenessWarehouse = wh;
-});
-
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await wh.close();
-});
-
-beforeEach(() => {
-  clearMonitoringCache();
 });
 
 describe("threshold_pass_counts.sql", () => {

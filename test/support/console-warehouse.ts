@@ -1,4 +1,6 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+
+import { clearMonitoringCache } from "@/lib/data/monitoring";
 
 import type { Warehouse } from "@/lib/warehouse/types";
 
@@ -30,13 +32,49 @@ export function consoleWarehouseForFile(options: { readers?: "original" } = {}):
     else process.env.BREAKER_READERS = readersBefore;
     await wh?.close();
   });
+  return whenOpened(() => wh);
+}
+
+/** The warehouse `current()` will hold once the file's tests run, usable from the file's top level. */
+function whenOpened(current: () => Warehouse | undefined): Warehouse {
   return new Proxy({} as Warehouse, {
     get(_, property) {
+      const wh = current();
       if (!wh) throw new Error("the warehouse is opened before the file's tests run, not while the file loads");
       const value = (wh as unknown as Record<PropertyKey, unknown>)[property];
       return typeof value === "function" ? value.bind(wh) : value;
     },
   });
+}
+
+/**
+ * A seeded in-memory database as the process's warehouse for this file: `seed` fills it before
+ * the file's tests; before each test the monitoring reads' cache is cleared (a test sees what is
+ * stored, not an earlier test's cached read) and the seeded warehouse is put back.
+ * `failQueries(error)` makes every query fail with `error` until the next test.
+ */
+export function seededWarehouseForFile(seed: (wh: Warehouse) => Promise<void>): { wh: Warehouse; failQueries(error: Error): void } {
+  const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
+  let wh: Warehouse | undefined;
+  beforeAll(async () => {
+    wh = memoryWarehouse();
+    await seed(wh);
+    holder.__completenessWarehouse = wh;
+  });
+  afterAll(async () => {
+    delete holder.__completenessWarehouse;
+    await wh?.close();
+  });
+  beforeEach(() => {
+    clearMonitoringCache();
+    holder.__completenessWarehouse = wh;
+  });
+  return {
+    wh: whenOpened(() => wh),
+    failQueries(error) {
+      holder.__completenessWarehouse = { ...wh!, query: () => Promise.reject(error) };
+    },
+  };
 }
 
 export interface BreakerKeyFixture {

@@ -3,30 +3,27 @@
  * it — a Request and a context whose `params` is a Promise — over an in-memory DuckDB that the
  * data layer finds through getWarehouse() (`globalThis.__completenessWarehouse`).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { PROCESSORS, getProcessor } from "@/lib/completeness/processors";
-import { clearMonitoringCache } from "@/lib/data/monitoring";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { MONITORING_QUERY_NAMES, activeBreakerRow, monitoringRows } from "@/lib/monitoring/schemas";
-import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
-import { attemptRow, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
+import { WarehouseError } from "@/lib/warehouse/types";
+import { attemptRow, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
 
 import { GET } from "./[name]/route";
+import { seededWarehouseForFile } from "@/test/support/console-warehouse";
 
 const AS_OF = "2025-01-15";
 const NOW = "2025-01-16T12:00:00.000Z";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 
 async function call(name: string, query = "", signedIn = true): Promise<Response> {
   const headers: Record<string, string> = signedIn ? { cookie: await sessionCookie("viewer") } : {};
   return GET(new Request(`http://localhost/api/v1/monitoring/${name}${query}`, { headers }), { params: Promise.resolve({ name }) });
 }
 
-beforeAll(async () => {
-  wh = memoryWarehouse();
+const { wh, failQueries } = seededWarehouseForFile(async (wh) => {
   // One row per processor on as_of (PDC incomplete, UTGC in bootstrap), and a tripped key.
   for (const def of PROCESSORS) {
     const entity = def.entityKind === "player" ? "aaron" : "LAL";
@@ -62,16 +59,6 @@ beforeAll(async () => {
       circuit_breaker_until: "2025-01-22T04:00:00.000Z",
     }),
   ]);
-  holder.__completenessWarehouse = wh;
-});
-
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await wh.close();
-});
-
-beforeEach(() => {
-  clearMonitoringCache();
 });
 
 describe("authorization", () => {
@@ -143,15 +130,13 @@ describe("GET /api/v1/monitoring/<name>", () => {
   });
 
   it("503 with a safe message when the warehouse fails and nothing was read before", async () => {
-    const failing: Warehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" })) };
-    holder.__completenessWarehouse = failing;
+    failQueries(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" }));
     vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const res = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
     } finally {
-      holder.__completenessWarehouse = wh;
       vi.restoreAllMocks();
     }
   });
@@ -161,7 +146,7 @@ describe("GET /api/v1/monitoring/<name>", () => {
     const good = (await first.json()) as unknown;
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 120_000);
-    holder.__completenessWarehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query")) };
+    failQueries(new WarehouseError("The embedded database could not run the query"));
     vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const res = await call("trends", `?as_of=${AS_OF}&now=${NOW}`);
@@ -169,7 +154,6 @@ describe("GET /api/v1/monitoring/<name>", () => {
       expect(res.headers.get("x-data-stale")).toBe("1");
       expect(await res.json()).toEqual(good);
     } finally {
-      holder.__completenessWarehouse = wh;
       vi.useRealTimers();
       vi.restoreAllMocks();
     }

@@ -4,28 +4,24 @@
  * (`globalThis.__completenessWarehouse`). The counts themselves are proven in
  * lib/data/thresholds.int.test.ts; here: who may ask, what a bad date answers, the shape.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { PROCESSORS, getProcessor } from "@/lib/completeness/processors";
-import { clearMonitoringCache } from "@/lib/data/monitoring";
 import { outputColumns } from "@/lib/engine/run-processor";
-import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
-import { memoryWarehouse } from "@/test/support/fixtures";
+import { WarehouseError } from "@/lib/warehouse/types";
 import { sessionCookie } from "@/test/support/session";
 
 import { GET } from "./route";
+import { seededWarehouseForFile } from "@/test/support/console-warehouse";
 
 const AS_OF = "2025-01-15";
-const holder = globalThis as typeof globalThis & { __completenessWarehouse?: Warehouse };
-let wh: Warehouse;
 
 async function call(query = "", signedIn = true): Promise<Response> {
   const headers: Record<string, string> = signedIn ? { cookie: await sessionCookie("viewer") } : {};
   return GET(new Request(`http://localhost/api/v1/thresholds${query}`, { headers }));
 }
 
-beforeAll(async () => {
-  wh = memoryWarehouse();
+const { failQueries } = seededWarehouseForFile(async (wh) => {
   // team_defense_zone_analysis on AS_OF: 88 (passes 80, 85), 92 (80, 85, 90), NULL (all).
   const def = getProcessor("team_defense_zone_analysis");
   await wh.insert(
@@ -40,16 +36,6 @@ beforeAll(async () => {
       data_quality_issues: [],
     })),
   );
-  holder.__completenessWarehouse = wh;
-});
-
-afterAll(async () => {
-  delete holder.__completenessWarehouse;
-  await wh.close();
-});
-
-beforeEach(() => {
-  clearMonitoringCache();
 });
 
 describe("GET /api/v1/thresholds", () => {
@@ -105,14 +91,13 @@ describe("GET /api/v1/thresholds", () => {
   });
 
   it("503 with a safe message when the warehouse fails", async () => {
-    holder.__completenessWarehouse = { ...wh, query: () => Promise.reject(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" })) };
+    failQueries(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" }));
     vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const res = await call(`?as_of=${AS_OF}`);
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
     } finally {
-      holder.__completenessWarehouse = wh;
       vi.restoreAllMocks();
     }
   });
