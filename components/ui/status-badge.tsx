@@ -15,7 +15,8 @@ export function StatusBadge(props: BadgeProps) {
   const glyph = props.status ? props.status.glyph : TONE_GLYPH[props.tone];
   return (
     <span className={`badge ${tone}`} title={props.title} data-testid={props.testId}>
-      <span aria-hidden="true">{glyph}</span>
+      {/* The space keeps the badge's text "✕ Active" when it is copied or read as text (the gap is CSS). */}
+      <span aria-hidden="true">{glyph} </span>
       {props.label ?? props.status?.word}
     </span>
   );
