@@ -38,7 +38,7 @@ function layer(files, forbidden, why, ignores = []) {
 
 const UI = ["app", "components"];
 /** Every lib folder and top-level lib module. */
-const LIB = ["actions", "api", "auth", "breakers", "checks", "completeness", "data", "demo", "engine", "entities", "incidents", "metrics", "monitoring", "queries", "security", "warehouse", "env", "errors", "format", "href", "links", "url-state", "use-now", "use-url-state", "startup"].map((m) => `lib/${m}`);
+const LIB = ["actions", "api", "auth", "breakers", "checks", "completeness", "data", "demo", "engine", "entities", "incidents", "metrics", "monitoring", "queries", "security", "warehouse", "env", "errors", "format", "href", "links", "url-state", "use-now", "use-url-state", "startup", "paging"].map((m) => `lib/${m}`);
 const except = (list, ...allowed) => list.filter((m) => !allowed.includes(m));
 /** The server side: what a client-safe module, a component or the CLI never reaches. */
 const SERVER = ["lib/actions", "lib/api", "lib/auth", "lib/data", "lib/demo", "lib/engine", "lib/queries", "lib/warehouse", "lib/metrics", "lib/security", "lib/env", "lib/startup"];
@@ -50,7 +50,7 @@ const LAYERS = [
   layer(["lib/completeness/**"], [...UI, ...except(LIB, "lib/completeness", "lib/auth"), "lib/auth/!(roles)"], "lib/completeness holds pure rules: it imports no other lib module but the role policy"),
   layer(["lib/auth/roles.ts"], [...UI, ...LIB], "The role policy imports nothing"),
   layer(CONTRACTS, [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
-  layer(["lib/errors.ts", "lib/format.ts", "lib/href.ts", "lib/links.ts", "lib/url-state.ts", "lib/use-now.ts", "lib/use-url-state.ts"], [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
+  layer(["lib/errors.ts", "lib/format.ts", "lib/paging.ts", "lib/href.ts", "lib/links.ts", "lib/url-state.ts", "lib/use-now.ts", "lib/use-url-state.ts"], [...UI, ...except(SERVER, "lib/auth"), "lib/auth/!(roles)"], "Client-safe contracts import only lib/completeness, the role policy and each other"),
   layer(["lib/env.ts"], [...UI, ...except(LIB, "lib/completeness", "lib/security", "lib/auth"), "lib/auth/!(token-format)"], "Configuration is read below every layer that uses it: it imports only pure rules and formats"),
   layer(["lib/warehouse/**"], [...UI, ...except(LIB, "lib/completeness", "lib/env")], "lib/warehouse is the bottom layer: it imports only lib/completeness and lib/env"),
   layer(["lib/queries/**"], [...UI, "lib/actions", "lib/api", "lib/auth", "lib/data", "lib/demo", "lib/engine", "lib/metrics", "lib/security", "lib/startup"], "lib/queries sits on lib/warehouse: no reads, writes, sessions or metrics above it"),
