@@ -1,3 +1,4 @@
+import { entityListRead } from "@/lib/api/entity-lists";
 import { json, readRoute } from "@/lib/api/handler";
 import type { Actor } from "@/lib/auth/session";
 import { countOutcomes } from "@/lib/breakers/outcomes";
@@ -6,12 +7,15 @@ import { getLatestOverrideOutcomes } from "@/lib/data/outcomes";
 import { filterBySafe, getActiveBreakers } from "@/lib/data/verdicts";
 import { type ApiError, fieldRefusal } from "@/lib/errors";
 import { withHttpMetrics } from "@/lib/metrics/registry";
+import { isEntityList } from "@/lib/monitoring/entity-lists";
 import { MONITORING_QUERY_NAMES, type MonitoringParams, type SafeFilter, safeFilter } from "@/lib/monitoring/schemas";
 
 /**
  * `GET /api/v1/monitoring/<name>?as_of=YYYY-MM-DD&now=<ISO 8601>`: one monitoring
  * query as JSON, `{ as_of, now, rows }` with exactly the contract's row fields
  * (lib/monitoring/schemas.ts). Polled by the console and called by the CLI and automation.
+ * The entity lists (below-threshold, multi-window, bootstrap) answer a page instead:
+ * lib/api/entity-lists.ts.
  *
  * - 401 first when nobody is signed in, 403 for a role that may not read; then 404 naming `name`
  *   in `fieldErrors` for an unknown query name; 400 naming `as_of` or `now` when one is
@@ -48,6 +52,8 @@ async function monitoringRead(request: Request, actor: Actor, { params }: { para
   if (!isMonitoringQueryName(name)) {
     return fieldRefusal("name", `Unknown monitoring query "${name}"; one of: ${MONITORING_QUERY_NAMES.join(", ")}`, "not_found");
   }
+  // The entity lists are paged, filtered and sorted in the warehouse (and exported as CSV): lib/api/entity-lists.ts.
+  if (isEntityList(name)) return entityListRead(request, actor, name, HEADERS);
   const search = new URL(request.url).searchParams;
   const parsed = parseMonitoringParams({ as_of: search.get("as_of"), now: search.get("now") });
   if (!parsed.ok) return fieldRefusal(parsed.field, parsed.error);
