@@ -7,7 +7,8 @@ import { entityListChunks, getEntityListPage, windowCsvRows } from "@/lib/data/e
 import { parseMonitoringParams } from "@/lib/data/monitoring";
 import { type ApiError, fieldRefusal } from "@/lib/errors";
 import type { CsvColumn } from "@/lib/format";
-import { type BelowRow, type BootstrapDay, type EntityListName, type EntityWindows, parseEntityListParams } from "@/lib/monitoring/entity-lists";
+import { parseEntityListParams } from "@/lib/monitoring/entity-list-params";
+import type { BelowRow, BootstrapDay, EntityListName, EntityWindows } from "@/lib/monitoring/entity-lists";
 
 /**
  * `GET /api/v1/monitoring/<below-threshold|multi-window|bootstrap>?as_of&now&page&page_size&sort&dir&<filters>`:

@@ -4,7 +4,8 @@ import { cache } from "react";
 
 import { type Actor, requireRole } from "@/lib/auth/session";
 import type { IsoDate } from "@/lib/completeness/dates";
-import { type EntityListName, type EntityListPage, type EntityListParams, type EntityWindows, entityListParams } from "@/lib/monitoring/entity-lists";
+import { type EntityListParams, entityListParams } from "@/lib/monitoring/entity-list-params";
+import type { EntityListName, EntityListPage, EntityWindows } from "@/lib/monitoring/entity-lists";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
 import { lastPage } from "@/lib/paging";
 import { readBelowRows, readBootstrapDays, readEntityListPage, readWindowEntities } from "@/lib/queries/entity-lists";

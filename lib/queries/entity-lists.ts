@@ -7,12 +7,12 @@ import {
   type BelowRow,
   type BootstrapDay,
   type EntityListName,
-  type EntityListParams,
   type EntityWindows,
   type Facet,
   byCount,
   windowOrder,
 } from "@/lib/monitoring/entity-lists";
+import type { EntityListParams } from "@/lib/monitoring/entity-list-params";
 import { monitoringRows } from "@/lib/monitoring/schemas";
 import { limitOffset } from "@/lib/paging";
 import type { Warehouse } from "@/lib/warehouse/types";

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
-import { getMonitoring } from "@/lib/data/monitoring";
+import { entityListParamsOf, getEntityListPanel } from "@/lib/data/entity-lists";
+import type { EntityListName } from "@/lib/monitoring/entity-lists";
 import { type EntitiesSearch, type EntityView, type RawSearchParams, entitiesSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
 import { DataPageHeader } from "@/components/layout/data-as-of";
@@ -10,12 +11,13 @@ import { PanelBoundary } from "@/components/ui/panel-boundary";
 import { TabLinks } from "@/components/ui/tab-links";
 
 import { BelowThresholdPanel } from "./_components/below-threshold-panel";
-import { belowStateFrom, buildBelowView } from "./_components/below-threshold-view";
+import { belowRequest, belowStateFrom, belowViewOf } from "./_components/below-threshold-view";
 import { BootstrapPanel } from "./_components/bootstrap-panel";
-import { bootstrapStateFrom, buildBootstrapView } from "./_components/bootstrap-view";
+import { bootstrapRequest, bootstrapStateFrom, bootstrapViewOf } from "./_components/bootstrap-view";
 import { EntitySearch } from "./_components/entity-search";
 import { MultiWindowPanel } from "./_components/multi-window-panel";
-import { buildWindowView, windowStateFrom } from "./_components/multi-window-view";
+import { type ListRequest } from "./_components/entity-list-meta";
+import { windowRequest, windowStateFrom, windowViewOf } from "./_components/multi-window-view";
 
 export const metadata: Metadata = { title: "Entities" };
 export const dynamic = "force-dynamic";
@@ -26,22 +28,27 @@ const VIEWS: { view: EntityView; label: string; title: string; height: number }[
   { view: "bootstrap", label: "Bootstrap", title: "Bootstrap records this season", height: 1175 },
 ];
 
+/** A panel's request as the list's parameters (the panels' states only hold what the schemas accept). */
+function listParams<N extends EntityListName>(name: N, request: ListRequest) {
+  return entityListParamsOf(name, { ...request, processor: request.processor?.join(",") });
+}
+
 async function Below({ search }: { search: EntitiesSearch }) {
   const state = belowStateFrom(search);
-  const result = await getMonitoring("below-threshold", { as_of: search.as_of });
-  return <BelowThresholdPanel initial={buildBelowView(result, state)} state={state} />;
+  const result = await getEntityListPanel("below-threshold", { as_of: search.as_of }, listParams("below-threshold", belowRequest(state)));
+  return <BelowThresholdPanel initial={belowViewOf(result)} state={state} />;
 }
 
 async function MultiWindow({ search }: { search: EntitiesSearch }) {
   const state = windowStateFrom(search);
-  const result = await getMonitoring("multi-window", { as_of: search.as_of });
-  return <MultiWindowPanel initial={buildWindowView(result, state)} state={state} />;
+  const result = await getEntityListPanel("multi-window", { as_of: search.as_of }, listParams("multi-window", windowRequest(state)));
+  return <MultiWindowPanel initial={windowViewOf(result)} state={state} />;
 }
 
 async function Bootstrap({ search }: { search: EntitiesSearch }) {
   const state = bootstrapStateFrom(search);
-  const result = await getMonitoring("bootstrap", { as_of: search.as_of });
-  return <BootstrapPanel initial={buildBootstrapView(result, state)} state={state} />;
+  const result = await getEntityListPanel("bootstrap", { as_of: search.as_of }, listParams("bootstrap", bootstrapRequest(state)));
+  return <BootstrapPanel initial={bootstrapViewOf(result)} state={state} />;
 }
 
 export default async function EntitiesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {

@@ -3,29 +3,16 @@
 import type { ColumnDef } from "@tanstack/react-table";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { formatCode, formatCount, formatDate, toCsv } from "@/lib/format";
+import { formatCode, formatCount, formatDate } from "@/lib/format";
 
-import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
-import { CompletenessFigure, entityDateColumns, useProcessedDateView } from "./entity-date-panel";
-import { type BelowRow, type BelowState, type BelowView, buildBelowView, selectBelow } from "./below-threshold-view";
-
-const CSV_COLUMNS = [
-  { header: "processor", value: (r: BelowRow) => r.processor },
-  { header: "entity_id", value: (r: BelowRow) => r.entity_id },
-  { header: "date", value: (r: BelowRow) => r.date },
-  { header: "completeness_pct", value: (r: BelowRow) => r.completeness_pct },
-  { header: "expected_games", value: (r: BelowRow) => r.expected_games },
-  { header: "actual_games", value: (r: BelowRow) => r.actual_games },
-  { header: "missing_games", value: (r: BelowRow) => r.missing_games },
-  { header: "processing_decision_reason", value: (r: BelowRow) => r.processing_decision_reason },
-];
+import { CompletenessFigure, CsvDownload, entityDateColumns, useEntityListView } from "./entity-date-panel";
+import { type BelowRow, type BelowState, type BelowView, belowRequest, belowViewOf } from "./below-threshold-view";
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
 const count = (n: number | null) => formatCount(n);
@@ -52,9 +39,9 @@ const COLUMNS: ColumnDef<BelowRow, unknown>[] = [
 
 /** Entities under their processor's threshold on the data-as-of date, outside bootstrap. */
 export function BelowThresholdPanel({ initial, state }: { initial: BelowView; state: BelowState }) {
-  const query = useProcessedDateView("below-threshold", initial, state, buildBelowView);
+  const request = belowRequest(state);
+  const query = useEntityListView("below-threshold", initial, state, request, belowViewOf);
   const view = query.data;
-  const loadResult = useResultLoader();
   return (
     <Panel
       id="below-threshold"
@@ -63,14 +50,7 @@ export function BelowThresholdPanel({ initial, state }: { initial: BelowView; st
       actions={
         <>
           <ReadStamp meta={view.meta} />
-          <CsvButton
-            filename={`below-threshold_${view.meta.as_of}.csv`}
-            count={view.total}
-            load={async () => {
-              const result = await loadResult("below-threshold", { as_of: view.meta.as_of, now: view.meta.now });
-              return toCsv(CSV_COLUMNS, selectBelow(result.rows, state));
-            }}
-          />
+          <CsvDownload name="below-threshold" meta={view.meta} request={request} count={view.total} />
         </>
       }
     >

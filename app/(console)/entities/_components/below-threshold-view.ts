@@ -1,29 +1,20 @@
 /**
  * Entities below their processor's threshold on the data-as-of date (outside bootstrap),
- * written or skipped: filter by processor, decision reason and entity, sort, one page.
- * Pure and client-safe.
+ * written or skipped: filter by processor, decision reason and entity, sort, one page — all
+ * done by the warehouse (`GET /api/v1/monitoring/below-threshold`); this is the panel's state
+ * and the view of the page it is answered. Pure and client-safe.
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
-import type { MonitoringRow } from "@/lib/monitoring/schemas";
+import { type BelowRow, type BelowSort, BELOW_SORTS, ENTITY_PANEL_PAGE_SIZE, type EntityListPage, type Facet } from "@/lib/monitoring/entity-lists";
+import type { PanelMeta } from "@/lib/monitoring/query";
 import type { EntitiesSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
-import { type Facet, facet, matchesText, paginate, resolveSort, sortRows } from "@/components/ui/table-view";
+import { resolveSort } from "@/components/ui/table-view";
 
-export type BelowRow = MonitoringRow<"below-threshold">;
+import { type ListRequest, pageMeta } from "./entity-list-meta";
 
-export const BELOW_SORTS = [
-  "processor",
-  "entity_id",
-  "date",
-  "completeness_pct",
-  "expected_games",
-  "actual_games",
-  "missing_games",
-  "processing_decision_reason",
-] as const;
-export type BelowSort = (typeof BELOW_SORTS)[number];
-export const BELOW_PAGE_SIZE = 50;
+export { BELOW_SORTS, type BelowRow, type BelowSort };
+export const BELOW_PAGE_SIZE = ENTITY_PANEL_PAGE_SIZE["below-threshold"];
 
 export interface BelowState {
   processor: ProcessorName[];
@@ -40,35 +31,39 @@ export function belowStateFrom(search: EntitiesSearch): BelowState {
   return { processor: search.processor, reason: search.reason, q: search.q, sort: id, desc, page: search.page, as_of: search.as_of };
 }
 
+/** The API request of the state's page (the filters, the sort, the page). */
+export function belowRequest(state: BelowState): ListRequest {
+  return {
+    processor: state.processor,
+    reason: state.reason,
+    q: state.q,
+    sort: state.sort,
+    dir: state.desc ? "desc" : "asc",
+    page: state.page,
+    page_size: BELOW_PAGE_SIZE,
+  };
+}
+
 export interface BelowView {
   meta: PanelMeta;
   rows: BelowRow[];
   page: number;
   pageSize: number;
+  /** Rows the filters select. */
   total: number;
+  /** Rows before the filters. */
   all: number;
   facets: { reasons: Facet[]; processors: Facet[] };
 }
 
-export function selectBelow(rows: readonly BelowRow[], state: BelowState): BelowRow[] {
-  const filtered = rows.filter(
-    (r) =>
-      (state.processor.length === 0 || state.processor.includes(r.processor as ProcessorName)) &&
-      (!state.reason || (r.processing_decision_reason ?? "") === state.reason) &&
-      matchesText(r.entity_id, state.q),
-  );
-  return sortRows(filtered, (r) => r[state.sort], state.desc, [(r) => r.processor, (r) => r.entity_id]);
-}
-
-export function buildBelowView(result: MonitoringResultLike<"below-threshold">, state: BelowState): BelowView {
-  const selected = selectBelow(result.rows, state);
+export function belowViewOf(result: EntityListPage<"below-threshold"> & { read_at?: string; stale?: boolean; error?: unknown }): BelowView {
   return {
-    meta: metaOf(result),
-    ...paginate(selected, state.page, BELOW_PAGE_SIZE),
-    all: result.rows.length,
-    facets: {
-      reasons: facet(result.rows, (r) => r.processing_decision_reason, "count"),
-      processors: facet(result.rows, (r) => r.processor, "count"),
-    },
+    meta: pageMeta(result),
+    rows: result.rows,
+    page: result.page,
+    pageSize: result.page_size,
+    total: result.total,
+    all: result.all,
+    facets: result.facets,
   };
 }

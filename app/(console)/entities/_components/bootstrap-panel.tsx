@@ -4,23 +4,23 @@ import type { ColumnDef } from "@tanstack/react-table";
 import { useMemo } from "react";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { formatCount, formatDate, toCsv } from "@/lib/format";
+import { formatCount, formatDate } from "@/lib/format";
 
-import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SelectFilter } from "@/components/ui/filters";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
-import { useProcessedDateView } from "./entity-date-panel";
-import { type BootstrapDay, type BootstrapState, type BootstrapView, buildBootstrapView } from "./bootstrap-view";
+import { CsvDownload, useEntityListView } from "./entity-date-panel";
+import { type BootstrapDay, type BootstrapState, type BootstrapView, bootstrapRequest, bootstrapViewOf } from "./bootstrap-view";
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
 const SHORT = new Map(PROCESSORS.map((p) => [p.name as string, p.short]));
 
 /** Bootstrap records per date and processor in the season of the data-as-of date. */
 export function BootstrapPanel({ initial, state }: { initial: BootstrapView; state: BootstrapState }) {
-  const query = useProcessedDateView("bootstrap", initial, state, buildBootstrapView);
+  const request = bootstrapRequest(state);
+  const query = useEntityListView("bootstrap", initial, state, request, bootstrapViewOf);
   const view = query.data;
   const columns = useMemo<ColumnDef<BootstrapDay, unknown>[]>(
     () => [
@@ -36,11 +36,6 @@ export function BootstrapPanel({ initial, state }: { initial: BootstrapView; sta
     ],
     [view.processors],
   );
-  const csvColumns = [
-    { header: "date", value: (d: BootstrapDay) => d.date },
-    ...view.processors.map((p) => ({ header: p, value: (d: BootstrapDay) => d.counts[p] ?? 0 })),
-    { header: "total", value: (d: BootstrapDay) => d.total },
-  ];
   return (
     <Panel
       id="bootstrap"
@@ -49,7 +44,7 @@ export function BootstrapPanel({ initial, state }: { initial: BootstrapView; sta
       actions={
         <>
           <ReadStamp meta={view.meta} />
-          <CsvButton filename={`bootstrap_${view.meta.as_of}.csv`} count={view.days.length} load={async () => toCsv(csvColumns, view.days)} />
+          <CsvDownload name="bootstrap" meta={view.meta} request={request} count={view.days.length} />
         </>
       }
     >

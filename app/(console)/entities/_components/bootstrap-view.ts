@@ -1,25 +1,19 @@
 /**
  * Bootstrap records per date and processor in the season of the data-as-of date, as a table of
- * dates (rows) by processors (columns); dates without any bootstrap record are left out.
- * Pure and client-safe.
+ * dates (rows) by processors (columns); dates without any bootstrap record are left out. The
+ * warehouse pivots, sums and sorts the dates (`GET /api/v1/monitoring/bootstrap`); a season's
+ * dates fit one page. Pure and client-safe.
  */
-import { PROCESSOR_NAMES, type ProcessorName } from "@/lib/completeness/processors";
-import type { MonitoringRow } from "@/lib/monitoring/schemas";
+import type { ProcessorName } from "@/lib/completeness/processors";
+import { BOOTSTRAP_SORTS, type BootstrapDay, type BootstrapSort, ENTITY_PANEL_PAGE_SIZE, type EntityListPage } from "@/lib/monitoring/entity-lists";
+import type { PanelMeta } from "@/lib/monitoring/query";
 import type { EntitiesSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
-import { resolveSort, sortRows } from "@/components/ui/table-view";
+import { resolveSort } from "@/components/ui/table-view";
 
-export type BootstrapRow = MonitoringRow<"bootstrap">;
+import { type ListRequest, pageMeta } from "./entity-list-meta";
 
-export interface BootstrapDay {
-  date: string;
-  counts: Partial<Record<ProcessorName, number>>;
-  total: number;
-}
-
-export const BOOTSTRAP_SORTS = ["date", "total", ...PROCESSOR_NAMES] as const;
-export type BootstrapSort = (typeof BOOTSTRAP_SORTS)[number];
+export { BOOTSTRAP_SORTS, type BootstrapDay, type BootstrapSort };
 
 export interface BootstrapState {
   processor: ProcessorName[];
@@ -33,33 +27,20 @@ export function bootstrapStateFrom(search: EntitiesSearch): BootstrapState {
   return { processor: search.processor, sort: id, desc, as_of: search.as_of };
 }
 
+/** The API request of the state's dates (one page: a season has fewer dates than a page holds). */
+export function bootstrapRequest(state: BootstrapState): ListRequest {
+  return { processor: state.processor, sort: state.sort, dir: state.desc ? "desc" : "asc", page: 1, page_size: ENTITY_PANEL_PAGE_SIZE.bootstrap };
+}
+
 export interface BootstrapView {
   meta: PanelMeta;
   /** The processors shown as columns (the filter's, or all). */
   processors: ProcessorName[];
   days: BootstrapDay[];
+  /** Records over every selected date. */
   total: number;
 }
 
-export function selectBootstrap(rows: readonly BootstrapRow[], state: BootstrapState): { processors: ProcessorName[]; days: BootstrapDay[] } {
-  const processors = state.processor.length > 0 ? state.processor : [...PROCESSOR_NAMES];
-  const days = new Map<string, BootstrapDay>();
-  for (const r of rows) {
-    if (!processors.includes(r.processor as ProcessorName) || r.bootstrap_records <= 0) continue;
-    let d = days.get(r.date);
-    if (!d) {
-      d = { date: r.date, counts: {}, total: 0 };
-      days.set(r.date, d);
-    }
-    const p = r.processor as ProcessorName;
-    d.counts[p] = (d.counts[p] ?? 0) + r.bootstrap_records;
-    d.total += r.bootstrap_records;
-  }
-  const key = (d: BootstrapDay) => (state.sort === "date" ? d.date : state.sort === "total" ? d.total : (d.counts[state.sort] ?? 0));
-  return { processors, days: sortRows([...days.values()], key, state.desc, [(d) => d.date]) };
-}
-
-export function buildBootstrapView(result: MonitoringResultLike<"bootstrap">, state: BootstrapState): BootstrapView {
-  const { processors, days } = selectBootstrap(result.rows, state);
-  return { meta: metaOf(result), processors, days, total: days.reduce((n, d) => n + d.total, 0) };
+export function bootstrapViewOf(result: EntityListPage<"bootstrap"> & { read_at?: string; stale?: boolean; error?: unknown }): BootstrapView {
+  return { meta: pageMeta(result), processors: result.processors, days: result.rows, total: result.records };
 }

@@ -2,35 +2,99 @@
 
 /**
  * What the entities page's panels (below threshold, incomplete windows, bootstrap) share: each
- * reads one monitoring query at the page's data-as-of date, and the row tables open with the
- * same processor, entity and date columns.
+ * shows one page of an entity list at the page's data-as-of date, read from the monitoring API
+ * (which filters, sorts and pages in the warehouse), exports it as the API's CSV, and the row
+ * tables open with the same processor, entity and date columns.
  */
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 
-import { formatDate, formatPct } from "@/lib/format";
+import { formatCount, formatDate, formatPct } from "@/lib/format";
 import { entityHref } from "@/lib/links";
-import type { MonitoringQueryName } from "@/lib/monitoring/schemas";
-import { type MonitoringResultLike, type PanelMeta, fetchMonitoring, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
+import { type EntityListName, type EntityListPage, entityListUrl } from "@/lib/monitoring/entity-lists";
+import { MonitoringFetchError, type PanelMeta, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
+import { lastPage } from "@/lib/paging";
 
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 import { entityColumn, processorColumn } from "@/components/ui/key-columns";
 
+import type { ListRequest } from "./entity-list-meta";
+
+type PageRead<N extends EntityListName> = EntityListPage<N> & { read_at?: string; stale?: boolean; error?: string };
+
 /**
- * A panel's view of query `name` at `state.as_of`, server-rendered first and refreshed every
- * 5 minutes: rows of one processed date change when the pipeline runs (nightly), not by the minute.
+ * `GET /api/v1/monitoring/<name>` for one page of the list at `as_of`; a page past the last (the
+ * list shrank since the link was made) is asked again for the last, as the server render shows it.
  */
-export function useProcessedDateView<N extends MonitoringQueryName, S extends { as_of?: string }, V extends { meta: PanelMeta }>(
+async function fetchListPage<N extends EntityListName>(name: N, as_of: string | undefined, request: ListRequest, signal: AbortSignal): Promise<PageRead<N>> {
+  const page = await fetchPage<N>(entityListUrl(name, { as_of, ...request }), signal);
+  const last = lastPage(page.total, page.page_size);
+  if (page.page <= last) return page;
+  return fetchPage<N>(entityListUrl(name, { as_of: page.as_of, ...request, page: last }), signal);
+}
+
+async function fetchPage<N extends EntityListName>(url: string, signal: AbortSignal): Promise<PageRead<N>> {
+  const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // fall through: reported below
+  }
+  if (!response.ok || body === null || typeof body !== "object") {
+    const error = (body as { error?: unknown } | null)?.error;
+    throw new MonitoringFetchError(typeof error === "string" ? error : `the monitoring API answered ${response.status}`, response.status);
+  }
+  const stale = response.headers.get("x-data-stale") === "1";
+  return {
+    ...(body as EntityListPage<N>),
+    read_at: response.headers.get("x-data-read-at") ?? undefined,
+    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
+  };
+}
+
+/**
+ * A panel's view of list `name` at `state.as_of`: the page the server rendered first, then the
+ * same page asked of the API every 5 minutes (rows of one processed date change when the
+ * pipeline runs, nightly, not by the minute). The warehouse filters, sorts and pages.
+ */
+export function useEntityListView<N extends EntityListName, S extends { as_of?: string }, V extends { meta: PanelMeta }>(
   name: N,
   initial: V,
   state: S,
-  build: (result: MonitoringResultLike<N>, state: S) => V,
+  request: ListRequest,
+  viewOf: (page: PageRead<N>) => V,
 ) {
   return usePanelQuery(
     monitoringKeys.panel(name, { ...state }),
     initial,
-    async (signal) => build(await fetchMonitoring(name, { as_of: state.as_of }, signal), state),
+    async (signal) => viewOf(await fetchListPage(name, state.as_of, request, signal)),
     { refreshEvery: 5 * 60_000 },
+  );
+}
+
+/**
+ * The CSV of every row the panel's filters select, in its order: a download of the API's
+ * stream, at the page's `as_of` and `now`, so it holds the rows the page was read from.
+ */
+export function CsvDownload({ name, meta, request, count }: { name: EntityListName; meta: PanelMeta; request: ListRequest; count: number }) {
+  const { page: _page, page_size: _size, ...selection } = request;
+  const href = entityListUrl(name, { as_of: meta.as_of, now: meta.now, ...selection, format: "csv" });
+  const label = `Export CSV (${formatCount(count)} ${count === 1 ? "row" : "rows"})`;
+  return (
+    <span className="csv">
+      {count === 0 ? (
+        <button type="button" className="button" disabled data-testid="csv-export">
+          <span aria-hidden="true">⤓ </span>
+          {label}
+        </button>
+      ) : (
+        <a className="button" href={href} download={`${name}_${meta.as_of}.csv`} data-testid="csv-export">
+          <span aria-hidden="true">⤓ </span>
+          {label}
+        </a>
+      )}
+    </span>
   );
 }
 

@@ -3,28 +3,16 @@
 import type { ColumnDef } from "@tanstack/react-table";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
-import { formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
+import { formatCount, formatDate, formatPct } from "@/lib/format";
 
-import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
-import { useResultLoader } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
-import { CompletenessFigure, entityDateColumns, useProcessedDateView } from "./entity-date-panel";
-import { type EntityWindows, type WindowState, type WindowView, buildWindowView, selectWindows } from "./multi-window-view";
-
-const CSV_COLUMNS = [
-  { header: "processor", value: (r: FlatWindow) => r.processor },
-  { header: "entity_id", value: (r: FlatWindow) => r.entity_id },
-  { header: "date", value: (r: FlatWindow) => r.date },
-  { header: "window", value: (r: FlatWindow) => r.window },
-  { header: "completeness_pct", value: (r: FlatWindow) => r.completeness_pct },
-  { header: "is_complete", value: (r: FlatWindow) => r.is_complete },
-];
-type FlatWindow = { processor: string; entity_id: string; date: string; window: string; completeness_pct: number | null; is_complete: boolean };
+import { CompletenessFigure, CsvDownload, entityDateColumns, useEntityListView } from "./entity-date-panel";
+import { type EntityWindows, type WindowState, type WindowView, windowRequest, windowViewOf } from "./multi-window-view";
 
 const PROCESSOR_OPTIONS = PROCESSORS.filter((p) => p.multiWindow).map((p) => ({ value: p.name, label: p.name }));
 
@@ -54,9 +42,9 @@ const COLUMNS: ColumnDef<EntityWindows, unknown>[] = [
 
 /** Entities of the multi-window processors whose windows are not all complete. */
 export function MultiWindowPanel({ initial, state }: { initial: WindowView; state: WindowState }) {
-  const query = useProcessedDateView("multi-window", initial, state, buildWindowView);
+  const request = windowRequest(state);
+  const query = useEntityListView("multi-window", initial, state, request, windowViewOf);
   const view = query.data;
-  const loadResult = useResultLoader();
   return (
     <Panel
       id="multi-window"
@@ -65,17 +53,7 @@ export function MultiWindowPanel({ initial, state }: { initial: WindowView; stat
       actions={
         <>
           <ReadStamp meta={view.meta} />
-          <CsvButton
-            filename={`multi-window_${view.meta.as_of}.csv`}
-            count={view.total}
-            load={async () => {
-              const result = await loadResult("multi-window", { as_of: view.meta.as_of, now: view.meta.now });
-              return toCsv(
-                CSV_COLUMNS,
-                selectWindows(result.rows, state).flatMap((g) => g.windows.map((w) => ({ processor: g.processor, entity_id: g.entity_id, date: g.date, ...w }))),
-              );
-            }}
-          />
+          <CsvDownload name="multi-window" meta={view.meta} request={request} count={view.total} />
         </>
       }
     >
