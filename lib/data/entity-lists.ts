@@ -1,7 +1,5 @@
 import "server-only";
 
-import { cache } from "react";
-
 import { type Actor, requireRole } from "@/lib/auth/session";
 import type { IsoDate } from "@/lib/completeness/dates";
 import { type EntityListParams, entityListParams } from "@/lib/monitoring/entity-list-params";
@@ -43,8 +41,6 @@ async function readPage<N extends EntityListName>(name: N, at: MonitoringParams,
   )) as unknown as EntityListRead<N>;
 }
 
-const readPageOncePerRequest = cache(readPage);
-
 /**
  * One page of list `name` at `as_of` / `now` (both optional, defaults as every monitoring read),
  * filtered and sorted by `params` (parsed with the list's schema). A page past the last answers
@@ -57,7 +53,7 @@ export async function getEntityListPage<N extends EntityListName>(
   actor?: Actor | null,
 ): Promise<EntityListRead<N>> {
   await requireRole("viewer", actor);
-  return readPageOncePerRequest(name, at, params);
+  return readPage(name, at, params);
 }
 
 /**

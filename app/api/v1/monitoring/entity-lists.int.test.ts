@@ -5,13 +5,14 @@
  * the whole list read by the unpaged monitoring query, then filtered, sorted, faceted and sliced
  * in JS as the panels did before the warehouse paged them.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { PROCESSORS, type ProcessorName, getProcessor } from "@/lib/completeness/processors";
 import { outputColumns } from "@/lib/engine/run-processor";
 import { type BelowRow, type BootstrapDay, type EntityWindows, windowOrder } from "@/lib/monitoring/entity-lists";
-import type { MonitoringRow } from "@/lib/monitoring/schemas";
+import { type MonitoringRow, monitoringRows } from "@/lib/monitoring/schemas";
 import { runMonitoringQuery } from "@/lib/queries/monitoring";
+import { WarehouseError, type Warehouse } from "@/lib/warehouse/types";
 import { type Comparable, facet, matchesText, sortRows } from "@/components/ui/table-view";
 import { chunked } from "@/lib/api/csv-stream";
 import { entityListChunks } from "@/lib/data/entity-lists";
@@ -32,7 +33,7 @@ const REASONS = [null, "skipped_incomplete_upstream_data", "below_threshold", "p
 /** A deterministic spread of figures: ties, nulls, values above 100. */
 const pctOf = (i: number): number | null => (i % 11 === 0 ? null : i % 7 === 0 ? 150 : (i * 37) % 100);
 
-const { wh } = seededWarehouseForFile(async (wh) => {
+const { wh, failQueries } = seededWarehouseForFile(async (wh) => {
   for (const def of PROCESSORS) {
     const rows: Record<string, unknown>[] = [];
     const entity = (i: number) => (def.entityKind === "player" ? `Player${String(i).padStart(3, "0")}` : `T${String(i).padStart(2, "0")}`);
@@ -266,6 +267,56 @@ describe("bootstrap", () => {
     const body = await page<BootstrapDay>("bootstrap", query);
     expect(body.records).toBe(expected.reduce((n, d) => n + d.total, 0));
     expect(body.processors).toEqual(processor.length > 0 ? processor : PROCESSORS.map((p) => p.name));
+  });
+});
+
+describe("rows", () => {
+  it("below-threshold's are the contract's rows; multi-window's entities; bootstrap's dates", async () => {
+    const below = await page<Record<string, unknown>>("below-threshold", "page_size=500");
+    for (const row of below.rows) expect(Object.keys(row).sort()).toEqual(Object.keys(monitoringRows["below-threshold"].shape).sort());
+    const windows = await page<Record<string, unknown>>("multi-window", "page_size=500");
+    expect(Object.keys(windows).sort()).toEqual(["all", "as_of", "now", "page", "page_size", "rows", "total"]);
+    for (const row of windows.rows) expect(Object.keys(row).sort()).toEqual(["date", "entity_id", "incomplete", "processor", "windows", "worst"]);
+    const days = await page<Record<string, unknown>>("bootstrap", "");
+    expect(Object.keys(days).sort()).toEqual(["as_of", "now", "page", "page_size", "processors", "records", "rows", "total"]);
+    for (const row of days.rows) expect(Object.keys(row).sort()).toEqual(["counts", "date", "total"]);
+  });
+});
+
+describe("the monitoring reads' cache", () => {
+  it("a page is read from the warehouse once per parameters and evaluation point", async () => {
+    const spy = vi.spyOn((globalThis as { __completenessWarehouse?: Warehouse }).__completenessWarehouse!, "query");
+    try {
+      await page("below-threshold", "q=player01&sort=entity_id");
+      const reads = spy.mock.calls.length;
+      expect(reads).toBeGreaterThan(0);
+      await page("below-threshold", "sort=entity_id&q=player01");
+      expect(spy.mock.calls.length).toBe(reads);
+      await page("below-threshold", "q=player02&sort=entity_id");
+      expect(spy.mock.calls.length).toBeGreaterThan(reads);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("serves the last good page marked stale when the warehouse fails; 503 for a page never read", async () => {
+    const good = await page<BelowRow>("below-threshold", "page=2&page_size=10");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 120_000);
+    failQueries(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" }));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await call("below-threshold", `${AT}&page=2&page_size=10`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-data-stale")).toBe("1");
+      expect(await res.json()).toEqual(good);
+      const never = await call("below-threshold", `${AT}&page=3&page_size=10`);
+      expect(never.status).toBe(503);
+      expect(await never.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
+    } finally {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    }
   });
 });
 
