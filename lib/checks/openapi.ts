@@ -9,6 +9,7 @@ import { PROCESSORS } from "@/lib/completeness/processors";
 import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
 import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 
+import { entityListPaths } from "./openapi-entity-lists";
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
 /**
@@ -268,6 +269,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     },
   };
   for (const op of OPERATIONS) (paths[op.path] ??= {}).post = operationOf(op);
+  Object.assign(paths, entityListPaths(ref("Error")));
   return {
     openapi: "3.1.0",
     info: {
