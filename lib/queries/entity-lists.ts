@@ -18,7 +18,7 @@ import { limitOffset } from "@/lib/paging";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { belowThreshold, bootstrap, multiWindow, seasonRange } from "./monitoring";
-import { type ListFilter, type ListGrouping, type ListOrder, type ListSource, countByStatement, countStatement, groupPageMembersStatement, pageStatement } from "./paged";
+import { type ListFilter, type ListGrouping, type ListOrder, type ListSelection, type ListSource, countByStatement, countStatement, groupPageMembersStatement, pageStatement } from "./paged";
 import { lit } from "./processor-outputs";
 
 /**
@@ -76,20 +76,32 @@ function belowSelection(params: EntityListParams<"below-threshold">) {
 
 const BELOW_TIE_BREAK = ["processor", "entity_id", "date"];
 
-/** Every row the filters select, in the list's order, from `offset` (the CSV's chunks). */
-export async function readBelowRows(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"below-threshold">, limit: number, offset: number): Promise<BelowRow[]> {
+/** `limit` rows the filters select from `offset`, in the list's order, and how many it selects (null past the last row). */
+async function belowRows(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"below-threshold">, limit: number, offset: number) {
   const source = belowSource(ctx);
   const order: ListOrder = { column: params.sort, dir: params.dir, tieBreak: BELOW_TIE_BREAK };
   const rows = await run(wh, source, pageStatement(source, belowSelection(params), order, { limit, offset }), "rows");
-  return rows.map((r) => monitoringRows["below-threshold"].parse(r));
+  return { rows: rows.map((r) => monitoringRows["below-threshold"].parse(r)), total: rows.length > 0 ? num(rows[0]!.list_total) : null };
+}
+
+/** Every row the filters select, in the list's order, from `offset` (the CSV's chunks). */
+export async function readBelowRows(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"below-threshold">, limit: number, offset: number): Promise<BelowRow[]> {
+  return (await belowRows(wh, ctx, params, limit, offset)).rows;
+}
+
+/** The selection's size when a page past the last carried none. */
+async function totalOf(wh: Warehouse, source: ListSource, selection: ListSelection, total: number | null, offset: number): Promise<number> {
+  if (total !== null) return total;
+  if (offset === 0) return 0;
+  const [count] = await run(wh, source, countStatement(source, selection), "total");
+  return num(count!.total);
 }
 
 export async function readBelowPage(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"below-threshold">) {
   const source = belowSource(ctx);
   const { limit, offset } = limitOffset(params);
-  const [rows, [count], groups] = await Promise.all([
-    readBelowRows(wh, ctx, params, limit, offset),
-    run(wh, source, countStatement(source, belowSelection(params)), "total"),
+  const [page, groups] = await Promise.all([
+    belowRows(wh, ctx, params, limit, offset),
     run(wh, source, countByStatement(source, {}, ["processor", "processing_decision_reason"]), "facets"),
   ]);
   const processors = new Map<string, number>();
@@ -103,7 +115,8 @@ export async function readBelowPage(wh: Warehouse, ctx: EntityListContext, param
     if (typeof reason === "string" && reason !== "") reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   }
   const facets = (m: Map<string, number>): Facet[] => [...m].map(([value, count]) => ({ value, count })).sort(byCount);
-  return { rows, page: params.page, page_size: params.page_size, total: num(count!.total), all, facets: { processors: facets(processors), reasons: facets(reasons) } };
+  const total = await totalOf(wh, source, belowSelection(params), page.total, offset);
+  return { rows: page.rows, page: params.page, page_size: params.page_size, total, all, facets: { processors: facets(processors), reasons: facets(reasons) } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,8 +135,8 @@ function windowSelection(params: EntityListParams<"multi-window">) {
   return { filters: [...processorFilter(params.processor), ...entityFilter(params.q)], group: WINDOW_GROUP };
 }
 
-/** The entities of one page of the selection, in the list's order, each with its windows. */
-export async function readWindowEntities(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"multi-window">, limit: number, offset: number): Promise<EntityWindows[]> {
+/** The entities of one page of the selection, in the list's order, each with its windows, and how many it selects (null past the last). */
+async function windowEntities(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"multi-window">, limit: number, offset: number) {
   const source = windowSource(ctx);
   const order: ListOrder = { column: params.sort, dir: params.dir, tieBreak: WINDOW_TIE_BREAK };
   const members = await run(wh, source, groupPageMembersStatement(source, windowSelection(params), order, { limit, offset }), "rows");
@@ -140,18 +153,20 @@ export async function readWindowEntities(wh: Warehouse, ctx: EntityListContext, 
   }
   const out = [...groups].sort(([a], [b]) => a - b).map(([, g]) => g);
   for (const g of out) g.windows.sort((a, b) => windowOrder(a.window) - windowOrder(b.window));
-  return out;
+  return { rows: out, total: members.length > 0 ? num(members[0]!.list_total) : null };
+}
+
+/** The entities of one page of the selection, in the list's order, each with its windows (the CSV's chunks). */
+export async function readWindowEntities(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"multi-window">, limit: number, offset: number): Promise<EntityWindows[]> {
+  return (await windowEntities(wh, ctx, params, limit, offset)).rows;
 }
 
 export async function readWindowPage(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"multi-window">) {
   const source = windowSource(ctx);
   const { limit, offset } = limitOffset(params);
-  const [rows, [count], [all]] = await Promise.all([
-    readWindowEntities(wh, ctx, params, limit, offset),
-    run(wh, source, countStatement(source, windowSelection(params)), "total"),
-    run(wh, source, countStatement(source, { group: WINDOW_GROUP }), "all"),
-  ]);
-  return { rows, page: params.page, page_size: params.page_size, total: num(count!.total), all: num(all!.total) };
+  const [page, [all]] = await Promise.all([windowEntities(wh, ctx, params, limit, offset), run(wh, source, countStatement(source, { group: WINDOW_GROUP }), "all")]);
+  const total = await totalOf(wh, source, windowSelection(params), page.total, offset);
+  return { rows: page.rows, page: params.page, page_size: params.page_size, total, all: num(all!.total) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,31 +192,40 @@ function bootstrapSelection(params: EntityListParams<"bootstrap">) {
   return { filters: [{ kind: "in", column: "processor", values: bootstrapProcessors(params) } as const], group: bootstrapGroup(bootstrapProcessors(params)) };
 }
 
-export async function readBootstrapDays(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"bootstrap">, limit: number, offset: number): Promise<BootstrapDay[]> {
+/** `limit` dates of the selection from `offset`, in the list's order, with how many dates and records it selects (null past the last). */
+async function bootstrapDays(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"bootstrap">, limit: number, offset: number) {
   const source = bootstrapSource(ctx);
   const processors = bootstrapProcessors(params);
   // Sorting by a processor's column that the filter left out sorts by nothing: every date has 0 there.
   const column = params.sort === "date" || params.sort === "total" || processors.includes(params.sort) ? params.sort : "date";
   const dir = column === params.sort ? params.dir : "asc";
   const order: ListOrder = { column, dir, tieBreak: ["date"] };
-  const rows = await run(wh, source, pageStatement(source, bootstrapSelection(params), order, { limit, offset }), "rows");
-  return rows.map((r) => {
+  const rows = await run(wh, source, pageStatement(source, bootstrapSelection(params), order, { limit, offset }, ["total"]), "rows");
+  const days: BootstrapDay[] = rows.map((r) => {
     const counts: Partial<Record<ProcessorName, number>> = {};
     for (const p of processors) if (num(r[p]) > 0) counts[p] = num(r[p]);
     return { date: String(r.date), counts, total: num(r.total) };
   });
+  return { rows: days, totals: rows.length > 0 ? { total: num(rows[0]!.list_total), records: num(rows[0]!.list_sum_total) } : null };
+}
+
+/** `limit` dates of the selection from `offset`, in the list's order (the CSV's chunks). */
+export async function readBootstrapDays(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"bootstrap">, limit: number, offset: number): Promise<BootstrapDay[]> {
+  return (await bootstrapDays(wh, ctx, params, limit, offset)).rows;
 }
 
 export async function readBootstrapPage(wh: Warehouse, ctx: EntityListContext, params: EntityListParams<"bootstrap">) {
   const source = bootstrapSource(ctx);
   const { limit, offset } = limitOffset(params);
   const selection = bootstrapSelection(params);
-  const [rows, [sums]] = await Promise.all([
-    readBootstrapDays(wh, ctx, params, limit, offset),
-    // Dates and records of the whole selection: the groups counted and summed.
-    run(wh, source, countStatement(source, selection, ["total"]), "total"),
-  ]);
-  return { rows, page: params.page, page_size: params.page_size, total: num(sums!.total), processors: bootstrapProcessors(params), records: num(sums!.sum_total) };
+  const page = await bootstrapDays(wh, ctx, params, limit, offset);
+  let totals = page.totals ?? { total: 0, records: 0 };
+  if (page.totals === null && offset > 0) {
+    // Past the last date: the dates and records of the whole selection, counted and summed.
+    const [sums] = await run(wh, source, countStatement(source, selection, ["total"]), "total");
+    totals = { total: num(sums!.total), records: num(sums!.sum_total) };
+  }
+  return { rows: page.rows, page: params.page, page_size: params.page_size, total: totals.total, processors: bootstrapProcessors(params), records: totals.records };
 }
 
 // ---------------------------------------------------------------------------------------------

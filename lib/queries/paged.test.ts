@@ -22,6 +22,8 @@ describe("pageStatement", () => {
     expect(st.sql).toContain(SOURCE.sql);
     expect(st.sql).toContain("WHERE r.processor IN UNNEST(@f_0)\n  AND r.entity_id = @f_1\n  AND STRPOS(LOWER(r.entity_id), @f_2) > 0");
     expect(st.sql).toMatch(/ORDER BY q\.pct DESC NULLS LAST, q\.processor ASC NULLS LAST, q\.entity_id ASC NULLS LAST\nLIMIT @page_limit OFFSET @page_offset$/);
+    expect(st.sql).toMatch(/^SELECT q\.\*, COUNT\(\*\) OVER \(\) AS list_total\n/);
+    expect(pageStatement(SOURCE, {}, ORDER, { limit: 1, offset: 0 }, ["pct"]).sql).toContain("SUM(q.pct) OVER () AS list_sum_pct");
     expect(st.sql).not.toContain("x' OR");
     expect(st.params).toEqual({ d: "2025-01-15", f_0: ["a", "b"], f_1: "x' OR 1=1", f_2: "leb%", page_limit: 50, page_offset: 100 });
     expect(st.types).toEqual({ d: "DATE", f_0: ["STRING"], f_1: "STRING", f_2: "STRING", page_limit: "INT64", page_offset: "INT64" });

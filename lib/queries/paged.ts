@@ -119,20 +119,32 @@ function orderBy(order: ListOrder, columns: readonly string[], alias: string): s
   return [`${alias}.${column} ${order.dir.toUpperCase()} NULLS LAST`, ...ties].join(", ");
 }
 
-/** One page of the selected rows (or groups), in the list's total order. */
-export function pageStatement(source: ListSource, selection: ListSelection, order: ListOrder, page: { limit: number; offset: number }): SqlStatement {
+/**
+ * One page of the selected rows (or groups), in the list's total order. Each row also carries
+ * `list_total`, the rows the selection holds over every page, and `list_sum_<column>` for each of
+ * `sums` (window aggregates: computed before the LIMIT, so one query answers the page and its
+ * totals; a page past the last has no row to carry them: countStatement).
+ */
+export function pageStatement(
+  source: ListSource,
+  selection: ListSelection,
+  order: ListOrder,
+  page: { limit: number; offset: number },
+  sums: readonly string[] = [],
+): SqlStatement {
   const rel = selected(source, selection);
+  const totals = [`COUNT(*) OVER () AS list_total`, ...sums.map((c) => `SUM(q.${identifier(c, rel.columns, "Sum column")}) OVER () AS list_sum_${c}`)].join(", ");
   return {
-    sql: `SELECT q.*\nFROM (\n${rel.sql}\n) AS q\nORDER BY ${orderBy(order, rel.columns, "q")}\nLIMIT @page_limit OFFSET @page_offset`,
+    sql: `SELECT q.*, ${totals}\nFROM (\n${rel.sql}\n) AS q\nORDER BY ${orderBy(order, rel.columns, "q")}\nLIMIT @page_limit OFFSET @page_offset`,
     params: { ...rel.params, page_limit: page.limit, page_offset: page.offset },
     types: { ...rel.types, page_limit: "INT64", page_offset: "INT64" },
   };
 }
 
 /**
- * Every source row of one page of groups, each with its group's aggregates and `page_ord` (its
- * group's place in the whole order, 1-based), ordered by it: the members of the groups a page
- * shows, read in one query.
+ * Every source row of one page of groups, each with its group's aggregates, `page_ord` (its
+ * group's place in the whole order, 1-based) and `list_total` (the groups the selection holds),
+ * ordered by `page_ord`: the members of the groups a page shows, read in one query.
  */
 export function groupPageMembersStatement(
   source: ListSource,
@@ -145,10 +157,10 @@ export function groupPageMembersStatement(
   const aggregates = Object.keys(selection.group.aggregates);
   return {
     sql: [
-      `SELECT m.*, ${aggregates.map((a) => `p.${a}`).join(", ")}, p.page_ord`,
+      `SELECT m.*, ${aggregates.map((a) => `p.${a}`).join(", ")}, p.page_ord, p.list_total`,
       `FROM (\n${source.sql}\n) AS m`,
       `JOIN (`,
-      `  SELECT g.*, ROW_NUMBER() OVER (ORDER BY ${orderBy(order, rel.columns, "g")}) AS page_ord`,
+      `  SELECT g.*, ROW_NUMBER() OVER (ORDER BY ${orderBy(order, rel.columns, "g")}) AS page_ord, COUNT(*) OVER () AS list_total`,
       `  FROM (\n${rel.sql}\n) AS g`,
       `) AS p ON ${keys.map((k) => `m.${k} = p.${k}`).join(" AND ")}`,
       `WHERE p.page_ord > @page_offset AND p.page_ord <= @page_offset + @page_limit`,

@@ -237,6 +237,7 @@ describe("multi-window", () => {
     expect(await everyPage<EntityWindows>("multi-window", query, 7)).toEqual(expected);
     const body = await page<EntityWindows>("multi-window", `${query}&page_size=500`);
     expect(body.total).toBe(expected.length);
+    expect(await page<EntityWindows>("multi-window", `${query}&page=2&page_size=500`)).toMatchObject({ rows: [], total: expected.length, all: body.all });
   });
 
   it("counts entities, before the filters too", async () => {
@@ -266,6 +267,8 @@ describe("bootstrap", () => {
     expect(await everyPage<BootstrapDay>("bootstrap", query, 2)).toEqual(expected);
     const body = await page<BootstrapDay>("bootstrap", query);
     expect(body.records).toBe(expected.reduce((n, d) => n + d.total, 0));
+    // Past the last date: no rows, the same totals.
+    expect(await page<BootstrapDay>("bootstrap", `${query}&page=5&page_size=2`)).toMatchObject({ rows: [], total: expected.length, records: body.records });
     expect(body.processors).toEqual(processor.length > 0 ? processor : PROCESSORS.map((p) => p.name));
   });
 });
