@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { type ListSource, countByStatement, countStatement, groupPageMembersStatement, pageStatement } from "./paged";
+import { type ListSource, countByStatement, countStatement, groupPageMembersStatement, pageStatement, withoutFinalOrder } from "./paged";
 
 const SOURCE: ListSource = {
   sql: "SELECT processor, entity_id, pct FROM t WHERE d = @d ORDER BY pct",
@@ -19,7 +19,7 @@ describe("pageStatement", () => {
       ORDER,
       { limit: 50, offset: 100 },
     );
-    expect(st.sql).toContain(SOURCE.sql);
+    expect(st.sql).toContain("SELECT processor, entity_id, pct FROM t WHERE d = @d\n) AS r");
     expect(st.sql).toContain("WHERE r.processor IN UNNEST(@f_0)\n  AND r.entity_id = @f_1\n  AND STRPOS(LOWER(r.entity_id), @f_2) > 0");
     expect(st.sql).toMatch(/ORDER BY q\.pct DESC NULLS LAST, q\.processor ASC NULLS LAST, q\.entity_id ASC NULLS LAST\nLIMIT @page_limit OFFSET @page_offset$/);
     expect(st.sql).toMatch(/^SELECT q\.\*, COUNT\(\*\) OVER \(\) AS list_total\n/);
@@ -70,5 +70,19 @@ describe("counts", () => {
     expect(countStatement(SOURCE, {}, ["pct"]).sql).toMatch(/^SELECT COUNT\(\*\) AS total, COALESCE\(SUM\(q\.pct\), 0\) AS sum_pct\n/);
     expect(countByStatement(SOURCE, {}, ["processor", "entity_id"]).sql).toMatch(/GROUP BY q\.processor, q\.entity_id$/);
     expect(() => countByStatement(SOURCE, {}, ["nope"])).toThrow();
+  });
+});
+
+describe("withoutFinalOrder", () => {
+  it("drops the query's final top-level ORDER BY, never one inside parentheses, a comment or a string", () => {
+    expect(withoutFinalOrder("SELECT a FROM t ORDER BY a DESC, b")).toBe("SELECT a FROM t");
+    expect(withoutFinalOrder("WITH x AS (SELECT a FROM t ORDER BY a LIMIT 3)\nSELECT ROW_NUMBER() OVER (ORDER BY a) AS n FROM x\nORDER BY n")).toBe(
+      "WITH x AS (SELECT a FROM t ORDER BY a LIMIT 3)\nSELECT ROW_NUMBER() OVER (ORDER BY a) AS n FROM x",
+    );
+    expect(withoutFinalOrder("-- Order: ORDER BY a\nSELECT 'ORDER BY' AS s FROM t")).toBe("-- Order: ORDER BY a\nSELECT 'ORDER BY' AS s FROM t");
+  });
+
+  it("keeps an ORDER BY that a LIMIT follows: it chooses the rows", () => {
+    expect(withoutFinalOrder("SELECT a FROM t ORDER BY a LIMIT 5")).toBe("SELECT a FROM t ORDER BY a LIMIT 5");
   });
 });

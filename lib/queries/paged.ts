@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { SortDir } from "@/lib/paging";
+import { splitSql } from "@/lib/warehouse/sql-text";
 import type { ParamType, ParamValue, SqlStatement } from "@/lib/warehouse/types";
 
 /**
@@ -11,8 +12,9 @@ import type { ParamType, ParamValue, SqlStatement } from "@/lib/warehouse/types"
  *   SELECT … FROM (<query>) AS q WHERE <filters> [GROUP BY <keys>] ORDER BY <column> <dir>
  *   NULLS LAST, <tie-break> LIMIT @page_limit OFFSET @page_offset
  *
- * The same text runs on DuckDB and BigQuery (a subquery's own ORDER BY is allowed and ignored
- * by both), and on BigQuery it is one query over the partitions the inner query filters to.
+ * The same text runs on DuckDB and BigQuery, and on BigQuery it is one query over the partitions
+ * the inner query filters to. The inner query's own final ORDER BY is dropped (a subquery's
+ * order means nothing, and sorting it would cost a sort).
  *
  * Identifiers come only from the list's declaration in code (`columns`, the group's keys and
  * aggregates), never from a request: a filter or sort that names anything else throws before
@@ -64,6 +66,27 @@ export interface ListOrder {
   tieBreak: readonly string[];
 }
 
+/** `sql` without its final top-level ORDER BY (kept when a LIMIT follows: then it chooses rows). Comments and strings are skipped. */
+export function withoutFinalOrder(sql: string): string {
+  let depth = 0;
+  let offset = 0;
+  let cut = -1;
+  for (const segment of splitSql(sql)) {
+    if (segment.kind === "code") {
+      for (const m of segment.text.matchAll(/[()]|\bORDER\s+BY\b|\bLIMIT\b/gi)) {
+        if (m[0] === "(") depth++;
+        else if (m[0] === ")") depth--;
+        else if (depth === 0) {
+          if (/^LIMIT$/i.test(m[0])) return sql;
+          cut = offset + m.index;
+        }
+      }
+    }
+    offset += segment.text.length;
+  }
+  return cut < 0 ? sql : sql.slice(0, cut).trimEnd();
+}
+
 function identifier(name: string, allowed: readonly string[], what: string): string {
   if (!IDENTIFIER.test(name) || !allowed.includes(name)) throw new Error(`${what} "${name}" is not one of the list's columns`);
   return name;
@@ -71,6 +94,7 @@ function identifier(name: string, allowed: readonly string[], what: string): str
 
 /** The relation the page is cut from: the source's rows, filtered, grouped when asked. */
 function selected(source: ListSource, selection: ListSelection): SqlStatement & { columns: readonly string[] } {
+  const inner = withoutFinalOrder(source.sql);
   const params: Record<string, ParamValue> = { ...source.params };
   const types: Record<string, ParamType> = { ...source.types };
   const conditions: string[] = [];
@@ -95,7 +119,7 @@ function selected(source: ListSource, selection: ListSelection): SqlStatement & 
   });
   const where = conditions.length > 0 ? `\nWHERE ${conditions.join("\n  AND ")}` : "";
   if (!selection.group) {
-    return { sql: `SELECT r.*\nFROM (\n${source.sql}\n) AS r${where}`, params, types, columns: source.columns };
+    return { sql: `SELECT r.*\nFROM (\n${inner}\n) AS r${where}`, params, types, columns: source.columns };
   }
   const keys = selection.group.keys.map((k) => identifier(k, source.columns, "Group key"));
   const aggregates = Object.entries(selection.group.aggregates).map(([name, expression]) => {
@@ -104,7 +128,7 @@ function selected(source: ListSource, selection: ListSelection): SqlStatement & 
   });
   const having = selection.group.having ? `\nHAVING ${selection.group.having}` : "";
   return {
-    sql: `SELECT ${[...keys.map((k) => `r.${k}`), ...aggregates].join(", ")}\nFROM (\n${source.sql}\n) AS r${where}\nGROUP BY ${keys.map((k) => `r.${k}`).join(", ")}${having}`,
+    sql: `SELECT ${[...keys.map((k) => `r.${k}`), ...aggregates].join(", ")}\nFROM (\n${inner}\n) AS r${where}\nGROUP BY ${keys.map((k) => `r.${k}`).join(", ")}${having}`,
     params,
     types,
     columns: [...keys, ...Object.keys(selection.group.aggregates)],
@@ -158,7 +182,7 @@ export function groupPageMembersStatement(
   return {
     sql: [
       `SELECT m.*, ${aggregates.map((a) => `p.${a}`).join(", ")}, p.page_ord, p.list_total`,
-      `FROM (\n${source.sql}\n) AS m`,
+      `FROM (\n${withoutFinalOrder(source.sql)}\n) AS m`,
       `JOIN (`,
       `  SELECT g.*, ROW_NUMBER() OVER (ORDER BY ${orderBy(order, rel.columns, "g")}) AS page_ord, COUNT(*) OVER () AS list_total`,
       `  FROM (\n${rel.sql}\n) AS g`,
