@@ -5,7 +5,7 @@ import { json } from "@/lib/api/handler";
 import type { Actor } from "@/lib/auth/session";
 import { entityListChunks, getEntityListPage, windowCsvRows } from "@/lib/data/entity-lists";
 import { parseMonitoringParams } from "@/lib/data/monitoring";
-import { type ApiError, fieldRefusal } from "@/lib/errors";
+import { type ApiError, fieldRefusal, refusal } from "@/lib/errors";
 import type { CsvColumn } from "@/lib/format";
 import { parseEntityListParams } from "@/lib/monitoring/entity-list-params";
 import type { BelowRow, BootstrapDay, EntityListName, EntityWindows } from "@/lib/monitoring/entity-lists";
@@ -22,7 +22,7 @@ import type { BelowRow, BootstrapDay, EntityListName, EntityWindows } from "@/li
  * CSV download, read from the warehouse a chunk at a time and streamed, so the server never
  * holds the whole list. Its columns are the panels' export columns; multi-window's rows are one
  * per window. The evaluation points are resolved (and the role checked) by reading the first
- * page, so a failing warehouse is refused as a read before the download starts.
+ * page, so a failing warehouse is refused as a read (503) before the download starts.
  */
 
 const CSV_CHUNK = 2_000;
@@ -76,6 +76,8 @@ export async function entityListRead(request: Request, actor: Actor, name: Entit
     out["X-Data-Stale"] = "1";
     if (result.error) out["X-Data-Error"] = result.error;
   }
+  // A failing warehouse would break the download half-way: refused before it starts.
+  if (format === "csv" && result.stale) return refusal("unavailable", result.error ?? "The monitoring data could not be read");
   if (format === "csv") return csvOf(name, result, parsed.params, out);
   const { read_at: _readAt, stale: _stale, error: _error, ...body } = result;
   return json(body, 200, out);

@@ -304,6 +304,9 @@ describe("the monitoring reads' cache", () => {
 
   it("serves the last good page marked stale when the warehouse fails; 503 for a page never read", async () => {
     const good = await page<BelowRow>("below-threshold", "page=2&page_size=10");
+    const csvBefore = await call("below-threshold", `${AT}&format=csv`);
+    expect(csvBefore.status).toBe(200);
+    await csvBefore.text();
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(Date.now() + 120_000);
     failQueries(new WarehouseError("The embedded database could not run the query", { reason: "secret detail" }));
@@ -313,6 +316,10 @@ describe("the monitoring reads' cache", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("x-data-stale")).toBe("1");
       expect(await res.json()).toEqual(good);
+      // The CSV is not started on a failing warehouse (its first read served stale): it would break half-way.
+      const download = await call("below-threshold", `${AT}&format=csv`);
+      expect(download.status).toBe(503);
+      expect(await download.json()).toMatchObject({ ok: false, code: "unavailable" });
       const never = await call("below-threshold", `${AT}&page=3&page_size=10`);
       expect(never.status).toBe(503);
       expect(await never.json()).toEqual({ ok: false, code: "unavailable", error: "The embedded database could not run the query" });
