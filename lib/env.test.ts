@@ -33,6 +33,13 @@ describe("parseEnv", () => {
     expect(parseEnv(production).BIGQUERY_PROJECT).toBe("nba-props-platform");
   });
 
+  it("turns the render cache on unless RENDER_CACHE=off, and names a bad value", () => {
+    expect(parseEnv({}).RENDER_CACHE).toBe("on");
+    expect(parseEnv({ RENDER_CACHE: "" }).RENDER_CACHE).toBe("on");
+    expect(parseEnv({ RENDER_CACHE: "off" }).RENDER_CACHE).toBe("off");
+    expect(() => parseEnv({ RENDER_CACHE: "false" })).toThrow(/RENDER_CACHE is invalid/);
+  });
+
   it("rejects a non-numeric or negative bytes limit, naming it", () => {
     expect(() => parseEnv({ BIGQUERY_MAX_BYTES_BILLED: "lots" })).toThrow(/BIGQUERY_MAX_BYTES_BILLED is invalid/);
     expect(() => parseEnv({ BIGQUERY_JOB_TIMEOUT_MS: "-5" })).toThrow(/BIGQUERY_JOB_TIMEOUT_MS is invalid/);

@@ -72,6 +72,11 @@ const baseSchema = z.object({
   BIGQUERY_API_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** How long a monitoring read is reused for the same query and parameters. */
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
+  /**
+   * `off`: every page renders its server panels for each request. `on` (the default): viewers with
+   * the same role asking the same question of the same data share one rendering of each panel.
+   */
+  RENDER_CACHE: z.preprocess(emptyToUndefined, z.enum(["on", "off"]).default("on")),
   /** The overview's alert thresholds; the defaults are the alert rules' own (lib/completeness/alerts.ts). */
   ALERT_CRITICAL_ACTIVE_BREAKERS: positiveInt(DEFAULT_ALERT_THRESHOLDS.criticalActiveBreakers),
   ALERT_WARNING_READY_PCT: z.preprocess(

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
-import { getSessionActor } from "@/lib/auth/session";
 import { getDemoThrough } from "@/lib/data/calendar";
+import { getViewer } from "@/lib/data/viewer";
 
 import { DemoNotice } from "@/components/layout/demo-notice";
 import { NavLinks } from "@/components/layout/nav-links";
@@ -13,7 +13,7 @@ import { THEME_COOKIE, parseTheme } from "@/components/layout/theme";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
-  const [jar, actor] = await Promise.all([cookies(), getSessionActor()]);
+  const [jar, actor] = await Promise.all([cookies(), getViewer()]);
   // The proxy sends anonymous visitors to sign-in first; this guard covers an expired session,
   // and every data read checks the role again.
   if (!actor) redirect("/login?error=SessionExpired");

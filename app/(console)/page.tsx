@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 
+import { type Actor, requireRole } from "@/lib/auth/session";
 import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
+import { renderOnce } from "@/lib/data/render-cache";
+import { getViewer } from "@/lib/data/viewer";
 import { getBreakerReaders } from "@/lib/data/deployment";
 import { getTripRates } from "@/lib/data/trip-rate";
 import { getWarehouseHealth } from "@/lib/data/health";
@@ -31,28 +34,37 @@ function pinned(search: Params): Params {
   return out;
 }
 
-async function Alerts({ params }: { params: Params }) {
-  const read = await getAlerts(params);
-  const initial: AlertsView = {
-    meta: metaOf({ ...read, rows: [] }),
-    thresholds: read.thresholds,
-    alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
-  };
-  return <AlertBanner initial={initial} params={params} />;
+// The panels below that show warehouse data render once per role, parameters and read
+// (lib/data/render-cache.ts): the viewers asking the same question share that rendering.
+
+/** The actor the page read once (null: none, refused here, inside the panel's boundary, as each read would). */
+type Viewer = { actor: Actor | null };
+
+async function Alerts({ params, actor: session }: { params: Params } & Viewer) {
+  const actor = await requireRole("viewer", session);
+  const read = await getAlerts(params, actor);
+  return renderOnce({ panel: "overview.alerts", role: actor.role, params, reads: [read] }, () => {
+    const initial: AlertsView = {
+      meta: metaOf({ ...read, rows: [] }),
+      thresholds: read.thresholds,
+      alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
+    };
+    return <AlertBanner initial={initial} params={params} />;
+  });
 }
 
-async function Processors({ params }: { params: Params }) {
+async function Processors({ params, actor: session }: { params: Params } & Viewer) {
+  const actor = await requireRole("viewer", session);
   const [health, readiness, trends, tripRates] = await Promise.all([
-    getMonitoring("health", params),
-    getMonitoring("readiness", params),
-    getMonitoring("trends", params),
+    getMonitoring("health", params, actor),
+    getMonitoring("readiness", params, actor),
+    getMonitoring("trends", params, actor),
     // The trip rate is one column: its failure (logged by the read) leaves the rest of the panel.
-    getTripRates(params).then(
-      (read) => read.rows,
-      () => null,
-    ),
+    getTripRates(params, actor).catch(() => null),
   ]);
-  return <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} tripRates={tripRates} />;
+  return renderOnce({ panel: "overview.processors", role: actor.role, params, reads: [health, readiness, trends, tripRates] }, () => (
+    <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} tripRates={tripRates?.rows ?? null} />
+  ));
 }
 
 /** Configuration, not warehouse data: outside the processors panel, so it shows while that panel fails. */
@@ -79,6 +91,8 @@ const PROCESSORS_HEIGHT = 590;
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const params = pinned(parseSearchParams(overviewSearchSchema, await searchParams));
+  // The session is decoded once per request (the layout shares it); each panel's reads check its role again.
+  const actor = await getViewer();
   return (
     <>
       <DataPageHeader
@@ -104,12 +118,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             </section>
           }
         >
-          <Alerts params={params} />
+          <Alerts params={params} actor={actor} />
         </Suspense>
       </PanelBoundary>
       <PanelBoundary id="processors" title="Processors" minHeight={PROCESSORS_HEIGHT}>
         <Suspense fallback={<PanelSkeleton id="processors" title="Processors" minHeight={PROCESSORS_HEIGHT} lines={8} />}>
-          <Processors params={params} />
+          <Processors params={params} actor={actor} />
         </Suspense>
       </PanelBoundary>
       <Suspense fallback={<p className="readers small">Breaker readers: reading…</p>}>

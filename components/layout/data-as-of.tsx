@@ -1,6 +1,7 @@
 import { type ReactNode, Suspense } from "react";
 
 import { getDataAsOf } from "@/lib/data/monitoring";
+import { getViewer } from "@/lib/data/viewer";
 import { formatDateLong } from "@/lib/format";
 
 import { PageHeader, renderedAt } from "./page-header";
@@ -8,7 +9,7 @@ import { UtcTime } from "@/components/ui/time";
 
 /** "Data as of Wed 25 Nov 2026 · read 2026-11-26 14:05 UTC · 2 min ago" */
 export async function DataAsOf({ pinned }: { pinned?: string }) {
-  const data = await getDataAsOf();
+  const data = await getDataAsOf(undefined, await getViewer());
   return (
     <p className="stamp" data-testid="data-as-of">
       {pinned ? (
