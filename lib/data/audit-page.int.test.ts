@@ -244,7 +244,7 @@ describe("the audit paged in the warehouse", () => {
     for (const filter of filters) {
       const p = params(filter);
       const expected = oldAuditCsv(selected(all, p));
-      const lines = await auditCsvLines(p, VIEWER, { records: 3, headChars: 700 });
+      const lines = await auditCsvLines(p, VIEWER, { records: 3, headChars: 700, outcomeKeys: 900, pieceChars: 50_000 });
       const { csvStreamResponse } = await import("@/lib/api/csv-stream");
       expect(await csvStreamResponse("a.csv", AUDIT_CSV_COLUMNS, lines).text()).toBe(expected);
     }

@@ -72,11 +72,15 @@ const DEFAULT_DAYS = 90;
  */
 const KEY_CHARS = 1024;
 
-/** A record's keys_json is read in pieces of this many characters (about 800 keys). */
-const KEYS_PIECE_CHARS = 256 * 1024;
+/** A record's keys_json is read in pieces of this many characters (about 3,000 keys). */
+const KEYS_PIECE_CHARS = 1024 * 1024;
 
-/** Outcomes are read for at most this many keys at once (a bulk override has thousands). */
-const OUTCOME_BATCH = 2_000;
+/**
+ * Outcomes are read for at most this many keys at once: one read of many keys costs far less
+ * than several of fewer (its queries are per processor, not per key), and a bulk override of
+ * thousands stays one batch.
+ */
+const OUTCOME_BATCH = 10_000;
 
 /** The partition range a filter reads: its dates (date_to included), or the last 90 days. */
 function windowOf(filter: AuditFilter, now: number): { created_from: string; created_to: string } {
@@ -103,15 +107,28 @@ function dayOf(createdAt: string): { created_from: string; created_to: string } 
 }
 
 /** Every key of a record, in the write's order, a piece of its keys_json at a time. */
-async function* recordKeys(wh: Warehouse, record: { audit_id: string; created_at: string }): AsyncGenerator<KeyChange[]> {
+async function* recordKeys(wh: Warehouse, record: { audit_id: string; created_at: string }, pieceChars = KEYS_PIECE_CHARS): AsyncGenerator<KeyChange[]> {
   const reader = new JsonArrayReader<KeyChange>();
-  for (let from = 1; !reader.done; from += KEYS_PIECE_CHARS) {
-    const [row] = await auditKeys.run(wh, { audit_id: record.audit_id, ...dayOf(record.created_at), from_char: from, chars: KEYS_PIECE_CHARS });
+  for (let from = 1; !reader.done; from += pieceChars) {
+    const [row] = await auditKeys.run(wh, { audit_id: record.audit_id, ...dayOf(record.created_at), from_char: from, chars: pieceChars });
     if (!row) return;
     const keys = reader.push(row.piece);
     if (keys.length > 0) yield keys;
-    if (row.piece.length < KEYS_PIECE_CHARS) return;
+    if (row.piece.length < pieceChars) return;
   }
+}
+
+/** A record's keys in batches of up to `size` (whole pieces gathered), for reads that cost per call, not per key. */
+async function* keyBatches(wh: Warehouse, record: { audit_id: string; created_at: string }, size: number, pieceChars?: number): AsyncGenerator<KeyChange[]> {
+  let batch: KeyChange[] = [];
+  for await (const keys of recordKeys(wh, record, pieceChars)) {
+    batch.push(...keys);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** Per key (`keyString`), its overrides with their outcomes at `now`, read a batch of keys at a time. */
@@ -178,7 +195,7 @@ export const listAuditPage = cache(async (params: AuditListParams, actor?: Actor
     else if (isOverride) {
       // A write of many keys: every key's outcome, counted a piece of its keys at a time.
       counts = countOutcomes([]);
-      for await (const keys of recordKeys(wh, row)) {
+      for await (const keys of keyBatches(wh, row, OUTCOME_BATCH)) {
         const found = await outcomesOf(wh, keys, now);
         for (const k of keys) counts[withOutcome(k, row.request_id, found).outcome!] += 1;
       }
@@ -240,13 +257,20 @@ export const AUDIT_CSV_COLUMNS: readonly CsvColumn<AuditCsvRow>[] = [
   { header: "rows_removed", value: (r) => r.e.rows_removed },
 ];
 
-/** How the CSV reads the audit: records per query, and the characters of keys_json each brings (larger ones are read in pieces). */
+/**
+ * How the CSV reads the audit: records per query, the characters of keys_json each brings
+ * (larger ones are read in pieces), and the keys of a large override record whose outcomes are
+ * read at once (fewer than the list's batch: the export holds one batch's rows and lines).
+ */
 export interface AuditCsvChunks {
   records: number;
   headChars: number;
+  outcomeKeys: number;
+  /** The characters of keys_json per piece. */
+  pieceChars: number;
 }
 
-const CSV_CHUNKS: AuditCsvChunks = { records: 200, headChars: 64 * 1024 };
+const CSV_CHUNKS: AuditCsvChunks = { records: 200, headChars: 64 * 1024, outcomeKeys: 2_000, pieceChars: KEYS_PIECE_CHARS };
 
 /**
  * Every line of the audit's CSV for a filter and order (viewer): every key row of every selected
@@ -278,7 +302,7 @@ export async function auditCsvLines(
           for (const k of head) lines.push({ e, k: isOverride ? withOutcome(k, row.request_id, outcomes) : k });
           continue;
         }
-        for await (const keys of recordKeys(wh, row)) {
+        for await (const keys of keyBatches(wh, row, isOverride ? chunks.outcomeKeys : 1, chunks.pieceChars)) {
           const found = isOverride ? await outcomesOf(wh, keys, now) : null;
           for (const k of keys) lines.push({ e, k: found ? withOutcome(k, row.request_id, found) : k });
           yield lines;
