@@ -5,14 +5,14 @@ import { redirect } from "next/navigation";
 import { CAN } from "@/lib/auth/roles";
 import { AuthError, getSessionActor } from "@/lib/auth/session";
 import { Pagination } from "@/components/ui/pagination";
-import { AUDIT_ACTIONS, type AuditAction, type AuditSort, auditListParams } from "@/lib/breakers/schemas";
+import { AUDIT_ACTIONS, type AuditAction, type AuditListParams, type AuditSort, auditListParams } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
 import { outcomeSummary } from "@/lib/breakers/outcomes";
 import { type AuditEntry, listAuditPage } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
 import type { KeyChange } from "@/lib/breakers/changes";
 import { formatCode, formatCount, formatUtc } from "@/lib/format";
-import { hrefWith } from "@/lib/href";
+import { hrefFor, hrefWith } from "@/lib/href";
 
 import { ACTION_LABEL, OutcomeOf, keyName, transition } from "./_components/audit-view";
 import { ResetRestore } from "./_components/reset-restore";
@@ -110,6 +110,21 @@ function SortHeader({ label, sort, current, raw }: { label: string; sort: AuditS
   );
 }
 
+/**
+ * The page's list parameters from its search params: a field that is invalid (a mistyped date,
+ * an unknown sort, a stale page) or unknown is ignored and named, the others kept.
+ */
+function parseAuditSearch(raw: Record<string, string>): { params: AuditListParams; issue: string | null } {
+  const withSize = (fields: Record<string, string>) => ({ page_size: String(AUDIT_PAGE_SIZE), ...fields });
+  const first = auditListParams.safeParse(withSize(raw));
+  if (first.success) return { params: first.data, issue: null };
+  const bad = new Set(first.error.issues.flatMap((i) => (i.path.length ? [String(i.path[0])] : i.code === "unrecognized_keys" ? i.keys : [])));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+  const second = auditListParams.safeParse(withSize(kept));
+  const issue = first.error.issues[0]!;
+  return { params: second.success ? second.data : auditListParams.parse(withSize({})), issue: `${issue.path.join(".")} ${issue.message}`.trim() };
+}
+
 /** A filter of the audit form: a plain GET field, "Any" (empty) first. */
 function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: { value: string; label: string }[] }) {
   return (
@@ -133,8 +148,7 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
  */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
-  const parsed = auditListParams.safeParse({ page_size: String(AUDIT_PAGE_SIZE), ...raw });
-  const filter = parsed.success ? parsed.data : auditListParams.parse({ page_size: String(AUDIT_PAGE_SIZE) });
+  const { params: filter, issue } = parseAuditSearch(raw);
   let list;
   let restores;
   try {
@@ -148,8 +162,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const actor = await getSessionActor();
   const canRestore = actor !== null && CAN.restore(actor.role);
   const entries = list.rows;
-  const { page: _page, page_size: _size, ...exported } = raw as Record<string, string>;
-  const query = new URLSearchParams({ ...exported, format: "csv" }).toString();
+  // The export: the filters and order in force (an ignored one is not sent), every page.
+  const csvHref = hrefFor("/api/v1/audit", {
+    actor: filter.actor,
+    action: filter.action,
+    processor: filter.processor,
+    date_from: filter.date_from,
+    date_to: filter.date_to,
+    sort: raw.sort && filter.sort,
+    dir: raw.dir && filter.dir,
+    format: "csv",
+  });
   return (
     <>
       <h1>Audit</h1>
@@ -159,9 +182,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         attempt after it (processed, failed again, re-tripped) or its output written as processed, pending while the key has not run since, and
         removed once a reset deleted the override&apos;s row.
       </p>
-      {!parsed.success && (
+      {issue && (
         <p className="form-error" data-testid="audit-filter-error">
-          ✕ Ignored an invalid filter: {parsed.error.issues[0]?.path.join(".")} {parsed.error.issues[0]?.message}
+          ✕ Ignored an invalid filter: {issue}
         </p>
       )}
       <form className="panel filters" method="get" aria-label="Filter the audit">
@@ -191,7 +214,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {formatCount(list.total)} {list.total === 1 ? "record" : "records"}
         </h2>
         <p>
-          <a href={`/api/v1/audit?${query}`} download>
+          <a href={csvHref} download>
             Export CSV
           </a>
         </p>
