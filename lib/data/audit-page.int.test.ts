@@ -20,7 +20,7 @@ import { keyString } from "@/lib/engine/breaker-writes";
 import { readOverrideOutcomes } from "@/lib/engine/override-outcomes";
 import { toCsv } from "@/lib/format";
 import { appendAudit, auditLog } from "@/lib/queries/breakers";
-import type { Warehouse } from "@/lib/warehouse/types";
+import { type Warehouse, WarehouseError } from "@/lib/warehouse/types";
 import { ORIGIN, seededWarehouseForFile } from "@/test/support/console-warehouse";
 import { attemptRow, insertAttempts } from "@/test/support/fixtures";
 import { sessionCookie } from "@/test/support/session";
@@ -121,7 +121,7 @@ async function seed(wh: Warehouse): Promise<void> {
   await insertAttempts(wh, rows);
 }
 
-const { wh } = seededWarehouseForFile(seed);
+const { wh, failQueries } = seededWarehouseForFile(seed);
 
 /** The whole audit of the window as the console read it before paging: every record with all its keys and outcomes. */
 async function wholeAudit(): Promise<AuditEntry[]> {
@@ -287,6 +287,14 @@ describe("GET /api/v1/audit and its keys", () => {
       expect(Object.keys(body.fieldErrors), query).toContain(field);
     }
     expect((await get("/api/v1/audit", null)).status).toBe(401);
+    // A warehouse that fails is a refusal with a status, also for the CSV (its first chunk is read before it answers).
+    failQueries(new WarehouseError("The embedded database could not run the query", { reason: "test" }));
+    for (const path of ["/api/v1/audit?format=csv", "/api/v1/audit"]) {
+      const failed = await get(path);
+      expect(failed.status, path).toBe(503);
+      // The read failed, not the sign-in check.
+      expect(((await failed.json()) as { error: string }).error, path).toBe("The embedded database could not run the query");
+    }
     expect((await get("/api/v1/audit?format=csv", null)).status).toBe(401);
   });
 
