@@ -85,6 +85,15 @@ for (const i of [4, 9, 20, 33]) {
   const r = records[i]!;
   records.push({ ...r, audit_id: `00000000-0000-4000-8000-${String(500 + i).padStart(12, "0")}`, request_id: `${r.request_id}-twin`, keys: r.keys.map((k) => ({ ...k, entity_id: `${k.entity_id}t` })) });
 }
+// A key of characters beyond the Basic Multilingual Plane: JavaScript counts each as two units, the warehouse as one.
+records.push({
+  audit_id: "00000000-0000-4000-8000-000000000600",
+  action: "demo_advance",
+  actor: "demo",
+  request_id: "demo:2026-11-20",
+  created_at: "2026-11-20T07:00:00.000Z",
+  keys: [{ ...keyOf("player_daily_cache", 600, 3), entity_id: "\u{1F3C0}".repeat(600) }],
+});
 records.push(BIG);
 
 async function seed(wh: Warehouse): Promise<void> {
@@ -265,7 +274,7 @@ describe("GET /api/v1/audit and its keys", () => {
     return auditRoute(new Request(`${ORIGIN}${path}`, { headers: role ? { cookie: await sessionCookie(role) } : {} }));
   }
 
-  it("answers a page with its total; 400 naming the field for bad paging, sorting and filters; 401 anonymous", async () => {
+  it("answers a page with its total; 400 naming the field for bad paging, sorting and filters; 401 anonymous; 503 when the warehouse fails", async () => {
     const ok = await get("/api/v1/audit?date_from=2026-11-01&date_to=2026-11-30&page=2&page_size=10&sort=key_count&dir=asc");
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ page: 2, page_size: 10, total: records.length, keys_shown: 20 });

@@ -154,18 +154,21 @@ export function rowsRemoved(removedRowsJson: string | null): number | null {
   return Array.isArray(rows) ? rows.length : null;
 }
 
-/** Whether a record's keys_json came whole in its head. */
-const headIsWhole = (row: PageRow) => row.keys_head.length >= row.keys_chars;
+/**
+ * Whether a record's keys_json came whole in a head of `headChars` characters. Both counts are
+ * the warehouse's characters (code points), not JavaScript's UTF-16 units.
+ */
+const headIsWhole = (row: PageRow, headChars: number) => row.keys_chars <= headChars;
 
 /**
  * The records of a chunk with their keys: each record's complete head keys, and for an override
  * record the outcomes of those keys. Records whose head is whole need no other read; their
- * override keys' outcomes are read together (`wholeOnly`: only theirs, the others' keys being read
- * whole later).
+ * override keys' outcomes are read together (`wholeOnly`: only those of records whose head of
+ * `headChars` is whole, the others' keys being read whole later).
  */
-async function headOutcomes(wh: Warehouse, rows: readonly PageRow[], now: string, wholeOnly: boolean) {
+async function headOutcomes(wh: Warehouse, rows: readonly PageRow[], now: string, wholeOnly: { headChars: number } | null) {
   const heads = rows.map((row) => ({ row, keys: leadingElements<KeyChange>(row.keys_head) }));
-  const overrideKeys = heads.filter((h) => OVERRIDE_ACTIONS.has(h.row.action) && (!wholeOnly || headIsWhole(h.row))).flatMap((h) => h.keys);
+  const overrideKeys = heads.filter((h) => OVERRIDE_ACTIONS.has(h.row.action) && (!wholeOnly || headIsWhole(h.row, wholeOnly.headChars))).flatMap((h) => h.keys);
   return { heads, outcomes: await outcomesOf(wh, overrideKeys, now) };
 }
 
@@ -184,14 +187,14 @@ export const listAuditPage = cache(async (params: AuditListParams, actor?: Actor
   const rows = await readRecords(wh, params, window, keysShown * KEY_CHARS, limit, offset);
   // A page past the last one has no row to carry the total: one row of the first page does.
   const total = rows[0]?.total ?? (offset > 0 ? ((await readRecords(wh, params, window, 0, 1, 0))[0]?.total ?? 0) : 0);
-  const { heads, outcomes } = await headOutcomes(wh, rows, now, false);
+  const { heads, outcomes } = await headOutcomes(wh, rows, now, null);
   const entries: AuditEntry[] = [];
   for (const { row, keys: head } of heads) {
     const { keys_head: _head, keys_chars: _chars, total: _total, removed_rows_json, ...record } = row;
     const isOverride = OVERRIDE_ACTIONS.has(row.action);
     const shown = head.slice(0, keysShown).map((k) => (isOverride ? withOutcome(k, row.request_id, outcomes) : k));
     let counts: OutcomeCounts | null = null;
-    if (isOverride && headIsWhole(row)) counts = countOutcomes(head.map((k) => withOutcome(k, row.request_id, outcomes).outcome));
+    if (isOverride && headIsWhole(row, keysShown * KEY_CHARS)) counts = countOutcomes(head.map((k) => withOutcome(k, row.request_id, outcomes).outcome));
     else if (isOverride) {
       // A write of many keys: every key's outcome, counted a piece of its keys at a time.
       counts = countOutcomes([]);
@@ -294,13 +297,13 @@ export async function auditCsvLines(
   return (async function* () {
     for (let offset = 0; ; offset += chunks.records) {
       const rows = offset === 0 ? first : await readRecords(wh, filter, window, chunks.headChars, chunks.records, offset);
-      const { heads, outcomes } = await headOutcomes(wh, rows, now, true);
+      const { heads, outcomes } = await headOutcomes(wh, rows, now, { headChars: chunks.headChars });
       let lines: AuditCsvRow[] = [];
       for (const { row, keys: head } of heads) {
         const { keys_head: _head, keys_chars: _chars, total: _total, removed_rows_json, ...record } = row;
         const e = { ...record, rows_removed: rowsRemoved(removed_rows_json) };
         const isOverride = OVERRIDE_ACTIONS.has(row.action);
-        if (headIsWhole(row)) {
+        if (headIsWhole(row, chunks.headChars)) {
           if (head.length === 0) lines.push({ e });
           for (const k of head) lines.push({ e, k: isOverride ? withOutcome(k, row.request_id, outcomes) : k });
           continue;

@@ -1,3 +1,5 @@
+import "server-only";
+
 /**
  * The elements of a JSON array read from its text a piece at a time: `push` a piece, get back the
  * elements it completed (parsed); the start of an element cut by the piece's end waits for the
