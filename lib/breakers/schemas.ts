@@ -7,6 +7,7 @@ import { z } from "zod";
 
 import { isoDate } from "@/lib/completeness/dates";
 import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
+import { listParamsSchema } from "@/lib/paging";
 
 export const REASON_CODES = [
   "data_now_available",
@@ -215,3 +216,20 @@ export const auditFilter = z
   })
   .strict();
 export type AuditFilter = z.output<typeof auditFilter>;
+
+/** What the audit list sorts by; ties fall to created_at, then audit_id, in the same direction (a total order). */
+export const AUDIT_SORTS = ["created_at", "actor", "action", "key_count"] as const;
+export type AuditSort = (typeof AUDIT_SORTS)[number];
+
+/** The audit list's query: its filters, `page`, `page_size` (≤ 500, default 100), `sort` and `dir` (newest first by default). */
+export const auditListParams = z.object({ ...auditFilter.shape, ...listParamsSchema(AUDIT_SORTS, { sort: "created_at", dir: "desc" }).shape }).strict();
+export type AuditListParams = z.output<typeof auditListParams>;
+
+/** The keys of one audit record, a page at a time, in the order the write listed them. */
+export const auditKeysParams = listParamsSchema(["position"], { sort: "position", dir: "asc" }).pick({ page: true, page_size: true }).strict();
+export type AuditKeysParams = z.output<typeof auditKeysParams>;
+
+/** Keys listed inline per audit record: 20, fewer on big pages, so a page carries at most 1,000 (every key is paged at the record's keys). */
+export function auditKeysShown(pageSize: number): number {
+  return Math.max(1, Math.min(20, Math.floor(1000 / pageSize)));
+}

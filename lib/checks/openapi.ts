@@ -10,6 +10,7 @@ import { advanceDemoInput, advanceResult } from "@/lib/demo/schemas";
 import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 
 import { entityListPaths } from "./openapi-entity-lists";
+import { auditPaths } from "./openapi-audit";
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
 /**
@@ -270,6 +271,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   };
   for (const op of OPERATIONS) (paths[op.path] ??= {}).post = operationOf(op);
   Object.assign(paths, entityListPaths(ref("Error")));
+  Object.assign(paths, auditPaths());
   return {
     openapi: "3.1.0",
     info: {
@@ -283,6 +285,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "breakers", description: "Overrides and resets (operators, admins)." },
       { name: "tokens", description: "API tokens (admins)." },
       { name: "demo", description: "The embedded demo database's simulation (admins)." },
+      { name: "audit", description: "The audit of console writes (viewers)." },
       { name: "contract", description: "This document." },
     ],
     security: [{ bearerToken: [] }],

@@ -1,5 +1,5 @@
 /**
- * The audit's removed-row count of a reset: read through the audit query the page and API use,
+ * The audit's removed-row count of a reset: read through the audit's whole-window query,
  * it equals the number of rows the key held before the reset (inserted here) and the count the
  * RESET row itself stores; other actions have none. The CSV export carries it.
  */
@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 
 import { addDaysToInstant } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
-import { type AuditEntry, auditCsv, rowsRemoved } from "@/lib/data/audit";
+import { AUDIT_CSV_COLUMNS, type AuditCsvRow, rowsRemoved } from "@/lib/data/audit";
+import { toCsv } from "@/lib/format";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
 import { auditLog } from "@/lib/queries/breakers";
@@ -74,21 +75,11 @@ describe("the audit's removed-row count", () => {
   });
 
   it("is in the CSV export, one value per key row of its record", () => {
-    const entry = (action: string, removed: number | null): AuditEntry => ({
-      audit_id: action,
-      created_at: NOW,
-      action,
-      actor: "a",
-      actor_role: "admin",
-      reason_code: null,
-      reason: "r",
-      request_id: action,
-      key_count: 1,
-      keys: [{ ...KEY, before: { status: "active", attemptCount: 3, consecutiveFailures: 3, until: null, lastEvent: "trip" }, after: { status: "closed", attemptCount: 0, consecutiveFailures: 0, until: null, lastEvent: "reset" } }],
-      rows_removed: removed,
-      outcome_counts: null,
+    const line = (action: string, removed: number | null): AuditCsvRow => ({
+      e: { audit_id: action, created_at: NOW, action, actor: "a", actor_role: "admin", reason_code: null, reason: "r", request_id: action, key_count: 1, rows_removed: removed },
+      k: { ...KEY, before: { status: "active", attemptCount: 3, consecutiveFailures: 3, until: null, lastEvent: "trip" }, after: { status: "closed", attemptCount: 0, consecutiveFailures: 0, until: null, lastEvent: "reset" } },
     });
-    const [header, reset, override] = auditCsv([entry("reset", 5), entry("override", null)]).trim().split(/\r?\n/);
+    const [header, reset, override] = toCsv(AUDIT_CSV_COLUMNS, [line("reset", 5), line("override", null)]).trim().split(/\r?\n/);
     expect(header!.split(",").at(-1)).toBe("rows_removed");
     expect(reset!.split(",").at(-1)).toBe("5");
     expect(override!.split(",").at(-1)).toBe("");

@@ -4,6 +4,8 @@ import { z } from "zod";
 
 import { type AttemptRow, type StoredAttemptRow, storedAttemptRow } from "@/lib/completeness/breaker";
 import { isoDate } from "@/lib/completeness/dates";
+import { AUDIT_SORTS, type AuditSort } from "@/lib/breakers/schemas";
+import type { SortDir } from "@/lib/paging";
 
 import { defineInsert } from "./define-insert";
 import { defineQuery } from "./define-query";
@@ -179,6 +181,61 @@ export const auditLog = defineQuery({
   types: { created_from: "TIMESTAMP", created_to: "TIMESTAMP", actor: "STRING", action: "STRING", processor: "STRING" },
   row: auditLogRow,
   fragments: { audit_columns: [columnsOf(auditLogRow)] },
+});
+
+/** The ORDER BY list of an audit page: the sort column, then created_at and audit_id, all in `dir` (a total order). */
+export function auditOrder(sort: AuditSort, dir: SortDir): string {
+  const d = dir === "asc" ? "ASC" : "DESC";
+  return sort === "created_at" ? `created_at ${d}, audit_id ${d}` : `${sort} ${d}, created_at ${d}, audit_id ${d}`;
+}
+
+const auditRecordRow = auditRow.omit({ keys_json: true });
+export type AuditRecordRow = z.infer<typeof auditRecordRow>;
+
+/** One page of the audit: each record without its keys but the head of their JSON, and the filter's total. */
+export const auditPage = defineQuery({
+  name: "audit_page",
+  file: "breakers/audit_page.sql",
+  params: z.object({
+    created_from: ts,
+    created_to: ts,
+    actor: z.string(),
+    action: z.string(),
+    processor: z.string(),
+    keys_chars: z.number().int().min(0),
+    page_limit: z.number().int().min(1),
+    page_offset: z.number().int().min(0),
+  }),
+  types: {
+    created_from: "TIMESTAMP",
+    created_to: "TIMESTAMP",
+    actor: "STRING",
+    action: "STRING",
+    processor: "STRING",
+    keys_chars: "INT64",
+    page_limit: "INT64",
+    page_offset: "INT64",
+  },
+  row: auditRecordRow.extend({ removed_rows_json: z.string().nullable(), keys_head: z.string(), keys_chars: z.number().int(), total: z.number().int() }),
+  fragments: { audit_order: AUDIT_SORTS.flatMap((sort) => [auditOrder(sort, "desc"), auditOrder(sort, "asc")]) },
+});
+
+/** One audit record without its keys (the partition its keys are in follows from created_at). */
+export const auditRecord = defineQuery({
+  name: "audit_record",
+  file: "breakers/audit_record.sql",
+  params: z.object({ audit_id: z.string().min(1) }),
+  types: { audit_id: "STRING" },
+  row: auditRecordRow,
+});
+
+/** A piece of one audit record's keys_json, from a 1-based character for a number of characters. */
+export const auditKeys = defineQuery({
+  name: "audit_keys",
+  file: "breakers/audit_keys.sql",
+  params: z.object({ audit_id: z.string().min(1), created_from: ts, created_to: ts, from_char: z.number().int().min(1), chars: z.number().int().min(1) }),
+  types: { audit_id: "STRING", created_from: "TIMESTAMP", created_to: "TIMESTAMP", from_char: "INT64", chars: "INT64" },
+  row: z.object({ piece: z.string() }),
 });
 
 /** A reset's audit record with the rows it deleted, and the restore that undid it (NULLs when none). */

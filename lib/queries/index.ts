@@ -1,6 +1,6 @@
 import "server-only";
 
-import { attemptsBetween, auditByRequest, auditLog, deleteKeyRows, failingKeys, keyRows, keysUnchanged, overriddenKeys, processedOutputs, resetRecords, trippedKeys } from "./breakers";
+import { attemptsBetween, auditByRequest, auditKeys, auditLog, auditPage, auditRecord, deleteKeyRows, failingKeys, keyRows, keysUnchanged, overriddenKeys, processedOutputs, resetRecords, trippedKeys } from "./breakers";
 import { checkGuard, checkedEntities, reportedOutcomes, runPlayers, runTeams } from "./checks";
 import { upstreamLanded } from "./demo";
 import { gamesOnDate, playerGameTeams, playerWindowGames, teamWindowGames, upstreamReadiness } from "./completeness";
@@ -15,4 +15,4 @@ import { thresholdPassCounts } from "./thresholds";
 import { trendAnnotations } from "./trend-annotations";
 
 /** Every query definition. A test checks one definition per SQL file and every parameter used. */
-export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, resetRecords, trippedKeys, failingKeys, processedOutputs, overriddenKeys, auditLog, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers, attemptsBetween, upstreamLanded, incidentScopeRows, incidentGameArrivals, incidentReadySince, incidentDataVersion, trendAnnotations, tripRate] as const;
+export const ALL_QUERIES = [playerWindowGames, teamWindowGames, upstreamReadiness, gamesOnDate, playerGameTeams, keyRows, keysUnchanged, auditByRequest, deleteKeyRows, resetRecords, trippedKeys, failingKeys, processedOutputs, overriddenKeys, auditLog, auditPage, auditRecord, auditKeys, entityOutputs, entityOutputDates, knownEntities, ...MONITORING_DEFINITIONS, overrideTrendKeys, tokenLookup, tokenList, tokenNameFree, tokenRevoke, revokedSessionIds, thresholdPassCounts, checkedEntities, reportedOutcomes, checkGuard, runTeams, runPlayers, attemptsBetween, upstreamLanded, incidentScopeRows, incidentGameArrivals, incidentReadySince, incidentDataVersion, trendAnnotations, tripRate] as const;

@@ -1,5 +1,6 @@
--- Purpose: the audit of console writes (override, bulk override, reset), newest first, for the
---   Audit page, its CSV export and GET /api/v1/audit. Nothing in the console edits or deletes it.
+-- Purpose: every audit record of a window at once (at most 5000), newest first, for tests and
+--   tools that read a short window whole; the Audit page, its CSV export and GET /api/v1/audit
+--   page with audit_page.sql instead. Nothing in the console edits or deletes the audit.
 -- Grain: one row per write (a bulk override is one row listing all its keys). A reset's row
 --   carries the rows it deleted (removed_rows_json, NULL for every other action), so the page
 --   can say how many went.

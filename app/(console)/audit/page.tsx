@@ -4,54 +4,25 @@ import { redirect } from "next/navigation";
 
 import { CAN } from "@/lib/auth/roles";
 import { AuthError, getSessionActor } from "@/lib/auth/session";
-import { AUDIT_ACTIONS, type AuditAction, auditFilter } from "@/lib/breakers/schemas";
+import { Pagination } from "@/components/ui/pagination";
+import { AUDIT_ACTIONS, type AuditAction, type AuditListParams, type AuditSort, auditListParams } from "@/lib/breakers/schemas";
 import { PROCESSOR_NAMES } from "@/lib/completeness/processors";
-import { SHOWN_OUTCOME_LABELS, outcomeSummary } from "@/lib/breakers/outcomes";
-import { type AuditEntry, type AuditKey, listAudit } from "@/lib/data/audit";
+import { outcomeSummary } from "@/lib/breakers/outcomes";
+import { type AuditEntry, listAuditPage } from "@/lib/data/audit";
 import { listRestoreStatuses } from "@/lib/data/restores";
 import type { KeyChange } from "@/lib/breakers/changes";
-import { formatCode, formatUtc } from "@/lib/format";
+import { formatCode, formatCount, formatUtc } from "@/lib/format";
+import { hrefFor, hrefWith } from "@/lib/href";
 
+import { ACTION_LABEL, OutcomeOf, keyName, transition } from "./_components/audit-view";
 import { ResetRestore } from "./_components/reset-restore";
 import styles from "./audit.module.css";
 
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
-/** Every action the audit records has a label (the Record makes the list exhaustive); the filter offers them all. */
-const ACTION_LABEL: Record<AuditAction, string> = {
-  override: "Override",
-  bulk_override: "Bulk override",
-  reset: "Reset",
-  restore: "Restore",
-  pipeline_outcomes: "Pipeline outcomes",
-  pipeline_check: "Pipeline check",
-  demo_advance: "Demo pipeline pass",
-};
-
-/** Keys listed per record; a pipeline run can report every player of a night (about 450). */
-const KEYS_SHOWN = 200;
-
-function keyName(k: KeyChange): string {
-  return `${k.processor} · ${k.entity_id} · ${k.analysis_date}`;
-}
-
-/** A key's state before → after, and the event the write appended (what its state now ends on). */
-function transition(k: KeyChange): string {
-  return `${k.before.status} → ${k.after.status}${k.after.lastEvent ? ` · ${k.after.lastEvent}` : ""}`;
-}
-
-/** What an override of the key led to (override records only). */
-function OutcomeOf({ k }: { k: AuditKey }) {
-  if (!k.outcome) return null;
-  return (
-    <span data-testid="audit-key-outcome" data-outcome={k.outcome}>
-      {" "}
-      · led to: <strong>{SHOWN_OUTCOME_LABELS[k.outcome]}</strong>
-      {k.outcome_decided_at && <span className="muted"> ({formatUtc(k.outcome_decided_at)})</span>}
-    </span>
-  );
-}
+/** Records per page: each lists its first 20 keys (auditKeysShown), every key is on the record's own page. */
+const AUDIT_PAGE_SIZE = 50;
 
 /**
  * A pipeline record's keys by the event appended (`4 success, 1 trip`): what a run did, at a
@@ -64,13 +35,15 @@ function eventCounts(keys: readonly KeyChange[]): string {
 }
 
 /**
- * The keys a record changed. A pipeline record may change none (every entity it reported was a
- * skip that is not an attempt, such as a breaker skip): it is kept all the same, and says so.
+ * The keys a record changed: its first keys, and a link to the record's page with all of them
+ * (a bulk override or a pipeline run can change thousands). A pipeline record may change none
+ * (every entity it reported was a skip that is not an attempt, such as a breaker skip): it is
+ * kept all the same, and says so.
  */
 function AuditKeys({ entry }: { entry: AuditEntry }) {
   const { keys } = entry;
-  if (keys.length === 0) return <span className="muted">No attempt rows</span>;
-  if (keys.length === 1) {
+  if (entry.key_count === 0) return <span className="muted">No attempt rows</span>;
+  if (entry.key_count === 1 && keys.length === 1) {
     const k = keys[0]!;
     return (
       <>
@@ -86,11 +59,12 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
       </>
     );
   }
+  const allKeys = `/audit/${encodeURIComponent(entry.audit_id)}`;
   return (
     <details>
       <summary>
-        {keys.length} keys
-        {(entry.action.startsWith("pipeline_") || entry.action === "demo_advance") && <span className="muted">: {eventCounts(keys)}</span>}
+        {formatCount(entry.key_count)} keys
+        {!entry.keys_truncated && (entry.action.startsWith("pipeline_") || entry.action === "demo_advance") && <span className="muted">: {eventCounts(keys)}</span>}
         {entry.outcome_counts && (
           <span data-testid="audit-outcome-counts">
             {" "}
@@ -99,20 +73,56 @@ function AuditKeys({ entry }: { entry: AuditEntry }) {
         )}
       </summary>
       <ul>
-        {keys.slice(0, KEYS_SHOWN).map((k) => (
+        {keys.map((k) => (
           <li key={`${k.processor}|${k.entity_id}|${k.analysis_date}`}>
             {keyName(k)}: {transition(k)}
             <OutcomeOf k={k} />
           </li>
         ))}
       </ul>
-      {keys.length > KEYS_SHOWN && (
-        <p className="muted">
-          and {keys.length - KEYS_SHOWN} more (the CSV export lists every key)
+      {entry.keys_truncated ? (
+        <p>
+          <Link href={allKeys} data-testid="audit-all-keys">
+            All {formatCount(entry.key_count)} keys →
+          </Link>{" "}
+          <span className="muted">(the first {keys.length} are above)</span>
+        </p>
+      ) : (
+        <p>
+          <Link href={allKeys}>The record&apos;s page →</Link>
         </p>
       )}
     </details>
   );
+}
+
+/** A column header that sorts the audit by its column: descending first, the other way when it already sorts by it. */
+function SortHeader({ label, sort, current, raw }: { label: string; sort: AuditSort; current: { sort: AuditSort; dir: "asc" | "desc" }; raw: Record<string, string> }) {
+  const active = current.sort === sort;
+  const dir = active && current.dir === "desc" ? "asc" : "desc";
+  return (
+    <th scope="col" aria-sort={active ? (current.dir === "asc" ? "ascending" : "descending") : undefined}>
+      <Link href={hrefWith("/audit", raw, { sort: sort === "created_at" && dir === "desc" ? null : sort, dir: sort === "created_at" && dir === "desc" ? null : dir })} scroll={false}>
+        {label}
+        {active ? (current.dir === "asc" ? " ↑" : " ↓") : ""}
+      </Link>
+    </th>
+  );
+}
+
+/**
+ * The page's list parameters from its search params: a field that is invalid (a mistyped date,
+ * an unknown sort, a stale page) or unknown is ignored and named, the others kept.
+ */
+function parseAuditSearch(raw: Record<string, string>): { params: AuditListParams; issue: string | null } {
+  const withSize = (fields: Record<string, string>) => ({ page_size: String(AUDIT_PAGE_SIZE), ...fields });
+  const first = auditListParams.safeParse(withSize(raw));
+  if (first.success) return { params: first.data, issue: null };
+  const bad = new Set(first.error.issues.flatMap((i) => (i.path.length ? [String(i.path[0])] : i.code === "unrecognized_keys" ? i.keys : [])));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+  const second = auditListParams.safeParse(withSize(kept));
+  const issue = first.error.issues[0]!;
+  return { params: second.success ? second.data : auditListParams.parse(withSize({})), issue: `${issue.path.join(".")} ${issue.message}`.trim() };
 }
 
 /** A filter of the audit form: a plain GET field, "Any" (empty) first. */
@@ -138,21 +148,31 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
  */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = Object.fromEntries(Object.entries(await searchParams).flatMap(([k, v]) => (typeof v === "string" && v !== "" ? [[k, v]] : [])));
-  const parsed = auditFilter.safeParse(raw);
-  const filter = parsed.success ? parsed.data : {};
-  let entries;
+  const { params: filter, issue } = parseAuditSearch(raw);
+  let list;
   let restores;
   try {
-    entries = await listAudit(filter);
+    list = await listAuditPage(filter);
     // Whether each listed reset can be restored (two queries however many are listed).
-    restores = new Map((await listRestoreStatuses(entries.filter((e) => e.action === "reset").map((e) => e.audit_id))).map((s) => [s.audit_id, s]));
+    restores = new Map((await listRestoreStatuses(list.rows.filter((e) => e.action === "reset").map((e) => e.audit_id))).map((s) => [s.audit_id, s]));
   } catch (error) {
     if (error instanceof AuthError && error.status === 401) redirect("/login?callbackUrl=/audit");
     throw error;
   }
   const actor = await getSessionActor();
   const canRestore = actor !== null && CAN.restore(actor.role);
-  const query = new URLSearchParams({ ...(raw as Record<string, string>), format: "csv" }).toString();
+  const entries = list.rows;
+  // The export: the filters and order in force (an ignored one is not sent), every page.
+  const csvHref = hrefFor("/api/v1/audit", {
+    actor: filter.actor,
+    action: filter.action,
+    processor: filter.processor,
+    date_from: filter.date_from,
+    date_to: filter.date_to,
+    sort: raw.sort && filter.sort,
+    dir: raw.dir && filter.dir,
+    format: "csv",
+  });
   return (
     <>
       <h1>Audit</h1>
@@ -162,12 +182,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         attempt after it (processed, failed again, re-tripped) or its output written as processed, pending while the key has not run since, and
         removed once a reset deleted the override&apos;s row.
       </p>
-      {!parsed.success && (
+      {issue && (
         <p className="form-error" data-testid="audit-filter-error">
-          ✕ Ignored an invalid filter: {parsed.error.issues[0]?.path.join(".")} {parsed.error.issues[0]?.message}
+          ✕ Ignored an invalid filter: {issue}
         </p>
       )}
       <form className="panel filters" method="get" aria-label="Filter the audit">
+        {/* A new filter keeps the order and starts at the first page. */}
+        {raw.sort && <input type="hidden" name="sort" value={filter.sort} />}
+        {raw.dir && <input type="hidden" name="dir" value={filter.dir} />}
         <p>
           <label htmlFor="audit-actor">Actor</label>
           <input id="audit-actor" name="actor" defaultValue={filter.actor ?? ""} />
@@ -188,10 +211,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       <section className="panel" aria-labelledby="audit-heading">
         <h2 id="audit-heading">
-          {entries.length} {entries.length === 1 ? "record" : "records"}
+          {formatCount(list.total)} {list.total === 1 ? "record" : "records"}
         </h2>
         <p>
-          <a href={`/api/v1/audit?${query}`} download>
+          <a href={csvHref} download>
             Export CSV
           </a>
         </p>
@@ -203,7 +226,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           // its panel with the When column pinned.
           <div className="table-wrap">
             <table className={`data ${styles.audit}`} data-testid="audit-table">
-              <caption className="visually-hidden">Audit records, newest first</caption>
+              <caption className="visually-hidden">Audit records, {filter.sort === "created_at" && filter.dir === "desc" ? "newest first" : `by ${filter.sort} ${filter.dir === "asc" ? "ascending" : "descending"}`}</caption>
               <colgroup>
                 <col className={styles.when} />
                 <col className={styles.action} />
@@ -213,11 +236,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </colgroup>
               <thead>
                 <tr>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Who</th>
+                  <SortHeader label="When (UTC)" sort="created_at" current={filter} raw={raw} />
+                  <SortHeader label="Action" sort="action" current={filter} raw={raw} />
+                  <SortHeader label="Who" sort="actor" current={filter} raw={raw} />
                   <th scope="col">Reason</th>
-                  <th scope="col">Keys</th>
+                  <SortHeader label="Keys" sort="key_count" current={filter} raw={raw} />
                 </tr>
               </thead>
               <tbody>
@@ -242,6 +265,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </table>
           </div>
         )}
+        <Pagination page={list.page} pageSize={list.page_size} total={list.total} noun="records" />
       </section>
     </>
   );

@@ -15,6 +15,7 @@ import { GET as one } from "@/app/api/v1/incidents/[id]/route";
 import { POST as bulkApply } from "@/app/api/v1/breakers/bulk-override/route";
 import { POST as bulkPreview } from "@/app/api/v1/breakers/bulk-override/preview/route";
 import { GET as audit } from "@/app/api/v1/audit/route";
+import { GET as auditKeys } from "@/app/api/v1/audit/[auditId]/keys/route";
 import { GET as monitoring } from "@/app/api/v1/monitoring/[name]/route";
 import { GET as metrics } from "@/app/metrics/route";
 import { configEntry, generateToken, hashToken } from "@/lib/auth/token-format";
@@ -275,9 +276,19 @@ describe("the incident selector of the bulk override", () => {
     // Every one of them is un-tripped now, and the audit holds one bulk override of exactly them.
     const after = await readKeys(getWarehouse(), expected, new Date().toISOString());
     expect(after.keys.filter((k) => k.state.status === "active")).toHaveLength(0);
-    const log = (await (await audit(get("/api/v1/audit?action=bulk_override", await as("viewer")))).json()) as { rows: { keys: { processor: string; entity_id: string; analysis_date: string }[] }[] };
+    const log = (await (await audit(get("/api/v1/audit?action=bulk_override", await as("viewer")))).json()) as { rows: { audit_id: string; key_count: number }[] };
     expect(log.rows).toHaveLength(1);
-    expect(new Set(log.rows[0]!.keys.map(keyOf))).toEqual(new Set(preview.changes.map(keyOf)));
+    expect(log.rows[0]!.key_count).toBe(preview.changes.length);
+    // The list shows a record's first keys; all of them are paged at the record's keys.
+    const logged: { processor: string; entity_id: string; analysis_date: string }[] = [];
+    for (let page = 1; logged.length < log.rows[0]!.key_count; page++) {
+      const path = `/api/v1/audit/${log.rows[0]!.audit_id}/keys?page=${page}&page_size=500`;
+      const keys = (await (await auditKeys(get(path, await as("viewer")), { params: Promise.resolve({ auditId: log.rows[0]!.audit_id }) })).json()) as { rows: typeof logged };
+      expect(keys.rows.length).toBeGreaterThan(0);
+      logged.push(...keys.rows);
+    }
+    expect(logged).toHaveLength(preview.changes.length);
+    expect(new Set(logged.map(keyOf))).toEqual(new Set(preview.changes.map(keyOf)));
     // Nothing recovered is left to override in that incident.
     const again = (await (await bulkPreview(post(PREVIEW, { incident: id }, await as("operator")))).json()) as { changes: unknown[] };
     expect(again.changes).toHaveLength(0);
