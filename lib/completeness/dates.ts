@@ -18,20 +18,58 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. */
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. Checked
+ * and counted with integer arithmetic, without a `Date`: the engine and every row schema call it
+ * millions of times while the demo season is built.
+ */
 export function toEpochDay(date: IsoDate): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  // Date.UTC rolls 2024-02-30 over to March; a round trip catches impossible dates.
-  if (fromEpochDay(ms / MS_PER_DAY) !== date) throw new RangeError(`Not a calendar date: ${date}`);
-  return ms / MS_PER_DAY;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  // Date.UTC would roll 2024-02-30 over to March: an impossible date is refused instead.
+  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[mo - 1]!)) {
+    throw new RangeError(`Not a calendar date: ${date}`);
+  }
+  return daysFromCivil(y, mo, d);
 }
 
-/** The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC). */
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC): H. Hinnant's
+ * civil_from_days for years 0000–9999 (what `toISOString` prints as four digits), else `Date`.
+ */
 export function fromEpochDay(day: number): IsoDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (!Number.isInteger(day) || day < -719528 || day > 2932896) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, "0")}-${pad2(m)}-${pad2(d)}`;
 }
 
 export function isIsoDate(value: unknown): value is IsoDate {
@@ -131,6 +169,15 @@ export function instantMicros(value: Date | string): number {
  * and passed again as a parameter is the very instant stored.
  */
 export function isoFromMicros(micros: number | bigint): string {
+  // Within ±2^53 µs (until the year 2255) plain numbers are exact and far cheaper than BigInt:
+  // every timestamp the embedded database returns comes through here.
+  const n = Number(micros);
+  if (Number.isSafeInteger(n) && (typeof micros === "number" || BigInt(n) === micros)) {
+    const ms = Math.floor(n / 1000);
+    const sub = n - ms * 1000;
+    const base = new Date(ms).toISOString();
+    return sub === 0 ? base : `${base.slice(0, -1)}${String(sub).padStart(3, "0")}Z`;
+  }
   const us = BigInt(micros);
   let ms = us / 1000n;
   if (ms * 1000n > us) ms -= 1n; // floor, for instants before the epoch
