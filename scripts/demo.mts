@@ -34,7 +34,7 @@ import { DEMO_OPERATORS, buildDemoDatabase } from "../lib/demo/build";
 import { countConsoleWrites } from "../lib/demo/console-writes";
 import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockHolder } from "../lib/demo/db-lock";
 import { DEMO_FORMAT, readDemoMetadata, rebuildReason, writeDemoMetadata } from "../lib/demo/metadata";
-import { type BuildStatus, clearBuildStatus, readBuildStatus, writeBuildStatus } from "../lib/warehouse/build-status";
+import { clearBuildStatus, readBuildStatus } from "../lib/warehouse/build-status";
 import { metadataPath } from "../lib/warehouse/demo-mark";
 import { ORIGINAL_OPERATORS, ORIGINAL_SCHEMA_DIR, buildOriginalDemoDatabase, recordGroundTruth } from "../lib/demo/original";
 import { DEMO_PROFILES, type DemoProfile, planDemoSeason } from "../lib/demo/plan";
@@ -43,7 +43,7 @@ import { getEnv } from "../lib/env";
 import { createDuckDbWarehouse } from "../lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "../lib/warehouse/schema";
 
-import { type NightProgress, createProgressReporter } from "./progress";
+import { type NightProgress, createProgressReporter, createStatusReporter } from "./progress";
 
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -188,10 +188,8 @@ if (existsSync(dbPath)) {
 // `npm start` serves its progress page from it, with the same figures as the lines below. Owned
 // by `npm start` when it runs this (its status stands while it runs), else by this process.
 const owner = heldBy > 0 ? Number(process.argv[heldBy + 1]) : process.pid;
-const statusStartedAt = readBuildStatus(dbPath)?.startedAt ?? now;
-const reportStatus = (step: string, nights: BuildStatus["nights"] = null, date: string | null = null) =>
-  writeBuildStatus(dbPath, { state: "building", pid: owner, startedAt: statusStartedAt, updatedAt: new Date().toISOString(), step, nights, date });
-reportStatus("generating the season and loading its upstream rows");
+const status = createStatusReporter({ dbPath, owner, startedAt: readBuildStatus(dbPath)?.startedAt ?? now });
+status.step("generating the season and loading its upstream rows");
 
 const plan = { ...planDemoSeason(today), profile };
 console.log(
@@ -212,7 +210,7 @@ const printProgress = createProgressReporter({ tty: Boolean(process.stdout.isTTY
 const onProgress = Object.assign(
   (p: NightProgress) => {
     printProgress(p);
-    reportStatus(p.day === p.days ? "writing the database" : "simulating the pipeline night by night", { done: p.day, total: p.days }, p.date);
+    status.night(p);
   },
   { done: () => printProgress.done() },
 );
