@@ -91,7 +91,9 @@ if (embedded) {
 // console answers to. Behind a proxy, set NEXTAUTH_URL to the public URL.
 const url = `http://localhost:${port}`;
 console.log(`[start] serving on port ${port}: ${url}`);
-const server = spawn("npx", ["next", "start", "-p", String(port)], { cwd: root, stdio: "inherit" });
+// The installed binaries themselves: npx would first look them up (seconds on a busy machine).
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const server = spawn(bin("next"), ["start", "-p", String(port)], { cwd: root, stdio: "inherit" });
 let demo: ChildProcess | null = null;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -111,8 +113,8 @@ server.on("exit", (code) => {
 if (embedded) {
   console.log(`[start] checking the demo database; until it is ready, ${url} shows sign-in and the build's progress`);
   demo = spawn(
-    "npx",
-    ["tsx", "--conditions=react-server", "scripts/demo.mts", "ensure", ...(demoProfile ? ["--profile", demoProfile] : []), "--lock-held-by", String(process.pid)],
+    bin("tsx"),
+    ["--conditions=react-server", "scripts/demo.mts", "ensure", ...(demoProfile ? ["--profile", demoProfile] : []), "--lock-held-by", String(process.pid)],
     { cwd: root, stdio: "inherit" },
   );
   demo.on("exit", (code, signal) => {
