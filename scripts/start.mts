@@ -1,9 +1,10 @@
 /**
  * `npm start`: validate configuration, build when the build is missing or older than the
  * sources, then serve. One command from a fresh clone to a running console. With the embedded
- * database, the server starts at once and the demo database is checked (and built, on first
- * start or when stale) beside it: until it is ready the console answers with sign-in and a page
- * that shows the build's progress (lib/warehouse/build-status.ts), and its API with 503.
+ * database, the demo database is checked (and built, on first start or when stale) beside Next's
+ * build, and the server starts as soon as Next's build is done: until the database is ready the
+ * console answers with sign-in and a page that shows the build's progress
+ * (lib/warehouse/build-status.ts), and its API with 503.
  *
  *   npm start              # port 3000
  *   PORT=4000 npm start    # or: npm start -- 4000 (the argument wins)
@@ -48,25 +49,6 @@ try {
   throw error;
 }
 
-const SOURCE_DIRS = ["app", "components", "lib", "sql", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json"];
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
-}
-
-const buildId = join(root, ".next", "BUILD_ID");
-const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-const sourcesAt = Math.max(...SOURCE_DIRS.map((p) => newestMtime(join(root, p))));
-if (builtAt < sourcesAt) {
-  console.log(builtAt ? "[start] sources changed since the last build: building…" : "[start] no build yet: building…");
-  // Without Next's type check (next.config.js): `npm run typecheck` owns it, and it is half the build.
-  const build = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, COMPLETENESS_START_BUILD: "1" } });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
-
 // One console per embedded database: this process holds its lock while the server runs
 // (lib/demo/db-lock.ts), so a second `npm start` or a rebuild cannot replace the file under it.
 const embedded = getEnv().WAREHOUSE === "embedded";
@@ -86,32 +68,19 @@ if (embedded) {
   process.on("exit", () => clearBuildStatus(dbPath));
 }
 
-// No NEXTAUTH_URL is made up here: without one, sign-in returns to the origin the browser used
-// (localhost, 127.0.0.1, this machine's name or address), each checked against the hosts the
-// console answers to. Behind a proxy, set NEXTAUTH_URL to the public URL.
-const url = `http://localhost:${port}`;
-console.log(`[start] serving on port ${port}: ${url}`);
-// The installed binaries themselves: npx would first look them up (seconds on a busy machine).
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
-const server = spawn(bin("next"), ["start", "-p", String(port)], { cwd: root, stdio: "inherit" });
-let demo: ChildProcess | null = null;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    demo?.kill(signal);
-    server.kill(signal);
-  });
-}
-server.on("exit", (code) => {
-  demo?.kill("SIGTERM");
-  process.exit(code ?? 0);
-});
-
 // The embedded database: created with the simulated season on first start, rebuilt when stale or
 // when DEMO_PROFILE asks for the other profile (`console`: the console's own tables; `original`:
-// the original pipeline's tables, as its Python processors write them). The server answers
-// meanwhile; the builder reports each night in this terminal and in the status file.
+// the original pipeline's tables, as its Python processors write them). It is built beside Next's
+// build and then beside the server, which answers meanwhile; the builder reports each night in
+// this terminal and in the status file.
+const url = `http://localhost:${port}`;
+// The installed binaries themselves: npx would first look them up (seconds on a busy machine).
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+let demo: ChildProcess | null = null;
+let server: ChildProcess | null = null;
+process.on("exit", () => demo?.kill("SIGTERM"));
 if (embedded) {
-  console.log(`[start] checking the demo database; until it is ready, ${url} shows sign-in and the build's progress`);
+  console.log(`[start] checking the demo database (once the server is up, ${url} shows sign-in and the build's progress until it is ready)`);
   demo = spawn(
     bin("tsx"),
     ["--conditions=react-server", "scripts/demo.mts", "ensure", ...(demoProfile ? ["--profile", demoProfile] : []), "--lock-held-by", String(process.pid)],
@@ -121,7 +90,7 @@ if (embedded) {
     demo = null;
     if (code === 0) {
       clearBuildStatus(dbPath);
-      console.log(`[start] the demo database is ready: ${url}`);
+      console.log(`[start] the demo database is ready${server ? `: ${url}` : ""}`);
       return;
     }
     if (signal === "SIGINT" || signal === "SIGTERM") return;
@@ -130,3 +99,35 @@ if (embedded) {
     console.error(`[start] the demo database could not be built (exit ${code ?? signal}): the console keeps showing that until you stop it (Ctrl-C) and fix the cause above.`);
   });
 }
+
+const SOURCE_DIRS = ["app", "components", "lib", "sql", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json"];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((max, name) => Math.max(max, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+const buildId = join(root, ".next", "BUILD_ID");
+const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+const sourcesAt = Math.max(...SOURCE_DIRS.map((p) => newestMtime(join(root, p))));
+if (builtAt < sourcesAt) {
+  console.log(builtAt ? "[start] sources changed since the last build: building…" : "[start] no build yet: building…");
+  // Without Next's type check (next.config.js): `npm run typecheck` owns it, and it is half the build.
+  const build = spawnSync(bin("next"), ["build"], { cwd: root, stdio: "inherit", env: { ...process.env, COMPLETENESS_START_BUILD: "1" } });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+// No NEXTAUTH_URL is made up here: without one, sign-in returns to the origin the browser used
+// (localhost, 127.0.0.1, this machine's name or address), each checked against the hosts the
+// console answers to. Behind a proxy, set NEXTAUTH_URL to the public URL.
+console.log(`[start] serving on port ${port}: ${url}${demo ? " (the demo database's build is shown there until it is ready)" : ""}`);
+server = spawn(bin("next"), ["start", "-p", String(port)], { cwd: root, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    demo?.kill(signal);
+    server?.kill(signal);
+  });
+}
+server.on("exit", (code) => process.exit(code ?? 0));
