@@ -18,63 +18,20 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. Checked
- * and counted with integer arithmetic, without a `Date`: the engine and every row schema call it
- * millions of times while the demo season is built.
- */
+/** Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. */
 export function toEpochDay(date: IsoDate): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  // Date.UTC would roll 2024-02-30 over to March: an impossible date is refused instead.
-  if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[mo - 1]!)) {
-    throw new RangeError(`Not a calendar date: ${date}`);
-  }
-  return daysFromCivil(y, mo, d);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const ms = Date.UTC(y, mo - 1, d);
+  // Date.UTC rolls 2024-02-30 over to March; a round trip catches impossible dates.
+  if (fromEpochDay(ms / MS_PER_DAY) !== date) throw new RangeError(`Not a calendar date: ${date}`);
+  return ms / MS_PER_DAY;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
-const MAX_SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
-/** Instants of the years 0000–9999, in microseconds: the ones `fromEpochDay` prints itself. */
-const MIN_FAST_MICROS = -719528 * MS_PER_DAY * 1000;
-const MAX_FAST_MICROS = 2932897 * MS_PER_DAY * 1000;
-
-/**
- * The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC): H. Hinnant's
- * civil_from_days for years 0000–9999 (what `toISOString` prints as four digits), else `Date`.
- */
+/** The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC). */
 export function fromEpochDay(day: number): IsoDate {
-  if (!Number.isInteger(day) || day < -719528 || day > 2932896) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, "0")}-${pad2(m)}-${pad2(d)}`;
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 export function isIsoDate(value: unknown): value is IsoDate {
@@ -174,25 +131,6 @@ export function instantMicros(value: Date | string): number {
  * and passed again as a parameter is the very instant stored.
  */
 export function isoFromMicros(micros: number | bigint): string {
-  // Within ±2^53 µs (until the year 2255) plain numbers are exact and far cheaper than BigInt:
-  // every timestamp the embedded database returns comes through here.
-  // Printed with integer arithmetic (a Date and toISOString per value cost four times as much).
-  const safe = typeof micros === "number" ? Number.isSafeInteger(micros) : micros <= MAX_SAFE_MICROS && micros >= -MAX_SAFE_MICROS;
-  const n = Number(micros);
-  if (safe && n >= MIN_FAST_MICROS && n < MAX_FAST_MICROS) {
-    const ms = Math.floor(n / 1000);
-    const sub = n - ms * 1000;
-    const day = Math.floor(ms / MS_PER_DAY);
-    let rest = ms - day * MS_PER_DAY;
-    const h = Math.floor(rest / 3_600_000);
-    rest -= h * 3_600_000;
-    const min = Math.floor(rest / 60_000);
-    rest -= min * 60_000;
-    const sec = Math.floor(rest / 1000);
-    const milli = rest - sec * 1000;
-    const base = `${fromEpochDay(day)}T${pad2(h)}:${pad2(min)}:${pad2(sec)}.${pad3(milli)}`;
-    return sub === 0 ? `${base}Z` : `${base}${pad3(sub)}Z`;
-  }
   const us = BigInt(micros);
   let ms = us / 1000n;
   if (ms * 1000n > us) ms -= 1n; // floor, for instants before the epoch
