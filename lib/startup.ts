@@ -14,7 +14,7 @@ export function checkConfigurationOrExit(): void {
       // The database and the session secret beside it are for this user only: whatever this
       // process creates from now on (the WAL, the secret) is 0600, and what exists is checked.
       process.umask(0o077);
-      for (const warning of secureDatabaseFiles(env.EMBEDDED_DB_PATH)) console.warn(`[security] ${warning}`);
+      for (const warning of secureDatabaseFilesWhileBuilding(env.EMBEDDED_DB_PATH)) console.warn(`[security] ${warning}`);
     }
     if (env.WAREHOUSE === "bigquery" && demoAccountsEnabled(env)) {
       const line = "!".repeat(78);
@@ -30,5 +30,20 @@ export function checkConfigurationOrExit(): void {
       process.exit(1);
     }
     throw error;
+  }
+}
+
+/**
+ * The database's files checked while `npm start` may be building it beside this server: the
+ * build's temporary files (the file being built, its WAL, the status) come and go, and one that
+ * vanishes between the listing and its check is looked at again in the next pass.
+ */
+export function secureDatabaseFilesWhileBuilding(dbPath: string, check: (dbPath: string) => string[] = secureDatabaseFiles): string[] {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return check(dbPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 5) throw error;
+    }
   }
 }

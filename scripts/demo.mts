@@ -34,6 +34,7 @@ import { DEMO_OPERATORS, buildDemoDatabase } from "../lib/demo/build";
 import { countConsoleWrites } from "../lib/demo/console-writes";
 import { DatabaseLockedError, acquireDatabaseLock, keepCopy, lockHolder } from "../lib/demo/db-lock";
 import { DEMO_FORMAT, readDemoMetadata, rebuildReason, writeDemoMetadata } from "../lib/demo/metadata";
+import { clearBuildStatus, readBuildStatus } from "../lib/warehouse/build-status";
 import { metadataPath } from "../lib/warehouse/demo-mark";
 import { ORIGINAL_OPERATORS, ORIGINAL_SCHEMA_DIR, buildOriginalDemoDatabase, recordGroundTruth } from "../lib/demo/original";
 import { DEMO_PROFILES, type DemoProfile, planDemoSeason } from "../lib/demo/plan";
@@ -42,7 +43,7 @@ import { getEnv } from "../lib/env";
 import { createDuckDbWarehouse } from "../lib/warehouse/duckdb";
 import { applyEmbeddedSchema } from "../lib/warehouse/schema";
 
-import { createProgressReporter } from "./progress";
+import { type NightProgress, createProgressReporter, createStatusReporter } from "./progress";
 
 
 nextEnv.loadEnvConfig(process.cwd());
@@ -183,6 +184,13 @@ if (existsSync(dbPath)) {
   if (writes > 0) console.log(`[demo] ${writes} console-written row(s): kept a copy at ${keepCopy(dbPath)}`);
 }
 
+// The build's status beside the database (lib/warehouse/build-status.ts): a console started by
+// `npm start` serves its progress page from it, with the same figures as the lines below. Owned
+// by `npm start` when it runs this (its status stands while it runs), else by this process.
+const owner = heldBy > 0 ? Number(process.argv[heldBy + 1]) : process.pid;
+const status = createStatusReporter({ dbPath, owner, startedAt: readBuildStatus(dbPath)?.startedAt ?? now });
+status.step("generating the season and loading its upstream rows");
+
 const plan = { ...planDemoSeason(today), profile };
 console.log(
   `[demo] building the ${profile} demo database (${reason}): season ${plan.seasonStart}${plan.shifted ? ` (the ${plan.sourceSeasonStart} season shifted to end yesterday)` : ""} through ${plan.simulateThrough}`,
@@ -198,7 +206,14 @@ const wh = createDuckDbWarehouse({
 // Progress (scripts/progress.ts): nights done of the total and the time elapsed, redrawn in place
 // on a terminal, a line every 10% and at least every 15 s in a log (CI, `npm start | tee`).
 console.log("[demo] generating the season and loading its upstream rows, then simulating each night…");
-const onProgress = createProgressReporter({ tty: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text), startedAt: started });
+const printProgress = createProgressReporter({ tty: Boolean(process.stdout.isTTY), write: (text) => process.stdout.write(text), startedAt: started });
+const onProgress = Object.assign(
+  (p: NightProgress) => {
+    printProgress(p);
+    status.night(p);
+  },
+  { done: () => printProgress.done() },
+);
 const summary =
   profile === "original" ? await buildOriginalDemoDatabase(wh, plan, { now, onProgress }) : await buildDemoDatabase(wh, plan, onProgress, { now });
 onProgress.done();
@@ -212,6 +227,8 @@ renameSync(tmp, dbPath);
 const { failureCauses: _failureCauses, ...kept } = summary;
 const recorded = "groundTruth" in kept ? { ...kept, groundTruth: recordGroundTruth(kept.groundTruth) } : { ...kept };
 writeDemoMetadata(dbPath, { format: DEMO_FORMAT, plan, builtAt: now, buildSeconds: Math.round(seconds * 10) / 10, summary: recorded });
+// The file and its mark are in place: from the next request on, the console opens it.
+clearBuildStatus(dbPath);
 const outputRows = typeof summary.outputRows === "number" ? summary.outputRows : Object.values(summary.outputRows).reduce((a, b) => a + b, 0);
 console.log(
   `[demo] built in ${seconds.toFixed(1)} s: ${summary.nights} nights, ${summary.runs} processor runs, ${outputRows} output rows, ${summary.attemptRows} breaker rows`,

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
-import { LOG_EVERY_MS, createProgressReporter, formatDuration, progressLine } from "./progress";
+import { readBuildStatus } from "@/lib/warehouse/build-status";
+
+import { LOG_EVERY_MS, createProgressReporter, createStatusReporter, formatDuration, progressLine } from "./progress";
 
 describe("the demo build's progress", () => {
   it("says nights done of the total, the elapsed time and what is left at the rate so far", () => {
@@ -50,5 +56,23 @@ describe("the demo build's progress", () => {
     for (let i = 1; i < nights.length; i++) expect(nights[i]! - nights[i - 1]!).toBeLessThanOrEqual(LOG_EVERY_MS / 1000);
     for (let decile = 1; decile <= 9; decile++) expect(nights).toContain(decile * 20);
     expect(nights.length).toBeLessThan(30);
+  });
+});
+
+describe("the build's status file", () => {
+  it("holds the step before the first night, then each night's count, then the writing of the database", () => {
+    const dir = mkdtempSync(join(tmpdir(), "status-reporter-"));
+    const dbPath = join(dir, "console.duckdb");
+    try {
+      const status = createStatusReporter({ dbPath, owner: process.pid, startedAt: "2026-12-07T10:00:00.000Z", clock: () => new Date("2026-12-07T10:00:09.000Z") });
+      status.step("generating the season and loading its upstream rows");
+      expect(readBuildStatus(dbPath)).toMatchObject({ state: "building", step: "generating the season and loading its upstream rows", nights: null, startedAt: "2026-12-07T10:00:00.000Z" });
+      status.night({ day: 35, days: 140, date: "2026-11-02" });
+      expect(readBuildStatus(dbPath)).toMatchObject({ step: "simulating the pipeline night by night", nights: { done: 35, total: 140 }, date: "2026-11-02", updatedAt: "2026-12-07T10:00:09.000Z" });
+      status.night({ day: 140, days: 140, date: "2027-02-24" });
+      expect(readBuildStatus(dbPath)).toMatchObject({ step: "writing the database", nights: { done: 140, total: 140 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@
  * every night; in a log (CI, `npm start | tee`, a non-TTY parent) a line is printed every 10% and
  * at least every 15 seconds, so a slow machine never looks stuck. Pure apart from `write`.
  */
+import { type BuildStatus, writeBuildStatus } from "../lib/warehouse/build-status";
+
 export interface NightProgress {
   day: number;
   days: number;
@@ -59,4 +61,23 @@ export function createProgressReporter(options: { tty: boolean; write: (text: st
       open = false;
     },
   });
+}
+
+/**
+ * The same progress in the build's status file (lib/warehouse/build-status.ts), which the
+ * console's progress page and /api/health read while `npm start` builds: `step` before the
+ * first night, then every night's count; after the last night the build writes the database.
+ */
+export function createStatusReporter(options: { dbPath: string; owner: number; startedAt: string; clock?: () => Date }) {
+  const clock = options.clock ?? (() => new Date());
+  const write = (step: string, nights: BuildStatus["nights"], date: string | null) =>
+    writeBuildStatus(options.dbPath, { state: "building", pid: options.owner, startedAt: options.startedAt, updatedAt: clock().toISOString(), step, nights, date });
+  return {
+    step(step: string): void {
+      write(step, null, null);
+    },
+    night(p: NightProgress): void {
+      write(p.day >= p.days ? "writing the database" : "simulating the pipeline night by night", { done: p.day, total: p.days }, p.date);
+    },
+  };
 }

@@ -4,7 +4,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { sessionKnownRevoked } from "@/lib/auth/revocation";
 import { authSecret } from "@/lib/auth/secret";
 import { SESSION_MAX_MS, SESSION_TOUCH_MS, type SessionClock, sessionExpired } from "@/lib/auth/session-policy";
+import { getEnv } from "@/lib/env";
 import { type ErrorCode, HTTP_STATUS, refusal } from "@/lib/errors";
+import { type BuildStatus, readBuildStatus } from "@/lib/warehouse/build-status";
 
 import { isAllowedHost } from "./allowed-hosts";
 import { contentSecurityPolicy, isPublicPath, securityHeaders } from "./headers";
@@ -19,6 +21,10 @@ import { ALLOWED_METHODS, currentHostPolicy, isOwnOrigin } from "./request-polic
  *   redirected — they answer 401 themselves, also for API tokens the proxy cannot know;
  * - the session's idle window slides: the cookie is re-issued with a new `lastSeen` (at most
  *   once a minute), so 30 minutes without a request end the session; 8 hours end it anyway.
+ * - while `npm start` builds the demo database (lib/warehouse/build-status.ts), the console is not
+ *   there yet: pages show the build's progress (`/starting`, at the URL asked for, so the page
+ *   that was asked for comes once the build is done), sign-in works, `/api/health` reports the
+ *   build and every other API answers 503 with a Retry-After.
  * Before any of that, requests nothing should handle are refused, with the security headers and
  * JSON under /api: another Host or X-Forwarded-Host (421: DNS rebinding, forged sign-in
  * redirects), a method the console does not serve (405), a path whose percent-encoding is broken
@@ -69,7 +75,39 @@ function refuse(req: NextRequest): NextResponse | null {
   return null;
 }
 
-export async function handleRequest(req: NextRequest, options: { dev: boolean }): Promise<NextResponse> {
+/** The page that shows the demo database's build while it runs. */
+export const STARTING_PATH = "/starting";
+/** Seconds a client is asked to wait before it calls the API again during the build. */
+export const BUILD_RETRY_AFTER_S = 5;
+
+/** The embedded database's build in progress, if any (none on BigQuery). */
+function currentBuild(): BuildStatus | null {
+  const env = getEnv();
+  return env.WAREHOUSE === "embedded" ? readBuildStatus(env.EMBEDDED_DB_PATH) : null;
+}
+
+/**
+ * A request while the database is being built: null when it goes on as usual (the progress page,
+ * sign-in, /api/health, Next's assets), else the answer in the console's place.
+ */
+function duringBuild(req: NextRequest, build: BuildStatus, signedIn: boolean, requestHeaders: Headers): NextResponse | null {
+  const { pathname } = req.nextUrl;
+  if (pathname === STARTING_PATH || pathname === "/api/health" || pathname.startsWith("/_next/") || pathname === "/favicon.ico") return null;
+  // Sign-in needs no database. A signed-in visitor of /login is sent on (the page would check
+  // the session's sign-out, which lives in the database).
+  if (pathname.startsWith("/api/auth/") || (pathname === "/login" && !signedIn)) return null;
+  const method = req.method.toUpperCase();
+  if (pathname.startsWith("/api/") || pathname === "/metrics" || (method !== "GET" && method !== "HEAD")) {
+    const what = build.state === "failed" ? "The demo database could not be built" : "The console is building its demo database";
+    const nights = build.nights ? ` (night ${build.nights.done} of ${build.nights.total})` : "";
+    return refusalResponse(req, "unavailable", `${what}${nights}; try again shortly`, { "Retry-After": String(BUILD_RETRY_AFTER_S) });
+  }
+  const response = NextResponse.rewrite(new URL(STARTING_PATH, req.url), { request: { headers: requestHeaders } });
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
+export async function handleRequest(req: NextRequest, options: { dev: boolean; build?: () => BuildStatus | null }): Promise<NextResponse> {
   const https = isHttps(req);
   const refused = refuse(req);
   if (refused) {
@@ -96,8 +134,14 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean })
   const now = Date.now();
   const live = token && !sessionExpired(token as SessionClock, now) && !sessionKnownRevoked(token.sid, now) ? token : null;
 
+  const build = (options.build ?? currentBuild)();
+  const held = build ? duringBuild(req, build, Boolean(live), requestHeaders) : null;
   let response: NextResponse;
-  if (!live && !isPublicPath(pathname) && !pathname.startsWith("/api/")) {
+  if (held) {
+    response = held;
+  } else if (build && pathname === STARTING_PATH) {
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  } else if (!live && !isPublicPath(pathname) && !pathname.startsWith("/api/")) {
     const login = new URL("/login", req.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
     if (token) login.searchParams.set("error", "SessionExpired");

@@ -64,6 +64,12 @@ export interface DuckDbOptions {
   poolSize?: number;
   /** Runs once on a fresh connection before first use (the schema, for the console). */
   onOpen?: (run: (sql: string) => Promise<unknown>) => Promise<void>;
+  /**
+   * Asked before the file is opened: a reason not to open it yet (the server's database while
+   * its demo build runs), which the open fails with; null to open it. Asked again on the next
+   * call, so the first query after the build opens the finished file.
+   */
+  refuseOpen?: () => string | null;
 }
 
 const DUCK_TYPES: Record<ScalarType, string> = {
@@ -235,6 +241,8 @@ export function createDuckDbWarehouse(options: DuckDbOptions): Warehouse {
   const writeLock = new Mutex();
 
   async function open() {
+    const refused = opening ? null : (options.refuseOpen?.() ?? null);
+    if (refused) throw new WarehouseError(refused);
     opening ??= (async () => {
       if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
       const instance = await DuckDBInstance.create(options.path).catch((e: unknown) => {

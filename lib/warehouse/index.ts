@@ -3,6 +3,7 @@ import "server-only";
 import { datasetMap, getEnv, type AppEnv } from "@/lib/env";
 
 import { createBigQueryWarehouse } from "./bigquery";
+import { databaseBuilding } from "./build-status";
 import { createDuckDbWarehouse } from "./duckdb";
 import { applyEmbeddedSchema } from "./schema";
 import type { Warehouse } from "./types";
@@ -23,7 +24,12 @@ export function createWarehouse(env: AppEnv): Warehouse {
     });
   }
   // The embedded database is created from the same BigQuery DDL files (sql/schema/).
-  return createDuckDbWarehouse({ path: env.EMBEDDED_DB_PATH, onOpen: applyEmbeddedSchema });
+  // Never opened while `npm start` builds the demo database into it (lib/warehouse/build-status.ts).
+  return createDuckDbWarehouse({
+    path: env.EMBEDDED_DB_PATH,
+    onOpen: applyEmbeddedSchema,
+    refuseOpen: () => (databaseBuilding(env.EMBEDDED_DB_PATH) ? "The demo database is still being built: the console opens it when the build is done" : null),
+  });
 }
 
 // One warehouse per server process, kept on globalThis so that dev-mode module reloads do not
