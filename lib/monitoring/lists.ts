@@ -1,0 +1,159 @@
+/**
+ * The breaker lists' API contract: the filters, sorts and pages of
+ * `GET /api/v1/monitoring/active-breakers` and `…/breaker-history`, and the page each answers.
+ * Both are paged, sorted and filtered in the warehouse (lib/paging.ts: `page`, `page_size` ≤ 500,
+ * `sort`, `dir` → `rows`, `total`); beside the page they carry what the panels show about the
+ * whole list (counts before filtering, facet counts), counted in the warehouse too.
+ * Client-safe: the pages, the API and the CLI build their requests with the same names.
+ */
+import { z } from "zod";
+
+import { BREAKER_EVENT_TYPES, type BreakerEventType } from "@/lib/completeness/breaker";
+import { isoDate } from "@/lib/completeness/dates";
+import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
+import { type ListPage, type ListParams, listParamsSchema } from "@/lib/paging";
+
+import { type ActiveBreakerRow, type MonitoringRow, safeFilter } from "./schemas";
+
+export const ACTIVE_SORTS = [
+  "processor",
+  "entity_id",
+  "analysis_date",
+  "attempt_number",
+  "completeness_pct",
+  "skip_reason",
+  "tripped_at",
+  "breaker_until",
+  "verdict",
+] as const;
+export type ActiveSort = (typeof ACTIVE_SORTS)[number];
+/** The Active list's order when none is asked for: the latest trips first. */
+export const ACTIVE_DEFAULT_SORT = { sort: "tripped_at", dir: "desc" } as const;
+
+export const HISTORY_SORTS = ["latest", "processor", "entity_id", "analysis_date", "events"] as const;
+export type HistorySort = (typeof HISTORY_SORTS)[number];
+/** The history's order when none is asked for: the keys with the newest event first. */
+export const HISTORY_DEFAULT_SORT = { sort: "latest", dir: "desc" } as const;
+
+/** Rows per page the breakers page's panels show. */
+export const ACTIVE_PAGE_SIZE = 50;
+export const HISTORY_PAGE_SIZE = 20;
+
+const blankIsAbsent = (v: unknown) => (v === "" || v === null ? undefined : v);
+const optionalText = (field: string) =>
+  z.preprocess(blankIsAbsent, z.string().trim().max(120, `${field} must be at most 120 characters`).optional()).transform((v) => (v ? v : undefined));
+const optionalDate = z.preprocess(blankIsAbsent, isoDate.optional());
+
+/**
+ * `processor`, repeatable and/or comma-separated (`processor=a&processor=b`, `processor=a,b`),
+ * any known name (aliases resolve to the canonical one); an unknown name is refused. None = all.
+ */
+const processorList = z
+  .array(z.string())
+  .transform((values, ctx): ProcessorName[] => {
+    const names = values.flatMap((v) => v.split(",")).map((s) => s.trim()).filter(Boolean);
+    const out: ProcessorName[] = [];
+    for (const name of names) {
+      const p = resolveProcessorName(name);
+      if (!p) {
+        ctx.addIssue({ code: "custom", message: `processor "${name}" is not a known processor` });
+        return z.NEVER;
+      }
+      if (!out.includes(p)) out.push(p);
+    }
+    return out;
+  });
+
+const activeFilters = z.object({
+  processor: processorList,
+  date: optionalDate,
+  reason: optionalText("reason"),
+  q: optionalText("q"),
+  safe: z.preprocess(blankIsAbsent, safeFilter.optional()),
+});
+
+const historyFilters = z.object({
+  processor: processorList,
+  entity: optionalText("entity"),
+  q: optionalText("q"),
+  date: optionalDate,
+  event: z.preprocess(blankIsAbsent, z.enum(BREAKER_EVENT_TYPES, { message: `event must be one of: ${BREAKER_EVENT_TYPES.join(", ")}` }).optional()),
+});
+
+export const activeListSchema = listParamsSchema(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT).and(activeFilters);
+export const historyListSchema = listParamsSchema(HISTORY_SORTS, HISTORY_DEFAULT_SORT).and(historyFilters);
+
+export type ActiveFilters = z.infer<typeof activeFilters>;
+export type HistoryFilters = z.infer<typeof historyFilters>;
+export type ActiveListQuery = ListParams<ActiveSort> & ActiveFilters;
+export type HistoryListQuery = ListParams<HistorySort> & HistoryFilters;
+
+/** The names the list parameters travel under in a query string (the list's filters, sort and page). */
+const LIST_FIELDS = ["page", "page_size", "sort", "dir", "date", "reason", "q", "safe", "entity", "event"] as const;
+
+/** A list's parameters from a query string: every field, `processor` repeated or comma-separated. */
+export function listInput(search: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = { processor: search.getAll("processor") };
+  for (const field of LIST_FIELDS) {
+    const value = search.get(field);
+    if (value !== null) out[field] = value;
+  }
+  return out;
+}
+
+/** The query string of a list request (defaults left out, so equal requests read alike). */
+export function listSearch(query: Partial<ActiveListQuery> | Partial<HistoryListQuery>): URLSearchParams {
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    if (key === "processor") {
+      for (const p of value as string[]) out.append("processor", p);
+    } else out.set(key, String(value));
+  }
+  return out;
+}
+
+/** A facet of a list's filter: a value and the rows (or keys) that have it. */
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** `GET /api/v1/monitoring/active-breakers`: a page of active keys, each with its verdict. */
+export interface ActiveBreakersPage extends ListPage<ActiveBreakerRow> {
+  as_of: string;
+  now: string;
+  /** Active keys before filtering. */
+  all: number;
+  /** Active keys safe to override now (before filtering). */
+  safe: number;
+  facets: { dates: FacetCount[]; reasons: FacetCount[] };
+  /** Set when the verdicts could not be computed (rows then carry `verdict: null`). */
+  verdict_error?: string;
+}
+
+export type HistoryRow = MonitoringRow<"breaker-history">;
+
+/** A key of the breaker history with its rows in the window, in attempt order. */
+export interface KeyTimeline {
+  processor: string;
+  entity_id: string;
+  analysis_date: string;
+  /** Its newest attempted_at. */
+  latest: string;
+  events: HistoryRow[];
+}
+
+/** `GET /api/v1/monitoring/breaker-history`: a page of keys (`total` counts keys), each with its rows. */
+export interface BreakerHistoryPage extends ListPage<KeyTimeline> {
+  as_of: string;
+  now: string;
+  /** Rows of the selected keys (all pages). */
+  total_events: number;
+  /** Rows in the window before filtering. */
+  all: number;
+  /** Rows per event in the window (before filtering), most first. */
+  facets: { events: FacetCount[] };
+}
+
+export type { BreakerEventType };
