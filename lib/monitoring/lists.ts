@@ -11,6 +11,7 @@ import { z } from "zod";
 import { BREAKER_EVENT_TYPES, type BreakerEventType } from "@/lib/completeness/breaker";
 import { isoDate } from "@/lib/completeness/dates";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
+import type { CsvColumn } from "@/lib/format";
 import { type ListPage, type ListParams, listParamsSchema } from "@/lib/paging";
 
 import { type ActiveBreakerRow, type MonitoringRow, safeFilter } from "./schemas";
@@ -157,3 +158,63 @@ export interface BreakerHistoryPage extends ListPage<KeyTimeline> {
 }
 
 export type { BreakerEventType };
+
+/**
+ * A list request's parameters parsed with its schema, or the first refused field and a message
+ * naming it (the API answers 400 with it).
+ */
+export function parseListQuery<S extends z.ZodType>(
+  schema: S,
+  search: URLSearchParams,
+): { ok: true; query: z.infer<S> } | { ok: false; field: string; error: string } {
+  const parsed = schema.safeParse(listInput(search));
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  const field = String(issue.path[0] ?? "query");
+  return { ok: false, field, error: issue.message.startsWith(field) ? issue.message : `${field} ${issue.message}` };
+}
+
+/** The Active list's CSV: one line per key, with its verdict at the list's `now`. */
+export const ACTIVE_CSV_COLUMNS: readonly CsvColumn<ActiveBreakerRow>[] = [
+  { header: "processor", value: (r) => r.processor },
+  { header: "entity_id", value: (r) => r.entity_id },
+  { header: "analysis_date", value: (r) => r.analysis_date },
+  { header: "attempt_number", value: (r) => r.attempt_number },
+  { header: "completeness_pct", value: (r) => r.completeness_pct },
+  { header: "skip_reason", value: (r) => r.skip_reason },
+  { header: "tripped_at", value: (r) => r.tripped_at },
+  { header: "breaker_until", value: (r) => r.breaker_until },
+  { header: "hours_remaining", value: (r) => r.hours_remaining },
+  { header: "notes", value: (r) => r.notes },
+  { header: "safe_to_override", value: (r) => (r.verdict ? r.verdict.safe : null) },
+  { header: "verdict", value: (r) => r.verdict?.text ?? null },
+];
+
+/** The history's CSV: one line per row of the selected keys, key by key in the list's order. */
+export const HISTORY_CSV_COLUMNS: readonly CsvColumn<HistoryRow>[] = [
+  { header: "attempted_at", value: (r) => r.attempted_at },
+  { header: "processor", value: (r) => r.processor },
+  { header: "entity_id", value: (r) => r.entity_id },
+  { header: "analysis_date", value: (r) => r.analysis_date },
+  { header: "attempt_number", value: (r) => r.attempt_number },
+  { header: "event", value: (r) => r.event },
+  { header: "completeness_pct", value: (r) => r.completeness_pct },
+  { header: "skip_reason", value: (r) => r.skip_reason },
+  { header: "actor", value: (r) => r.actor },
+  { header: "notes", value: (r) => r.notes },
+];
+
+/** `/api/v1/monitoring/<name>?…`: a breaker list's request (`format=csv`: every selected row as CSV). */
+export function breakerListUrl(
+  name: "active-breakers" | "breaker-history",
+  query: Partial<ActiveListQuery> | Partial<HistoryListQuery>,
+  at: { as_of?: string; now?: string },
+  format?: "csv",
+): string {
+  const search = listSearch(query);
+  if (at.as_of) search.set("as_of", at.as_of);
+  if (at.now) search.set("now", at.now);
+  if (format) search.set("format", format);
+  const qs = search.toString();
+  return `/api/v1/monitoring/${name}${qs ? `?${qs}` : ""}`;
+}

@@ -10,7 +10,7 @@
  * that tie across keys (so only the tie-break orders them). Deterministic (a fixed seed).
  */
 import { addDaysToInstant } from "@/lib/completeness/dates";
-import { PROCESSORS } from "@/lib/completeness/processors";
+import { PROCESSORS, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import type { MonitoringRow } from "@/lib/monitoring/schemas";
 import { type Comparable, compareValues, facet, matchesText, sortRows } from "@/components/ui/table-view";
 
@@ -29,6 +29,17 @@ function prng(seed: number): () => number {
   };
 }
 
+const TEAMS: Record<string, string> = { LeBronJames: "LAL", lebron_jr: "lal", stephencurry: "GSW", jaysontatum: "BOS", kevindurant: "PHX", anthonydavis: "LAL" };
+
+/** An entity id of the processor's kind: team-game keys for the team-game processor, teams for the team one, else players. */
+function entityFor(processor: string, name: string, date: string): string {
+  const kind = resolveProcessorName(processor) ? getProcessor(resolveProcessorName(processor)!).entityKind : "player";
+  const team = TEAMS[name] ?? name.slice(0, 3).toUpperCase();
+  if (kind === "team_game") return `${team.toUpperCase()}_${date}`;
+  if (kind === "team") return team;
+  return `${name}${processor.length % 3 === 0 ? "" : `_${processor.length}`}`;
+}
+
 /** The dataset's attempt rows. */
 export function breakerListRows(): object[] {
   const rand = prng(42);
@@ -39,7 +50,7 @@ export function breakerListRows(): object[] {
     for (const name of NAMES) {
       for (const analysis_date of DATES) {
         if (rand() < 0.25) continue;
-        const entity_id = `${name}${processor_name.length % 3 === 0 ? "" : `_${processor_name.length}`}`;
+        const entity_id = entityFor(processor_name, name, analysis_date);
         const steps = 1 + Math.floor(rand() * 6);
         // Hours before now, on a coarse grid: many rows of different keys share an instant.
         let hoursAgo = 24 * (1 + Math.floor(rand() * 12));
