@@ -17,6 +17,8 @@ import { type QueryKey, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
 import type { MonitoringParams, MonitoringQueryName, MonitoringRow } from "@/lib/monitoring/schemas";
+import { type ActiveBreakersPage, type ActiveListQuery, type BreakerHistoryPage, type HistoryListQuery, breakerListUrl } from "@/lib/monitoring/lists";
+import { lastPage } from "@/lib/paging";
 
 export const REFRESH_INTERVAL_MS = 60_000;
 
@@ -62,6 +64,16 @@ function errorText(error: unknown): string | undefined {
 
 /** The meta of a result (read_at falls back to `now` for results that do not carry it). */
 export function metaOf(result: MonitoringResultLike<MonitoringQueryName>): PanelMeta {
+  const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
+  if (result.stale) {
+    meta.stale = true;
+    meta.error = errorText(result.error) ?? "the warehouse is failing";
+  }
+  return meta;
+}
+
+/** The meta of a list page (the data layer's read, or the API's body with its headers). */
+export function pageMeta(result: { as_of: string; now: string; read_at?: string; stale?: boolean; error?: unknown }): PanelMeta {
   const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
   if (result.stale) {
     meta.stale = true;
@@ -129,6 +141,46 @@ export async function fetchMonitoring<N extends MonitoringQueryName>(
     read_at: result.read_at ?? readAt ?? undefined,
     ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
   };
+}
+
+/** A list's page and when it was read. */
+export type ListRead<T> = T & { read_at?: string; stale?: boolean; error?: string };
+
+type BreakerListPages = { "active-breakers": ActiveBreakersPage; "breaker-history": BreakerHistoryPage };
+
+/**
+ * `GET /api/v1/monitoring/<active-breakers|breaker-history>?<filters, sort, page>&as_of&now`: one
+ * page, filtered, sorted and paged by the server. A page past the last (the list shrank since
+ * the link was made) is read again as the last page, as the server page shows it.
+ */
+export async function fetchBreakerList<N extends keyof BreakerListPages>(
+  name: N,
+  query: N extends "active-breakers" ? ActiveListQuery : HistoryListQuery,
+  params: MonitoringParams = {},
+  signal?: AbortSignal,
+): Promise<ListRead<BreakerListPages[N]>> {
+  const read = async (page: number) => {
+    const response = await fetch(breakerListUrl(name, { ...query, page }, params), { signal, headers: { accept: "application/json" }, cache: "no-store" });
+    let body: unknown = null;
+    try {
+      body = await response.json();
+    } catch {
+      // fall through: reported below
+    }
+    if (!response.ok || body === null || typeof body !== "object") {
+      const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
+      throw new MonitoringFetchError(message, response.status);
+    }
+    const stale = response.headers.get("x-data-stale") === "1";
+    return {
+      ...(body as BreakerListPages[N]),
+      read_at: response.headers.get("x-data-read-at") ?? undefined,
+      ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
+    };
+  };
+  const first = await read(query.page);
+  const last = lastPage(first.total, query.page_size);
+  return first.rows.length === 0 && query.page > last ? read(last) : first;
 }
 
 /**
