@@ -3,7 +3,7 @@ import "server-only";
 import { cache } from "react";
 
 import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
-import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, addDaysToInstant, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { onWrite } from "@/lib/engine/data-version";
@@ -18,8 +18,8 @@ import {
   monitoringParams,
   monitoringRows,
 } from "@/lib/monitoring/schemas";
-import type { BreakerHistoryPage, HistoryListQuery, HistoryRow } from "@/lib/monitoring/lists";
-import { latestOutputDate, readBreakerHistoryPage, readBreakerHistorySummary, runMonitoringQuery } from "@/lib/queries/monitoring";
+import { type BreakerHistoryPage, type BreakerTrend, type HistoryListQuery, type HistoryRow, breakerTrendDays } from "@/lib/monitoring/lists";
+import { latestOutputDate, readBreakerHistoryPage, readBreakerHistorySummary, readBreakerTrend, runMonitoringQuery } from "@/lib/queries/monitoring";
 import { limitOffset } from "@/lib/paging";
 import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 
@@ -421,6 +421,22 @@ export async function getBreakerHistoryPage(query: HistoryListQuery, params: Mon
       all: summary.all,
       facets: { events: summary.eventCounts },
     };
+  });
+}
+
+export type BreakerTrendRead = BreakerTrend & { read_at: string; stale?: true; error?: string };
+
+/**
+ * What the trends page draws from the breaker history since `from` (trips per processor and
+ * analysis date, unaudited overrides and resets per day), counted in one query over the
+ * attempts of the 30-day windows ending at `now` that reach back to `from`. Cached like every
+ * monitoring read. Viewer or above.
+ */
+export async function getBreakerTrend(from: IsoDate, params: MonitoringParams = {}, actor?: Actor | null): Promise<BreakerTrendRead> {
+  await requireRole("viewer", actor);
+  return readAtEvaluationPoint(`breaker-trend|${from}`, params, async ({ now }) => {
+    const days = breakerTrendDays(now, from);
+    return { since: addDaysToInstant(now, -days), rows: await readBreakerTrend(getWarehouse(), now, days) };
   });
 }
 

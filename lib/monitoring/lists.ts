@@ -160,6 +160,45 @@ export interface BreakerHistoryPage extends ListPage<KeyTimeline> {
 export type { BreakerEventType };
 
 /**
+ * `GET /api/v1/monitoring/breaker-history?view=trend&from=YYYY-MM-DD`: what the trends page draws
+ * from the breaker history, counted by the server: `trip` rows per processor and analysis date,
+ * and `override` / `reset` rows written outside the console (no actor) per UTC day (processor
+ * null). Small whatever the range: never the rows themselves.
+ */
+export const breakerTrendRow = z.object({
+  event: z.enum(["trip", "override", "reset"]),
+  processor: z.string().nullable(),
+  date: isoDate,
+  n: z.number().int(),
+});
+export type BreakerTrendRow = z.infer<typeof breakerTrendRow>;
+
+/** Days of attempts per breaker-history window (the history list's 30 days). */
+export const TREND_WINDOW_DAYS = 30;
+/** The most windows a trend reads (a season and more). */
+export const TREND_MAX_WINDOWS = 20;
+
+/**
+ * The days of attempts a trend ending at `now` reads to reach back to `from` (00:00 UTC): whole
+ * 30-day windows, as many as cover it (at most 20).
+ */
+export function breakerTrendDays(now: string, from: string): number {
+  const start = Date.parse(`${from}T00:00:00.000Z`);
+  const end = Date.parse(now);
+  let windows = 1;
+  while (end - windows * TREND_WINDOW_DAYS * 86_400_000 > start && windows < TREND_MAX_WINDOWS) windows += 1;
+  return windows * TREND_WINDOW_DAYS;
+}
+
+export interface BreakerTrend {
+  as_of: string;
+  now: string;
+  /** The first instant whose attempts are counted. */
+  since: string;
+  rows: BreakerTrendRow[];
+}
+
+/**
  * A list request's parameters parsed with its schema, or the first refused field and a message
  * naming it (the API answers 400 with it).
  */

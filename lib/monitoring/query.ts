@@ -17,7 +17,7 @@ import { type QueryKey, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
 import type { MonitoringParams, MonitoringQueryName, MonitoringRow } from "@/lib/monitoring/schemas";
-import { type ActiveBreakersPage, type ActiveListQuery, type BreakerHistoryPage, type HistoryListQuery, breakerListUrl } from "@/lib/monitoring/lists";
+import { type ActiveBreakersPage, type ActiveListQuery, type BreakerHistoryPage, type BreakerTrend, type HistoryListQuery, breakerListUrl } from "@/lib/monitoring/lists";
 import { lastPage } from "@/lib/paging";
 
 export const REFRESH_INTERVAL_MS = 60_000;
@@ -143,6 +143,35 @@ export async function fetchMonitoring<N extends MonitoringQueryName>(
   };
 }
 
+/** A JSON read of the monitoring API with when it was read (and whether stale) from its headers. */
+async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead<T>> {
+  const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // fall through: reported below
+  }
+  if (!response.ok || body === null || typeof body !== "object") {
+    const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
+    throw new MonitoringFetchError(message, response.status);
+  }
+  const stale = response.headers.get("x-data-stale") === "1";
+  return {
+    ...(body as T),
+    read_at: response.headers.get("x-data-read-at") ?? undefined,
+    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
+  };
+}
+
+/** `GET /api/v1/monitoring/breaker-history?view=trend&from=…&now=…`: the trends page's trip and operator counts. */
+export function fetchBreakerTrend(from: string, params: MonitoringParams = {}, signal?: AbortSignal): Promise<ListRead<BreakerTrend>> {
+  const search = new URLSearchParams({ view: "trend", from });
+  if (params.as_of) search.set("as_of", params.as_of);
+  if (params.now) search.set("now", params.now);
+  return fetchJson<BreakerTrend>(`/api/v1/monitoring/breaker-history?${search}`, signal);
+}
+
 /** A list's page and when it was read. */
 export type ListRead<T> = T & { read_at?: string; stale?: boolean; error?: string };
 
@@ -159,25 +188,7 @@ export async function fetchBreakerList<N extends keyof BreakerListPages>(
   params: MonitoringParams = {},
   signal?: AbortSignal,
 ): Promise<ListRead<BreakerListPages[N]>> {
-  const read = async (page: number) => {
-    const response = await fetch(breakerListUrl(name, { ...query, page }, params), { signal, headers: { accept: "application/json" }, cache: "no-store" });
-    let body: unknown = null;
-    try {
-      body = await response.json();
-    } catch {
-      // fall through: reported below
-    }
-    if (!response.ok || body === null || typeof body !== "object") {
-      const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
-      throw new MonitoringFetchError(message, response.status);
-    }
-    const stale = response.headers.get("x-data-stale") === "1";
-    return {
-      ...(body as BreakerListPages[N]),
-      read_at: response.headers.get("x-data-read-at") ?? undefined,
-      ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
-    };
-  };
+  const read = (page: number) => fetchJson<BreakerListPages[N]>(breakerListUrl(name, { ...query, page }, params), signal);
   const first = await read(query.page);
   const last = lastPage(first.total, query.page_size);
   return first.rows.length === 0 && query.page > last ? read(last) : first;

@@ -26,6 +26,7 @@ import {
   readActiveBreakersSummary,
   readBreakerHistoryPage,
   readBreakerHistorySummary,
+  readBreakerTrend,
   runMonitoringQuery,
 } from "./monitoring";
 
@@ -166,5 +167,20 @@ describe("breaker history, a page of keys at a time", () => {
 
   it("a page past the end is empty", async () => {
     expect(await readBreakerHistoryPage(wh, LISTS_NOW, { processor: [] }, { sort: "latest", dir: "desc" }, 20, 100_000)).toEqual([]);
+  });
+});
+
+describe("the trends' counts of the history", () => {
+  it("trips per processor and analysis date, unaudited overrides and resets per day: the history's rows counted", async () => {
+    const rows = await runMonitoringQuery(wh, "breaker-history", CTX);
+    const expected = new Map<string, number>();
+    for (const r of rows) {
+      const id = r.event === "trip" ? `trip|${r.processor}|${r.analysis_date}` : (r.event === "override" || r.event === "reset") && r.actor === null ? `${r.event}||${r.attempted_at.slice(0, 10)}` : null;
+      if (id) expected.set(id, (expected.get(id) ?? 0) + 1);
+    }
+    const got = await readBreakerTrend(wh, LISTS_NOW, 30);
+    expect(new Map(got.map((r) => [`${r.event}|${r.processor ?? ""}|${r.date}`, r.n]))).toEqual(expected);
+    expect(got.some((r) => r.event === "trip")).toBe(true);
+    expect(got.some((r) => r.event === "override")).toBe(true);
   });
 });

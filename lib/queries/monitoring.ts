@@ -9,6 +9,7 @@ import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYea
 import { type IsoDate, addDays, addDaysToInstant, instantMs, toIsoInstant } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { type MonitoringQueryName, type MonitoringRow, isoTimestamp, monitoringRows } from "@/lib/monitoring/schemas";
+import { type BreakerTrendRow, breakerTrendRow } from "@/lib/monitoring/lists";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { defineQuery } from "./define-query";
@@ -218,6 +219,15 @@ export const breakerHistorySummary = defineQuery({
   fragments: breakerFragments,
 });
 
+export const breakerTrend = defineQuery({
+  name: "breaker_trend",
+  file: "monitoring/breaker_trend.sql",
+  params: z.object(attemptWindow),
+  types: attemptWindowTypes,
+  row: breakerTrendRow,
+  fragments: breakerFragments,
+});
+
 export const trends = defineQuery({
   name: "trends",
   file: "monitoring/trends.sql",
@@ -316,6 +326,7 @@ export const MONITORING_DEFINITIONS = [
   activeBreakersSummary,
   breakerHistoryPage,
   breakerHistorySummary,
+  breakerTrend,
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -577,4 +588,13 @@ export interface HistorySummary {
 export async function readBreakerHistorySummary(wh: Warehouse, nowParam: string, filters: HistorySqlFilters): Promise<HistorySummary> {
   const rows = await breakerHistorySummary.run(wh, historyFilterValues(toIsoInstant(nowParam), filters));
   return { all: figure(rows, "all"), keys: figure(rows, "keys"), events: figure(rows, "events"), eventCounts: facetOf(rows, "event", "count") };
+}
+
+/**
+ * The trends page's trips per processor and analysis date and unaudited override and reset rows
+ * per day, over the attempts made in `days` days ending at `now` (one query, however long the
+ * range).
+ */
+export async function readBreakerTrend(wh: Warehouse, nowParam: string, days: number): Promise<BreakerTrendRow[]> {
+  return breakerTrend.run(wh, attemptWindowParams(toIsoInstant(nowParam), days));
 }

@@ -64,7 +64,7 @@ export function breakerListRows(): object[] {
             const until = addDaysToInstant(attempted_at, rand() < 0.8 ? 7 : 1);
             rows.push(attemptRow({ ...base, circuit_breaker_tripped: true, circuit_breaker_until: until, notes: rand() < 0.5 ? `trip ${n}` : null }));
           } else if (roll < 0.7 && n > 1) {
-            rows.push(attemptRow({ ...base, event_type: "override", skip_reason: null, actor: "jordan.oncall", notes: "checked the box scores" }));
+            rows.push(attemptRow({ ...base, event_type: "override", skip_reason: null, actor: rand() < 0.5 ? null : "jordan.oncall", notes: "checked the box scores" }));
           } else if (roll < 0.78) {
             rows.push(attemptRow({ ...base, event_type: "success", skip_reason: null }));
           } else if (roll < 0.8) {

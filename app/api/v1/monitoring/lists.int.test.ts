@@ -122,6 +122,18 @@ describe("breaker-history, a page of keys", () => {
   });
 });
 
+describe("breaker-history?view=trend", () => {
+  it("answers the trends' counts, not rows: trips per processor and date add up to the window's trip rows", async () => {
+    const rows = await runMonitoringQuery(wh, "breaker-history", CTX);
+    const res = await call("breaker-history", "view=trend&from=2025-01-01");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { since: string; now: string; rows: { event: string; n: number }[] };
+    expect(body.now).toBe(LISTS_NOW);
+    expect(body.since).toBe("2024-12-17T12:00:00.000Z");
+    expect(body.rows.filter((r) => r.event === "trip").reduce((n, r) => n + r.n, 0)).toBe(rows.filter((r) => r.event === "trip").length);
+  });
+});
+
 describe("refusals", () => {
   it.each([
     ["active-breakers", "page=0", "page"],
@@ -137,6 +149,9 @@ describe("refusals", () => {
     ["breaker-history", "event=explosion", "event"],
     ["breaker-history", "safe=yes", "safe"],
     ["health", "format=csv", "format"],
+    ["active-breakers", "view=trend&from=2025-01-01", "view"],
+    ["breaker-history", "view=trend", "from"],
+    ["breaker-history", "view=trend&from=2025-02-30", "from"],
   ])("%s?%s: 400 naming %s", async (name, query, field) => {
     const res = await call(name, query);
     expect(res.status).toBe(400);

@@ -2,7 +2,8 @@ import { csvStreamResponse } from "@/lib/api/csv-stream";
 import { json, readRoute } from "@/lib/api/handler";
 import type { Actor } from "@/lib/auth/session";
 import { countOutcomes } from "@/lib/breakers/outcomes";
-import { breakerHistoryRows, getBreakerHistoryPage, getMonitoring, isMonitoringQueryName, parseMonitoringParams, resolveEvaluationPoint } from "@/lib/data/monitoring";
+import { isIsoDate } from "@/lib/completeness/dates";
+import { breakerHistoryRows, getBreakerHistoryPage, getBreakerTrend, getMonitoring, isMonitoringQueryName, parseMonitoringParams, resolveEvaluationPoint } from "@/lib/data/monitoring";
 import { getLatestOverrideOutcomes } from "@/lib/data/outcomes";
 import { activeBreakerRows, getActiveBreakersPage } from "@/lib/data/verdicts";
 import { type ApiError, fieldRefusal } from "@/lib/errors";
@@ -35,6 +36,8 @@ import { MONITORING_QUERY_NAMES, type MonitoringParams } from "@/lib/monitoring/
  *   (`total` counts keys). 400 naming the field for a bad value; a page past the end has no rows.
  *   `format=csv` streams every selected row (history: every row of the selected keys) from the
  *   warehouse a chunk at a time, in the list's order; pin `as_of`/`now` to export what a page showed.
+ *   `breaker-history?view=trend&from=YYYY-MM-DD`: the trends page's counts since `from` (trips per
+ *   processor and analysis date, unaudited overrides and resets per day), not a list.
  * - active-breakers rows carry `verdict` (safe to override now, or what is missing; null when
  *   the live recheck failed, with `X-Verdict-Error`); `safe=yes|no` keeps only the keys whose
  *   verdict is (not) safe; 400 naming `safe` on another query.
@@ -92,6 +95,15 @@ async function breakerListRead(
   actor: Actor,
   withOutcomes: boolean,
 ): Promise<Response | ApiError> {
+  const view = search.get("view");
+  if (view !== null) {
+    if (view !== "trend" || name !== "breaker-history") return fieldRefusal("view", 'view must be "trend", on breaker-history only');
+    const from = search.get("from");
+    if (from === null || !isIsoDate(from) || from < "2000-01-01") return fieldRefusal("from", "from must be a calendar date YYYY-MM-DD (the first date of the trend)");
+    const trend = await getBreakerTrend(from, at, actor);
+    const { read_at: _readAt, stale: _stale, error: _error, ...body } = trend;
+    return json(body, 200, readHeaders(trend));
+  }
   const format = search.get("format");
   if (format !== null && format !== "csv") return fieldRefusal("format", 'format must be "csv" (or absent, for JSON)');
   if (format === "csv" && withOutcomes) return fieldRefusal("outcomes", "outcomes is answered in JSON only, not with format=csv");
