@@ -15,11 +15,22 @@ import type { z } from "zod";
 import { ROLES } from "@/lib/auth/roles";
 import { configEntry, generateToken, hashToken, tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkFilter, overrideInput, REASON_CODES, reasonField, resetInput, resetRefInput, restoreInput } from "@/lib/breakers/schemas";
+import { type LatestOutcome, countOutcomes } from "@/lib/breakers/outcomes";
 import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
+import { MAX_PAGE_SIZE, lastPage } from "@/lib/paging";
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { ActiveBreakersBody, BulkPreviewBody, EntityBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
+import type {
+  ActiveBreakersBody,
+  ActiveBreakersPageBody,
+  BreakerHistoryPageBody,
+  BulkPreviewBody,
+  EntityBody,
+  MonitoringWithOutcomesBody,
+  ProcessorSectionBody,
+  RestorePreviewBody,
+} from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -124,6 +135,43 @@ async function entitySection(ctx: Context, entity: string, date: string, process
   return { detail, section };
 }
 
+type PageQuery = Record<string, string | undefined>;
+
+/** Every page of a paged list, read at the first page's evaluation point (`as_of`, `now`). */
+async function allPages<Body extends { as_of: string; now: string; rows: unknown[]; total: number; page_size: number; outcomes: LatestOutcome[] }>(
+  api: ApiClient,
+  path: string,
+  query: PageQuery,
+): Promise<{ first: Body; rows: Body["rows"]; outcomes: LatestOutcome[] }> {
+  const pageSize = String(MAX_PAGE_SIZE);
+  const first = await api.get<Body>(path, { ...query, page_size: pageSize, page: "1" });
+  const rows = [...first.rows];
+  const outcomes = [...first.outcomes];
+  const pages = lastPage(first.total, first.page_size);
+  for (let page = 2; page <= pages; page++) {
+    const next = await api.get<Body>(path, { ...query, as_of: first.as_of, now: first.now, page_size: pageSize, page: String(page) });
+    rows.push(...next.rows);
+    outcomes.push(...next.outcomes);
+  }
+  return { first, rows, outcomes };
+}
+
+/** Every active breaker the query selects, with its verdict and each key's latest override's outcome. */
+async function activeBreakersAll(api: ApiClient, query: PageQuery): Promise<ActiveBreakersBody> {
+  const { first, rows, outcomes } = await allPages<ActiveBreakersPageBody>(api, "/api/v1/monitoring/active-breakers", query);
+  return { as_of: first.as_of, now: first.now, rows, outcomes, outcome_counts: countOutcomes(outcomes.map((o) => o.outcome)) };
+}
+
+/** Every breaker-history row of the keys the query selects, newest first (as the history's rows were always listed). */
+async function breakerHistoryAll(api: ApiClient, query: PageQuery): Promise<MonitoringWithOutcomesBody<"breaker-history">> {
+  const { first, rows, outcomes } = await allPages<BreakerHistoryPageBody>(api, "/api/v1/monitoring/breaker-history", query);
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const events = rows
+    .flatMap((k) => k.events)
+    .sort((a, b) => text(b.attempted_at, a.attempted_at) || text(a.processor, b.processor) || text(a.entity_id, b.entity_id) || text(a.analysis_date, b.analysis_date) || b.attempt_number - a.attempt_number);
+  return { as_of: first.as_of, now: first.now, rows: events, outcomes, outcome_counts: countOutcomes(outcomes.map((o) => o.outcome)) };
+}
+
 function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command {
   const program = new Command("completeness")
     .description("Completeness Console from the command line: breaker status, entity checks, overrides and resets, through the console's API")
@@ -147,9 +195,11 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
       const activeOnly = safe || Boolean(opts.activeOnly);
       // Each listed key's latest override and what it led to come with the rows (outcomes=latest),
       // and each active key's verdict; safe=yes has the server keep only the safe ones.
+      // Both lists are paged by the server: every page is read (500 rows or keys each), all at the
+      // first page's evaluation point, and the server filters by processor and entity too.
       const [active, history] = await Promise.all([
-        api.get<ActiveBreakersBody>("/api/v1/monitoring/active-breakers", { outcomes: "latest", ...(safe ? { safe: "yes" } : {}) }),
-        activeOnly ? Promise.resolve(null) : api.get<MonitoringWithOutcomesBody<"breaker-history">>("/api/v1/monitoring/breaker-history", { outcomes: "latest" }),
+        activeBreakersAll(api, { outcomes: "latest", processor, q: opts.entity, ...(safe ? { safe: "yes" } : {}) }),
+        activeOnly ? Promise.resolve(null) : breakerHistoryAll(api, { outcomes: "latest", processor, entity: opts.entity }),
       ]);
       const report = statusReport({ processor, entity: opts.entity, activeOnly, safe }, active, history);
       ctx.result(renderStatus(report), report);
