@@ -12,9 +12,9 @@ import { BREAKER_EVENT_TYPES, type BreakerEventType } from "@/lib/completeness/b
 import { isoDate } from "@/lib/completeness/dates";
 import { type ProcessorName, resolveProcessorName } from "@/lib/completeness/processors";
 import type { CsvColumn } from "@/lib/format";
-import { type ListPage, type ListParams, listParamsSchema } from "@/lib/paging";
+import { type ListParams, MAX_PAGE_SIZE, listParamsSchema } from "@/lib/paging";
 
-import { type ActiveBreakerRow, type MonitoringRow, safeFilter } from "./schemas";
+import { type ActiveBreakerRow, type MonitoringRow, activeBreakerRow, monitoringRows, safeFilter } from "./schemas";
 
 export const ACTIVE_SORTS = [
   "processor",
@@ -115,47 +115,53 @@ export function listSearch(query: Partial<ActiveListQuery> | Partial<HistoryList
 }
 
 /** A facet of a list's filter: a value and the rows (or keys) that have it. */
-export interface FacetCount {
-  value: string;
-  count: number;
-}
+const facetCount = z.object({ value: z.string(), count: z.number().int() });
+export type FacetCount = z.infer<typeof facetCount>;
+
+const pageFields = {
+  as_of: isoDate.describe("The data-as-of date the list was evaluated at."),
+  now: z.string().describe("The instant the list was evaluated at (ISO 8601 UTC): pass it back to read the same list."),
+  page: z.number().int().describe("The page asked for (1-based); a page past the last has no rows."),
+  page_size: z.number().int().describe(`Rows (keys, for the history) per page, at most ${MAX_PAGE_SIZE}.`),
+};
 
 /** `GET /api/v1/monitoring/active-breakers`: a page of active keys, each with its verdict. */
-export interface ActiveBreakersPage extends ListPage<ActiveBreakerRow> {
-  as_of: string;
-  now: string;
-  /** Active keys before filtering. */
-  all: number;
-  /** Active keys safe to override now (before filtering). */
-  safe: number;
-  facets: { dates: FacetCount[]; reasons: FacetCount[] };
-  /** Set when the verdicts could not be computed (rows then carry `verdict: null`). */
-  verdict_error?: string;
-}
+export const activeBreakersPageSchema = z.object({
+  ...pageFields,
+  rows: z.array(activeBreakerRow),
+  total: z.number().int().describe("Active keys the filters select, over every page."),
+  all: z.number().int().describe("Active keys before filtering."),
+  safe: z.number().int().describe("Active keys safe to override now (before filtering)."),
+  facets: z.object({
+    dates: z.array(facetCount).describe("Active keys per analysis date, newest first."),
+    reasons: z.array(facetCount).describe("Active keys per skip reason, most first."),
+  }),
+  verdict_error: z.string().optional().describe("Set when the verdicts could not be computed (rows then carry `verdict: null`)."),
+});
+export type ActiveBreakersPage = z.infer<typeof activeBreakersPageSchema>;
 
 export type HistoryRow = MonitoringRow<"breaker-history">;
 
 /** A key of the breaker history with its rows in the window, in attempt order. */
-export interface KeyTimeline {
-  processor: string;
-  entity_id: string;
-  analysis_date: string;
-  /** Its newest attempted_at. */
-  latest: string;
-  events: HistoryRow[];
-}
+export const keyTimeline = z.object({
+  processor: z.string(),
+  entity_id: z.string(),
+  analysis_date: isoDate,
+  latest: z.string().describe("The key's newest attempted_at in the window."),
+  events: z.array(monitoringRows["breaker-history"]).describe("The key's rows in the window, in attempt order."),
+});
+export type KeyTimeline = z.infer<typeof keyTimeline>;
 
 /** `GET /api/v1/monitoring/breaker-history`: a page of keys (`total` counts keys), each with its rows. */
-export interface BreakerHistoryPage extends ListPage<KeyTimeline> {
-  as_of: string;
-  now: string;
-  /** Rows of the selected keys (all pages). */
-  total_events: number;
-  /** Rows in the window before filtering. */
-  all: number;
-  /** Rows per event in the window (before filtering), most first. */
-  facets: { events: FacetCount[] };
-}
+export const breakerHistoryPageSchema = z.object({
+  ...pageFields,
+  rows: z.array(keyTimeline),
+  total: z.number().int().describe("Keys the filters select, over every page."),
+  total_events: z.number().int().describe("Rows of those keys."),
+  all: z.number().int().describe("Rows in the 30 days before filtering."),
+  facets: z.object({ events: z.array(facetCount).describe("Rows per event in the 30 days (before filtering), most first.") }),
+});
+export type BreakerHistoryPage = z.infer<typeof breakerHistoryPageSchema>;
 
 export type { BreakerEventType };
 
