@@ -12,8 +12,10 @@ import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 import { BREAKER_EVENT_TYPES } from "@/lib/completeness/breaker";
 import {
   ACTIVE_DEFAULT_SORT,
+  ACTIVE_MAX_PAGE_SIZE,
   ACTIVE_SORTS,
   HISTORY_DEFAULT_SORT,
+  HISTORY_MAX_PAGE_SIZE,
   HISTORY_SORTS,
   activeBreakersPageSchema,
   breakerHistoryPageSchema,
@@ -281,12 +283,12 @@ const query = (name: string, description: string, schema: Record<string, unknown
 
 const PROCESSOR_NAMES_ENUM = PROCESSORS.flatMap((p) => [p.name, ...p.aliases]);
 
-function listParameters(sorts: readonly string[], defaults: { sort: string; dir: string }, filters: Record<string, unknown>[]): Record<string, unknown>[] {
+function listParameters(sorts: readonly string[], defaults: { sort: string; dir: string }, maxPageSize: number, filters: Record<string, unknown>[]): Record<string, unknown>[] {
   return [
     query("as_of", "The data-as-of date to evaluate at (default: the latest date with output).", { type: "string", format: "date" }),
     query("now", "The instant to evaluate at (default: now, rounded down to the cache time). Pass a page's `now` back to read the same list.", { type: "string", format: "date-time" }),
     query("page", "The page, 1-based. A page past the last answers no rows.", { type: "integer", minimum: 1, default: 1 }),
-    query("page_size", `Rows per page (keys, for the history).`, { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+    query("page_size", `Rows per page (keys, for the history). Above ${maxPageSize} this list answers pages of ${maxPageSize} (the response's \`page_size\`), so no response passes 250 KB.`, { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
     query("sort", "The column to sort by; ties are ordered by processor, entity_id, analysis_date, so pages never overlap.", { type: "string", enum: [...sorts], default: defaults.sort }),
     query("dir", "The direction (NULLs last either way).", { type: "string", enum: ["asc", "desc"], default: defaults.dir }),
     query("processor", "Only these processors: repeated or comma-separated; any known name (aliases resolve).", { type: "array", items: { type: "string", enum: PROCESSOR_NAMES_ENUM } }, true),
@@ -327,7 +329,7 @@ const LIST_PATHS = {
     "listActiveBreakers",
     "The active circuit breakers, a page at a time",
     "Every breaker active at `now`, paged, sorted and filtered by the warehouse, each row with its verdict (safe to override now, or what is missing). Sorting by `verdict` or filtering by `safe` is done on the server over every selected key; only the page is sent.",
-    listParameters(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT, [
+    listParameters(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT, ACTIVE_MAX_PAGE_SIZE, [
       query("reason", "Only this skip reason.", { type: "string", maxLength: 120 }),
       query("safe", "Only keys whose verdict is safe to override now (`yes`) or not (`no`).", { type: "string", enum: ["yes", "no"] }),
     ]),
@@ -337,7 +339,7 @@ const LIST_PATHS = {
     "listBreakerHistory",
     "The breaker history of the last 30 days, a page of keys at a time",
     "Every reprocess_attempts row attempted in the 30 days ending at `now`, grouped by key (processor, entity_id, analysis_date) in the warehouse: a page is `page_size` keys, each with its rows in attempt order; `total` counts keys. With `view=trend&from=YYYY-MM-DD`: the trends page's counts since `from` instead of a page.",
-    listParameters(HISTORY_SORTS, HISTORY_DEFAULT_SORT, [
+    listParameters(HISTORY_SORTS, HISTORY_DEFAULT_SORT, HISTORY_MAX_PAGE_SIZE, [
       query("entity", "Only this entity id, exactly.", { type: "string", maxLength: 120 }),
       query("event", "Only keys with at least one row of this event.", { type: "string", enum: [...BREAKER_EVENT_TYPES] }),
       query("view", "`trend`: trips per processor and analysis date and unaudited overrides and resets per day since `from` (needs `from`).", { type: "string", enum: ["trend"] }),

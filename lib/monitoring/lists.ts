@@ -81,8 +81,22 @@ const historyFilters = z.object({
   event: z.preprocess(blankIsAbsent, z.enum(BREAKER_EVENT_TYPES, { message: `event must be one of: ${BREAKER_EVENT_TYPES.join(", ")}` }).optional()),
 });
 
-export const activeListSchema = listParamsSchema(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT).and(activeFilters);
-export const historyListSchema = listParamsSchema(HISTORY_SORTS, HISTORY_DEFAULT_SORT).and(historyFilters);
+/**
+ * The most rows one response of each breaker list carries, so no response passes 250 KB of JSON:
+ * an active key with its verdict is about 550–650 bytes, a history key with its rows about 700
+ * (2–3 rows; more for keys retried for weeks). A larger `page_size` (up to the contract's 500) is
+ * answered with pages of this size, and the response's `page_size` says so: page n is always
+ * rows (n − 1) × page_size + 1 … of the order, whatever was asked.
+ */
+export const ACTIVE_MAX_PAGE_SIZE = 350;
+export const HISTORY_MAX_PAGE_SIZE = 250;
+
+const clampPageSize =
+  (max: number) =>
+  <T extends { page_size: number }>(q: T): T => ({ ...q, page_size: Math.min(q.page_size, max) });
+
+export const activeListSchema = listParamsSchema(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT).and(activeFilters).transform(clampPageSize(ACTIVE_MAX_PAGE_SIZE));
+export const historyListSchema = listParamsSchema(HISTORY_SORTS, HISTORY_DEFAULT_SORT).and(historyFilters).transform(clampPageSize(HISTORY_MAX_PAGE_SIZE));
 
 export type ActiveFilters = z.infer<typeof activeFilters>;
 export type HistoryFilters = z.infer<typeof historyFilters>;
@@ -122,7 +136,7 @@ const pageFields = {
   as_of: isoDate.describe("The data-as-of date the list was evaluated at."),
   now: z.string().describe("The instant the list was evaluated at (ISO 8601 UTC): pass it back to read the same list."),
   page: z.number().int().describe("The page asked for (1-based); a page past the last has no rows."),
-  page_size: z.number().int().describe(`Rows (keys, for the history) per page, at most ${MAX_PAGE_SIZE}.`),
+  page_size: z.number().int().describe(`Rows (keys, for the history) per page: as asked (at most ${MAX_PAGE_SIZE}), or fewer where the list answers at most fewer a response.`),
 };
 
 /** `GET /api/v1/monitoring/active-breakers`: a page of active keys, each with its verdict. */

@@ -14,7 +14,14 @@ import { activeBreakerRows, getActiveBreakers } from "@/lib/data/verdicts";
 import { verdictRank } from "@/lib/completeness/verdict";
 import { sortRows } from "@/components/ui/table-view";
 import { csvField } from "@/lib/format";
-import { ACTIVE_CSV_COLUMNS, type ActiveBreakersPage, type BreakerHistoryPage, HISTORY_CSV_COLUMNS } from "@/lib/monitoring/lists";
+import {
+  ACTIVE_CSV_COLUMNS,
+  ACTIVE_MAX_PAGE_SIZE,
+  type ActiveBreakersPage,
+  type BreakerHistoryPage,
+  HISTORY_CSV_COLUMNS,
+  HISTORY_MAX_PAGE_SIZE,
+} from "@/lib/monitoring/lists";
 import { runMonitoringQuery } from "@/lib/queries/monitoring";
 import { LISTS_NOW, activeFacetsRef, breakerListRows, selectActiveRef, selectHistoryRef } from "@/test/support/breaker-lists";
 import { seededWarehouseForFile } from "@/test/support/console-warehouse";
@@ -93,11 +100,15 @@ describe("active-breakers, a page", () => {
     }
   });
 
-  it("a page past the end answers no rows and the total; page_size 500 is accepted", async () => {
+  it("a page past the end answers no rows and the total; page_size 500 is answered with the list's largest page, which the response names", async () => {
     const past = (await (await call("active-breakers", "page=999&page_size=500")).json()) as ActiveBreakersPage;
     expect(past.rows).toEqual([]);
     expect(past.page).toBe(999);
     expect(past.total).toBeGreaterThan(0);
+    expect(past.page_size).toBe(ACTIVE_MAX_PAGE_SIZE);
+    const history = (await (await call("breaker-history", "page_size=500")).json()) as BreakerHistoryPage;
+    expect(history.page_size).toBe(HISTORY_MAX_PAGE_SIZE);
+    expect(history.rows.length).toBe(Math.min(HISTORY_MAX_PAGE_SIZE, history.total));
   });
 });
 
