@@ -15,22 +15,12 @@ import type { z } from "zod";
 import { ROLES } from "@/lib/auth/roles";
 import { configEntry, generateToken, hashToken, tokenCreateInput, tokenRevokeInput } from "@/lib/auth/token-format";
 import { bulkFilter, overrideInput, REASON_CODES, reasonField, resetInput, resetRefInput, restoreInput } from "@/lib/breakers/schemas";
-import { type LatestOutcome, countOutcomes } from "@/lib/breakers/outcomes";
 import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/processors";
-import { MAX_PAGE_SIZE, lastPage } from "@/lib/paging";
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type {
-  ActiveBreakersBody,
-  ActiveBreakersPageBody,
-  BreakerHistoryPageBody,
-  BulkPreviewBody,
-  EntityBody,
-  MonitoringWithOutcomesBody,
-  ProcessorSectionBody,
-  RestorePreviewBody,
-} from "./types";
+import { activeBreakersAll, breakerHistoryAll } from "./lists";
+import type { BulkPreviewBody, EntityBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -133,43 +123,6 @@ async function entitySection(ctx: Context, entity: string, date: string, process
   const section = detail.processors[0];
   if (!section) throw new CliError(`${processor} has no section for ${entity}`, EXIT.usage);
   return { detail, section };
-}
-
-type PageQuery = Record<string, string | undefined>;
-
-/** Every page of a paged list, read at the first page's evaluation point (`as_of`, `now`). */
-async function allPages<Body extends { as_of: string; now: string; rows: unknown[]; total: number; page_size: number; outcomes: LatestOutcome[] }>(
-  api: ApiClient,
-  path: string,
-  query: PageQuery,
-): Promise<{ first: Body; rows: Body["rows"]; outcomes: LatestOutcome[] }> {
-  const pageSize = String(MAX_PAGE_SIZE);
-  const first = await api.get<Body>(path, { ...query, page_size: pageSize, page: "1" });
-  const rows = [...first.rows];
-  const outcomes = [...first.outcomes];
-  const pages = lastPage(first.total, first.page_size);
-  for (let page = 2; page <= pages; page++) {
-    const next = await api.get<Body>(path, { ...query, as_of: first.as_of, now: first.now, page_size: pageSize, page: String(page) });
-    rows.push(...next.rows);
-    outcomes.push(...next.outcomes);
-  }
-  return { first, rows, outcomes };
-}
-
-/** Every active breaker the query selects, with its verdict and each key's latest override's outcome. */
-async function activeBreakersAll(api: ApiClient, query: PageQuery): Promise<ActiveBreakersBody> {
-  const { first, rows, outcomes } = await allPages<ActiveBreakersPageBody>(api, "/api/v1/monitoring/active-breakers", query);
-  return { as_of: first.as_of, now: first.now, rows, outcomes, outcome_counts: countOutcomes(outcomes.map((o) => o.outcome)) };
-}
-
-/** Every breaker-history row of the keys the query selects, newest first (as the history's rows were always listed). */
-async function breakerHistoryAll(api: ApiClient, query: PageQuery): Promise<MonitoringWithOutcomesBody<"breaker-history">> {
-  const { first, rows, outcomes } = await allPages<BreakerHistoryPageBody>(api, "/api/v1/monitoring/breaker-history", query);
-  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const events = rows
-    .flatMap((k) => k.events)
-    .sort((a, b) => text(b.attempted_at, a.attempted_at) || text(a.processor, b.processor) || text(a.entity_id, b.entity_id) || text(a.analysis_date, b.analysis_date) || b.attempt_number - a.attempt_number);
-  return { as_of: first.as_of, now: first.now, rows: events, outcomes, outcome_counts: countOutcomes(outcomes.map((o) => o.outcome)) };
 }
 
 function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command {
