@@ -205,8 +205,8 @@ export function usePanelQuery<T extends { meta: PanelMeta }>(
   options: {
     /**
      * How often to refresh while the tab is visible; `false`: only on the Refresh button. Panels
-     * whose refresh downloads a large result (the 30-day breaker history is megabytes, and a
-     * season of trends reads it five times) refresh less often or on demand.
+     * whose refresh reads a lot (a season of trends is five reads) refresh less often or on
+     * demand; the breaker lists refresh one page.
      */
     refreshEvery?: number | false;
   } = {},
