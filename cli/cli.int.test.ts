@@ -80,15 +80,15 @@ async function api<T>(path: string, token = ADMIN): Promise<{ status: number; bo
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** Every reprocess_attempts row (breaker-history covers 30 days; all rows here are newer) and every audit record. */
+/** Every reprocess_attempts row (breaker-history covers 30 days; all rows here are newer: the rows of every key, counted by the server) and every audit record. */
 async function counts() {
-  const history = await api<{ rows: unknown[] }>("/api/v1/monitoring/breaker-history");
+  const history = await api<{ total_events: number }>("/api/v1/monitoring/breaker-history");
   const audit = await api<{ rows: { actor: string; action: string }[] }>("/api/v1/audit");
-  return { attempts: history.body.rows.length, audit: audit.body.rows.length };
+  return { attempts: history.body.total_events, audit: audit.body.rows.length };
 }
 
 async function activeKeys(): Promise<string[]> {
-  const { body } = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[] }>("/api/v1/monitoring/active-breakers");
+  const { body } = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[] }>("/api/v1/monitoring/active-breakers?page_size=500");
   return body.rows.map((r) => `${r.processor}|${r.entity_id}|${r.analysis_date}`).sort();
 }
 
@@ -187,12 +187,12 @@ describe("read commands match the API", () => {
 
   it("breakers status --safe lists exactly the API's keys safe to override now, and --active-only shows each key's verdict", async () => {
     type Row = { processor: string; entity_id: string; analysis_date: string; verdict: { safe: boolean; text: string } | null };
-    const { body } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers");
+    const { body } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?page_size=500");
     const id = (r: Row) => `${r.processor}|${r.entity_id}|${r.analysis_date}`;
     const safe = body.rows.filter((r) => r.verdict?.safe).map(id).sort();
-    const { body: filtered } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=yes");
+    const { body: filtered } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=yes&page_size=500");
     expect(filtered.rows.map(id).sort()).toEqual(safe);
-    const { body: notSafe } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=no");
+    const { body: notSafe } = await api<{ rows: Row[] }>("/api/v1/monitoring/active-breakers?safe=no&page_size=500");
     expect(notSafe.rows.length + filtered.rows.length).toBe(body.rows.length);
     expect(Object.keys((await api<{ fieldErrors: Record<string, string[]> }>("/api/v1/monitoring/active-breakers?safe=maybe")).body.fieldErrors)).toEqual(["safe"]);
 
@@ -349,7 +349,7 @@ describe("status after the overrides", () => {
     expect(run.code, run.stderr).toBe(0);
     type Outcome = { processor: string; entity_id: string; analysis_date: string; outcome: string; actor: string };
     const report = json<{ outcomes: Outcome[]; outcome_counts: Record<string, number> }>(run);
-    const fromApi = await api<{ outcomes: Outcome[] }>("/api/v1/monitoring/breaker-history?outcomes=latest");
+    const fromApi = await api<{ outcomes: Outcome[] }>("/api/v1/monitoring/breaker-history?outcomes=latest&page_size=500");
     const ids = (os: Outcome[]) => os.map((o) => `${o.entity_id}|${o.analysis_date}|${o.outcome}|${o.actor}`).sort();
     // The single override of lebronjames on D, the bulk override of both players on D_PREV: no run since.
     expect(ids(report.outcomes)).toEqual(

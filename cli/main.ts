@@ -19,7 +19,8 @@ import { PROCESSOR_NAMES, resolveProcessorName } from "@/lib/completeness/proces
 
 import { type ApiClient, CliError, createApiClient, EXIT, type ExitCode } from "./api";
 import { renderBulkPreview, renderCheck, renderKeyState, renderStatus, renderTimeline, statusReport, table } from "./render";
-import type { ActiveBreakersBody, BulkPreviewBody, EntityBody, MonitoringWithOutcomesBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
+import { activeBreakersAll, breakerHistoryAll } from "./lists";
+import type { BulkPreviewBody, EntityBody, ProcessorSectionBody, RestorePreviewBody } from "./types";
 
 export interface CliIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -147,9 +148,11 @@ function buildProgram(ctx: Context, setExit: (code: ExitCode) => void): Command 
       const activeOnly = safe || Boolean(opts.activeOnly);
       // Each listed key's latest override and what it led to come with the rows (outcomes=latest),
       // and each active key's verdict; safe=yes has the server keep only the safe ones.
+      // Both lists are paged by the server: every page is read (500 rows or keys each), all at the
+      // first page's evaluation point, and the server filters by processor and entity too.
       const [active, history] = await Promise.all([
-        api.get<ActiveBreakersBody>("/api/v1/monitoring/active-breakers", { outcomes: "latest", ...(safe ? { safe: "yes" } : {}) }),
-        activeOnly ? Promise.resolve(null) : api.get<MonitoringWithOutcomesBody<"breaker-history">>("/api/v1/monitoring/breaker-history", { outcomes: "latest" }),
+        activeBreakersAll(api, { outcomes: "latest", processor, q: opts.entity, ...(safe ? { safe: "yes" } : {}) }),
+        activeOnly ? Promise.resolve(null) : breakerHistoryAll(api, { outcomes: "latest", processor, entity: opts.entity }),
       ]);
       const report = statusReport({ processor, entity: opts.entity, activeOnly, safe }, active, history);
       ctx.result(renderStatus(report), report);

@@ -5,6 +5,7 @@
 import type { LatestOutcome, OutcomeCounts } from "@/lib/breakers/outcomes";
 import type { EntityFound, ProcessorSection } from "@/lib/entities/view";
 import type { BulkPreview, RestorePreviewView } from "@/lib/breakers/changes";
+import type { ActiveBreakersPage, BreakerHistoryPage } from "@/lib/monitoring/lists";
 import type { ActiveBreakerRow, MonitoringQueryName, MonitoringResult } from "@/lib/monitoring/schemas";
 
 export type MonitoringBody<N extends MonitoringQueryName> = MonitoringResult<N>;
@@ -20,3 +21,7 @@ export type MonitoringWithOutcomesBody<N extends "active-breakers" | "breaker-hi
 
 /** `GET /api/v1/monitoring/active-breakers?outcomes=latest[&safe=yes]`: each row carries its verdict. */
 export type ActiveBreakersBody = Omit<MonitoringWithOutcomesBody<"active-breakers">, "rows"> & { rows: ActiveBreakerRow[] };
+
+/** One page of a breaker list asked with `outcomes=latest` (the CLI reads every page). */
+export type ActiveBreakersPageBody = ActiveBreakersPage & { outcomes: LatestOutcome[]; outcome_counts: OutcomeCounts };
+export type BreakerHistoryPageBody = BreakerHistoryPage & { outcomes: LatestOutcome[]; outcome_counts: OutcomeCounts };

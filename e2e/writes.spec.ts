@@ -15,11 +15,19 @@ const keyOrder = (a: Key, b: Key) =>
   a.processor !== b.processor ? (a.processor < b.processor ? -1 : 1) : a.entity_id !== b.entity_id ? (a.entity_id < b.entity_id ? -1 : 1) : a.analysis_date < b.analysis_date ? -1 : a.analysis_date > b.analysis_date ? 1 : 0;
 const sameKey = (a: Key) => (b: Key) => a.processor === b.processor && a.entity_id === b.entity_id && a.analysis_date === b.analysis_date;
 
-/** The active keys as the API reads them now, in one fixed order, so a test picks the same key on every run of one database. */
+/** The active keys as the API reads them now (every page), in one fixed order, so a test picks the same key on every run of one database. */
 async function activeKeys(page: Page): Promise<Key[]> {
-  const response = await page.request.get("/api/v1/monitoring/active-breakers");
-  expect(response.ok()).toBe(true);
-  const rows = (await response.json()).rows as Key[];
+  const rows: Key[] = [];
+  let at = "";
+  for (let n = 1; ; n++) {
+    const response = await page.request.get(`/api/v1/monitoring/active-breakers?sort=processor&dir=asc&page_size=500&page=${n}${at}`);
+    expect(response.ok()).toBe(true);
+    const body = (await response.json()) as { rows: Key[]; total: number; now: string };
+    rows.push(...body.rows);
+    // Every page at the first page's instant.
+    at = `&now=${encodeURIComponent(body.now)}`;
+    if (rows.length >= body.total || body.rows.length === 0) break;
+  }
   return rows.map(({ processor, entity_id, analysis_date }) => ({ processor, entity_id, analysis_date })).sort(keyOrder);
 }
 
@@ -122,9 +130,13 @@ test.describe("an operator", () => {
     const mine = rows.find((r) => r.reason === reason);
     expect(mine).toMatchObject({ actor: "operator", keys: [key] });
 
-    const history = await (await page.request.get("/api/v1/monitoring/breaker-history")).json();
+    // The key's history (a page of keys, each with its rows), narrowed to it.
+    const history = await (
+      await page.request.get(`/api/v1/monitoring/breaker-history?processor=${key!.processor}&entity=${encodeURIComponent(key!.entity_id)}&date=${key!.analysis_date}`)
+    ).json();
     type Event = Key & { event: string; actor: string | null };
-    expect(history.rows.some((r: Event) => r.event === "override" && r.actor === "operator" && sameKey(key!)(r))).toBe(true);
+    const events = (history.rows as { events: Event[] }[]).flatMap((k) => k.events);
+    expect(events.some((r: Event) => r.event === "override" && r.actor === "operator" && sameKey(key!)(r))).toBe(true);
 
     await page.goto("/audit?actor=operator");
     await expect(page.getByTestId("audit-table")).toContainText(reason);

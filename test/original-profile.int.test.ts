@@ -191,8 +191,17 @@ describe("the console on an original-profile season", () => {
   });
 
   it("lists exactly the breakers the Python processors would skip now, and health counts them", async () => {
-    const list = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[] }>(`/api/v1/monitoring/active-breakers?${at}`);
-    expect(new Set(list.body.rows.map((r) => keyOf(r.processor, r.entity_id, r.analysis_date)))).toEqual(oracle.active);
+    // The list is paged: every page of 500.
+    const listed: string[] = [];
+    for (let page = 1; ; page++) {
+      const list = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[]; total: number }>(`/api/v1/monitoring/active-breakers?${at}&page_size=500&page=${page}`);
+      listed.push(...list.body.rows.map((r) => keyOf(r.processor, r.entity_id, r.analysis_date)));
+      if (list.body.rows.length < 500) {
+        expect(listed).toHaveLength(list.body.total);
+        break;
+      }
+    }
+    expect(new Set(listed)).toEqual(oracle.active);
     const health = await api<{ rows: { processor: ProcessorName; active_breakers: number }[] }>(`/api/v1/monitoring/health?${at}`);
     expect(Object.fromEntries(health.body.rows.map((r) => [r.processor, r.active_breakers]))).toEqual(oracle.activeByProcessor);
   });

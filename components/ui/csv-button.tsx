@@ -38,3 +38,27 @@ export function CsvButton({ filename, count, load }: { filename: string; count: 
     </span>
   );
 }
+
+/**
+ * Exports a table as CSV streamed by the server (`href`: the list API with `format=csv`, its
+ * filters, sort and evaluation point pinned): the browser downloads it as it arrives, so however
+ * long the list, neither the page nor the server holds it whole. The label says how many rows.
+ */
+export function CsvLink({ href, filename, count }: { href: string; filename: string; count: number }) {
+  const label = `Export CSV (${formatCount(count)} ${count === 1 ? "row" : "rows"})`;
+  return (
+    <span className="csv">
+      {count === 0 ? (
+        <button type="button" className="button" disabled data-testid="csv-export">
+          <span aria-hidden="true">⤓ </span>
+          {label}
+        </button>
+      ) : (
+        <a className="button" href={href} download={filename} data-testid="csv-export">
+          <span aria-hidden="true">⤓ </span>
+          {label}
+        </a>
+      )}
+    </span>
+  );
+}

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
+import { ACTIVE_SORTS, HISTORY_SORTS } from "@/lib/monitoring/lists";
+import { MAX_PAGE_SIZE } from "@/lib/paging";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 
@@ -165,6 +167,24 @@ describe("the OpenAPI document", () => {
       expect(json.additionalProperties, name).toBe(false);
     }
     expect(req("CheckRequest").backfill).toMatchObject({ type: "boolean", default: false });
+  });
+
+  it("documents the paged breaker lists: page, page_size ≤ 500, sort and dir from the lists' sorts, the filters, and total", () => {
+    for (const [p, sorts, page] of [
+      ["/api/v1/monitoring/active-breakers", ACTIVE_SORTS, "ActiveBreakersPage"],
+      ["/api/v1/monitoring/breaker-history", HISTORY_SORTS, "BreakerHistoryPage"],
+    ] as const) {
+      const get = doc.paths[p]!.get!;
+      const params = Object.fromEntries((get.parameters as Json[]).map((q) => [q.name, q]));
+      expect(params.page_size!.schema).toMatchObject({ maximum: MAX_PAGE_SIZE, default: 100 });
+      expect((params.sort!.schema as Json).enum).toEqual([...sorts]);
+      expect(params.processor!.schema).toMatchObject({ type: "array" });
+      const body = resolve((((get.responses as Record<string, Json>)[200]!.content as Record<string, Json>)["application/json"]!.schema as Json).$ref as string) as Json;
+      expect(body.required).toEqual(expect.arrayContaining(["rows", "page", "page_size", "total"]));
+      expect(schemas[page]).toBeDefined();
+    }
+    const history = Object.fromEntries((doc.paths["/api/v1/monitoring/breaker-history"]!.get!.parameters as Json[]).map((q) => [q.name, q]));
+    expect(Object.keys(history)).toEqual(expect.arrayContaining(["entity", "event", "q", "date", "format"]));
   });
 
   it("is served as JSON without credentials", async () => {

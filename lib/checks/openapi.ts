@@ -11,11 +11,25 @@ import { type ErrorCode as Code, errorBody, HTTP_STATUS } from "@/lib/errors";
 
 import { entityListPaths } from "./openapi-entity-lists";
 import { auditPaths } from "./openapi-audit";
+import { BREAKER_EVENT_TYPES } from "@/lib/completeness/breaker";
+import {
+  ACTIVE_DEFAULT_SORT,
+  ACTIVE_MAX_PAGE_SIZE,
+  ACTIVE_SORTS,
+  HISTORY_DEFAULT_SORT,
+  HISTORY_MAX_PAGE_SIZE,
+  HISTORY_SORTS,
+  activeBreakersPageSchema,
+  breakerHistoryPageSchema,
+} from "@/lib/monitoring/lists";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "@/lib/paging";
+
 import { checkInput, checkResult, outcomesBody, outcomesResult, runIdField } from "./schemas";
 
 /**
  * The OpenAPI 3.1 document of the JSON write API — the check service the pipeline calls, and the
- * override, reset and token writes — served at GET /api/v1/openapi.json. Every body schema is
+ * override, reset and token writes — and of the paged breaker lists (their query parameters,
+ * `total` and the page they answer), served at GET /api/v1/openapi.json. Every body schema is
  * converted by zod itself (`z.toJSONSchema`) from the very schema the route validates with:
  * requests as zod reads them (`io: "input"`: defaults optional, transforms by what they accept),
  * answers as the service produces them (`io: "output"`). Nothing here restates a field, so the
@@ -57,7 +71,15 @@ const REQUESTS = {
   TokenRevokeRequest: tokenRevokeInput,
   DemoAdvanceRequest: advanceDemoInput,
 };
-const RESPONSES = { CheckResult: checkResult, OutcomesResult: outcomesResult, WriteResult: writeResult, DemoAdvanceResult: advanceResult, Error: errorBody };
+const RESPONSES = {
+  CheckResult: checkResult,
+  OutcomesResult: outcomesResult,
+  WriteResult: writeResult,
+  DemoAdvanceResult: advanceResult,
+  ActiveBreakersPage: activeBreakersPageSchema,
+  BreakerHistoryPage: breakerHistoryPageSchema,
+  Error: errorBody,
+};
 type SchemaName = keyof typeof REQUESTS | keyof typeof RESPONSES;
 
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -249,6 +271,86 @@ function operationOf(op: Operation): Record<string, unknown> {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The paged breaker lists (GET): their query parameters, from the lists' sorts and filters
+
+const query = (name: string, description: string, schema: Record<string, unknown>, explode = false) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+  ...(explode ? { style: "form", explode: true } : {}),
+});
+
+const PROCESSOR_NAMES_ENUM = PROCESSORS.flatMap((p) => [p.name, ...p.aliases]);
+
+function listParameters(sorts: readonly string[], defaults: { sort: string; dir: string }, maxPageSize: number, filters: Record<string, unknown>[]): Record<string, unknown>[] {
+  return [
+    query("as_of", "The data-as-of date to evaluate at (default: the latest date with output).", { type: "string", format: "date" }),
+    query("now", "The instant to evaluate at (default: now, rounded down to the cache time). Pass a page's `now` back to read the same list.", { type: "string", format: "date-time" }),
+    query("page", "The page, 1-based. A page past the last answers no rows.", { type: "integer", minimum: 1, default: 1 }),
+    query("page_size", `Rows per page (keys, for the history). Above ${maxPageSize} this list answers pages of ${maxPageSize} (the response's \`page_size\`), so no response passes 250 KB.`, { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+    query("sort", "The column to sort by; ties are ordered by processor, entity_id, analysis_date, so pages never overlap.", { type: "string", enum: [...sorts], default: defaults.sort }),
+    query("dir", "The direction (NULLs last either way).", { type: "string", enum: ["asc", "desc"], default: defaults.dir }),
+    query("processor", "Only these processors: repeated or comma-separated; any known name (aliases resolve).", { type: "array", items: { type: "string", enum: PROCESSOR_NAMES_ENUM } }, true),
+    query("date", "Only this analysis date.", { type: "string", format: "date" }),
+    query("q", "Only entity ids containing this text (case-insensitive).", { type: "string", maxLength: 120 }),
+    ...filters,
+    query("format", "`csv`: every selected row (not a page) as CSV, streamed from the warehouse a chunk at a time, in the list's order.", { type: "string", enum: ["csv"] }),
+    query("outcomes", "`latest`: also each listed key's latest override and what it led to (`outcomes`, `outcome_counts`); JSON only.", { type: "string", enum: ["latest"] }),
+  ];
+}
+
+function listOperation(operationId: string, summary: string, description: string, parameters: Record<string, unknown>[], schema: keyof typeof RESPONSES): Record<string, unknown> {
+  const refusal = (text: string) => ({ description: text, content: { "application/json": { schema: ref("Error") } } });
+  return {
+    operationId,
+    tags: ["monitoring"],
+    summary,
+    description: `${description}\n\nRole: \`viewer\`.`,
+    "x-role": "viewer",
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    parameters,
+    responses: {
+      200: {
+        description: "One page (`rows`, `page`, `page_size`, `total`) and the counts beside it; with `format=csv`, every selected row as CSV.",
+        content: { "application/json": { schema: ref(schema) }, "text/csv": { schema: { type: "string" } } },
+      },
+      400: refusal("`invalid`: a parameter is invalid (`fieldErrors` names it)."),
+      401: refusal("`unauthorized`: no valid credentials."),
+      403: refusal("`forbidden`: the caller's role may not read."),
+      500: refusal("`failed`: an unexpected failure."),
+      503: refusal("`unavailable`: the warehouse did not answer and no earlier result of the request is kept."),
+    },
+  };
+}
+
+const LIST_PATHS = {
+  "/api/v1/monitoring/active-breakers": listOperation(
+    "listActiveBreakers",
+    "The active circuit breakers, a page at a time",
+    "Every breaker active at `now`, paged, sorted and filtered by the warehouse, each row with its verdict (safe to override now, or what is missing). Sorting by `verdict` or filtering by `safe` is done on the server over every selected key; only the page is sent.",
+    listParameters(ACTIVE_SORTS, ACTIVE_DEFAULT_SORT, ACTIVE_MAX_PAGE_SIZE, [
+      query("reason", "Only this skip reason.", { type: "string", maxLength: 120 }),
+      query("safe", "Only keys whose verdict is safe to override now (`yes`) or not (`no`).", { type: "string", enum: ["yes", "no"] }),
+    ]),
+    "ActiveBreakersPage",
+  ),
+  "/api/v1/monitoring/breaker-history": listOperation(
+    "listBreakerHistory",
+    "The breaker history of the last 30 days, a page of keys at a time",
+    "Every reprocess_attempts row attempted in the 30 days ending at `now`, grouped by key (processor, entity_id, analysis_date) in the warehouse: a page is `page_size` keys, each with its rows in attempt order; `total` counts keys. With `view=trend&from=YYYY-MM-DD`: the trends page's counts since `from` instead of a page.",
+    listParameters(HISTORY_SORTS, HISTORY_DEFAULT_SORT, HISTORY_MAX_PAGE_SIZE, [
+      query("entity", "Only this entity id, exactly.", { type: "string", maxLength: 120 }),
+      query("event", "Only keys with at least one row of this event.", { type: "string", enum: [...BREAKER_EVENT_TYPES] }),
+      query("view", "`trend`: trips per processor and analysis date and unaudited overrides and resets per day since `from` (needs `from`).", { type: "string", enum: ["trend"] }),
+      query("from", "With `view=trend`: the first date counted.", { type: "string", format: "date" }),
+    ]),
+    "BreakerHistoryPage",
+  ),
+};
+
 let built: Record<string, unknown> | null = null;
 
 /** The document (built once per process: it depends on code only). */
@@ -272,6 +374,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   for (const op of OPERATIONS) (paths[op.path] ??= {}).post = operationOf(op);
   Object.assign(paths, entityListPaths(ref("Error")));
   Object.assign(paths, auditPaths());
+  for (const [path, get] of Object.entries(LIST_PATHS)) (paths[path] ??= {}).get = get;
   return {
     openapi: "3.1.0",
     info: {
@@ -286,6 +389,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: "tokens", description: "API tokens (admins)." },
       { name: "demo", description: "The embedded demo database's simulation (admins)." },
       { name: "audit", description: "The audit of console writes (viewers)." },
+      { name: "monitoring", description: "The breaker and entity lists, paged in the warehouse (viewers)." },
       { name: "contract", description: "This document." },
     ],
     security: [{ bearerToken: [] }],

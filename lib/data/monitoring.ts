@@ -3,7 +3,7 @@ import "server-only";
 import { cache } from "react";
 
 import { type Alert, type AlertThresholds, evaluateAlerts } from "@/lib/completeness/alerts";
-import { type IsoDate, addDays, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, addDaysToInstant, isIsoDate, toIsoInstant } from "@/lib/completeness/dates";
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { onWrite } from "@/lib/engine/data-version";
@@ -18,7 +18,9 @@ import {
   monitoringParams,
   monitoringRows,
 } from "@/lib/monitoring/schemas";
-import { latestOutputDate, runMonitoringQuery } from "@/lib/queries/monitoring";
+import { type BreakerHistoryPage, type BreakerTrend, type HistoryListQuery, type HistoryRow, breakerTrendDays } from "@/lib/monitoring/lists";
+import { latestOutputDate, readBreakerHistoryPage, readBreakerHistorySummary, readBreakerTrend, runMonitoringQuery } from "@/lib/queries/monitoring";
+import { limitOffset } from "@/lib/paging";
 import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 
 import { getSeasonCalendar } from "./calendar";
@@ -360,6 +362,105 @@ export async function getMonitoring<N extends MonitoringQueryName>(
 }
 
 export { getSeasonCalendar };
+
+// ---------------------------------------------------------------------------------------------
+// Lists paged in the warehouse
+
+/**
+ * The cache key part of a list request: its page, sort and filters in a fixed order (two equal
+ * requests share one entry, whatever order their parameters came in).
+ */
+export function listCacheKey(query: object): string {
+  return JSON.stringify(Object.entries(query).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The evaluation point a request resolves to (`as_of` defaulted to data-as-of, `now` to the
+ * rounded current time), for reads that go past the cache (a CSV streamed a chunk at a time
+ * reads every chunk at the same point). Throws MonitoringParamError for bad parameters.
+ */
+export async function resolveEvaluationPoint(params: MonitoringParams = {}, actor?: Actor | null): Promise<{ as_of: IsoDate; now: string }> {
+  await requireRole("viewer", actor);
+  const parsed = parseMonitoringParams({ as_of: params.as_of, now: params.now });
+  if (!parsed.ok) throw new MonitoringParamError(parsed.field, parsed.error);
+  const now = parsed.params.now ?? defaultNow();
+  const as_of = parsed.params.as_of ?? (await readDataAsOf(now, parsed.params.now === undefined)).as_of ?? addDays(now.slice(0, 10), -1);
+  return { as_of, now };
+}
+
+export type BreakerHistoryRead = BreakerHistoryPage & { read_at: string; stale?: true; error?: string };
+
+/** The history's filters as the warehouse applies them. */
+function historyFilters(query: HistoryListQuery) {
+  return { processor: query.processor, entity: query.entity, q: query.q, date: query.date, event: query.event };
+}
+
+/**
+ * One page of the breaker history's keys (each with its rows in the 30 days, in attempt order),
+ * sorted and filtered in the warehouse, with the counts the panel shows (keys and rows selected,
+ * rows before filtering, rows per event): two queries, cached per page and filters like every
+ * monitoring read. Viewer or above.
+ */
+export async function getBreakerHistoryPage(query: HistoryListQuery, params: MonitoringParams = {}, actor?: Actor | null): Promise<BreakerHistoryRead> {
+  await requireRole("viewer", actor);
+  return readAtEvaluationPoint(`breaker-history-page|${listCacheKey(query)}`, params, async ({ now }) => {
+    const wh = getWarehouse();
+    const { limit, offset } = limitOffset(query);
+    const filters = historyFilters(query);
+    const [keys, summary] = await Promise.all([
+      readBreakerHistoryPage(wh, now, filters, { sort: query.sort, dir: query.dir }, limit, offset),
+      readBreakerHistorySummary(wh, now, filters),
+    ]);
+    const schema = monitoringRows["breaker-history"];
+    return {
+      rows: keys.map((k) => ({ ...k, events: k.events.map((e) => schema.parse(e)) })),
+      page: query.page,
+      page_size: query.page_size,
+      total: summary.keys,
+      total_events: summary.events,
+      all: summary.all,
+      facets: { events: summary.eventCounts },
+    };
+  });
+}
+
+export type BreakerTrendRead = BreakerTrend & { read_at: string; stale?: true; error?: string };
+
+/**
+ * What the trends page draws from the breaker history since `from` (trips per processor and
+ * analysis date, unaudited overrides and resets per day), counted in one query over the
+ * attempts of the 30-day windows ending at `now` that reach back to `from`. Cached like every
+ * monitoring read. Viewer or above.
+ */
+export async function getBreakerTrend(from: IsoDate, params: MonitoringParams = {}, actor?: Actor | null): Promise<BreakerTrendRead> {
+  await requireRole("viewer", actor);
+  return readAtEvaluationPoint(`breaker-trend|${from}`, params, async ({ now }) => {
+    const days = breakerTrendDays(now, from);
+    return { since: addDaysToInstant(now, -days), rows: await readBreakerTrend(getWarehouse(), now, days) };
+  });
+}
+
+/**
+ * Every row of the history's keys the filters select, in the list's order (keys in the sort,
+ * each key's rows in attempt order), read `chunkKeys` keys per query at one evaluation point:
+ * what the CSV export streams. Not cached (each chunk is read once). Viewer or above (checked
+ * before the first read).
+ */
+export async function* breakerHistoryRows(
+  query: Omit<HistoryListQuery, "page" | "page_size">,
+  at: { now: string },
+  actor?: Actor | null,
+  chunkKeys = 500,
+): AsyncGenerator<HistoryRow[]> {
+  await requireRole("viewer", actor);
+  const wh = getWarehouse();
+  const filters = historyFilters({ ...query, page: 1, page_size: chunkKeys });
+  for (let offset = 0; ; offset += chunkKeys) {
+    const keys = await readBreakerHistoryPage(wh, at.now, filters, { sort: query.sort, dir: query.dir }, chunkKeys, offset);
+    if (keys.length > 0) yield keys.flatMap((k) => k.events);
+    if (keys.length < chunkKeys) return;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Alerts

@@ -14,7 +14,7 @@ import { CONSOLE_DEPLOYMENT } from "@/lib/completeness/deployment";
 import { getTrendAnnotations } from "@/lib/data/trend-annotations";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { type WriteRequest, overrideBreaker, resetBreaker } from "@/lib/engine/breaker-writes";
-import { runMonitoringQuery } from "@/lib/queries/monitoring";
+import { readBreakerTrend, runMonitoringQuery } from "@/lib/queries/monitoring";
 import type { Warehouse } from "@/lib/warehouse/types";
 import { BREAKER_TABLES, attemptRow, clearTables, insertAttempts, memoryWarehouse } from "@/test/support/fixtures";
 
@@ -92,7 +92,7 @@ describe("operator annotations on the trends axis", () => {
     const range = resolveRange({ range: "30" }, DATA_DATE, "2026-07-21");
     const audited = await getTrendAnnotations(range.from, "2026-10-01", { warehouse: wh });
     const meta = { as_of: DATA_DATE, now, read_at: now };
-    const view = buildTrendsView(range, [{ ...meta, rows: [] }], [{ ...meta, rows: history }], audited);
+    const view = buildTrendsView(range, [{ ...meta, rows: [] }], { ...meta, rows: await readBreakerTrend(wh, now, 30) }, audited);
     expect(view.events.map((e) => ({ day: e.date, overrides: e.overrides, resets: e.resets }))).toEqual(expected);
     expect(view.events.map((e) => e.actors)).toEqual([["jordan.oncall"], ["dana.admin"], ["sam.oncall"]]);
     expect(view.dates.at(-1)).toBe("2026-10-01");

@@ -2,18 +2,21 @@ import "server-only";
 
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { addDays, instantMicros } from "@/lib/completeness/dates";
-import { type KeyVerdict, type VerdictInput, keyVerdict } from "@/lib/completeness/verdict";
+import { type KeyVerdict, type VerdictInput, keyVerdict, verdictRank } from "@/lib/completeness/verdict";
 import { isProcessorName } from "@/lib/completeness/processors";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { keyString } from "@/lib/engine/breaker-writes";
 import { evaluateVerdicts } from "@/lib/engine/verdicts";
 import { incidentDataVersion } from "@/lib/queries/incidents";
+import { type ActiveSqlFilters, type ActiveSummary, readActiveBreakersPage, readActiveBreakersSummary } from "@/lib/queries/monitoring";
+import type { ActiveBreakersPage, ActiveListQuery } from "@/lib/monitoring/lists";
 import type { ActiveBreakerRow, MonitoringParams, MonitoringRow, SafeFilter } from "@/lib/monitoring/schemas";
+import { limitOffset } from "@/lib/paging";
 import { getWarehouse, WarehouseError } from "@/lib/warehouse";
 
 import { getSeasonCalendar } from "./calendar";
 import { getDeployment } from "./deployment";
-import { type MonitoringRead, getMonitoring } from "./monitoring";
+import { type MonitoringRead, getMonitoring, listCacheKey, readAtEvaluationPoint } from "./monitoring";
 
 /**
  * The active breakers with each key's verdict ("safe to override now", or what is missing): the
@@ -141,3 +144,146 @@ export async function getActiveBreakers(params: MonitoringParams = {}, actor?: A
   return { ...result, rows, ...(verdictError ? { verdict_error: verdictError } : {}) };
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A page of the Active list
+
+export type ActiveBreakersPageRead = ActiveBreakersPage & { read_at: string; stale?: true; error?: string };
+
+function sqlFilters(query: Pick<ActiveListQuery, "processor" | "date" | "reason" | "q">): ActiveSqlFilters {
+  return { processor: query.processor, date: query.date, reason: query.reason, q: query.q };
+}
+
+/** Whether the page can be cut in the warehouse: not when it is sorted or filtered by verdict, which only the live recheck knows. */
+function pagedInWarehouse(query: Pick<ActiveListQuery, "sort" | "safe">): boolean {
+  return query.sort !== "verdict" && !query.safe;
+}
+
+/** The active keys' verdicts at a read's `now` and whether they failed: every active key's, read once per result (verdictsOf). */
+async function activeVerdicts(params: MonitoringParams, actor: Actor | null | undefined): Promise<{ verdicts: Map<string, KeyVerdict> | null; error?: string; now: string }> {
+  const result = await getMonitoring("active-breakers", params, actor);
+  try {
+    return { verdicts: await verdictsOf(result), now: result.now };
+  } catch (error) {
+    console.error("[verdicts] the live recheck of the active breakers failed", error instanceof WarehouseError ? error.detail : error);
+    return { verdicts: null, error: error instanceof WarehouseError ? error.message : "The live recheck could not be made", now: result.now };
+  }
+}
+
+const verdictOf = (verdicts: Map<string, KeyVerdict> | null, r: { processor: string; entity_id: string; analysis_date: string }) =>
+  verdicts?.get(`${r.processor}|${r.entity_id}|${r.analysis_date}`) ?? null;
+
+/** By verdict (safe first; no verdict last in either direction), then by key. */
+function byVerdict(desc: boolean) {
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return (a: ActiveBreakerRow, b: ActiveBreakerRow) => {
+    const ra = verdictRank(a.verdict);
+    const rb = verdictRank(b.verdict);
+    const none = (a.verdict === null ? 1 : 0) - (b.verdict === null ? 1 : 0);
+    return (
+      none ||
+      (desc ? rb - ra : ra - rb) ||
+      text(a.processor, b.processor) ||
+      text(a.entity_id, b.entity_id) ||
+      text(a.analysis_date, b.analysis_date)
+    );
+  };
+}
+
+/**
+ * Every active key the filters select, with its verdict, in the list's order: what a page sorted
+ * or filtered by verdict is cut from, and what its CSV writes. The verdict is the live recheck's
+ * (not in the warehouse), so this reads every selected key's row (key, trip and notes: about
+ * 300 bytes each, a few thousand on a bad night) and looks its verdict up among the active
+ * keys' (verdictsOf: one evaluation per result, each key's data once per data version). Only
+ * the page leaves the server.
+ */
+async function selectByVerdict(query: Omit<ActiveListQuery, "page" | "page_size">, now: string, verdicts: Map<string, KeyVerdict> | null, summary: ActiveSummary): Promise<ActiveBreakerRow[]> {
+  const rows = await readActiveBreakersPage(getWarehouse(), now, sqlFilters(query), { sort: "tripped_at", dir: "desc" }, Math.max(summary.selected, 1), 0);
+  const withVerdicts = rows.map((r) => ({ ...r, verdict: verdictOf(verdicts, r) }));
+  const kept = filterBySafe(withVerdicts, query.safe);
+  return query.sort === "verdict" ? kept.sort(byVerdict(query.dir === "desc")) : kept;
+}
+
+/**
+ * One page of the active breakers, each with its verdict, filtered and sorted in the warehouse,
+ * with what the panel shows about the whole list: active keys before filtering, the keys the
+ * filters select, the date and skip-reason facets (one GROUP BY), and how many active keys are
+ * safe to override now.
+ *
+ * Cost: the page and the summary are two queries, cached per request like every monitoring read.
+ * The verdicts come from the live recheck of every active key (the safe count in the heading
+ * counts them all), evaluated once per cached read of the active keys and each key's upstream
+ * data once per data version (verdictsOf), never sent: a page carries its rows' verdicts only.
+ * Sorted or filtered by verdict, the page is cut from every selected key's row (selectByVerdict).
+ * Viewer or above.
+ */
+export async function getActiveBreakersPage(query: ActiveListQuery, params: MonitoringParams = {}, actor?: Actor | null): Promise<ActiveBreakersPageRead> {
+  await requireRole("viewer", actor);
+  const verdictRead = await activeVerdicts(params, actor);
+  const { verdicts } = verdictRead;
+  const read = await readAtEvaluationPoint(`active-breakers-page|${listCacheKey(query)}`, params, async ({ now }) => {
+    const wh = getWarehouse();
+    const filters = sqlFilters(query);
+    const { limit, offset } = limitOffset(query);
+    const summary = await readActiveBreakersSummary(wh, now, filters);
+    if (!pagedInWarehouse(query)) return { summary, rows: null };
+    const sort = query.sort as Exclude<ActiveListQuery["sort"], "verdict">;
+    return { summary, rows: await readActiveBreakersPage(wh, now, filters, { sort, dir: query.dir }, limit, offset) };
+  });
+  const { summary } = read;
+  let rows: ActiveBreakerRow[];
+  let total = summary.selected;
+  if (read.rows) {
+    rows = read.rows.map((r) => ({ ...r, verdict: verdictOf(verdicts, r) }));
+  } else {
+    const selected = await selectByVerdict(query, read.now, verdicts, summary);
+    const { limit, offset } = limitOffset(query);
+    rows = selected.slice(offset, offset + limit);
+    total = selected.length;
+  }
+  let safe = 0;
+  for (const v of verdicts?.values() ?? []) if (v.safe) safe += 1;
+  return {
+    as_of: read.as_of,
+    now: read.now,
+    read_at: read.read_at,
+    rows,
+    page: query.page,
+    page_size: query.page_size,
+    total,
+    all: summary.all,
+    safe,
+    facets: { dates: summary.dates, reasons: summary.reasons },
+    ...(verdictRead.error ? { verdict_error: verdictRead.error } : {}),
+    ...(read.stale ? { stale: true as const, error: read.error } : {}),
+  };
+}
+
+/**
+ * Every active key the filters select, with its verdict, in the list's order, `chunk` rows per
+ * query at one evaluation point: what the CSV export streams. Viewer or above (checked before
+ * the first read).
+ */
+export async function* activeBreakerRows(
+  query: Omit<ActiveListQuery, "page" | "page_size">,
+  params: { as_of: string; now: string },
+  actor?: Actor | null,
+  chunk = 1_000,
+): AsyncGenerator<ActiveBreakerRow[]> {
+  await requireRole("viewer", actor);
+  const { verdicts } = await activeVerdicts(params, actor);
+  const wh = getWarehouse();
+  if (!pagedInWarehouse(query)) {
+    const summary = await readActiveBreakersSummary(wh, params.now, sqlFilters(query));
+    const selected = await selectByVerdict(query, params.now, verdicts, summary);
+    for (let i = 0; i < selected.length; i += chunk) yield selected.slice(i, i + chunk);
+    return;
+  }
+  const sort = query.sort as Exclude<ActiveListQuery["sort"], "verdict">;
+  for (let offset = 0; ; offset += chunk) {
+    const rows = await readActiveBreakersPage(wh, params.now, sqlFilters(query), { sort, dir: query.dir }, chunk, offset);
+    if (rows.length > 0) yield rows.map((r) => ({ ...r, verdict: verdictOf(verdicts, r) }));
+    if (rows.length < chunk) return;
+  }
+}

@@ -17,6 +17,8 @@ import { type QueryKey, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 
 import type { MonitoringParams, MonitoringQueryName, MonitoringRow } from "@/lib/monitoring/schemas";
+import { type ActiveBreakersPage, type ActiveListQuery, type BreakerHistoryPage, type BreakerTrend, type HistoryListQuery, breakerListUrl } from "@/lib/monitoring/lists";
+import { lastPage } from "@/lib/paging";
 
 export const REFRESH_INTERVAL_MS = 60_000;
 
@@ -62,6 +64,16 @@ function errorText(error: unknown): string | undefined {
 
 /** The meta of a result (read_at falls back to `now` for results that do not carry it). */
 export function metaOf(result: MonitoringResultLike<MonitoringQueryName>): PanelMeta {
+  const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
+  if (result.stale) {
+    meta.stale = true;
+    meta.error = errorText(result.error) ?? "the warehouse is failing";
+  }
+  return meta;
+}
+
+/** The meta of a list page (the data layer's read, or the API's body with its headers). */
+export function pageMeta(result: { as_of: string; now: string; read_at?: string; stale?: boolean; error?: unknown }): PanelMeta {
   const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
   if (result.stale) {
     meta.stale = true;
@@ -131,6 +143,57 @@ export async function fetchMonitoring<N extends MonitoringQueryName>(
   };
 }
 
+/** A JSON read of the monitoring API with when it was read (and whether stale) from its headers. */
+async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead<T>> {
+  const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // fall through: reported below
+  }
+  if (!response.ok || body === null || typeof body !== "object") {
+    const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
+    throw new MonitoringFetchError(message, response.status);
+  }
+  const stale = response.headers.get("x-data-stale") === "1";
+  return {
+    ...(body as T),
+    read_at: response.headers.get("x-data-read-at") ?? undefined,
+    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
+  };
+}
+
+/** `GET /api/v1/monitoring/breaker-history?view=trend&from=…&now=…`: the trends page's trip and operator counts. */
+export function fetchBreakerTrend(from: string, params: MonitoringParams = {}, signal?: AbortSignal): Promise<ListRead<BreakerTrend>> {
+  const search = new URLSearchParams({ view: "trend", from });
+  if (params.as_of) search.set("as_of", params.as_of);
+  if (params.now) search.set("now", params.now);
+  return fetchJson<BreakerTrend>(`/api/v1/monitoring/breaker-history?${search}`, signal);
+}
+
+/** A list's page and when it was read. */
+export type ListRead<T> = T & { read_at?: string; stale?: boolean; error?: string };
+
+type BreakerListPages = { "active-breakers": ActiveBreakersPage; "breaker-history": BreakerHistoryPage };
+
+/**
+ * `GET /api/v1/monitoring/<active-breakers|breaker-history>?<filters, sort, page>&as_of&now`: one
+ * page, filtered, sorted and paged by the server. A page past the last (the list shrank since
+ * the link was made) is read again as the last page, as the server page shows it.
+ */
+export async function fetchBreakerList<N extends keyof BreakerListPages>(
+  name: N,
+  query: N extends "active-breakers" ? ActiveListQuery : HistoryListQuery,
+  params: MonitoringParams = {},
+  signal?: AbortSignal,
+): Promise<ListRead<BreakerListPages[N]>> {
+  const read = (page: number) => fetchJson<BreakerListPages[N]>(breakerListUrl(name, { ...query, page }, params), signal);
+  const first = await read(query.page);
+  const last = lastPage(first.total, query.page_size);
+  return first.rows.length === 0 && query.page > last ? read(last) : first;
+}
+
 /**
  * A panel's view: server-rendered first (`initialData`, dated by its `read_at`), then refreshed
  * in the client by `fetchView` on the shared schedule.
@@ -142,8 +205,8 @@ export function usePanelQuery<T extends { meta: PanelMeta }>(
   options: {
     /**
      * How often to refresh while the tab is visible; `false`: only on the Refresh button. Panels
-     * whose refresh downloads a large result (the 30-day breaker history is megabytes, and a
-     * season of trends reads it five times) refresh less often or on demand.
+     * whose refresh reads a lot (a season of trends is five reads) refresh less often or on
+     * demand; the breaker lists refresh one page.
      */
     refreshEvery?: number | false;
   } = {},

@@ -9,9 +9,11 @@ import { type SeasonCalendar, DEFAULT_SEASON_CALENDAR, seasonStartFor, seasonYea
 import { type IsoDate, addDays, addDaysToInstant, instantMs, toIsoInstant } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { type MonitoringQueryName, type MonitoringRow, isoTimestamp, monitoringRows } from "@/lib/monitoring/schemas";
+import { type BreakerTrendRow, breakerTrendRow } from "@/lib/monitoring/lists";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { defineQuery } from "./define-query";
+import { type FacetRow, facetRow, figure, pageParamTypes, pageParams, pageValues, processorFilter, sortTermsSql } from "./list-sql";
 import {
   EVALUATED_COLUMNS,
   evaluatedDatesSql,
@@ -155,6 +157,77 @@ export const activeBreakers = defineQuery({
   fragments: { processor_list: [processorListSql()], ...breakerFragments, trip_until: [tripUntilSql()] },
 });
 
+// The breaker lists paged, sorted and filtered in the warehouse (see list-sql.ts).
+
+/** The Active list's sorts in SQL: every one but `verdict`, which is not in the warehouse (see the data layer). */
+const ACTIVE_SQL_SORTS = ["processor", "entity_id", "analysis_date", "attempt_number", "completeness_pct", "skip_reason", "tripped_at", "breaker_until"] as const;
+export type ActiveSqlSort = (typeof ACTIVE_SQL_SORTS)[number];
+const activeFilterParams = {
+  any_processor: z.boolean(),
+  processors: z.array(z.string()),
+  date: isoDate.nullable(),
+  reason: z.string().nullable(),
+  q: z.string().nullable(),
+};
+const activeFilterTypes = { any_processor: "BOOL", processors: ["STRING"] as ["STRING"], date: "DATE", reason: "STRING", q: "STRING" } as const;
+const activeFragments = { processor_list: [processorListSql()], ...breakerFragments, trip_until: [tripUntilSql()] };
+
+export const activeBreakersPage = defineQuery({
+  name: "active_breakers_page",
+  file: "monitoring/active_breakers_page.sql",
+  params: z.object({ ...datesAtNow, ...activeFilterParams, ...pageParams, sort: z.enum(ACTIVE_SQL_SORTS) }),
+  types: { ...datesAtNowTypes, ...activeFilterTypes, ...pageParamTypes },
+  row: activeBreakerSqlRow,
+  fragments: { ...activeFragments, sort_terms: [sortTermsSql(Object.fromEntries(ACTIVE_SQL_SORTS.map((c) => [c, c])))] },
+});
+
+export const activeBreakersSummary = defineQuery({
+  name: "active_breakers_summary",
+  file: "monitoring/active_breakers_summary.sql",
+  params: z.object({ ...datesAtNow, ...activeFilterParams }),
+  types: { ...datesAtNowTypes, ...activeFilterTypes },
+  row: facetRow,
+  fragments: activeFragments,
+});
+
+export const HISTORY_SQL_SORTS = ["latest", "processor", "entity_id", "analysis_date", "events"] as const;
+const historyFilterParams = {
+  any_processor: z.boolean(),
+  processors: z.array(z.string()),
+  entity: z.string().nullable(),
+  q: z.string().nullable(),
+  date: isoDate.nullable(),
+  event: z.string().nullable(),
+};
+const historyFilterTypes = { any_processor: "BOOL", processors: ["STRING"] as ["STRING"], entity: "STRING", q: "STRING", date: "DATE", event: "STRING" } as const;
+
+export const breakerHistoryPage = defineQuery({
+  name: "breaker_history_page",
+  file: "monitoring/breaker_history_page.sql",
+  params: z.object({ ...attemptWindow, ...historyFilterParams, ...pageParams, sort: z.enum(HISTORY_SQL_SORTS) }),
+  types: { ...attemptWindowTypes, ...historyFilterTypes, ...pageParamTypes },
+  row: monitoringRows["breaker-history"].extend({ latest: isoTimestamp, events: z.number().int() }),
+  fragments: { ...breakerFragments, sort_terms: [sortTermsSql(Object.fromEntries(HISTORY_SQL_SORTS.map((c) => [c, c])))] },
+});
+
+export const breakerHistorySummary = defineQuery({
+  name: "breaker_history_summary",
+  file: "monitoring/breaker_history_summary.sql",
+  params: z.object({ ...attemptWindow, ...historyFilterParams }),
+  types: { ...attemptWindowTypes, ...historyFilterTypes },
+  row: facetRow,
+  fragments: breakerFragments,
+});
+
+export const breakerTrend = defineQuery({
+  name: "breaker_trend",
+  file: "monitoring/breaker_trend.sql",
+  params: z.object(attemptWindow),
+  types: attemptWindowTypes,
+  row: breakerTrendRow,
+  fragments: breakerFragments,
+});
+
 export const trends = defineQuery({
   name: "trends",
   file: "monitoring/trends.sql",
@@ -249,6 +322,11 @@ export const MONITORING_DEFINITIONS = [
   readiness,
   patterns,
   dataAsOf,
+  activeBreakersPage,
+  activeBreakersSummary,
+  breakerHistoryPage,
+  breakerHistorySummary,
+  breakerTrend,
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -384,4 +462,139 @@ export async function latestOutputDate(wh: Warehouse, now: string): Promise<IsoD
   if (recent?.as_of) return recent.as_of;
   const [any] = await dataAsOf.run(wh, { date_from: DATA_AS_OF_EARLIEST, date_to: bounds.date_to });
   return any?.as_of ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The breaker lists, a page at a time
+
+/** The Active list's filters as the warehouse applies them (the verdict filter is the data layer's). */
+export interface ActiveSqlFilters {
+  processor: readonly string[];
+  date?: IsoDate;
+  reason?: string;
+  q?: string;
+}
+
+/** The history's filters as the warehouse applies them. */
+export interface HistorySqlFilters {
+  processor: readonly string[];
+  entity?: string;
+  q?: string;
+  date?: IsoDate;
+  event?: string;
+}
+
+export interface SqlSort<S extends string> {
+  sort: S;
+  dir: "asc" | "desc";
+}
+
+/** A facet's values with their counts: by count (most first, then value), or by value descending. */
+export interface Counted {
+  value: string;
+  count: number;
+}
+function facetOf(rows: readonly FacetRow[], facet: string, order: "count" | "value-desc"): Counted[] {
+  const out = rows.filter((r) => r.facet === facet && r.value !== null).map((r) => ({ value: r.value!, count: r.n }));
+  const byValue = (a: Counted, b: Counted) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  return out.sort(order === "count" ? (a, b) => b.count - a.count || byValue(a, b) : (a, b) => byValue(b, a));
+}
+
+function activeFilterValues(now: string, f: ActiveSqlFilters) {
+  return { ...activeBreakerDates(now), now, ...processorFilter(f.processor), date: f.date ?? null, reason: f.reason ?? null, q: f.q ?? null };
+}
+
+/** One page (`limit` rows from `offset`) of the active keys the filters select, in the sort (then by key). */
+export async function readActiveBreakersPage(
+  wh: Warehouse,
+  nowParam: string,
+  filters: ActiveSqlFilters,
+  sort: SqlSort<ActiveSqlSort>,
+  limit: number,
+  offset: number,
+): Promise<MonitoringRow<"active-breakers">[]> {
+  const now = toIsoInstant(nowParam);
+  const rows = await activeBreakersPage.run(wh, { ...activeFilterValues(now, filters), ...pageValues(sort, limit, offset) });
+  return rows.map((r) => ({ ...r, hours_remaining: hoursRemaining(r.breaker_until, now) }));
+}
+
+export interface ActiveSummary {
+  /** Active keys before filtering. */
+  all: number;
+  /** Active keys the filters select. */
+  selected: number;
+  /** Active keys per analysis date, newest date first. */
+  dates: Counted[];
+  /** Active keys per skip reason, most first. */
+  reasons: Counted[];
+}
+
+export async function readActiveBreakersSummary(wh: Warehouse, nowParam: string, filters: ActiveSqlFilters): Promise<ActiveSummary> {
+  const rows = await activeBreakersSummary.run(wh, activeFilterValues(toIsoInstant(nowParam), filters));
+  return { all: figure(rows, "all"), selected: figure(rows, "selected"), dates: facetOf(rows, "date", "value-desc"), reasons: facetOf(rows, "reason", "count") };
+}
+
+function historyFilterValues(now: string, f: HistorySqlFilters) {
+  return {
+    ...attemptWindowParams(now, HISTORY_DAYS),
+    ...processorFilter(f.processor),
+    entity: f.entity ?? null,
+    q: f.q ?? null,
+    date: f.date ?? null,
+    event: f.event ?? null,
+  };
+}
+
+/** A key of the breaker history with its rows in the window, in attempt order. */
+export interface HistoryKey {
+  processor: string;
+  entity_id: string;
+  analysis_date: IsoDate;
+  latest: string;
+  events: MonitoringRow<"breaker-history">[];
+}
+
+/** One page (`limit` keys from `offset`) of the history's keys the filters select, each with its rows. */
+export async function readBreakerHistoryPage(
+  wh: Warehouse,
+  nowParam: string,
+  filters: HistorySqlFilters,
+  sort: SqlSort<(typeof HISTORY_SQL_SORTS)[number]>,
+  limit: number,
+  offset: number,
+): Promise<HistoryKey[]> {
+  const rows = await breakerHistoryPage.run(wh, { ...historyFilterValues(toIsoInstant(nowParam), filters), ...pageValues(sort, limit, offset) });
+  // The rows come key by key in the page's order, each key's in attempt order.
+  const keys: HistoryKey[] = [];
+  for (const { latest, events: _events, ...row } of rows) {
+    const last = keys.at(-1);
+    if (last && last.processor === row.processor && last.entity_id === row.entity_id && last.analysis_date === row.analysis_date) last.events.push(row);
+    else keys.push({ processor: row.processor, entity_id: row.entity_id, analysis_date: row.analysis_date, latest, events: [row] });
+  }
+  return keys;
+}
+
+export interface HistorySummary {
+  /** Rows in the window before filtering. */
+  all: number;
+  /** Keys the filters select. */
+  keys: number;
+  /** Rows of those keys. */
+  events: number;
+  /** Rows per event in the window, most first. */
+  eventCounts: Counted[];
+}
+
+export async function readBreakerHistorySummary(wh: Warehouse, nowParam: string, filters: HistorySqlFilters): Promise<HistorySummary> {
+  const rows = await breakerHistorySummary.run(wh, historyFilterValues(toIsoInstant(nowParam), filters));
+  return { all: figure(rows, "all"), keys: figure(rows, "keys"), events: figure(rows, "events"), eventCounts: facetOf(rows, "event", "count") };
+}
+
+/**
+ * The trends page's trips per processor and analysis date and unaudited override and reset rows
+ * per day, over the attempts made in `days` days ending at `now` (one query, however long the
+ * range).
+ */
+export async function readBreakerTrend(wh: Warehouse, nowParam: string, days: number): Promise<BreakerTrendRow[]> {
+  return breakerTrend.run(wh, attemptWindowParams(toIsoInstant(nowParam), days));
 }

@@ -25,22 +25,8 @@
 --     only registry processors are listed (a row under an unknown name cannot be overridden
 --     from the console, and health counts only the seven).
 -- Order: soonest to expire first.
-WITH processors AS (
-{{processor_list}}
-),
-trips AS (
-{{> active_trips date_from=@date_from date_to=@date_to}}
-)
-SELECT
-  t.processor,
-  t.entity_id,
-  t.analysis_date,
-  t.attempt_number,
-  ROUND(t.completeness_pct, 2) AS completeness_pct,
-  t.skip_reason,
-  t.tripped_at,
-  t.breaker_until,
-  t.notes
-FROM trips AS t
-JOIN processors AS p ON p.processor = t.processor
-ORDER BY t.breaker_until, t.processor, t.entity_id, t.analysis_date
+SELECT *
+FROM (
+{{> active_breaker_rows date_from=@date_from date_to=@date_to}}
+) AS a
+ORDER BY breaker_until, processor, entity_id, analysis_date

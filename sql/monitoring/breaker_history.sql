@@ -17,19 +17,8 @@
 --     exists only inside notes).
 --   * A reset deletes a key's earlier rows, so history before a reset shows only its RESET row.
 -- Order: newest first.
-SELECT
-  attempted_at,
-  {{canonical_processor}} AS processor,
-  entity_id,
-  analysis_date,
-  attempt_number,
-  {{breaker_event}} AS event,
-  ROUND(completeness_pct, 2) AS completeness_pct,
-  skip_reason,
-  actor,
-  notes
-FROM nba_orchestration.reprocess_attempts
-WHERE analysis_date BETWEEN @date_from AND @date_to
-  AND attempted_at >= @since
-  AND attempted_at <= @now
+SELECT *
+FROM (
+{{> breaker_history_rows}}
+) AS h
 ORDER BY attempted_at DESC, processor, entity_id, analysis_date, attempt_number DESC

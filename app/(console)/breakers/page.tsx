@@ -4,18 +4,19 @@ import { Suspense } from "react";
 import { CAN } from "@/lib/auth/roles";
 import { getSessionActor } from "@/lib/auth/session";
 import { readIncident, readIncidents } from "@/lib/data/incidents";
-import { getMonitoring } from "@/lib/data/monitoring";
-import { getActiveBreakers } from "@/lib/data/verdicts";
+import { getBreakerHistoryPage, getMonitoring } from "@/lib/data/monitoring";
+import { getActiveBreakersPage } from "@/lib/data/verdicts";
+import { lastPage } from "@/lib/paging";
 import { getAboutToTrip } from "@/lib/data/about-to-trip";
 import { type BreakerTab, type BreakersSearch, type RawSearchParams, breakersSearchSchema, hrefFor, parseSearchParams } from "@/lib/url-state";
 
 import { ActiveBreakersPanel } from "./_components/active-breakers-panel";
-import { activeStateFrom, buildActiveView } from "./_components/active-view";
+import { activeQuery, activeStateFrom, buildActiveView } from "./_components/active-view";
 import { AboutToTripPanel } from "./_components/about-to-trip-panel";
 import { sortAboutToTrip } from "./_components/about-to-trip-view";
 import { HistoryPanel } from "./_components/history-panel";
 import { IncidentGroupsPanel } from "./_components/incident-groups-panel";
-import { buildHistoryView, historyStateFrom } from "./_components/history-view";
+import { buildHistoryView, historyQuery, historyStateFrom } from "./_components/history-view";
 import { PatternsPanel } from "./_components/patterns-panel";
 import { buildPatternsView, patternsStateFrom } from "./_components/patterns-view";
 import { DataPageHeader } from "@/components/layout/data-as-of";
@@ -46,7 +47,10 @@ interface Abilities {
 async function Active({ search, can }: { search: BreakersSearch; can: Abilities }) {
   const state = activeStateFrom(search);
   if (search.group === "incident") return <ActiveByIncident search={search} />;
-  const result = await getActiveBreakers(pins(search));
+  // One page, read filtered and sorted from the warehouse; past the last page, the last page.
+  let result = await getActiveBreakersPage(activeQuery(state), pins(search));
+  const last = lastPage(result.total, result.page_size);
+  if (result.rows.length === 0 && state.page > last) result = await getActiveBreakersPage(activeQuery(state, last), pins(search));
   return <ActiveBreakersPanel initial={buildActiveView(result, state)} state={state} params={pins(search)} canOverride={can.canOverride} />;
 }
 
@@ -67,7 +71,9 @@ async function AboutToTrip({ search }: { search: BreakersSearch }) {
 
 async function History({ search }: { search: BreakersSearch }) {
   const state = historyStateFrom(search);
-  const result = await getMonitoring("breaker-history", pins(search));
+  let result = await getBreakerHistoryPage(historyQuery(state), pins(search));
+  const last = lastPage(result.total, result.page_size);
+  if (result.rows.length === 0 && state.page > last) result = await getBreakerHistoryPage(historyQuery(state, last), pins(search));
   return <HistoryPanel initial={buildHistoryView(result, state)} state={state} params={pins(search)} />;
 }
 

@@ -5,7 +5,7 @@ import { seasonStartFor } from "@/lib/completeness/calendar";
 import { addDays } from "@/lib/completeness/dates";
 import { PROCESSORS } from "@/lib/completeness/processors";
 import { ALERT_WINDOW_DAYS } from "@/lib/completeness/alerts";
-import { alertThresholds, defaultNow, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
+import { alertThresholds, defaultNow, getBreakerTrend, getDataAsOf, getMonitoring, getSeasonCalendar } from "@/lib/data/monitoring";
 import { getOverrideTrends } from "@/lib/data/override-trends";
 import { getTrendAnnotations } from "@/lib/data/trend-annotations";
 import { getThresholdPassCounts } from "@/lib/data/thresholds";
@@ -19,7 +19,7 @@ import { OVERRIDE_TRENDS_TITLE, OverrideTrendsPanel } from "./_components/overri
 import { RangeBar } from "./_components/range-bar";
 import { THRESHOLD_PANEL_TITLE, ThresholdPanel } from "./_components/threshold-panel";
 import { TrendsPanel } from "./_components/trends-panel";
-import { type ResolvedRange, buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks, windowFigures } from "./_components/trends-view";
+import { type ResolvedRange, buildTrendsView, firstHistoryNow, resolveRange, trendChunks, windowFigures } from "./_components/trends-view";
 
 export const metadata: Metadata = { title: "Trends" };
 export const dynamic = "force-dynamic";
@@ -50,18 +50,18 @@ function annotationsThrough(range: ResolvedRange, latestData: string, now: strin
 async function Trends({ search, range, latestData }: { search: TrendsSearch; range: ResolvedRange; latestData: string }) {
   const now = defaultNow();
   const historyFirstNow = firstHistoryNow(range.to, now);
-  const [trends, first, health, audited] = await Promise.all([
+  const [trends, trips, health, audited] = await Promise.all([
     Promise.all(trendChunks(range.from, range.to).map((asOf) => getMonitoring("trends", { as_of: asOf }))),
-    getMonitoring("breaker-history", { now: historyFirstNow }),
+    // Trips and unaudited operator rows, counted in the warehouse over the whole range.
+    getBreakerTrend(range.from, { now: historyFirstNow }),
     // The 7 days ending at the range's end, as the overview and the alerts show them.
     getMonitoring("health", { as_of: range.to }),
     getTrendAnnotations(range.from, annotationsThrough(range, latestData, now)),
   ]);
-  const rest = await Promise.all(historyChunkNows(first.now, range.from).slice(1).map((now) => getMonitoring("breaker-history", { now })));
   const env = alertThresholds();
   return (
     <TrendsPanel
-      initial={buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, ALERT_WINDOW_DAYS))}
+      initial={buildTrendsView(range, trends, trips, audited, windowFigures(health, ALERT_WINDOW_DAYS))}
       audited={audited}
       range={range}
       asOf={search.as_of}

@@ -7,38 +7,24 @@ import { useMemo, useRef, useState } from "react";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
-import { formatCode, formatCount, formatDate, formatPct, formatUtc, toCsv } from "@/lib/format";
+import { formatCode, formatCount, formatDate, formatPct, formatUtc } from "@/lib/format";
+import { breakerListUrl } from "@/lib/monitoring/lists";
 
 import { OverrideDialog, overrideKeyOf } from "./override-dialog";
 import type { OverrideTarget } from "@/components/overrides/override-form";
-import { CsvButton } from "@/components/ui/csv-button";
+import { CsvLink } from "@/components/ui/csv-button";
 import { DataTable } from "@/components/ui/data-table";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
 import { breakerKeyColumns } from "@/components/breakers/key-links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
+import { fetchBreakerList, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 import { Countdown, UtcTime } from "@/components/ui/time";
 
-import { type ActiveResult, type ActiveRow, type ActiveState, type ActiveView, activeHeading, buildActiveView, selectActive } from "./active-view";
+import { type ActiveRow, type ActiveState, type ActiveView, activeHeading, activeQuery, buildActiveView } from "./active-view";
 import { VerdictBadge } from "./verdict-badge";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
-
-const CSV_COLUMNS = [
-  { header: "processor", value: (r: ActiveRow) => r.processor },
-  { header: "entity_id", value: (r: ActiveRow) => r.entity_id },
-  { header: "analysis_date", value: (r: ActiveRow) => r.analysis_date },
-  { header: "attempt_number", value: (r: ActiveRow) => r.attempt_number },
-  { header: "completeness_pct", value: (r: ActiveRow) => r.completeness_pct },
-  { header: "skip_reason", value: (r: ActiveRow) => r.skip_reason },
-  { header: "tripped_at", value: (r: ActiveRow) => r.tripped_at },
-  { header: "breaker_until", value: (r: ActiveRow) => r.breaker_until },
-  { header: "hours_remaining", value: (r: ActiveRow) => r.hours_remaining },
-  { header: "notes", value: (r: ActiveRow) => r.notes },
-  { header: "safe_to_override", value: (r: ActiveRow) => (r.verdict ? r.verdict.safe : null) },
-  { header: "verdict", value: (r: ActiveRow) => r.verdict?.text ?? null },
-];
 
 const SAFE_OPTIONS = [
   { value: "yes", label: "Safe to override" },
@@ -68,13 +54,10 @@ export function ActiveBreakersPanel({
   canOverride?: boolean;
 }) {
   const query = usePanelQuery(monitoringKeys.panel("active-breakers", { ...state, ...params }), initial, async (signal) =>
-    // The API's active-breakers rows carry each key's verdict.
-    buildActiveView((await fetchMonitoring("active-breakers", params, signal)) as ActiveResult, state),
-    // Every active key is about 400 bytes of JSON (a bad night: a megabyte): every 5 minutes.
-    { refreshEvery: 5 * 60_000 },
+    // One page, filtered and sorted by the server; its rows carry each key's verdict.
+    buildActiveView(await fetchBreakerList("active-breakers", activeQuery(state), params, signal), state),
   );
   const view = query.data;
-  const loadResult = useResultLoader();
   const queryClient = useQueryClient();
   const now = view.meta.now;
 
@@ -187,13 +170,10 @@ export function ActiveBreakersPanel({
               Bulk override…
             </Link>
           ) : null}
-          <CsvButton
+          <CsvLink
             filename={`active-breakers_${view.meta.as_of}.csv`}
             count={view.total}
-            load={async () => {
-              const result = await loadResult("active-breakers", { as_of: view.meta.as_of, now: view.meta.now });
-              return toCsv(CSV_COLUMNS, selectActive((result as ActiveResult).rows, state));
-            }}
+            href={breakerListUrl("active-breakers", { ...activeQuery(state), page: undefined, page_size: undefined }, { as_of: view.meta.as_of, now: view.meta.now }, "csv")}
           />
         </>
       }

@@ -1,32 +1,19 @@
 /**
- * The active-breakers table's view: filter by processor, analysis date, skip reason, entity and
- * verdict (safe to override now or not), sort by any column (the verdict too), one page. Pure and client-safe: the server page and the client refresh
- * both call `buildActiveView`.
+ * The active-breakers table's view: the page the API (or the data layer, on the server) answers
+ * for the URL's filters (processor, analysis date, skip reason, entity, verdict), sort and page —
+ * filtered, sorted and paged on the server, never in the browser. Pure and client-safe: the
+ * server page and the client refresh both call `buildActiveView`.
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
-import { verdictRank } from "@/lib/completeness/verdict";
+import { ACTIVE_DEFAULT_SORT, ACTIVE_PAGE_SIZE, ACTIVE_SORTS, type ActiveBreakersPage, type ActiveListQuery, type ActiveSort, type FacetCount } from "@/lib/monitoring/lists";
 import type { ActiveBreakerRow, SafeFilter } from "@/lib/monitoring/schemas";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
-import { type Facet, facet, matchesText, paginate, resolveSort, sortRows } from "@/components/ui/table-view";
+import { type PanelMeta, pageMeta } from "@/lib/monitoring/query";
+import { resolveSort } from "@/components/ui/table-view";
 
 export type ActiveRow = ActiveBreakerRow;
-
-export const ACTIVE_SORTS = [
-  "processor",
-  "entity_id",
-  "analysis_date",
-  "attempt_number",
-  "completeness_pct",
-  "skip_reason",
-  "tripped_at",
-  "breaker_until",
-  "verdict",
-] as const;
-export type ActiveSort = (typeof ACTIVE_SORTS)[number];
-
-export const ACTIVE_PAGE_SIZE = 50;
+export { ACTIVE_PAGE_SIZE, ACTIVE_SORTS, type ActiveSort };
 
 export interface ActiveState {
   processor: ProcessorName[];
@@ -42,7 +29,7 @@ export interface ActiveState {
 }
 
 export function activeStateFrom(search: BreakersSearch): ActiveState {
-  const { id, desc } = resolveSort(search.sort, search.dir, ACTIVE_SORTS, { id: "tripped_at", desc: true });
+  const { id, desc } = resolveSort(search.sort, search.dir, ACTIVE_SORTS, { id: ACTIVE_DEFAULT_SORT.sort, desc: ACTIVE_DEFAULT_SORT.dir === "desc" });
   return {
     processor: search.processor,
     date: search.date,
@@ -53,6 +40,21 @@ export function activeStateFrom(search: BreakersSearch): ActiveState {
     desc,
     page: search.page,
     as_of: search.as_of,
+  };
+}
+
+/** The list request of a state: its filters, sort and page, the panel's page size. */
+export function activeQuery(state: ActiveState, page = state.page): ActiveListQuery {
+  return {
+    processor: state.processor,
+    date: state.date,
+    reason: state.reason,
+    q: state.q,
+    safe: state.safe,
+    sort: state.sort,
+    dir: state.desc ? "desc" : "asc",
+    page,
+    page_size: ACTIVE_PAGE_SIZE,
   };
 }
 
@@ -71,14 +73,11 @@ export interface ActiveView {
   safe: number;
   /** The verdicts could not be computed (the rows carry none). */
   verdictError: string | null;
-  facets: { dates: Facet[]; reasons: Facet[] };
+  facets: { dates: FacetCount[]; reasons: FacetCount[] };
 }
 
-/** A result the view is built from: the active breakers with their verdicts. */
-export interface ActiveResult extends Omit<MonitoringResultLike<"active-breakers">, "rows"> {
-  rows: ActiveRow[];
-  verdict_error?: string;
-}
+/** A page as the data layer or the API answers it, with when it was read. */
+export type ActiveResult = ActiveBreakersPage & { read_at?: string; stale?: boolean; error?: unknown };
 
 export function isFiltered(state: ActiveState): boolean {
   return state.processor.length > 0 || Boolean(state.date || state.reason || state.q || state.safe);
@@ -89,32 +88,17 @@ export function activeHeading(total: number, all: number, filtered: boolean, for
   return `Active breakers (${filtered ? `${format(total)} of ${format(all)}` : format(all)})`;
 }
 
-/** Every row the filters select, sorted (what the CSV export writes). */
-export function selectActive(rows: readonly ActiveRow[], state: ActiveState): ActiveRow[] {
-  const filtered = rows.filter(
-    (r) =>
-      (state.processor.length === 0 || state.processor.includes(r.processor as ProcessorName)) &&
-      (!state.date || r.analysis_date === state.date) &&
-      (!state.reason || (r.skip_reason ?? "") === state.reason) &&
-      matchesText(r.entity_id, state.q) &&
-      (!state.safe || (r.verdict !== null && r.verdict.safe === (state.safe === "yes"))),
-  );
-  return sortRows(filtered, (r) => (state.sort === "verdict" ? verdictRank(r.verdict) : r[state.sort]), state.desc, [(r) => r.processor, (r) => r.entity_id, (r) => r.analysis_date]);
-}
-
 export function buildActiveView(result: ActiveResult, state: ActiveState): ActiveView {
-  const selected = selectActive(result.rows, state);
-  const page = paginate(selected, state.page, ACTIVE_PAGE_SIZE);
   return {
-    meta: metaOf(result as MonitoringResultLike<"active-breakers">),
-    ...page,
-    all: result.rows.length,
+    meta: pageMeta(result),
+    rows: result.rows,
+    page: result.page,
+    pageSize: result.page_size,
+    total: result.total,
+    all: result.all,
     filtered: isFiltered(state),
-    safe: result.rows.filter((r) => r.verdict?.safe).length,
+    safe: result.safe,
     verdictError: result.verdict_error ?? null,
-    facets: {
-      dates: facet(result.rows, (r) => r.analysis_date, "value-desc"),
-      reasons: facet(result.rows, (r) => r.skip_reason, "count"),
-    },
+    facets: result.facets,
   };
 }

@@ -5,14 +5,15 @@ import { useId } from "react";
 
 import { PROCESSORS } from "@/lib/completeness/processors";
 import type { MonitoringParams } from "@/lib/monitoring/schemas";
-import { formatCode, formatCount, formatDate, formatPct, toCsv } from "@/lib/format";
+import { formatCode, formatCount, formatDate, formatPct } from "@/lib/format";
+import { breakerListUrl } from "@/lib/monitoring/lists";
 import { useUrlState } from "@/lib/use-url-state";
 import { ProcessorLabel } from "@/components/ui/processor-label";
 
-import { CsvButton } from "@/components/ui/csv-button";
+import { CsvLink } from "@/components/ui/csv-button";
 import { ClearFilters, SearchFilter, SelectFilter } from "@/components/ui/filters";
 import { entityHref, timelineHref } from "@/lib/links";
-import { fetchMonitoring, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
+import { fetchBreakerList, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
@@ -20,21 +21,8 @@ import { BREAKER_EVENT_ORDER, EVENT_STYLE, attemptLabel } from "@/components/ui/
 import { UtcTime } from "@/components/ui/time";
 
 import { EventBadge } from "./event-badge";
-import { type HistoryRow, type HistoryState, type HistoryView, type KeyTimeline, buildHistoryView, selectHistory } from "./history-view";
+import { type HistoryState, type HistoryView, type KeyTimeline, buildHistoryView, historyQuery } from "./history-view";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
-
-const CSV_COLUMNS = [
-  { header: "attempted_at", value: (r: HistoryRow) => r.attempted_at },
-  { header: "processor", value: (r: HistoryRow) => r.processor },
-  { header: "entity_id", value: (r: HistoryRow) => r.entity_id },
-  { header: "analysis_date", value: (r: HistoryRow) => r.analysis_date },
-  { header: "attempt_number", value: (r: HistoryRow) => r.attempt_number },
-  { header: "event", value: (r: HistoryRow) => r.event },
-  { header: "completeness_pct", value: (r: HistoryRow) => r.completeness_pct },
-  { header: "skip_reason", value: (r: HistoryRow) => r.skip_reason },
-  { header: "actor", value: (r: HistoryRow) => r.actor },
-  { header: "notes", value: (r: HistoryRow) => r.notes },
-];
 
 const PROCESSOR_OPTIONS = PROCESSORS.map((p) => ({ value: p.name, label: p.name }));
 const SORT_OPTIONS = [
@@ -119,12 +107,10 @@ function Timeline({ timeline, now, single }: { timeline: KeyTimeline; now: strin
 /** The attempt history: one timeline per key, events told apart by word and glyph. */
 export function HistoryPanel({ initial, state, params }: { initial: HistoryView; state: HistoryState; params: MonitoringParams }) {
   const query = usePanelQuery(monitoringKeys.panel("breaker-history", { ...state, ...params }), initial, async (signal) =>
-    buildHistoryView(await fetchMonitoring("breaker-history", params, signal), state),
-    // 30 days of attempts are megabytes of JSON: refreshed on the Refresh button only.
-    { refreshEvery: false },
+    // One page of keys with their rows, grouped, filtered and sorted by the server.
+    buildHistoryView(await fetchBreakerList("breaker-history", historyQuery(state), params, signal), state),
   );
   const view = query.data;
-  const loadResult = useResultLoader();
   const single = view.singleKey && view.keys.length === 1 ? view.keys[0] : undefined;
   const title = single ? `Timeline of ${single.processor} · ${single.entity_id} · ${single.analysis_date}` : "Breaker history (30 days)";
 
@@ -136,16 +122,10 @@ export function HistoryPanel({ initial, state, params }: { initial: HistoryView;
       actions={
         <>
           <ReadStamp meta={view.meta} />
-          <CsvButton
+          <CsvLink
             filename={`breaker-history_${view.meta.now.slice(0, 10)}.csv`}
             count={view.totalEvents}
-            load={async () => {
-              const result = await loadResult("breaker-history", { as_of: view.meta.as_of, now: view.meta.now });
-              return toCsv(
-                CSV_COLUMNS,
-                selectHistory(result.rows, state).flatMap((k) => k.events),
-              );
-            }}
+            href={breakerListUrl("breaker-history", { ...historyQuery(state), page: undefined, page_size: undefined }, { as_of: view.meta.as_of, now: view.meta.now }, "csv")}
           />
         </>
       }

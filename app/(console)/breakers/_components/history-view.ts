@@ -1,21 +1,28 @@
 /**
  * The breaker history's view: the attempt timeline of each key (processor, entity, analysis
- * date), filtered by processor, entity, analysis date and event, keys sorted, one page of keys.
- * Pure and client-safe (server render and client refresh share it).
+ * date), filtered by processor, entity, analysis date and event, keys sorted, one page of keys —
+ * grouped, filtered, sorted and paged on the server (the API, or the data layer on the server
+ * page). Pure and client-safe (server render and client refresh share it).
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
-import type { MonitoringRow } from "@/lib/monitoring/schemas";
+import {
+  type BreakerHistoryPage,
+  type FacetCount,
+  HISTORY_DEFAULT_SORT,
+  HISTORY_PAGE_SIZE,
+  HISTORY_SORTS,
+  type HistoryListQuery,
+  type HistoryRow,
+  type HistorySort,
+  type KeyTimeline,
+} from "@/lib/monitoring/lists";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, metaOf } from "@/lib/monitoring/query";
+import { type PanelMeta, pageMeta } from "@/lib/monitoring/query";
 import type { BreakerEvent } from "@/components/ui/status";
-import { type Facet, compareValues, facet, matchesText, paginate, resolveSort, sortRows } from "@/components/ui/table-view";
+import { resolveSort } from "@/components/ui/table-view";
 
-export type HistoryRow = MonitoringRow<"breaker-history">;
-
-export const HISTORY_SORTS = ["latest", "processor", "entity_id", "analysis_date", "events"] as const;
-export type HistorySort = (typeof HISTORY_SORTS)[number];
-export const HISTORY_PAGE_SIZE = 20;
+export { HISTORY_PAGE_SIZE, HISTORY_SORTS, type HistoryRow, type HistorySort, type KeyTimeline };
 
 export interface HistoryState {
   processor: ProcessorName[];
@@ -29,7 +36,7 @@ export interface HistoryState {
 }
 
 export function historyStateFrom(search: BreakersSearch): HistoryState {
-  const { id, desc } = resolveSort(search.sort, search.dir, HISTORY_SORTS, { id: "latest", desc: true });
+  const { id, desc } = resolveSort(search.sort, search.dir, HISTORY_SORTS, { id: HISTORY_DEFAULT_SORT.sort, desc: HISTORY_DEFAULT_SORT.dir === "desc" });
   return {
     processor: search.processor,
     entity: search.entity,
@@ -42,13 +49,19 @@ export function historyStateFrom(search: BreakersSearch): HistoryState {
   };
 }
 
-export interface KeyTimeline {
-  processor: string;
-  entity_id: string;
-  analysis_date: string;
-  /** In attempt order. */
-  events: HistoryRow[];
-  latest: string;
+/** The list request of a state: its filters, sort and page of keys, the panel's page size. */
+export function historyQuery(state: HistoryState, page = state.page): HistoryListQuery {
+  return {
+    processor: state.processor,
+    entity: state.entity,
+    q: state.q,
+    date: state.date,
+    event: state.event,
+    sort: state.sort,
+    dir: state.desc ? "desc" : "asc",
+    page,
+    page_size: HISTORY_PAGE_SIZE,
+  };
 }
 
 export interface HistoryView {
@@ -62,56 +75,24 @@ export interface HistoryView {
   totalEvents: number;
   /** Rows in the query's 30 days before filtering. */
   all: number;
-  facets: { events: Facet[] };
+  facets: { events: FacetCount[] };
   /** True when the filters pin exactly one key: the page shows its timeline. */
   singleKey: boolean;
 }
 
-const eventOrder = (a: HistoryRow, b: HistoryRow) =>
-  compareValues(a.attempted_at, b.attempted_at) || a.attempt_number - b.attempt_number;
+/** A page as the data layer or the API answers it, with when it was read. */
+export type HistoryResult = BreakerHistoryPage & { read_at?: string; stale?: boolean; error?: unknown };
 
-/** Every key the filters select, sorted, each with its events in order. */
-export function selectHistory(rows: readonly HistoryRow[], state: HistoryState): KeyTimeline[] {
-  const groups = new Map<string, KeyTimeline>();
-  for (const r of rows) {
-    if (state.processor.length > 0 && !state.processor.includes(r.processor as ProcessorName)) continue;
-    if (state.entity && r.entity_id !== state.entity) continue;
-    if (!matchesText(r.entity_id, state.q)) continue;
-    if (state.date && r.analysis_date !== state.date) continue;
-    const id = `${r.processor}|${r.entity_id}|${r.analysis_date}`;
-    let group = groups.get(id);
-    if (!group) {
-      group = { processor: r.processor, entity_id: r.entity_id, analysis_date: r.analysis_date, events: [], latest: r.attempted_at };
-      groups.set(id, group);
-    }
-    group.events.push(r);
-    if (r.attempted_at > group.latest) group.latest = r.attempted_at;
-  }
-  let keys = [...groups.values()];
-  if (state.event) keys = keys.filter((k) => k.events.some((e) => e.event === state.event));
-  for (const k of keys) k.events.sort(eventOrder);
-  const sortKey: Record<HistorySort, (k: KeyTimeline) => string | number> = {
-    latest: (k) => k.latest,
-    processor: (k) => k.processor,
-    entity_id: (k) => k.entity_id,
-    analysis_date: (k) => k.analysis_date,
-    events: (k) => k.events.length,
-  };
-  return sortRows(keys, sortKey[state.sort], state.desc, [(k) => k.processor, (k) => k.entity_id, (k) => k.analysis_date]);
-}
-
-export function buildHistoryView(result: MonitoringResultLike<"breaker-history">, state: HistoryState): HistoryView {
-  const keys = selectHistory(result.rows, state);
-  const page = paginate(keys, state.page, HISTORY_PAGE_SIZE);
+export function buildHistoryView(result: HistoryResult, state: HistoryState): HistoryView {
   return {
-    meta: metaOf(result),
-    keys: page.rows,
-    page: page.page,
-    pageSize: page.pageSize,
-    total: page.total,
-    totalEvents: keys.reduce((n, k) => n + k.events.length, 0),
-    all: result.rows.length,
-    facets: { events: facet(result.rows, (r) => r.event, "count") },
+    meta: pageMeta(result),
+    keys: result.rows,
+    page: result.page,
+    pageSize: result.page_size,
+    total: result.total,
+    totalEvents: result.total_events,
+    all: result.all,
+    facets: result.facets,
     singleKey: state.processor.length === 1 && Boolean(state.entity) && Boolean(state.date),
   };
 }

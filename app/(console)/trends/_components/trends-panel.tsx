@@ -12,12 +12,12 @@ import { type ParamPatch, hrefWith } from "@/lib/href";
 import type { ChartMarker, ChartRow, ChartSeries, TimeLineChartProps } from "@/components/charts/line-chart";
 import { LazyTimeLineChart as TimeLineChart } from "@/components/charts/lazy-line-chart";
 import { CsvButton } from "@/components/ui/csv-button";
-import { monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
+import { fetchBreakerTrend, monitoringKeys, usePanelQuery, useResultLoader } from "@/lib/monitoring/query";
 import { Panel } from "@/components/ui/panel";
 import { PanelStatus, ReadStamp } from "@/components/ui/panel-status";
 
 import { FiguresTable } from "./figures-table";
-import { type AuditedAction, type ResolvedRange, type TrendsView, buildTrendsView, historyChunkNows, trendChunks, windowFigures } from "./trends-view";
+import { type AuditedAction, type ResolvedRange, type TrendsView, buildTrendsView, trendChunks, windowFigures } from "./trends-view";
 
 type Figure = TrendFigure | "trips";
 const FIGURES: readonly Figure[] = ["completeness", "ready", "trips"];
@@ -83,7 +83,7 @@ export function TrendsPanel({
   /** The operators' audited actions on the axis (read by the server page; a refresh keeps them). */
   audited: AuditedAction[];
   range: ResolvedRange;
-  /** The first breaker-history `now` the server read (undefined: the current default). */
+  /** The `now` the server counted trips at, when the range is old (undefined: the current default). */
   historyFirstNow?: string;
   /** The page's as_of parameter (undefined: latest data). */
   asOf?: string;
@@ -92,12 +92,11 @@ export function TrendsPanel({
   const load = useResultLoader();
   const query = usePanelQuery(monitoringKeys.panel("trends", { range: range.range, from: range.from, to: range.to, asOf }), initial, async () => {
     const trends = await Promise.all(trendChunks(range.from, range.to).map((a) => load("trends", { as_of: a })));
-    // The first history window decides the others (its `now` is the server's default unless the range is old).
-    const first = await load("breaker-history", { now: historyFirstNow });
-    const rest = await Promise.all(historyChunkNows(first.now, range.from).slice(1).map((n) => load("breaker-history", { now: n })));
+    // Trips counted by the server (its `now` is the server's default unless the range is old).
+    const trips = await fetchBreakerTrend(range.from, { now: historyFirstNow });
     const health = await load("health", { as_of: range.to });
-    return buildTrendsView(range, trends, [first, ...rest], audited, windowFigures(health, ALERT_WINDOW_DAYS));
-    // Trips come from the breaker history (megabytes per 30 days): refreshed on the Refresh button only.
+    return buildTrendsView(range, trends, trips, audited, windowFigures(health, ALERT_WINDOW_DAYS));
+    // A season of trends is five reads: refreshed on the Refresh button only.
   }, { refreshEvery: false });
   const view = query.data;
 

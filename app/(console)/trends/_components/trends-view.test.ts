@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { buildTrendsView, firstHistoryNow, historyChunkNows, resolveRange, trendChunks, windowFigures } from "./trends-view";
+import { breakerTrendDays } from "@/lib/monitoring/lists";
+
+import { buildTrendsView, firstHistoryNow, resolveRange, trendChunks, windowFigures } from "./trends-view";
 
 describe("trend ranges", () => {
   it("resolves fixed, season and custom ranges", () => {
@@ -20,9 +22,12 @@ describe("trend ranges", () => {
     expect(trendChunks("2026-10-27", "2026-11-25")).toEqual(["2026-11-25"]);
     expect(trendChunks("2026-10-26", "2026-11-25")).toEqual(["2026-11-25", "2026-10-26"]);
     expect(trendChunks("2026-07-07", "2026-11-25")).toEqual(["2026-11-25", "2026-10-26", "2026-09-26", "2026-08-27", "2026-07-28"]);
-    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-28")).toEqual(["2026-11-26T15:00:00.000Z"]);
-    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-27")).toHaveLength(2);
-    expect(historyChunkNows("2026-11-26T15:00:00.000Z", "2026-10-20")).toEqual(["2026-11-26T15:00:00.000Z", "2026-10-27T15:00:00.000Z"]);
+    // Trips: the attempts of whole 30-day windows ending at now that reach back to the range's start.
+    expect(breakerTrendDays("2026-11-26T15:00:00.000Z", "2026-10-28")).toBe(30);
+    expect(breakerTrendDays("2026-11-26T15:00:00.000Z", "2026-10-27")).toBe(60);
+    expect(breakerTrendDays("2026-11-26T15:00:00.000Z", "2026-10-20")).toBe(60);
+    expect(breakerTrendDays("2026-11-26T15:00:00.000Z", "2026-09-26")).toBe(90);
+    expect(breakerTrendDays("2026-11-26T15:00:00.000Z", "2000-01-01")).toBe(600);
     expect(firstHistoryNow("2026-11-25", "2026-11-26T15:00:00.000Z")).toBeUndefined();
     expect(firstHistoryNow("2026-10-01", "2026-11-26T15:00:00.000Z")).toBe("2026-10-09T00:00:00.000Z");
   });
@@ -44,7 +49,6 @@ describe("the trends view", () => {
       actor: null,
       notes: null,
     };
-    const override = { ...trip, attempted_at: "2026-11-25T09:00:00.000Z", attempt_number: 4, event: "override" as const, actor: "maria.ops" };
     const view = buildTrendsView(
       range,
       [
@@ -56,10 +60,8 @@ describe("the trends view", () => {
           ],
         },
       ],
-      [
-        { ...meta, rows: [trip, override] },
-        { ...meta, rows: [trip] },
-      ],
+      // One trip on 11-24; the console's override is told by its audit record, not counted here.
+      { ...meta, rows: [{ event: "trip", processor: trip.processor, date: trip.analysis_date, n: 1 }] },
     );
     expect(view.dates).toHaveLength(7);
     const pdc = view.series.find((s) => s.processor === "player_daily_cache")!;
@@ -103,7 +105,8 @@ describe("the trends view", () => {
         { processor: "player_daily_cache", unique_entities: 450, total_records: 3150, avg_completeness_pct: 91.25, min_completeness_pct: 0, max_completeness_pct: 100, production_ready_count: 1225, production_ready_pct: 38.89, active_breakers: 3, bootstrap_records: 0 },
       ],
     };
-    const view = buildTrendsView(range, [{ ...meta, rows: [] }], [{ ...meta, rows: [legacy] }], audited, windowFigures(health, 7));
+    const counted = { ...meta, rows: [{ event: "override" as const, processor: null, date: legacy.attempted_at.slice(0, 10), n: 1 }] };
+    const view = buildTrendsView(range, [{ ...meta, rows: [] }], counted, audited, windowFigures(health, 7));
     expect(view.dates.at(-1)).toBe("2026-11-26");
     expect(view.dates).toHaveLength(8);
     expect(view.range.days).toBe(7);

@@ -9,16 +9,18 @@
  * audit record. When the audit holds actions after the range's last date (today's, while the
  * range ends at the data date), the axis runs on to the last of them, without values there.
  *
- * Ranges longer than the queries' 30 days are read as successive 30-day windows (`as_of` for
- * trends, `now` for breaker history) and stitched; nothing is interpolated or invented: a day
- * without rows is a gap.
+ * Ranges longer than the trends query's 30 days are read as successive 30-day windows (`as_of`)
+ * and stitched; trips and unaudited operator rows come counted by the server over the attempts
+ * of the 30-day windows ending at the first `now` that reach back to the range's start
+ * (`breaker-history?view=trend`, one query). Nothing is interpolated or invented: a day without
+ * rows is a gap.
  */
-import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
+import { type IsoDate, addDays, daysBetween } from "@/lib/completeness/dates";
 import { PROCESSORS, type ProcessorName, isProcessorName } from "@/lib/completeness/processors";
-import type { MonitoringRow } from "@/lib/monitoring/schemas";
+import type { BreakerTrendRow } from "@/lib/monitoring/lists";
 import type { TrendRange, TrendsSearch } from "@/lib/url-state";
 
-import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf } from "@/lib/monitoring/query";
+import { type MonitoringResultLike, type PanelMeta, mergeMeta, metaOf, pageMeta } from "@/lib/monitoring/query";
 
 /** Days per read of the trends and breaker-history queries. */
 export const QUERY_DAYS = 30;
@@ -83,18 +85,6 @@ export function firstHistoryNow(to: IsoDate, currentNow: string): string | undef
   return end < currentNow ? end : undefined;
 }
 
-/** `now` values whose 30-day windows cover attempts from `from` (00:00 UTC) to `firstNow`. */
-export function historyChunkNows(firstNow: string, from: IsoDate): string[] {
-  const start = `${from}T00:00:00.000Z`;
-  const out = [firstNow];
-  let now = firstNow;
-  while (addDaysToInstant(now, -QUERY_DAYS) > start && out.length < 20) {
-    now = addDaysToInstant(now, -QUERY_DAYS);
-    out.push(now);
-  }
-  return out;
-}
-
 export interface ProcessorTrend {
   processor: ProcessorName;
   short: string;
@@ -138,11 +128,19 @@ export interface TrendsView {
   events: AxisEvent[];
   /** The 7 days ending at the range's last date, as the overview shows them; null when not read. */
   window: WindowFigures | null;
-  /** The breaker-history `now` values read (the first one decides the rest). */
-  historyNows: string[];
+  /** The `now` the trips were counted at. */
+  tripsNow: string;
 }
 
-type HistoryRow = MonitoringRow<"breaker-history">;
+/** The breaker history's counts for the trends (`breaker-history?view=trend`), with when they were read. */
+export interface TripCounts {
+  as_of: string;
+  now: string;
+  read_at?: string;
+  stale?: boolean;
+  error?: unknown;
+  rows: BreakerTrendRow[];
+}
 
 /** The health read's per-processor figures over its 7 dates (ending at its as_of). */
 export function windowFigures(health: MonitoringResultLike<"health">, days: number): WindowFigures {
@@ -165,7 +163,7 @@ function eventOn(events: Map<string, AxisEvent>, day: IsoDate): AxisEvent {
 export function buildTrendsView(
   range: ResolvedRange,
   trends: readonly MonitoringResultLike<"trends">[],
-  history: readonly MonitoringResultLike<"breaker-history">[],
+  trips: TripCounts,
   audited: readonly AuditedAction[] = [],
   window: WindowFigures | null = null,
 ): TrendsView {
@@ -197,26 +195,18 @@ export function buildTrendsView(
       s.records[i] = r.records;
     }
   }
-  // Successive windows do not overlap, but a row seen twice must count once.
-  const seen = new Set<string>();
   const events = new Map<string, AxisEvent>();
-  for (const result of history) {
-    for (const r of result.rows as HistoryRow[]) {
-      const id = `${r.attempted_at}|${r.processor}|${r.entity_id}|${r.analysis_date}|${r.attempt_number}|${r.event}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (r.event === "trip") {
-        const i = index.get(r.analysis_date);
-        const s = series.get(r.processor);
-        if (i !== undefined && s) s.trips[i]! += 1;
-      } else if ((r.event === "override" || r.event === "reset") && r.actor === null) {
-        // Written outside the console (no audit record): the row is all there is.
-        const day = r.attempted_at.slice(0, 10);
-        if (!index.has(day)) continue;
-        const e = eventOn(events, day);
-        if (r.event === "override") e.overrides += 1;
-        else e.resets += 1;
-      }
+  for (const r of trips.rows) {
+    if (r.event === "trip") {
+      const i = index.get(r.date);
+      const s = r.processor === null ? undefined : series.get(r.processor);
+      if (i !== undefined && s) s.trips[i]! += r.n;
+    } else {
+      // Written outside the console (no audit record): the row is all there is.
+      if (!index.has(r.date)) continue;
+      const e = eventOn(events, r.date);
+      if (r.event === "override") e.overrides += r.n;
+      else e.resets += r.n;
     }
   }
   for (const a of audited) {
@@ -228,7 +218,7 @@ export function buildTrendsView(
     else e.restores += a.key_count;
     if (!e.actors.includes(a.actor)) e.actors.push(a.actor);
   }
-  const metas = [...trends, ...history].map((r) => metaOf(r));
+  const metas = [...trends.map((r) => metaOf(r)), pageMeta(trips)];
   return {
     meta: mergeMeta(...metas),
     range,
@@ -236,6 +226,6 @@ export function buildTrendsView(
     series: [...series.values()].filter((s) => isProcessorName(s.processor)),
     events: [...events.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
     window,
-    historyNows: history.map((h) => h.now),
+    tripsNow: trips.now,
   };
 }
