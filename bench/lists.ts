@@ -17,6 +17,9 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
+import { startConsole, TEST_AUTH_SECRET } from "@/test/support/console-server";
+import { sessionCookie } from "@/test/support/session";
+
 import { quantile, repeat, round } from "./stats";
 
 /** The list APIs: the two breaker lists, the entity lists and the audit. */
@@ -199,4 +202,15 @@ export async function measureLists(baseUrl: string, cookie: string, opts: ListsO
   const pid = opts.serverPid ?? (Number.isFinite(port) && port > 0 ? pidListeningOn(port) : null);
   const csv = await measureCsv(`${baseUrl}/api/v1/monitoring/breaker-history?format=csv`, cookie, pid);
   return { sizes, largest_bytes: Math.max(...sizes.filter((s) => s.status === 200).map((s) => s.bytes)), history_page: historyPage, csv };
+}
+
+/** `measureLists` on a console of its own started on `dbPath` (the built app, monitoring cache off), signed in as a viewer. */
+export async function measureListsOn(dbPath: string, options: ListsOptions = {}): Promise<ListsMeasure> {
+  const server = await startConsole({ dbPath, env: { CACHE_TTL_SECONDS: "0" }, timeoutMs: 120_000 });
+  try {
+    const cookie = await sessionCookie("viewer", "bench", Date.now(), TEST_AUTH_SECRET);
+    return await measureLists(server.url, cookie, options);
+  } finally {
+    await server.stop();
+  }
 }

@@ -3,14 +3,16 @@ import type { CheckServiceMeasure } from "./checks";
 import type { DatasetInfo, DatasetName } from "./datasets";
 import type { HttpMeasure } from "./http";
 import type { IncidentsMeasure } from "./incidents";
+import type { ListsMeasure } from "./lists";
 import type { ProcessorMeasure } from "./processor";
+import type { ViewersBothWays } from "./viewers";
 import type { BulkMeasure } from "./writes";
 import type { MonitoringQueryName } from "@/lib/monitoring/schemas";
 
 import { type Timing, round } from "./stats";
 
 /** The benchmark's parts (`BENCH_PARTS` picks some; all by default). */
-export const BENCH_PARTS = ["db", "http", "bulk", "processor", "checks", "incidents"] as const;
+export const BENCH_PARTS = ["db", "http", "lists", "viewers", "bulk", "processor", "checks", "incidents"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** One data set's in-process measures (bench/measure-db.mts). */
@@ -43,6 +45,10 @@ export interface BenchResults {
   datasets: Partial<Record<DatasetName, DatasetInfo>>;
   db: Partial<Record<DatasetName, DbMeasure>>;
   http: Partial<Record<DatasetName, HttpMeasure>>;
+  /** The list APIs per data set: page sizes, a page of history, the history's CSV (absent from older results). */
+  lists?: Partial<Record<DatasetName, ListsMeasure>>;
+  /** 100 viewers on the overview, render cache on and off (absent from older results). */
+  viewers?: ViewersBothWays & { dataset: DatasetName };
   bulk: BulkMeasure[];
   processor: ProcessorMeasure[];
   /** The check service over HTTP: one 450-player run's check and outcomes (absent from older results). */
@@ -93,6 +99,34 @@ export function targets(r: BenchResults): TargetRow[] {
       target: "≤ 1,500 ms, 0 errors",
       pass: load10.p95_ms <= 1500 && load10.errors === 0,
     });
+  }
+  const s5 = r.lists?.season5 ?? r.lists?.[main];
+  if (s5) {
+    const where = r.lists?.season5 ? "5 seasons" : LABEL[main];
+    const largest = s5.sizes.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    rows.push({ measure: `Largest list API response (${where}; every list, default page and page_size=500)`, value: `${n(Math.round(largest.bytes / 1024))} KB (${largest.name}, ${largest.page === "500" ? "page_size=500" : "default page"})`, target: "≤ 250 KB", pass: largest.bytes <= 250 * 1024 });
+    const csv = s5.csv;
+    rows.push({
+      measure: `Full history CSV: server memory growth (${where})`,
+      value: csv.rss_growth_mb === null ? "not measurable here" : `${csv.rss_growth_mb} MB (${n(csv.rows)} rows, ${n(Math.round(csv.bytes / 1024))} KB)`,
+      target: "< 50 MB",
+      pass: csv.rss_growth_mb === null ? null : csv.rss_growth_mb < 50,
+    });
+  }
+  const stressPage = r.lists?.stress?.history_page.find((p) => p.page === 1);
+  if (stressPage) rows.push({ measure: "A page of breaker history, p50 (stress)", value: ms(stressPage.p50_ms), target: "≤ 100 ms", pass: stressPage.p50_ms <= 100 });
+  if (r.viewers) {
+    const v = r.viewers;
+    const at = `(${LABEL[v.dataset]})`;
+    rows.push({ measure: `Overview p95, 100 viewers, render cache on ${at}`, value: `${ms(v.on.load.p95_ms)}, ${v.on.load.errors} errors`, target: "≤ 500 ms, 0 errors", pass: v.on.load.p95_ms <= 500 && v.on.load.errors === 0 });
+    rows.push({ measure: `Overview p95, 100 viewers, render cache off ${at}`, value: `${ms(v.off.load.p95_ms)}, ${v.off.load.errors} errors`, target: "measured", pass: null });
+    const floor = r.db[v.dataset]?.floor_parallel.median_ms;
+    if (floor) {
+      for (const run of [v.on, v.off]) {
+        const ratio = round(run.page.median_ms / floor, 2);
+        rows.push({ measure: `Overview page / floor, render cache ${run.render_cache} ${at}`, value: `${ratio} (${ms(run.page.median_ms)} / ${ms(floor)})`, target: "≤ 1.5", pass: ratio <= 1.5 });
+      }
+    }
   }
   const bulk1k = r.bulk.find((b) => b.keys === 1_000);
   if (bulk1k) {
@@ -167,6 +201,17 @@ export function renderMarkdown(r: BenchResults): string {
   );
 
   if (Object.keys(r.db).length || Object.keys(r.http).length) renderMonitoring(r, names, out);
+  if (r.lists && Object.keys(r.lists).length) renderLists(r, out);
+  if (r.viewers) {
+    const v = r.viewers;
+    out.push(`## 100 viewers on the overview (${LABEL[v.dataset]}, ${v.on.load.seconds} s each, monitoring cache ${v.monitoring_ttl_s} s)`);
+    out.push(
+      table(
+        ["render cache", "page alone (median ms)", "requests", "p50 ms", "p95 ms", "p99 ms", "requests/s", "errors"],
+        [v.on, v.off].map((run) => [run.render_cache, run.page.median_ms, n(run.load.requests), run.load.p50_ms, run.load.p95_ms, run.load.p99_ms, run.load.requests_per_s, run.load.errors]),
+      ),
+    );
+  }
   if (r.bulk.length) {
     out.push(`## Bulk override (${LABEL[r.settings.main]}, median ms)`);
     out.push(
@@ -223,6 +268,41 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   return `${out.join("\n\n")}\n`;
+}
+
+/** The list APIs: each list's page sizes, the history's pages and its CSV, per data set. */
+function renderLists(r: BenchResults, out: string[]): void {
+  const sets = Object.entries(r.lists ?? {}) as [DatasetName, ListsMeasure][];
+  out.push(`## The list APIs (monitoring cache off)`);
+  out.push("JSON size of each list's default page and of `page_size=500` (a list may answer fewer rows than asked: its `page_size` says how many), signed in as a viewer.");
+  const names = sets[0]![1].sizes.map((s) => `${s.name}|${s.page}`);
+  out.push(
+    table(
+      ["list", "page", ...sets.map(([d]) => `${LABEL[d]} KB (rows / total)`)],
+      names.map((key) => {
+        const [name, page] = key.split("|");
+        return [
+          name!,
+          page === "500" ? "page_size=500" : "default",
+          ...sets.map(([, m]) => {
+            const s = m.sizes.find((x) => x.name === name && x.page === page);
+            return s ? `${n(Math.round(s.bytes / 1024))} (${s.rows ?? "–"} / ${s.total === null ? "–" : n(s.total)})${s.status === 200 ? "" : ` HTTP ${s.status}`}` : "–";
+          }),
+        ];
+      }),
+    ),
+  );
+  out.push(
+    table(
+      ["data set", "history page 1 p50 / p95 ms", "history page 5 p50 / p95 ms", "history CSV rows", "CSV", "CSV time", "server RSS before → peak (growth)"],
+      sets.map(([d, m]) => {
+        const page = (k: number) => m.history_page.find((p) => p.page === k);
+        const fmt = (k: number) => (page(k) ? `${page(k)!.p50_ms} / ${page(k)!.p95_ms}` : "–");
+        const c = m.csv;
+        return [LABEL[d], fmt(1), fmt(5), n(c.rows), `${n(Math.round(c.bytes / 1024))} KB`, ms(c.ms), c.rss_growth_mb === null ? "–" : `${c.rss_before_mb} → ${c.rss_peak_mb} MB (+${c.rss_growth_mb} MB)`];
+      }),
+    ),
+  );
 }
 
 /** The data layer and the overview: the sections of the `db` and `http` parts. */

@@ -8,7 +8,7 @@
  *   BENCH_RUNS=n           timed repetitions per measure (median reported)
  *   BENCH_LOAD_SECONDS=n   seconds per load run (1 and 10 clients)
  *   BENCH_REBUILD=1        rebuild the cached data sets under data/bench/
- *   BENCH_PARTS=a,b        measures to run (db, http, bulk, processor, checks, incidents; default all)
+ *   BENCH_PARTS=a,b        measures to run (db, http, lists, viewers, bulk, processor, checks, incidents; default all)
  *   BENCH_CHECK_SAMPLES=n  check service samples (new runs) for its p50/p95
  *   NEXT_DIST_DIR=dir      the build to serve (default .next; built when missing)
  */
@@ -21,8 +21,10 @@ import { type CheckServiceMeasure, measureCheckService } from "./checks";
 import { type DatasetInfo, type DatasetName, ROOT, BENCH_DATA, ensureDatasets } from "./datasets";
 import { type HttpMeasure, measureHttp } from "./http";
 import { type IncidentsMeasure, measureIncidents } from "./incidents";
+import { type ListsMeasure, measureListsOn } from "./lists";
 import { type ProcessorMeasure, measureProcessorRuns } from "./processor";
 import { BENCH_PARTS, type BenchPart, type BenchResults, type DbMeasure, renderMarkdown } from "./report";
+import { type ViewersBothWays, measureViewersBothWays } from "./viewers";
 import { type BulkMeasure, measureBulk } from "./writes";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -77,7 +79,7 @@ function measureDb(info: DatasetInfo): DbMeasure {
 }
 
 // Only the measures over HTTP serve the built app.
-if (PARTS.has("http") || PARTS.has("checks")) ensureBuilt();
+if (PARTS.has("http") || PARTS.has("checks") || PARTS.has("lists") || PARTS.has("viewers")) ensureBuilt();
 log(`${QUICK ? "quick" : "full"} run: data sets ${DATASETS.join(", ")}; parts ${[...PARTS].join(", ")}; ${RUNS} runs per measure; load ${LOAD_SECONDS} s`);
 const datasets = await ensureDatasets(DATASETS, { rebuild: process.env.BENCH_REBUILD === "1" });
 log(`data sets ready (${elapsed()})`);
@@ -96,6 +98,19 @@ for (const name of DATASETS) {
     log(`${name}: the overview over HTTP${name === main ? `, then load with 1 and 10 clients for ${LOAD_SECONDS} s each` : ""} (${elapsed()})`);
     http[name] = await measureHttp(info.path, { runs: Math.max(RUNS, 5), loadSeconds: LOAD_SECONDS, load: name === main });
   }
+}
+
+const lists: Partial<Record<DatasetName, ListsMeasure>> = {};
+if (PARTS.has("lists")) {
+  for (const name of DATASETS) {
+    log(`${name}: the list APIs' page sizes, a page of history, the full history's CSV (${elapsed()})`);
+    lists[name] = await measureListsOn(datasets[name]!.path, { runs: Math.max(RUNS, 15) });
+  }
+}
+let viewers: (ViewersBothWays & { dataset: DatasetName }) | undefined;
+if (PARTS.has("viewers")) {
+  log(`${main}: 100 viewers on the overview for ${LOAD_SECONDS} s, render cache on, then off (${elapsed()})`);
+  viewers = { dataset: main, ...(await measureViewersBothWays(datasets[main]!.path, { connections: 100, seconds: LOAD_SECONDS, runs: Math.max(RUNS, 5) })) };
 }
 
 let bulk: BulkMeasure[] = [];
@@ -133,6 +148,8 @@ const results: BenchResults = {
   datasets: Object.fromEntries(DATASETS.map((n) => [n, datasets[n]!])) as BenchResults["datasets"],
   db,
   http,
+  lists,
+  viewers,
   bulk,
   processor,
   checks,
