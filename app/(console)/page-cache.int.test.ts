@@ -88,9 +88,15 @@ describe("the overview's page cache", () => {
     const vera = await sessionCookie("viewer", "vera.viewer", Date.now(), TEST_AUTH_SECRET);
     await overview(server, vera);
     expect((await overview(server, vera, { method: "HEAD" })).cache).toBeNull();
-    // The router's fetch of the payload: Next hides its RSC header from the proxy.
-    const rsc = await overview(server, vera, { headers: { rsc: "1", accept: "*/*", "sec-fetch-dest": "empty" } });
+    // The router's fetch of the payload: Next hides its RSC header from the proxy, and sends a
+    // request without the `_rsc` cache-busting parameter to the URL with it first.
+    const router = { rsc: "1", accept: "*/*", "sec-fetch-dest": "empty" };
+    const redirected = await overview(server, vera, { headers: router });
+    expect(redirected.cache).toBeNull();
+    expect(redirected.status).toBe(307);
+    const rsc = await overview(server, vera, { path: redirected.headers.get("location")!, headers: router });
     expect(rsc.cache).toBeNull();
+    expect(rsc.status).toBe(200);
     expect(rsc.headers.get("content-type")).toContain("text/x-component");
     const anonymous = await overview(server, "");
     expect(anonymous.status).toBe(307);
