@@ -12,7 +12,7 @@ import { decode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { sessionCookie } from "@/test/support/session";
+import { keepSignOutsInMemory, sessionCookie } from "@/test/support/session";
 
 const SECRET = "test-secret-test-secret-test-secret-0123456789";
 
@@ -30,6 +30,7 @@ function toNextRequest(req: IncomingMessage): NextRequest {
 }
 
 beforeAll(async () => {
+  keepSignOutsInMemory();
   process.env.NEXTAUTH_SECRET = SECRET;
   process.env.NEXTAUTH_URL = "http://localhost:3000";
   ({ handleRequest } = await import("./proxy-handler"));

@@ -5,10 +5,18 @@
  * hook are tested against a real HTTP server in page-cache-proxy.test.ts.
  */
 import { NextRequest, NextResponse } from "next/server";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-const settings = vi.hoisted(() => ({ RENDER_CACHE: "on" as "on" | "off", CACHE_TTL_SECONDS: 60 }));
-vi.mock("@/lib/env", () => ({ getEnv: () => settings }));
+const settings = vi.hoisted(() => {
+  process.env.NEXTAUTH_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  return { RENDER_CACHE: "on" as "on" | "off", CACHE_TTL_SECONDS: 60 };
+});
+vi.mock("@/lib/env", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/env")>();
+  return { ...actual, getEnv: () => ({ ...actual.getEnv(), ...settings }) };
+});
+
+import { keepSignOutsInMemory, sessionCookie } from "@/test/support/session";
 
 import {
   type Capture,
@@ -37,7 +45,7 @@ function page(body: string, nonce = RENDER_NONCE): Capture {
 }
 
 /** A stand-in for the loopback render: answers `answer()` and counts the renders. */
-function server(answer: (pathAndSearch: string, from: Headers) => Capture | null = (p, from) => page(`${p} for ${from.get("cookie")}`)) {
+function server(answer: (pathAndSearch: string, from: Headers) => Capture | null = (p) => page(`${p} rendered`)) {
   const calls: string[] = [];
   const render = vi.fn(async (origin: string, pathAndSearch: string, from: Headers) => {
     expect(origin).toBe(ORIGIN);
@@ -47,21 +55,52 @@ function server(answer: (pathAndSearch: string, from: Headers) => Capture | null
   return { render, calls };
 }
 
-type Session = { role: string; name: string; cookie: string };
-const SESSION_COOKIE = "next-auth.session-token";
-const viewer: Session = { role: "viewer", name: "Vera", cookie: SESSION_COOKIE };
+/**
+ * A render that takes until `release()`: `started` settles when the first render begins. Its
+ * pages say which render they are (`render 1`, `render 2`, …).
+ */
+function slowServer() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let begin!: () => void;
+  const started = new Promise<void>((resolve) => (begin = resolve));
+  let n = 0;
+  const render = vi.fn(async (_origin: string, _pathAndSearch: string, _from: Headers) => {
+    const mine = ++n;
+    begin();
+    await gate;
+    return page(`render ${mine}`);
+  });
+  return { render, started, release };
+}
 
-function request(url = "/", init: { method?: string; headers?: Record<string, string> } = {}) {
-  return new NextRequest(new URL(url, "http://localhost:3000"), { method: init.method ?? "GET", headers: { cookie: "next-auth.session-token=abc", accept: "text/html,application/xhtml+xml,*/*;q=0.8", ...init.headers } });
+const signOuts = keepSignOutsInMemory();
+const SECRET = process.env.NEXTAUTH_SECRET!;
+/** Session cookies (`next-auth.session-token=…`) as next-auth issues them. */
+const sessions: Record<"vera" | "veraOperator" | "victor" | "veraAgain", string> = { vera: "", veraOperator: "", victor: "", veraAgain: "" };
+type Who = keyof typeof sessions;
+
+beforeAll(async () => {
+  sessions.vera = await sessionCookie("viewer", "Vera", Date.now(), SECRET);
+  sessions.veraOperator = await sessionCookie("operator", "Vera", Date.now(), SECRET);
+  sessions.victor = await sessionCookie("viewer", "Victor", Date.now(), SECRET);
+  // Vera signed in a second time (another browser): another session, the same name and role.
+  sessions.veraAgain = await sessionCookie("viewer", "Vera", Date.now(), SECRET);
+});
+
+function request(url: string, init: { method?: string; headers?: Record<string, string> } = {}) {
+  return new NextRequest(new URL(url, "http://localhost:3000"), { method: init.method ?? "GET", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8", ...init.headers } });
 }
 
 const nonces = ["Tm9uY2VPbmUxMjM0NTY3OA==", "Tm9uY2VUd28xMjM0NTY3OA==", "Tm9uY2VUaHJlZTEyMzQ1Ng==", "Tm9uY2VGb3VyMTIzNDU2Nw=="];
 let nonceIndex = 0;
 const passed = () => NextResponse.next();
 
-async function get(render: ReturnType<typeof server>["render"], url = "/", session: Session = viewer, headers: Record<string, string> = {}) {
+/** `GET url` signed in as `who`, with `cookies` beside the session's; `headers` replace any of the request's. */
+async function get(render: ReturnType<typeof server>["render"], url = "/", who: Who = "vera", cookies = "", headers: Record<string, string> = {}) {
   const nonce = nonces[nonceIndex++ % nonces.length]!;
-  const res = await cachedPage(request(url, { headers }), session, nonce, ORIGIN, passed, render);
+  const cookie = cookies ? `${sessions[who]}; ${cookies}` : sessions[who];
+  const res = await cachedPage(request(url, { headers: { cookie, ...headers } }), nonce, ORIGIN, passed, render);
   const body = res.headers.get("x-middleware-next") ? null : await res.text();
   return { outcome: res.headers.get("x-render-cache"), body, nonce, res };
 }
@@ -89,14 +128,14 @@ describe("a cached page", () => {
       expect(answer.res.headers.get("cache-control")).toBe("private, no-store");
       expect(answer.res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     }
-    expect(second.body).toBe(page("/ for next-auth.session-token=abc", second.nonce).body);
+    expect(second.body).toBe(page("/ rendered", second.nonce).body);
   });
 
   it("answers a browser's page load (Sec-Fetch-Dest: document)", async () => {
     const { render } = server();
     const headers = { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" };
-    expect((await get(render, "/", viewer, headers)).outcome).toBe("miss");
-    expect((await get(render, "/", viewer, headers)).outcome).toBe("hit");
+    expect((await get(render, "/", "vera", "", headers)).outcome).toBe("miss");
+    expect((await get(render, "/", "vera", "", headers)).outcome).toBe("hit");
   });
 
   it("is kept apart by path and query, role, user name, theme", async () => {
@@ -105,29 +144,54 @@ describe("a cached page", () => {
     await get(render, "/?as_of=2026-12-01");
     await get(render, "/?as_of=2026-12-02");
     await get(render, "/?now=2026-12-02T00:00:00.000Z&as_of=2026-12-01");
-    await get(render, "/", { role: "operator", name: "Vera", cookie: SESSION_COOKIE });
-    await get(render, "/", { role: "viewer", name: "Victor", cookie: SESSION_COOKIE });
-    await get(render, "/", viewer, { cookie: "next-auth.session-token=abc; theme=dark" });
+    await get(render, "/", "veraOperator");
+    await get(render, "/", "victor");
+    await get(render, "/", "vera", "theme=dark");
     expect(render).toHaveBeenCalledTimes(7);
     // …and found again under each.
     expect((await get(render, "/?as_of=2026-12-01")).outcome).toBe("hit");
-    expect((await get(render, "/", { role: "operator", name: "Vera", cookie: SESSION_COOKIE })).outcome).toBe("hit");
-    expect((await get(render, "/", viewer, { cookie: "next-auth.session-token=abc; theme=dark" })).outcome).toBe("hit");
+    expect((await get(render, "/", "veraOperator")).outcome).toBe("hit");
+    expect((await get(render, "/", "victor")).outcome).toBe("hit");
+    expect((await get(render, "/", "vera", "theme=dark")).outcome).toBe("hit");
     expect(render).toHaveBeenCalledTimes(7);
   });
 
-  it("is keyed by every cookie but the session's: a new session token for the same viewer finds the page, another cookie does not", async () => {
+  it("is keyed by every cookie but the session's: another session of the same viewer finds the page, another cookie does not", async () => {
     const { render } = server();
-    await get(render, "/", viewer, { cookie: "next-auth.session-token=abc; theme=dark" });
-    // The idle window's refresh re-issues the session cookie: same name and role, same page.
-    expect((await get(render, "/", viewer, { cookie: "theme=dark; next-auth.session-token=refreshed" })).outcome).toBe("hit");
-    expect((await get(render, "/", viewer, { cookie: "next-auth.session-token.0=a; next-auth.session-token.1=b; theme=dark" })).outcome).toBe("hit");
-    expect((await get(render, "/", viewer, { cookie: "next-auth.session-token=abc; theme=dark; other=1" })).outcome).toBe("miss");
-    expect((await get(render, "/", viewer, { cookie: "next-auth.session-token=abc; theme=light" })).outcome).toBe("miss");
-    // Behind TLS the session cookie has another name: that one is left out instead.
-    const secure = { ...viewer, cookie: "__Secure-next-auth.session-token" };
-    await get(render, "/", secure, { cookie: "__Secure-next-auth.session-token=x; theme=dark" });
-    expect((await get(render, "/", secure, { cookie: "__Secure-next-auth.session-token=y; theme=dark" })).outcome).toBe("hit");
+    await get(render, "/", "vera", "theme=dark");
+    expect((await get(render, "/", "veraAgain", "theme=dark")).outcome).toBe("hit");
+    expect((await get(render, "/", "vera", "theme=dark; other=1")).outcome).toBe("miss");
+    expect((await get(render, "/", "vera", "theme=light")).outcome).toBe("miss");
+    // Behind TLS, and split in parts when large: the session cookie's other names are left out too.
+    const token = sessions.vera.split("=").slice(1).join("=");
+    const secure = { cookie: `__Secure-next-auth.session-token=${token}; theme=dark` };
+    expect((await get(render, "/", "vera", "", secure)).outcome).toBe("hit");
+    const parts = { cookie: `next-auth.session-token.0=${token.slice(0, 40)}; next-auth.session-token.1=${token.slice(40)}; theme=dark` };
+    expect((await get(render, "/", "vera", "", parts)).outcome).toBe("hit");
+  });
+
+  it("is answered only to a session the server accepts, checked for every request", async () => {
+    const { render } = server();
+    const mine = await sessionCookie("viewer", "Vera", Date.now(), SECRET);
+    const load = () => get(render, "/", "vera", "", { cookie: mine });
+    await load();
+    expect((await load()).outcome).toBe("hit");
+    // Signed out (recorded by any replica): the same cookie gets no page, the render refuses it.
+    const { decode } = await import("next-auth/jwt");
+    await signOuts.revoke((await decode({ token: mine.split("=").slice(1).join("="), secret: SECRET }))!);
+    const after = await load();
+    expect(after.outcome).toBe("pass");
+    expect(after.body).toBeNull();
+    // The same person's other session still has it.
+    expect((await get(render, "/", "veraAgain")).outcome).toBe("hit");
+    // Expired (8 hours after sign-in), a token not signed with the secret, no token: Next renders.
+    const expired = await sessionCookie("viewer", "Vera", Date.now() - 9 * 3600_000, SECRET);
+    const forged = await sessionCookie("viewer", "Vera", Date.now(), "another-secret-another-secret-another-secret-0");
+    for (const cookie of [expired, forged, "theme=dark"]) {
+      const res = await cachedPage(request("/", { headers: { cookie } }), nonces[0]!, ORIGIN, passed, render);
+      expect(res.headers.get("x-middleware-next"), cookie).toBe("1");
+    }
+    expect(render).toHaveBeenCalledTimes(1);
   });
 
   it("is dropped by a write (proxy.ts tells notePageWrite of each): the next request renders the page again", async () => {
@@ -140,22 +204,16 @@ describe("a cached page", () => {
   });
 
   it("rendered before a write that lands while it renders is not served after the write", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let n = 0;
-    const { render } = server(() => page(`render ${++n}`));
-    const slow = vi.fn(async (origin: string, p: string, from: Headers) => {
-      if (n === 0) await gate;
-      return render(origin, p, from);
-    });
-    const before = get(slow);
-    await Promise.resolve();
+    const { render, started, release } = slowServer();
+    const before = get(render);
+    await started;
     notePageWrite();
-    const after = get(slow);
+    const after = get(render);
     release();
     expect((await before).body).toContain("render 1");
     expect((await after).body).toContain("render 2");
-    expect((await get(slow)).body).toContain("render 2");
+    expect((await get(render)).body).toContain("render 2");
+    expect(render).toHaveBeenCalledTimes(2);
   });
 
   it("lives until the end of the monitoring reads' time slot it was rendered in", async () => {
@@ -176,15 +234,24 @@ describe("a cached page", () => {
     await get(render);
     await get(render);
     expect(render).toHaveBeenCalledTimes(2);
-    const together = await Promise.all(Array.from({ length: 5 }, () => get(render)));
-    expect(render).toHaveBeenCalledTimes(3);
-    expect(together.map((a) => a.outcome).sort()).toEqual(["miss", "shared", "shared", "shared", "shared"]);
+    // Five viewers ask while one render is in flight: they share it.
+    const slow = slowServer();
+    const together = Promise.all(Array.from({ length: 5 }, () => get(slow.render)));
+    await slow.started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    slow.release();
+    expect((await together).map((a) => a.outcome).sort()).toEqual(["miss", "shared", "shared", "shared", "shared"]);
+    expect(slow.render).toHaveBeenCalledTimes(1);
     expect(pageCacheSize()).toBe(0);
   });
 
   it("is rendered once for a hundred viewers asking at the same time, each answered with their own nonce", async () => {
-    const { render } = server();
-    const hundred = await Promise.all(Array.from({ length: 100 }, () => get(render)));
+    const { render, started, release } = slowServer();
+    const pending = Promise.all(Array.from({ length: 100 }, () => get(render)));
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    const hundred = await pending;
     expect(render).toHaveBeenCalledTimes(1);
     expect(hundred.filter((a) => a.outcome === "miss")).toHaveLength(1);
     for (const a of hundred) expect(a.body).toContain(`nonce="${a.nonce}"`);
@@ -224,7 +291,7 @@ describe("what is not cached", () => {
       ["GET", "/", { accept: "text/html", "sec-fetch-dest": "empty" }],
     ];
     for (const [method, url, headers] of cases) {
-      const res = await cachedPage(request(url, { method, headers }), viewer, nonces[0]!, ORIGIN, passed, render);
+      const res = await cachedPage(request(url, { method, headers: { cookie: sessions.vera, ...headers } }), nonces[0]!, ORIGIN, passed, render);
       expect(res.headers.get("x-middleware-next"), `${method} ${url} ${JSON.stringify(headers)}`).toBe("1");
       expect(res.headers.get("x-render-cache")).toBeNull();
     }
@@ -236,7 +303,7 @@ describe("what is not cached", () => {
     settings.RENDER_CACHE = "off";
     for (let i = 0; i < 3; i++) expect((await get(render)).outcome).toBe("off");
     settings.RENDER_CACHE = "on";
-    const res = await cachedPage(request("/"), viewer, nonces[0]!, null, passed, render);
+    const res = await cachedPage(request("/", { headers: { cookie: sessions.vera } }), nonces[0]!, null, passed, render);
     expect(res.headers.get("x-middleware-next")).toBe("1");
     expect(render).not.toHaveBeenCalled();
   });

@@ -5,6 +5,7 @@ import { request as httpRequest } from "node:http";
 
 import { NextResponse, type NextRequest } from "next/server";
 
+import { SESSION_COOKIES, actorFromCookies } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 
 /**
@@ -13,15 +14,18 @@ import { getEnv } from "@/lib/env";
  * client components to HTML is most of a request's CPU; caching only the server components'
  * output saves next to nothing).
  *
- * Run by the proxy, in the server's process, after its own checks of the request and the session
- * (expiry, sign-out): a viewer whose session the proxy does not accept never reaches this.
+ * Run by the proxy, in the server's process, after its own checks of the request and the session:
+ * a viewer whose session the proxy does not accept never reaches this. Then the session is checked
+ * as the server checks it for every read (`actorFromCookies`: expiry, role, sign-outs recorded on
+ * any replica, read at most every 30 s) — a page from the cache skips the render, so it must not
+ * skip that check — and the actor it gives is the one the page would be rendered for.
  *
  * - Which requests: a browser's page load (`GET`, `Accept: text/html`) of a path in CACHEABLE_PATHS
  *   with a live session, not the server-components payload of client navigation and prefetch (see
  *   `isCacheableRequest`), and `RENDER_CACHE` not `off`.
  *   Everything else, HEAD included, is rendered by Next as always.
- * - Key: the path and the whole query string (`?as_of`, `?now` pins), the session's role and user
- *   name (the layout shows both), every other cookie of the request by name and value (the theme
+ * - Key: the path and the whole query string (`?as_of`, `?now` pins), the actor's role and user
+ *   name (the layout shows both), every cookie but the session's by name and value (the theme
  *   cookie, which the layouts render; and any a page comes to read), the data version (a
  *   process-wide counter every write this process applies moves on: proxy.ts tells
  *   `notePageWrite` of each) and the time slot the monitoring reads default their `now` to (the
@@ -33,8 +37,8 @@ import { getEnv } from "@/lib/env";
  *   MAX_PAGES pages are kept; the least recently used go first.
  * - Miss: the page is rendered once by requesting it from this same server over loopback with
  *   the viewer's cookies, marked with a header carrying a random secret of this process so that
- *   this proxy passes it to Next unchanged (the secret never leaves the process; the header is
- *   removed from every request that does not carry it exactly). Concurrent misses of one key share
+ *   this proxy passes it to Next unchanged (the secret never leaves the process; a request that
+ *   does not carry it exactly is handled as any other, and the header reaches Next with none). Concurrent misses of one key share
  *   that render. It is kept only when it is a 200 text/html page that rendered completely: no panel
  *   failed (React's client-render fallback, an error chunk) and none showed a stale or failed read
  *   (the page marks itself `data-render-cache="no"`). A complete page that is not kept is still
@@ -53,7 +57,7 @@ export const PAGE_RENDER_HEADER = "x-page-cache-render";
 export const MAX_PAGES = 64;
 /** A page larger than this is not buffered (the overview of five seasons is about 150 kB). */
 export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
-/** A render that has not finished by then is given up (its viewers get their own render). */
+/** A render that sends nothing for this long is given up (its viewers get their own render). */
 const RENDER_TIMEOUT_MS = 30_000;
 
 /** A rendered page: the body and the nonce it was rendered with; `keep` false for a complete page not to be kept. */
@@ -123,7 +127,7 @@ export interface KeyParts {
   search: string;
   role: string;
   name: string;
-  /** The request's cookies but the session's, as `name=value` sorted. */
+  /** The request's cookies but the session's, as `name=value`, sorted. */
   cookies: readonly string[];
   version: number;
   slot: number;
@@ -281,14 +285,12 @@ function headerText(value: string | string[] | undefined): string | null {
 }
 
 /**
- * The answer to a request the proxy has checked and found signed in with `session` (its token's
- * claims, and the name of the cookie it came in): the shared
- * page with `nonce` in it, or `next()` (Next renders it) when this cache does not answer it.
- * `origin` is this server's own address (`http://127.0.0.1:<port>`), null when unknown.
+ * The answer to a signed-in request the proxy has checked: the shared page with `nonce` in it, or
+ * `next()` (Next renders it) when this cache does not answer it. `origin` is this server's own
+ * address (`http://127.0.0.1:<port>`), null when unknown.
  */
 export async function cachedPage(
   req: NextRequest,
-  session: { role?: unknown; name?: unknown; cookie: string },
   nonce: string,
   origin: string | null,
   next: () => NextResponse,
@@ -296,18 +298,19 @@ export async function cachedPage(
 ): Promise<NextResponse> {
   if (!isCacheableRequest(req) || origin === null) return next();
   if (!pageCacheEnabled()) return tagged(next(), "off");
+  let actor;
+  try {
+    actor = await actorFromCookies((name) => req.cookies.get(name)?.value);
+  } catch {
+    // The sign-outs could not be read: the render refuses the session as every read would.
+    return tagged(next(), "pass");
+  }
+  // Refused by the server (expired, signed out, no role or name): the render says so.
+  if (!actor) return tagged(next(), "pass");
   const { pathname, search } = req.nextUrl;
   const ttlMs = getEnv().CACHE_TTL_SECONDS * 1000;
   const { slot, endsAt } = timeSlot(Date.now(), ttlMs);
-  const key = pageKeyOf({
-    path: pathname,
-    search,
-    role: String(session.role ?? ""),
-    name: String(session.name ?? ""),
-    cookies: otherCookies(req, session.cookie),
-    version: state.version,
-    slot,
-  });
+  const key = pageKeyOf({ path: pathname, search, role: actor.role, name: actor.name, cookies: otherCookies(req), version: state.version, slot });
   const found = await pageFor(key, endsAt, async () => pageOfCapture(await render(origin, `${pathname}${search}`, req.headers)));
   if (!found) return tagged(next(), "pass");
   const response = new NextResponse(substituteNonce(found.page.html, found.page.nonce, nonce), {
@@ -317,11 +320,12 @@ export async function cachedPage(
   return tagged(response, found.outcome);
 }
 
-/** The request's cookies but the session's (`cookie`, and the parts next-auth splits a large one into). */
-function otherCookies(req: NextRequest, cookie: string): string[] {
+/** The request's cookies but the session's (either name, and the parts next-auth splits a large one into). */
+function otherCookies(req: NextRequest): string[] {
+  const session = (name: string) => SESSION_COOKIES.some((c) => name === c || name.startsWith(`${c}.`));
   return req.cookies
     .getAll()
-    .filter((c) => c.name !== cookie && !c.name.startsWith(`${cookie}.`))
+    .filter((c) => !session(c.name))
     .map((c) => `${c.name}=${c.value}`)
     .sort();
 }

@@ -111,7 +111,7 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean; p
   } else {
     const next = () => NextResponse.next({ request: { headers: requestHeaders } });
     const origin = options.port ? `http://127.0.0.1:${options.port}` : null;
-    response = live && !internalRender ? await cachedPage(req, { ...live, cookie: cookieName }, nonce, origin, next) : next();
+    response = live && !internalRender ? await cachedPage(req, nonce, origin, next) : next();
     const lastSeen = (live as SessionClock | null)?.lastSeen;
     if (live && typeof lastSeen === "number" && now - lastSeen > SESSION_TOUCH_MS) {
       const remaining = Math.max(1, Math.floor((SESSION_MAX_MS - (now - Number(live.loginAt))) / 1000));
