@@ -55,7 +55,7 @@ import { getEnv } from "@/lib/env";
 export const CACHEABLE_PATHS: ReadonlySet<string> = new Set(["/"]);
 export const PAGE_RENDER_HEADER = "x-page-cache-render";
 export const MAX_PAGES = 64;
-/** A page larger than this is not buffered (the overview of five seasons is about 150 kB). */
+/** A page larger than this is not buffered (the overview of five seasons is about 60 kB). */
 export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 /** A render that sends nothing for this long is given up (its viewers get their own render). */
 const RENDER_TIMEOUT_MS = 30_000;
