@@ -1,6 +1,11 @@
 import type { NextRequest } from "next/server";
 
+import { onWrite } from "@/lib/engine/data-version";
+import { notePageWrite } from "@/lib/security/page-cache";
 import { handleRequest } from "@/lib/security/proxy-handler";
+
+// The proxy's page cache answers no page rendered before a write this process applied.
+onWrite(notePageWrite);
 
 /**
  * Next 16's proxy: security headers with a per-request CSP nonce on every response, sign-in
@@ -9,7 +14,8 @@ import { handleRequest } from "@/lib/security/proxy-handler";
  */
 export async function proxy(request: NextRequest) {
   // NODE_ENV is Next's build mode, not configuration: development needs eval for fast refresh.
-  return handleRequest(request, { dev: process.env.NODE_ENV === "development" });
+  // PORT is not configuration either: `next start` sets it to the port it listens on once it does.
+  return handleRequest(request, { dev: process.env.NODE_ENV === "development", port: process.env.PORT });
 }
 
 export const config = {

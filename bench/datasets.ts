@@ -59,6 +59,8 @@ export interface DatasetInfo {
   fileBytes: number;
   /** True when this run reused a cached file. */
   cached?: boolean;
+  /** True when that file was built by another version of the code (BENCH_REUSE=1). */
+  otherVersion?: boolean;
 }
 
 const VERSION_SOURCES = [
@@ -290,7 +292,7 @@ function round(x: number): number {
 }
 
 /** The data sets wanted, built or reused (reused when same code version and same day). */
-export async function ensureDatasets(wanted: readonly DatasetName[], options: { rebuild?: boolean; today?: string } = {}): Promise<Record<DatasetName, DatasetInfo | undefined>> {
+export async function ensureDatasets(wanted: readonly DatasetName[], options: { rebuild?: boolean; today?: string; anyVersion?: boolean } = {}): Promise<Record<DatasetName, DatasetInfo | undefined>> {
   mkdirSync(BENCH_DATA, { recursive: true });
   const version = codeVersion();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
@@ -301,8 +303,8 @@ export async function ensureDatasets(wanted: readonly DatasetName[], options: { 
     const file = datasetPath(name);
     const info = readInfo(file);
     if (options.rebuild || rebuiltUpstream || !info || !existsSync(file)) return null;
-    if (info.codeVersion !== version || daysBetween(info.today, today) > STALE_AFTER_DAYS) return null;
-    return { ...info, cached: true };
+    if ((info.codeVersion !== version && !options.anyVersion) || daysBetween(info.today, today) > STALE_AFTER_DAYS) return null;
+    return { ...info, cached: true, ...(info.codeVersion !== version ? { otherVersion: true } : {}) };
   };
 
   const need = new Set<DatasetName>(wanted);

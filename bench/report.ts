@@ -195,7 +195,7 @@ export function renderMarkdown(r: BenchResults): string {
       names.map((name) => {
         const d = r.datasets[name]!;
         const built = d.name === "stress" ? `${d.buildSeconds} s (×${d.replication} entities by SQL)` : d.name === "season5" ? `${d.buildSeconds} s (+4 seasons: ${d.seasonSeconds.join(", ")} s)` : `${d.buildSeconds} s`;
-        return [LABEL[name], d.seasons, n(d.rows.output), n(d.rows.attempts), n(d.rows.upstream), `${n(Math.round(d.fileBytes / 2 ** 20))} MB`, `${built}${d.cached ? " · cached" : ""}`];
+        return [LABEL[name], d.seasons, n(d.rows.output), n(d.rows.attempts), n(d.rows.upstream), `${n(Math.round(d.fileBytes / 2 ** 20))} MB`, `${built}${d.cached ? (d.otherVersion ? " · cached, built by an earlier code version (BENCH_REUSE=1)" : " · cached") : ""}`];
       }),
     ),
   );

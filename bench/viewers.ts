@@ -8,7 +8,7 @@
  *
  * - `measureViewers(baseUrl, cookie)`: one run against a console someone else started.
  * - `measureViewersBothWays(dbPath)`: starts the built console on `dbPath` twice, once with the
- *   render cache on and once with it off (`RENDER_CACHE=off`), signs in as a viewer, and runs
+ *   page cache on and once with it off (`RENDER_CACHE=off`), signs in as a viewer, and runs
  *   both; also the sequential page median each way, for the page/floor ratio with the cache off
  *   and on. The monitoring cache keeps its default TTL (60 s): the data is cached, as it is for a
  *   hundred people opening the morning's overview; `monitoringTtl` changes it (0: every read goes
@@ -22,6 +22,9 @@ import { startConsole, TEST_AUTH_SECRET } from "@/test/support/console-server";
 import { sessionCookie } from "@/test/support/session";
 
 import { type Timing, quantile, repeat, round, summarize } from "./stats";
+
+/** What a browser's page load asks for: the page cache answers only such requests. */
+const PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 export interface ViewersMeasure {
   connections: number;
@@ -62,7 +65,7 @@ export async function measureViewers(baseUrl: string, cookie: string, options: V
   const cpuBefore = server === null ? null : cpuMs(server);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, headers: { cookie }, timeout: 30 }, (error, res) =>
+    const instance = autocannon({ url, connections, duration: seconds, headers: { cookie, accept: PAGE_ACCEPT }, timeout: 30 }, (error, res) =>
       error ? reject(error) : resolve(res),
     );
     instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
@@ -141,7 +144,7 @@ export interface ViewersBothWays {
 }
 
 /**
- * The overview under `connections` viewers with the render cache on, then off, each on a console
+ * The overview under `connections` viewers with the page cache on, then off, each on a console
  * of its own started on `dbPath` (the built app in NEXT_DIST_DIR, as the rest of the bench).
  */
 export async function measureViewersBothWays(
@@ -159,7 +162,7 @@ export async function measureViewersBothWays(
       const cookie = await sessionCookie("viewer", "bench", Date.now(), TEST_AUTH_SECRET);
       const url = new URL(options.path ?? "/", server.url).toString();
       const get = async () => {
-        const res = await fetch(url, { headers: { cookie }, redirect: "manual" });
+        const res = await fetch(url, { headers: { cookie, accept: PAGE_ACCEPT }, redirect: "manual" });
         const body = await res.text();
         if (res.status !== 200) throw new Error(`GET ${url} answered ${res.status}: ${body.slice(0, 200)}\n${server.output().slice(-2000)}`);
       };

@@ -73,8 +73,9 @@ const baseSchema = z.object({
   /** How long a monitoring read is reused for the same query and parameters. */
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(60)),
   /**
-   * `off`: every page renders its server panels for each request. `on` (the default): viewers with
-   * the same role asking the same question of the same data share one rendering of each panel.
+   * `on` (the default): signed-in viewers with the same name, role and theme asking for the same
+   * overview URL of the same data share one rendering of its HTML (lib/security/page-cache.ts).
+   * `off`: Next renders every request.
    */
   RENDER_CACHE: z.preprocess(emptyToUndefined, z.enum(["on", "off"]).default("on")),
   /** The overview's alert thresholds; the defaults are the alert rules' own (lib/completeness/alerts.ts). */

@@ -3,7 +3,6 @@ import { Suspense } from "react";
 
 import { type Actor, requireRole } from "@/lib/auth/session";
 import { alertThresholds, getAlerts, getMonitoring } from "@/lib/data/monitoring";
-import { renderOnce } from "@/lib/data/render-cache";
 import { getViewer } from "@/lib/data/viewer";
 import { getBreakerReaders } from "@/lib/data/deployment";
 import { getTripRates } from "@/lib/data/trip-rate";
@@ -34,8 +33,14 @@ function pinned(search: Params): Params {
   return out;
 }
 
-// The panels below that show warehouse data render once per role, parameters and read
-// (lib/data/render-cache.ts): the viewers asking the same question share that rendering.
+/**
+ * Marks the page as one the page cache (lib/security/page-cache.ts) must not keep: a panel shows a
+ * stale or failed read, which the next request may find mended. Hidden, and harmless to keep in
+ * the page for viewers.
+ */
+function NotForCache({ when }: { when: boolean }) {
+  return when ? <span hidden data-render-cache="no" /> : null;
+}
 
 /** The actor the page read once (null: none, refused here, inside the panel's boundary, as each read would). */
 type Viewer = { actor: Actor | null };
@@ -43,14 +48,17 @@ type Viewer = { actor: Actor | null };
 async function Alerts({ params, actor: session }: { params: Params } & Viewer) {
   const actor = await requireRole("viewer", session);
   const read = await getAlerts(params, actor);
-  return renderOnce({ panel: "overview.alerts", role: actor.role, params, reads: [read] }, () => {
-    const initial: AlertsView = {
-      meta: metaOf({ ...read, rows: [] }),
-      thresholds: read.thresholds,
-      alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
-    };
-    return <AlertBanner initial={initial} params={params} />;
-  });
+  const initial: AlertsView = {
+    meta: metaOf({ ...read, rows: [] }),
+    thresholds: read.thresholds,
+    alerts: read.alerts.map((a) => toAlertItem(a, a.links)),
+  };
+  return (
+    <>
+      <NotForCache when={read.stale === true} />
+      <AlertBanner initial={initial} params={params} />
+    </>
+  );
 }
 
 async function Processors({ params, actor: session }: { params: Params } & Viewer) {
@@ -62,9 +70,12 @@ async function Processors({ params, actor: session }: { params: Params } & Viewe
     // The trip rate is one column: its failure (logged by the read) leaves the rest of the panel.
     getTripRates(params, actor).catch(() => null),
   ]);
-  return renderOnce({ panel: "overview.processors", role: actor.role, params, reads: [health, readiness, trends, tripRates] }, () => (
-    <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} tripRates={tripRates?.rows ?? null} />
-  ));
+  return (
+    <>
+      <NotForCache when={[health, readiness, trends, tripRates].some((read) => read === null || read.stale === true)} />
+      <ProcessorTable initial={buildOverviewView(health, readiness, trends)} params={params} thresholds={alertThresholds()} tripRates={tripRates?.rows ?? null} />
+    </>
+  );
 }
 
 /** Configuration, not warehouse data: outside the processors panel, so it shows while that panel fails. */
@@ -76,6 +87,7 @@ async function Warehouse() {
   const health = await getWarehouseHealth();
   return (
     <p className="warehouse small" data-testid="warehouse-status">
+      <NotForCache when={health.status !== "ok"} />
       Warehouse: {health.warehouse === "embedded" ? "embedded DuckDB" : "BigQuery"} ·{" "}
       {health.status === "ok" ? (
         <StatusBadge tone="ok" label={`Reachable (${health.roundTripMs} ms)`} />

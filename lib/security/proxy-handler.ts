@@ -10,6 +10,7 @@ import { type BuildStatus, readBuildStatus } from "@/lib/warehouse/build-status"
 
 import { isAllowedHost } from "./allowed-hosts";
 import { contentSecurityPolicy, isPublicPath, securityHeaders } from "./headers";
+import { PAGE_RENDER_HEADER, cachedPage, isInternalRender } from "./page-cache";
 import { ALLOWED_METHODS, currentHostPolicy, isOwnOrigin } from "./request-policy";
 
 /**
@@ -107,7 +108,8 @@ function duringBuild(req: NextRequest, build: BuildStatus, signedIn: boolean, re
   return response;
 }
 
-export async function handleRequest(req: NextRequest, options: { dev: boolean; build?: () => BuildStatus | null }): Promise<NextResponse> {
+/** `port`: the one this server listens on, for the page cache's render over loopback (unknown: no page cache). */
+export async function handleRequest(req: NextRequest, options: { dev: boolean; port?: string; build?: () => BuildStatus | null }): Promise<NextResponse> {
   const https = isHttps(req);
   const refused = refuse(req);
   if (refused) {
@@ -118,6 +120,9 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean; b
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, { dev: options.dev, https });
   const requestHeaders = new Headers(req.headers);
+  // The page cache's own render goes to Next as it is; its marker goes no further than here.
+  const internalRender = isInternalRender(req.headers);
+  requestHeaders.delete(PAGE_RENDER_HEADER);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
   // The origin the browser used, checked above, for what builds absolute URLs from the request:
@@ -148,7 +153,9 @@ export async function handleRequest(req: NextRequest, options: { dev: boolean; b
     response = NextResponse.redirect(login);
     if (token) response.cookies.delete(cookieName);
   } else {
-    response = NextResponse.next({ request: { headers: requestHeaders } });
+    const next = () => NextResponse.next({ request: { headers: requestHeaders } });
+    const origin = options.port ? `http://127.0.0.1:${options.port}` : null;
+    response = live && !internalRender ? await cachedPage(req, nonce, origin, next) : next();
     const lastSeen = (live as SessionClock | null)?.lastSeen;
     if (live && typeof lastSeen === "number" && now - lastSeen > SESSION_TOUCH_MS) {
       const remaining = Math.max(1, Math.floor((SESSION_MAX_MS - (now - Number(live.loginAt))) / 1000));
