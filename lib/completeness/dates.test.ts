@@ -45,6 +45,28 @@ describe("calendar dates", () => {
     expect(isIsoDate("2024-02-29")).toBe(true);
     expect(isIsoDate("2023-02-29")).toBe(false);
     expect(isIsoDate(20241022)).toBe(false);
+    expect(isIsoDate("0050-01-01")).toBe(false); // Date.UTC would read it as 1950
+    expect(isIsoDate("2100-02-29")).toBe(false);
+    expect(isIsoDate("2000-02-29")).toBe(true);
+  });
+
+  it("accepts exactly the strings a Date round trip accepts", () => {
+    // The oracle: Date.UTC rolls impossible days over, so a date is real when it prints back as itself.
+    const oracle = (s: string) => {
+      const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+      const t = new Date(0);
+      t.setUTCFullYear(y, m - 1, d);
+      return y >= 100 && t.toISOString().slice(0, 10) === s;
+    };
+    const pad = (n: number, w: number) => String(n).padStart(w, "0");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), (y, m, d) => {
+        const s = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`;
+        expect(isIsoDate(s)).toBe(oracle(s));
+        if (oracle(s)) expect(fromEpochDay(toEpochDay(s))).toBe(s);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it("knows the month and weekday (2024-10-22 was a Tuesday)", () => {
@@ -96,6 +118,9 @@ describe("instants", () => {
     // A whole millisecond prints as every instant the console writes.
     expect(isoFromMicros(Date.UTC(2024, 10, 1, 10) * 1000 + 123_000)).toBe("2024-11-01T10:00:00.123Z");
     expect(isoFromMicros(-1)).toBe("1969-12-31T23:59:59.999999Z");
+    expect(isoFromMicros(-1000)).toBe("1969-12-31T23:59:59.999Z");
+    // Beyond ±2^53 µs (years after 2255) in BigInt: still exact.
+    expect(isoFromMicros(253402300799999999n)).toBe("9999-12-31T23:59:59.999999Z");
     expect(toPreciseInstant("2024-11-01T12:00:00.000001+02:00")).toBe("2024-11-01T10:00:00.000001Z");
     expect(addDaysToInstant("2024-11-01T10:00:00.123456Z", 7)).toBe("2024-11-08T10:00:00.123456Z");
     // Milliseconds cut, never rounded up.
@@ -107,6 +132,23 @@ describe("instants", () => {
       fc.property(fc.integer({ min: 0, max: 4_102_444_800_000_000 }), (us) => {
         expect(instantMicros(isoFromMicros(us))).toBe(us);
       }),
+    );
+  });
+
+  it("prints microseconds as the exact BigInt arithmetic does, on both sides of the epoch", () => {
+    const oracle = (us: bigint) => {
+      let ms = us / 1000n;
+      if (ms * 1000n > us) ms -= 1n;
+      const sub = us - ms * 1000n;
+      const base = new Date(Number(ms)).toISOString();
+      return sub === 0n ? base : `${base.slice(0, -1)}${sub.toString().padStart(3, "0")}Z`;
+    };
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 53n) + 1n, max: 2n ** 53n - 1n }), (us) => {
+        expect(isoFromMicros(us)).toBe(oracle(us));
+        expect(isoFromMicros(Number(us))).toBe(oracle(us));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

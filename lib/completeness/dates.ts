@@ -22,11 +22,21 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function toEpochDay(date: IsoDate): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  // Date.UTC rolls 2024-02-30 over to March; a round trip catches impossible dates.
-  if (fromEpochDay(ms / MS_PER_DAY) !== date) throw new RangeError(`Not a calendar date: ${date}`);
-  return ms / MS_PER_DAY;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  // Date.UTC rolls 2024-02-30 over to March and reads years 0000–0099 as 1900–1999: both are
+  // refused here, by the month's length and the year, without building a Date per call (this
+  // runs for every date a query returns).
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) throw new RangeError(`Not a calendar date: ${date}`);
+  return Date.UTC(y, mo - 1, d) / MS_PER_DAY;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 /** The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC). */
@@ -109,6 +119,7 @@ export function instantMs(value: Date | string): number {
 }
 
 const MICROS_PER_MS = 1000;
+const MAX_SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Microseconds since the epoch of an instant: the precision both warehouses store (BigQuery's
@@ -131,6 +142,14 @@ export function instantMicros(value: Date | string): number {
  * and passed again as a parameter is the very instant stored.
  */
 export function isoFromMicros(micros: number | bigint): string {
+  // Within ±2^53 µs (the years 1685–2255) in plain numbers: exact there, and it spares two
+  // BigInt allocations per timestamp a query returns.
+  const n = typeof micros === "bigint" ? (micros <= MAX_SAFE_MICROS && micros >= -MAX_SAFE_MICROS ? Number(micros) : NaN) : micros;
+  if (Number.isSafeInteger(n)) {
+    const sub = ((n % 1000) + 1000) % 1000; // floor, for instants before the epoch
+    const base = new Date((n - sub) / 1000).toISOString();
+    return sub === 0 ? base : `${base.slice(0, -1)}${String(sub).padStart(3, "0")}Z`;
+  }
   const us = BigInt(micros);
   let ms = us / 1000n;
   if (ms * 1000n > us) ms -= 1n; // floor, for instants before the epoch
