@@ -191,12 +191,14 @@ describe("the console on an original-profile season", () => {
   });
 
   it("lists exactly the breakers the Python processors would skip now, and health counts them", async () => {
-    // The list is paged: every page of 500.
+    // The list is paged: every page, as large as the list answers (its page_size says how many).
     const listed: string[] = [];
     for (let page = 1; ; page++) {
-      const list = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[]; total: number }>(`/api/v1/monitoring/active-breakers?${at}&page_size=500&page=${page}`);
+      const list = await api<{ rows: { processor: string; entity_id: string; analysis_date: string }[]; total: number; page_size: number }>(
+        `/api/v1/monitoring/active-breakers?${at}&page_size=500&page=${page}`,
+      );
       listed.push(...list.body.rows.map((r) => keyOf(r.processor, r.entity_id, r.analysis_date)));
-      if (list.body.rows.length < 500) {
+      if (list.body.rows.length < list.body.page_size) {
         expect(listed).toHaveLength(list.body.total);
         break;
       }
@@ -212,8 +214,13 @@ describe("the console on an original-profile season", () => {
     expect(Object.fromEntries(readiness.body.rows.map((r) => [r.processor, { total: r.total_records, ready: r.ready_count }]))).toEqual(
       Object.fromEntries(PROCESSOR_NAMES.map((p) => [p, { total: oracle.evaluated[p].total, ready: oracle.evaluated[p].ready }])),
     );
-    const below = await api<{ rows: { processor: ProcessorName }[] }>(`/api/v1/monitoring/below-threshold?${at}&as_of=${oracle.asOf}`);
-    const counts = Object.fromEntries(PROCESSOR_NAMES.map((p) => [p, below.body.rows.filter((r) => r.processor === p).length]));
+    // The list is paged: each processor's total, and its rows all of that processor.
+    const counts: Record<string, number> = {};
+    for (const p of PROCESSOR_NAMES) {
+      const below = await api<{ rows: { processor: ProcessorName }[]; total: number }>(`/api/v1/monitoring/below-threshold?${at}&as_of=${oracle.asOf}&processor=${p}&page_size=500`);
+      expect(below.body.rows.every((r) => r.processor === p)).toBe(true);
+      counts[p] = below.body.total;
+    }
     expect(counts).toEqual(Object.fromEntries(PROCESSOR_NAMES.map((p) => [p, oracle.evaluated[p].belowThreshold])));
   });
 
