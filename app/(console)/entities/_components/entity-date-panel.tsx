@@ -9,12 +9,13 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 
-import { formatCount, formatDate, formatPct } from "@/lib/format";
+import { formatDate, formatPct } from "@/lib/format";
 import { entityHref } from "@/lib/links";
 import { type EntityListName, type EntityListPage, entityListUrl } from "@/lib/monitoring/entity-lists";
 import { MonitoringFetchError, type PanelMeta, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { lastPage } from "@/lib/paging";
 
+import { CsvLink } from "@/components/ui/csv-button";
 import { OverHundredFlag } from "@/components/ui/over-hundred-flag";
 import { entityColumn, processorColumn } from "@/components/ui/key-columns";
 
@@ -80,22 +81,7 @@ export function useEntityListView<N extends EntityListName, S extends { as_of?: 
 export function CsvDownload({ name, meta, request, count }: { name: EntityListName; meta: PanelMeta; request: ListRequest; count: number }) {
   const { page: _page, page_size: _size, ...selection } = request;
   const href = entityListUrl(name, { as_of: meta.as_of, now: meta.now, ...selection, format: "csv" });
-  const label = `Export CSV (${formatCount(count)} ${count === 1 ? "row" : "rows"})`;
-  return (
-    <span className="csv">
-      {count === 0 ? (
-        <button type="button" className="button" disabled data-testid="csv-export">
-          <span aria-hidden="true">⤓ </span>
-          {label}
-        </button>
-      ) : (
-        <a className="button" href={href} download={`${name}_${meta.as_of}.csv`} data-testid="csv-export">
-          <span aria-hidden="true">⤓ </span>
-          {label}
-        </a>
-      )}
-    </span>
-  );
+  return <CsvLink href={href} filename={`${name}_${meta.as_of}.csv`} count={count} />;
 }
 
 /** Processor, then the entity (the row's header, linking to its page at the row's date), then the date. */
