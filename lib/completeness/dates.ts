@@ -18,8 +18,29 @@ export type IsoDate = string;
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * `fn` remembered for its last few thousand arguments. The conversions below run for every
+ * date and instant a query returns or a run compares — the same few hundred values again and
+ * again (a season's dates, a night's run times) — and each parse or format allocates. Only
+ * values `fn` returned are kept: an argument it throws on is refused again every time.
+ */
+function remembered<K, V>(fn: (key: K) => V, limit = 20_000): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = fn(key);
+      if (known.size >= limit) known.clear();
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
 /** Whole days since 1970-01-01 (UTC) of a "YYYY-MM-DD" date; throws on anything else. */
-export function toEpochDay(date: IsoDate): number {
+export const toEpochDay: (date: IsoDate) => number = remembered(epochDayOf);
+
+function epochDayOf(date: IsoDate): number {
   const m = ISO_DATE.exec(date);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   const y = Number(m[1]);
@@ -40,9 +61,7 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** The "YYYY-MM-DD" date of a whole number of days since 1970-01-01 (UTC). */
-export function fromEpochDay(day: number): IsoDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
+export const fromEpochDay: (day: number) => IsoDate = remembered((day: number) => new Date(day * MS_PER_DAY).toISOString().slice(0, 10));
 
 export function isIsoDate(value: unknown): value is IsoDate {
   if (typeof value !== "string") return false;
@@ -129,11 +148,14 @@ const MAX_SAFE_MICROS = BigInt(Number.MAX_SAFE_INTEGER);
  * Digits beyond the microsecond are dropped. Exact as a number until the year 2255.
  */
 export function instantMicros(value: Date | string): number {
+  return value instanceof Date ? instantMs(value) * MICROS_PER_MS : microsOfText(value);
+}
+
+const microsOfText = remembered((value: string): number => {
   const ms = instantMs(value);
-  if (value instanceof Date) return ms * MICROS_PER_MS;
   const fraction = /\.(\d+)/.exec(ISO_INSTANT.exec(value.trim())![2]!)?.[1] ?? "";
   return ms * MICROS_PER_MS + Number(fraction.slice(3, 6).padEnd(3, "0"));
-}
+});
 
 /**
  * The canonical text of an instant given in microseconds since the epoch:
@@ -141,7 +163,9 @@ export function instantMicros(value: Date | string): number {
  * else "YYYY-MM-DDTHH:mm:ss.ssssssZ" — what the warehouse adapters return, so a value read back
  * and passed again as a parameter is the very instant stored.
  */
-export function isoFromMicros(micros: number | bigint): string {
+export const isoFromMicros: (micros: number | bigint) => string = remembered(isoTextOfMicros);
+
+function isoTextOfMicros(micros: number | bigint): string {
   // Within ±2^53 µs (the years 1685–2255) in plain numbers: exact there, and it spares two
   // BigInt allocations per timestamp a query returns.
   const n = typeof micros === "bigint" ? (micros <= MAX_SAFE_MICROS && micros >= -MAX_SAFE_MICROS ? Number(micros) : NaN) : micros;
