@@ -2,7 +2,7 @@ import "server-only";
 
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
-import { type EntityOutcome, type RunOptions, runProcessor } from "@/lib/engine/run-processor";
+import { type EntityOutcome, type RunOptions, evaluateProcessorRun, runStatements } from "@/lib/engine/run-processor";
 import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT, type Deployment } from "@/lib/completeness/deployment";
@@ -11,6 +11,7 @@ import type { Decision } from "@/lib/completeness/readiness";
 import { trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
+import { type InsertStatement, type Statement, isInsert } from "@/lib/warehouse/types";
 import type { Warehouse } from "@/lib/warehouse/types";
 
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
@@ -235,10 +236,59 @@ export interface BuildOptions {
    */
   now?: string;
   /**
-   * How each processor run (and each retry) is made (default: `runProcessor`, the in-process
-   * engine). A test replays nights through the check service's HTTP routes with its own.
+   * How each processor run (and each retry) is made and recorded (default: the in-process engine,
+   * `stagedEngine`). A test replays nights through the check service's HTTP routes with its own.
    */
   runner?: ProcessorRunner;
+}
+
+/** The keys of tonight's nightly run have no breaker rows yet: it is the first run of its date. */
+const NO_BREAKER_ROWS: ReadonlyMap<string, never[]> = new Map();
+
+/**
+ * The in-process engine with its writes gathered per stage of a night: each run is evaluated
+ * (`evaluateProcessorRun`, what `runProcessor` does before its write) and its output and attempt
+ * rows wait for `flush`, which appends every run of the stage in one transaction, a table's rows
+ * in one appender chunk. A stage's runs never read each other's rows — they run concurrently,
+ * each reads its own processor's keys and the upstream's — and the next stage, which reads their
+ * outputs (cascade readiness), starts after the flush. 1,673 runs made 1,673 transactions.
+ */
+function stagedEngine() {
+  let pending: Statement[] = [];
+  return {
+    run: async (wh: Warehouse, opts: RunOptions): Promise<RunRecord> => {
+      const run = await evaluateProcessorRun(wh, opts);
+      if (run.outcomes.length) pending.push(...runStatements(run));
+      return run;
+    },
+    async flush(wh: Warehouse): Promise<void> {
+      if (pending.length === 0) return;
+      const statements = mergeInserts(pending);
+      pending = [];
+      await wh.transaction(statements, { label: "demo_stage" });
+    },
+  };
+}
+
+/** Inserts into the same table with the same columns, as one statement (order of first appearance). */
+function mergeInserts(statements: readonly Statement[]): Statement[] {
+  const merged: Statement[] = [];
+  const byTarget = new Map<string, InsertStatement & { rows: object[] }>();
+  for (const s of statements) {
+    if (!isInsert(s)) {
+      merged.push(s);
+      continue;
+    }
+    const target = `${s.insert}|${JSON.stringify(s.columns)}`;
+    const into = byTarget.get(target);
+    if (into) into.rows.push(...s.rows);
+    else {
+      const copy = { ...s, rows: [...s.rows] };
+      byTarget.set(target, copy);
+      merged.push(copy);
+    }
+  }
+  return merged;
 }
 
 export async function buildDemoDatabase(
@@ -248,7 +298,8 @@ export async function buildDemoDatabase(
   options: BuildOptions = {},
 ): Promise<BuildSummary> {
   const buildNow = options.now ?? new Date().toISOString();
-  const run: ProcessorRunner = options.runner ?? runProcessor;
+  const engine = options.runner ? null : stagedEngine();
+  const run: ProcessorRunner = options.runner ?? engine!.run;
   const season = generateSeason({
     seed: plan.seed,
     seasonStart: plan.seasonStart,
@@ -296,11 +347,13 @@ export async function buildDemoDatabase(
           const entities = entitiesFor(season, processor, date, playing);
           // The orchestrator knows tonight's rosters (the props feed): the team of each player.
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
-          record(await run(wh, { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT }), now);
+          const nightly = { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT, breakerRows: NO_BREAKER_ROWS };
+          record(await run(wh, nightly), now);
           const due = queue.take(processor, now, date);
           for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT })) record(done, now);
         }),
       );
+      await engine?.flush(wh);
     }
     const actions = await operator(wh, date, queue, buildNow);
     summary.operatorActions.push(...actions);
