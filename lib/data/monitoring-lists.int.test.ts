@@ -51,6 +51,15 @@ describe("the history's pages in the monitoring cache", () => {
     expect(counting.counts.query).toBe(reads * 5);
   });
 
+  it("a page past the last one is empty and still counts the selection", async () => {
+    holder.__completenessWarehouse = wh;
+    const first = await getBreakerHistoryPage(query({ page_size: "10", event: "trip" }), AT, VIEWER);
+    const past = await getBreakerHistoryPage(query({ page_size: "10", event: "trip", page: "999" }), AT, VIEWER);
+    expect(first.total).toBeGreaterThan(0);
+    expect(past.rows).toEqual([]);
+    expect({ total: past.total, total_events: past.total_events, all: past.all }).toEqual({ total: first.total, total_events: first.total_events, all: first.all });
+  });
+
   it("refuses a caller without a role", async () => {
     await expect(getBreakerHistoryPage(query({}), AT, null)).rejects.toThrow();
   });

@@ -407,17 +407,17 @@ export async function getBreakerHistoryPage(query: HistoryListQuery, params: Mon
     const wh = getWarehouse();
     const { limit, offset } = limitOffset(query);
     const filters = historyFilters(query);
-    const [keys, summary] = await Promise.all([
-      readBreakerHistoryPage(wh, now, filters, { sort: query.sort, dir: query.dir }, limit, offset),
-      readBreakerHistorySummary(wh, now, filters),
-    ]);
+    const sort = { sort: query.sort, dir: query.dir };
+    const [page, summary] = await Promise.all([readBreakerHistoryPage(wh, now, filters, sort, limit, offset), readBreakerHistorySummary(wh, now)]);
+    // The page carries the totals; a page past the last one has none to carry: its first page does.
+    const selected = page.selected ?? (offset > 0 ? (await readBreakerHistoryPage(wh, now, filters, sort, 1, 0)).selected : null);
     const schema = monitoringRows["breaker-history"];
     return {
-      rows: keys.map((k) => ({ ...k, events: k.events.map((e) => schema.parse(e)) })),
+      rows: page.keys.map((k) => ({ ...k, events: k.events.map((e) => schema.parse(e)) })),
       page: query.page,
       page_size: query.page_size,
-      total: summary.keys,
-      total_events: summary.events,
+      total: selected?.keys ?? 0,
+      total_events: selected?.events ?? 0,
       all: summary.all,
       facets: { events: summary.eventCounts },
     };
@@ -456,7 +456,7 @@ export async function* breakerHistoryRows(
   const wh = getWarehouse();
   const filters = historyFilters({ ...query, page: 1, page_size: chunkKeys });
   for (let offset = 0; ; offset += chunkKeys) {
-    const keys = await readBreakerHistoryPage(wh, at.now, filters, { sort: query.sort, dir: query.dir }, chunkKeys, offset);
+    const { keys } = await readBreakerHistoryPage(wh, at.now, filters, { sort: query.sort, dir: query.dir }, chunkKeys, offset);
     if (keys.length > 0) yield keys.flatMap((k) => k.events);
     if (keys.length < chunkKeys) return;
   }

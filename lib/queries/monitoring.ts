@@ -206,15 +206,20 @@ export const breakerHistoryPage = defineQuery({
   file: "monitoring/breaker_history_page.sql",
   params: z.object({ ...attemptWindow, ...historyFilterParams, ...pageParams, sort: z.enum(HISTORY_SQL_SORTS) }),
   types: { ...attemptWindowTypes, ...historyFilterTypes, ...pageParamTypes },
-  row: monitoringRows["breaker-history"].extend({ latest: isoTimestamp, events: z.number().int() }),
+  row: monitoringRows["breaker-history"].extend({
+    latest: isoTimestamp,
+    events: z.number().int(),
+    selected_keys: z.number().int(),
+    selected_events: z.number().int(),
+  }),
   fragments: { ...breakerFragments, sort_terms: [sortTermsSql(Object.fromEntries(HISTORY_SQL_SORTS.map((c) => [c, c])))] },
 });
 
 export const breakerHistorySummary = defineQuery({
   name: "breaker_history_summary",
   file: "monitoring/breaker_history_summary.sql",
-  params: z.object({ ...attemptWindow, ...historyFilterParams }),
-  types: { ...attemptWindowTypes, ...historyFilterTypes },
+  params: z.object(attemptWindow),
+  types: attemptWindowTypes,
   row: facetRow,
   fragments: breakerFragments,
 });
@@ -554,6 +559,12 @@ export interface HistoryKey {
   events: MonitoringRow<"breaker-history">[];
 }
 
+/** A page of the history's keys, and the keys the filters select with their rows (null: the page is empty). */
+export interface HistoryPage {
+  keys: HistoryKey[];
+  selected: { keys: number; events: number } | null;
+}
+
 /** One page (`limit` keys from `offset`) of the history's keys the filters select, each with its rows. */
 export async function readBreakerHistoryPage(
   wh: Warehouse,
@@ -562,32 +573,30 @@ export async function readBreakerHistoryPage(
   sort: SqlSort<(typeof HISTORY_SQL_SORTS)[number]>,
   limit: number,
   offset: number,
-): Promise<HistoryKey[]> {
+): Promise<HistoryPage> {
   const rows = await breakerHistoryPage.run(wh, { ...historyFilterValues(toIsoInstant(nowParam), filters), ...pageValues(sort, limit, offset) });
   // The rows come key by key in the page's order, each key's in attempt order.
   const keys: HistoryKey[] = [];
-  for (const { latest, events: _events, ...row } of rows) {
+  for (const { latest, events: _events, selected_keys: _keys, selected_events: _selected, ...row } of rows) {
     const last = keys.at(-1);
     if (last && last.processor === row.processor && last.entity_id === row.entity_id && last.analysis_date === row.analysis_date) last.events.push(row);
     else keys.push({ processor: row.processor, entity_id: row.entity_id, analysis_date: row.analysis_date, latest, events: [row] });
   }
-  return keys;
+  const first = rows[0];
+  return { keys, selected: first ? { keys: first.selected_keys, events: first.selected_events } : null };
 }
 
 export interface HistorySummary {
   /** Rows in the window before filtering. */
   all: number;
-  /** Keys the filters select. */
-  keys: number;
-  /** Rows of those keys. */
-  events: number;
   /** Rows per event in the window, most first. */
   eventCounts: Counted[];
 }
 
-export async function readBreakerHistorySummary(wh: Warehouse, nowParam: string, filters: HistorySqlFilters): Promise<HistorySummary> {
-  const rows = await breakerHistorySummary.run(wh, historyFilterValues(toIsoInstant(nowParam), filters));
-  return { all: figure(rows, "all"), keys: figure(rows, "keys"), events: figure(rows, "events"), eventCounts: facetOf(rows, "event", "count") };
+/** What the history counts besides its page: the window's rows, all and per event (the filters change neither). */
+export async function readBreakerHistorySummary(wh: Warehouse, nowParam: string): Promise<HistorySummary> {
+  const rows = await breakerHistorySummary.run(wh, attemptWindowParams(toIsoInstant(nowParam), HISTORY_DAYS));
+  return { all: figure(rows, "all"), eventCounts: facetOf(rows, "event", "count") };
 }
 
 /**

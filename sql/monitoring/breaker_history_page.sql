@@ -3,7 +3,9 @@
 --   CSV (a chunk of keys per page). A page is @limit keys; each comes with all its rows in the
 --   window.
 -- Grain: one row per stored row of the page's keys (breaker_history_rows' columns), with the
---   key's latest (newest attempted_at) and events (its rows in the window).
+--   key's latest (newest attempted_at) and events (its rows in the window), and on every row
+--   the keys the filters select and their rows (selected_keys, selected_events: the panel's
+--   totals, counted here so the keys are grouped once per page; an empty page carries none).
 -- Parameters:
 --   @since TIMESTAMP, @now TIMESTAMP, @date_from DATE, @date_to DATE   the window and its
 --                                    partition filter (as breaker_history.sql)
@@ -18,7 +20,8 @@ WITH history AS (
 {{> breaker_history_rows}}
 ),
 page AS (
-  SELECT *
+  -- The totals are counted over every selected key, before the page is cut.
+  SELECT *, COUNT(*) OVER () AS selected_keys, SUM(events) OVER () AS selected_events
   FROM (
 {{> breaker_history_keys rows=history}}
   ) AS k
@@ -39,7 +42,9 @@ FROM (
     h.actor,
     h.notes,
     page.latest,
-    page.events
+    page.events,
+    page.selected_keys,
+    page.selected_events
   FROM page
   JOIN history AS h
     ON h.processor = page.processor AND h.entity_id = page.entity_id AND h.analysis_date = page.analysis_date
