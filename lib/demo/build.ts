@@ -2,7 +2,7 @@ import "server-only";
 
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
-import { type EntityOutcome, type RunOptions, evaluateProcessorRun, runStatements } from "@/lib/engine/run-processor";
+import { type EntityOutcome, type RunOptions, evaluateProcessorRun, readSharedWindowGames, runStatements } from "@/lib/engine/run-processor";
 import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT, type Deployment } from "@/lib/completeness/deployment";
@@ -46,6 +46,20 @@ export const NIGHT_STAGES: readonly (readonly ProcessorName[])[] = [
   ["ml_feature_store"],
 ];
 const NIGHT_ORDER = NIGHT_STAGES.flat();
+
+/**
+ * Processors of a night whose window games are one read: measured on the same upstream table for
+ * the same kind of entity (the player processors on player_game_summary). The night's runs see
+ * the upstream as it stood when the night began (`observedAt`), so they can share it.
+ */
+const SHARED_WINDOW_READS: readonly (readonly ProcessorName[])[] = (() => {
+  const groups = new Map<string, ProcessorName[]>();
+  for (const p of NIGHT_ORDER) {
+    const { entityKind, upstream } = getProcessor(p);
+    groups.set(`${entityKind}|${upstream.table}`, [...(groups.get(`${entityKind}|${upstream.table}`) ?? []), p]);
+  }
+  return [...groups.values()].filter((group) => group.length > 1);
+})();
 
 /** Failed keys older than this are no longer retried by the orchestrator. */
 export const RETRY_HORIZON_DAYS = 21;
@@ -339,6 +353,17 @@ export async function buildDemoDatabase(
     const playing = teamsByDate.get(date) ?? [];
     // A night whose last run is not over by build time has not happened yet (nor anything after it).
     if (runTime(date, NIGHT_ORDER.length - 1) > buildNow) break;
+    // The night's runs read the upstream as it stood when the night began: one snapshot.
+    const observedAt = runTime(date, 0);
+    const shared = new Map<ProcessorName, RunOptions["windowGames"]>();
+    if (engine) {
+      for (const group of SHARED_WINDOW_READS) {
+        const entities = [...new Set(group.flatMap((p) => entitiesFor(season, p, date, playing)))];
+        const games = await readSharedWindowGames(wh, group, { date, entities, observedAt, calendar: plan.calendar });
+        summary.reads++;
+        for (const p of group) shared.set(p, games);
+      }
+    }
     for (const stage of NIGHT_STAGES) {
       await Promise.all(
         stage.map(async (processor) => {
@@ -347,7 +372,10 @@ export async function buildDemoDatabase(
           const entities = entitiesFor(season, processor, date, playing);
           // The orchestrator knows tonight's rosters (the props feed): the team of each player.
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
-          const nightly = { processor, date, entities, now, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT, breakerRows: NO_BREAKER_ROWS };
+          const nightly = {
+            processor, date, entities, now, observedAt, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT,
+            breakerRows: NO_BREAKER_ROWS, windowGames: shared.get(processor),
+          };
           record(await run(wh, nightly), now);
           const due = queue.take(processor, now, date);
           for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT })) record(done, now);

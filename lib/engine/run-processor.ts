@@ -86,6 +86,12 @@ export interface RunOptions {
    * them again.
    */
   breakerRows?: ReadonlyMap<string, BreakerRowInput[]>;
+  /**
+   * The window games of the run's entities, when the caller has read them for several runs at
+   * once (`readSharedWindowGames`, at this run's `observedAt`): the run then counts its windows
+   * from them instead of reading them again. An entity absent from the map has no games.
+   */
+  windowGames?: ReadonlyMap<string, readonly WindowGame[]>;
 }
 
 export interface EntityOutcome {
@@ -132,7 +138,7 @@ export interface ProcessorRun {
 }
 
 /** The entity's team for the window query: the tricode, or the team of a team-game key. */
-function teamOfEntity(def: ProcessorDef, entity: string, date: IsoDate): string {
+function teamOfEntity(def: Pick<ProcessorDef, "entityKind">, entity: string, date: IsoDate): string {
   if (def.entityKind === "team") return entity;
   const key = parseTeamGameKey(entity);
   if (!key || key.gameDate !== date) throw new RangeError(`${entity} is not a team-game key for ${date}`);
@@ -146,7 +152,9 @@ function push<T>(groups: Map<string, T[]>, key: string, value: T): void {
   else groups.set(key, [value]);
 }
 
-async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOptions, seasonStart: IsoDate): Promise<Map<string, WindowGame[]>> {
+type WindowRead = Pick<RunOptions, "date" | "entities" | "now" | "observedAt">;
+
+async function readWindowGames(wh: Warehouse, def: Pick<ProcessorDef, "windows" | "entityKind" | "upstream">, opts: WindowRead, seasonStart: IsoDate): Promise<Map<string, WindowGame[]>> {
   const maxGames = Math.max(0, ...def.windows.filter((w) => w.kind === "games").map((w) => w.size));
   const maxDays = Math.max(0, ...def.windows.filter((w) => w.kind === "days").map((w) => w.size));
   const common = {
@@ -172,6 +180,29 @@ async function readWindowGames(wh: Warehouse, def: ProcessorDef, opts: RunOption
   for (const r of rows) push(byTeam, r.team, r);
   for (const e of opts.entities) byEntity.set(e, byTeam.get(teamOfEntity(def, e, opts.date)) ?? []);
   return byEntity;
+}
+
+/**
+ * The window games of several processors' runs of one date in one read: processors of one entity
+ * kind measured on the same upstream table, over all their windows, for all their entities, as
+ * the upstream stood at `observedAt`. Each run takes the map as its `windowGames`, with the same
+ * `observedAt` (a window counts only its own games from the rows: windowsFromGames). An
+ * orchestrator running a night's processors on one snapshot of the upstream reads it once.
+ */
+export async function readSharedWindowGames(
+  wh: Warehouse,
+  processors: readonly ProcessorName[],
+  read: { date: IsoDate; entities: readonly string[]; observedAt: string; calendar?: SeasonCalendar },
+): Promise<Map<string, WindowGame[]>> {
+  const defs = processors.map(getProcessor);
+  const [first] = defs;
+  if (!first || defs.some((d) => d.entityKind !== first.entityKind || d.upstream.table !== first.upstream.table)) {
+    throw new RangeError(`Processors ${processors.join(", ")} are not measured on one upstream table for one kind of entity`);
+  }
+  if (read.entities.length === 0) return new Map();
+  const seasonStart = seasonStartFor(read.date, read.calendar ?? DEFAULT_SEASON_CALENDAR);
+  const merged = { entityKind: first.entityKind, upstream: first.upstream, windows: defs.flatMap((d) => d.windows) };
+  return readWindowGames(wh, merged, { ...read, now: read.observedAt }, seasonStart);
 }
 
 async function readBreakerStates(wh: Warehouse, def: ProcessorDef, opts: RunOptions): Promise<Map<string, BreakerRowInput[]>> {
@@ -256,7 +287,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
   const bootstrap = isBootstrap(opts.date, { calendar, backfill: opts.backfill });
 
   const [games, breakerRows] = await Promise.all([
-    readWindowGames(wh, def, opts, seasonStart),
+    opts.windowGames ?? readWindowGames(wh, def, opts, seasonStart),
     opts.breakerRows ?? readBreakerStates(wh, def, opts),
   ]);
   const teamOf = (entity: string) =>
@@ -314,7 +345,7 @@ export async function evaluateProcessorRun(wh: Warehouse, opts: RunOptions): Pro
     processor: def.name,
     date: opts.date,
     outcomes,
-    reads: (opts.breakerRows ? 1 : 2) + cascadeData.reads + (opponents ? 1 : 0),
+    reads: (opts.windowGames ? 0 : 1) + (opts.breakerRows ? 0 : 1) + cascadeData.reads + (opponents ? 1 : 0),
     breakerRead: latestOf([...breakerRows.values()].flat()),
   };
 }
