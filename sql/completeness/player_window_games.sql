@@ -5,11 +5,12 @@
 --   team strictly before @analysis_date, plus every final game on or after @days_from, never
 --   before @season_start. A player with no game this season before the date has no rows
 --   (no games expected).
--- Rules: a player's team is the team of their most recent game before the date (trades); a
---   team's games are its home and away games; only final games (game_status = 3) are expected,
---   so postponed (PPD) or unfinished games never count, and a stale scheduled row beside a
---   game's final row is ignored. A final game counts once per team and date (a team plays at
---   most once a day; the schedule appended rows, so a game may be listed final twice).
+-- Rules: a player's team is the team of their most recent game before the date (trades; the
+--   latest row by game_date, then game_id; a latest row without a team leaves the player without
+--   rows); a team's games are its home and away games; only final games (game_status = 3) are
+--   expected, so postponed (PPD) or unfinished games never count, and a stale scheduled row
+--   beside a game's final row is ignored. A final game counts once per team and date (a team
+--   plays at most once a day; the schedule appended rows, so a game may be listed final twice).
 -- Joins: upstream rows are matched to schedule games by TEAM AND GAME DATE, never by game_id:
 --   the schedule holds NBA.com ids (0022400123), the box-score tables YYYYMMDD_AWAY_HOME
 --   (20241215_BOS_LAL). game_id in the result is the schedule's.
@@ -29,42 +30,14 @@
 --   window), @max_games INT64 (longest games window), @players ARRAY<STRING>,
 --   @observed_at TIMESTAMP (rows that had arrived by then; late box scores arrive later).
 -- {{upstream_table}}: the processor's completeness upstream, from the registry.
-WITH recent AS (
-  SELECT
-    player_lookup,
-    team_abbr,
-    game_date,
-    ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date DESC, game_id DESC) AS rn
-  FROM {{upstream_table}}
-  WHERE game_date >= @season_start
-    AND game_date < @analysis_date
-    AND (processed_at IS NULL OR processed_at <= @observed_at)
-    AND player_lookup IN UNNEST(@players)
-),
-player_team AS (
-  SELECT player_lookup, team_abbr AS team FROM recent WHERE rn = 1
-),
--- The player's current stint: his first game for the current team after his last game for
--- another one. Team games before it are ones he was not on the roster for (a trade or signing
--- inside the window), told apart from DNPs in the drill-down.
-last_elsewhere AS (
-  SELECT r.player_lookup, MAX(r.game_date) AS last_other_date
-  FROM recent AS r
-  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup
-  WHERE r.team_abbr <> pt.team
-  GROUP BY r.player_lookup
-),
-stint AS (
-  SELECT r.player_lookup, MIN(r.game_date) AS since
-  FROM recent AS r
-  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup AND r.team_abbr = pt.team
-  LEFT JOIN last_elsewhere AS le ON le.player_lookup = r.player_lookup
-  WHERE le.last_other_date IS NULL OR r.game_date > le.last_other_date
-  GROUP BY r.player_lookup
-),
-{{> window_games teams=player_team}},
-player_rows AS (
-  SELECT game_date, team_abbr, player_lookup, MIN(processed_at) AS arrived_at
+-- Cost: run thousands of times per season build on the embedded DuckDB, where a window operator
+--   has a high fixed cost and aggregates and joins are cheap: the player's team, last game
+--   elsewhere and stint come from aggregates over player_rows (one read of the upstream), not a
+--   ROW_NUMBER over his rows; team_boxes and played only read from the first window game on
+--   (rows before it match no window game). MAX_BY is BigQuery's and DuckDB's alike, but DuckDB's
+--   skips a NULL value, hence the IFNULL: a NULL team stays a team no game belongs to.
+WITH player_rows AS (
+  SELECT game_date, team_abbr, player_lookup, MIN(processed_at) AS arrived_at, MAX(game_id) AS last_game_id
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
@@ -72,12 +45,48 @@ player_rows AS (
     AND player_lookup IN UNNEST(@players)
   GROUP BY game_date, team_abbr, player_lookup
 ),
+-- The player's latest date, then on it the team whose row has the highest game_id: the first row
+-- of ORDER BY game_date DESC, game_id DESC.
+latest_date AS (
+  SELECT player_lookup, MAX(game_date) AS game_date FROM player_rows GROUP BY player_lookup
+),
+player_team AS (
+  SELECT r.player_lookup, MAX_BY(IFNULL(r.team_abbr, ''), r.last_game_id) AS team
+  FROM player_rows AS r
+  JOIN latest_date AS l ON l.player_lookup = r.player_lookup AND l.game_date = r.game_date
+  GROUP BY r.player_lookup
+),
+-- The player's current stint: his first game for the current team after his last game for
+-- another one. Team games before it are ones he was not on the roster for (a trade or signing
+-- inside the window), told apart from DNPs in the drill-down. (A player with rows for two teams
+-- on his latest date has no stint, so no rows.)
+last_elsewhere AS (
+  SELECT r.player_lookup, MAX(r.game_date) AS last_other_date
+  FROM player_rows AS r
+  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup
+  WHERE r.team_abbr <> pt.team
+  GROUP BY r.player_lookup
+),
+stint AS (
+  SELECT r.player_lookup, MIN(r.game_date) AS since
+  FROM player_rows AS r
+  JOIN player_team AS pt ON pt.player_lookup = r.player_lookup AND r.team_abbr = pt.team
+  LEFT JOIN last_elsewhere AS le ON le.player_lookup = r.player_lookup
+  WHERE le.last_other_date IS NULL OR r.game_date > le.last_other_date
+  GROUP BY r.player_lookup
+),
+{{> window_games teams=player_team}},
+-- The first window game's date: team_boxes and played are joined to window games by date.
+window_start AS (
+  SELECT MIN(game_date) AS game_date FROM window_games
+),
 team_boxes AS (
   SELECT game_date, team_abbr, MIN(processed_at) AS arrived_at
   FROM {{upstream_table}}
   WHERE game_date >= @season_start
     AND game_date < @analysis_date
     AND (processed_at IS NULL OR processed_at <= @observed_at)
+    AND game_date >= (SELECT game_date FROM window_start)
   GROUP BY game_date, team_abbr
 ),
 played AS (
@@ -89,6 +98,7 @@ played AS (
     AND player_lookup IN UNNEST(@players)
     AND minutes IS NOT NULL
     AND TRIM(minutes) NOT IN ('', '0', '00', '0:00', '00:00')
+    AND game_date >= (SELECT game_date FROM window_start)
   GROUP BY game_date, team_abbr, player_lookup
 )
 SELECT
