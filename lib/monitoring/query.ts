@@ -62,8 +62,8 @@ function errorText(error: unknown): string | undefined {
   return "the warehouse query failed";
 }
 
-/** The meta of a result (read_at falls back to `now` for results that do not carry it). */
-export function metaOf(result: MonitoringResultLike<MonitoringQueryName>): PanelMeta {
+/** When and how a result or a list page was read (read_at falls back to `now` for one that does not carry it). */
+export function pageMeta(result: { as_of: string; now: string; read_at?: string; stale?: boolean; error?: unknown }): PanelMeta {
   const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
   if (result.stale) {
     meta.stale = true;
@@ -72,14 +72,20 @@ export function metaOf(result: MonitoringResultLike<MonitoringQueryName>): Panel
   return meta;
 }
 
-/** The meta of a list page (the data layer's read, or the API's body with its headers). */
-export function pageMeta(result: { as_of: string; now: string; read_at?: string; stale?: boolean; error?: unknown }): PanelMeta {
-  const meta: PanelMeta = { as_of: result.as_of, now: result.now, read_at: result.read_at ?? result.now };
-  if (result.stale) {
-    meta.stale = true;
-    meta.error = errorText(result.error) ?? "the warehouse is failing";
-  }
-  return meta;
+/** The meta of a monitoring result. */
+export const metaOf: (result: MonitoringResultLike<MonitoringQueryName>) => PanelMeta = pageMeta;
+
+/** What every paged panel's view takes from its page: the read stamp, the page, its size and the total. */
+export interface PagedView {
+  meta: PanelMeta;
+  page: number;
+  pageSize: number;
+  /** Rows (keys, for the history) the filters select, over all pages. */
+  total: number;
+}
+
+export function pagedView(result: Parameters<typeof pageMeta>[0] & { page: number; page_size: number; total: number }): PagedView {
+  return { meta: pageMeta(result), page: result.page, pageSize: result.page_size, total: result.total };
 }
 
 /** The oldest read of several results, and stale if any is (a panel built from several queries). */
@@ -108,42 +114,19 @@ export class MonitoringFetchError extends Error {
 }
 
 /** `GET /api/v1/monitoring/<name>?as_of&now` */
-export async function fetchMonitoring<N extends MonitoringQueryName>(
-  name: N,
-  params: MonitoringParams = {},
-  signal?: AbortSignal,
-): Promise<MonitoringResultLike<N>> {
+export function fetchMonitoring<N extends MonitoringQueryName>(name: N, params: MonitoringParams = {}, signal?: AbortSignal): Promise<ListRead<MonitoringResultLike<N>>> {
   const query = new URLSearchParams();
   if (params.as_of) query.set("as_of", params.as_of);
   if (params.now) query.set("now", params.now);
   const qs = query.toString();
-  const response = await fetch(`/api/v1/monitoring/${name}${qs ? `?${qs}` : ""}`, {
-    signal,
-    headers: { accept: "application/json" },
-    cache: "no-store",
-  });
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // fall through: reported below
-  }
-  if (!response.ok || body === null || typeof body !== "object") {
-    const message = errorText((body as { error?: unknown } | null)?.error) ?? `the monitoring API answered ${response.status}`;
-    throw new MonitoringFetchError(message, response.status);
-  }
-  // The body is `{ as_of, now, rows }`; when and how the warehouse was read travel in headers.
-  const result = body as MonitoringResultLike<N>;
-  const readAt = response.headers.get("x-data-read-at");
-  const stale = response.headers.get("x-data-stale") === "1";
-  return {
-    ...result,
-    read_at: result.read_at ?? readAt ?? undefined,
-    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
-  };
+  return fetchJson<MonitoringResultLike<N>>(`/api/v1/monitoring/${name}${qs ? `?${qs}` : ""}`, signal);
 }
 
-/** A JSON read of the monitoring API with when it was read (and whether stale) from its headers. */
+/**
+ * A JSON read of the monitoring API. The body is the result (`{ as_of, now, rows }`, or a list's
+ * page); when the warehouse was read, and whether an older cached result stands in for a failing
+ * one, travel in headers.
+ */
 async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead<T>> {
   const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
   let body: unknown = null;
@@ -159,7 +142,7 @@ async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead
   const stale = response.headers.get("x-data-stale") === "1";
   return {
     ...(body as T),
-    read_at: response.headers.get("x-data-read-at") ?? undefined,
+    read_at: response.headers.get("x-data-read-at") ?? (body as { read_at?: string }).read_at ?? undefined,
     ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { ACTIVE_DEFAULT_SORT, ACTIVE_PAGE_SIZE, ACTIVE_SORTS, type ActiveBreaker
 import type { ActiveBreakerRow, SafeFilter } from "@/lib/monitoring/schemas";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type PanelMeta, pageMeta } from "@/lib/monitoring/query";
+import { type PagedView, pagedView } from "@/lib/monitoring/query";
 import { resolveSort } from "@/components/ui/table-view";
 
 export type ActiveRow = ActiveBreakerRow;
@@ -58,13 +58,8 @@ export function activeQuery(state: ActiveState, page = state.page): ActiveListQu
   };
 }
 
-export interface ActiveView {
-  meta: PanelMeta;
+export interface ActiveView extends PagedView {
   rows: ActiveRow[];
-  page: number;
-  pageSize: number;
-  /** Rows the filters select (all pages). */
-  total: number;
   /** Active keys before filtering. */
   all: number;
   /** Some filter is set: the heading then says "total of all". */
@@ -90,11 +85,8 @@ export function activeHeading(total: number, all: number, filtered: boolean, for
 
 export function buildActiveView(result: ActiveResult, state: ActiveState): ActiveView {
   return {
-    meta: pageMeta(result),
+    ...pagedView(result),
     rows: result.rows,
-    page: result.page,
-    pageSize: result.page_size,
-    total: result.total,
     all: result.all,
     filtered: isFiltered(state),
     safe: result.safe,

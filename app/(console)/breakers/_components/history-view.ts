@@ -18,7 +18,7 @@ import {
 } from "@/lib/monitoring/lists";
 import type { BreakersSearch } from "@/lib/url-state";
 
-import { type PanelMeta, pageMeta } from "@/lib/monitoring/query";
+import { type PagedView, pagedView } from "@/lib/monitoring/query";
 import type { BreakerEvent } from "@/components/ui/status";
 import { resolveSort } from "@/components/ui/table-view";
 
@@ -64,13 +64,8 @@ export function historyQuery(state: HistoryState, page = state.page): HistoryLis
   };
 }
 
-export interface HistoryView {
-  meta: PanelMeta;
+export interface HistoryView extends PagedView {
   keys: KeyTimeline[];
-  page: number;
-  pageSize: number;
-  /** Keys the filters select. */
-  total: number;
   /** Events of those keys. */
   totalEvents: number;
   /** Rows in the query's 30 days before filtering. */
@@ -85,11 +80,8 @@ export type HistoryResult = BreakerHistoryPage & { read_at?: string; stale?: boo
 
 export function buildHistoryView(result: HistoryResult, state: HistoryState): HistoryView {
   return {
-    meta: pageMeta(result),
+    ...pagedView(result),
     keys: result.rows,
-    page: result.page,
-    pageSize: result.page_size,
-    total: result.total,
     totalEvents: result.total_events,
     all: result.all,
     facets: result.facets,

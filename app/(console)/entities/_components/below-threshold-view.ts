@@ -6,12 +6,12 @@
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { type BelowRow, type BelowSort, BELOW_SORTS, ENTITY_PANEL_PAGE_SIZE, type EntityListPage, type Facet } from "@/lib/monitoring/entity-lists";
-import type { PanelMeta } from "@/lib/monitoring/query";
+import { type PagedView, pagedView } from "@/lib/monitoring/query";
 import type { EntitiesSearch } from "@/lib/url-state";
 
 import { resolveSort } from "@/components/ui/table-view";
 
-import { type ListRequest, pageMeta } from "./entity-list-meta";
+import type { ListRequest } from "./entity-list-meta";
 
 export { BELOW_SORTS, type BelowRow, type BelowSort };
 export const BELOW_PAGE_SIZE = ENTITY_PANEL_PAGE_SIZE["below-threshold"];
@@ -44,13 +44,8 @@ export function belowRequest(state: BelowState): ListRequest {
   };
 }
 
-export interface BelowView {
-  meta: PanelMeta;
+export interface BelowView extends PagedView {
   rows: BelowRow[];
-  page: number;
-  pageSize: number;
-  /** Rows the filters select. */
-  total: number;
   /** Rows before the filters. */
   all: number;
   facets: { reasons: Facet[]; processors: Facet[] };
@@ -58,11 +53,8 @@ export interface BelowView {
 
 export function belowViewOf(result: EntityListPage<"below-threshold"> & { read_at?: string; stale?: boolean; error?: unknown }): BelowView {
   return {
-    meta: pageMeta(result),
+    ...pagedView(result),
     rows: result.rows,
-    page: result.page,
-    pageSize: result.page_size,
-    total: result.total,
     all: result.all,
     facets: result.facets,
   };

@@ -6,12 +6,12 @@
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { BOOTSTRAP_SORTS, type BootstrapDay, type BootstrapSort, ENTITY_PANEL_PAGE_SIZE, type EntityListPage } from "@/lib/monitoring/entity-lists";
-import type { PanelMeta } from "@/lib/monitoring/query";
+import { type PanelMeta, pageMeta } from "@/lib/monitoring/query";
 import type { EntitiesSearch } from "@/lib/url-state";
 
 import { resolveSort } from "@/components/ui/table-view";
 
-import { type ListRequest, pageMeta } from "./entity-list-meta";
+import type { ListRequest } from "./entity-list-meta";
 
 export { BOOTSTRAP_SORTS, type BootstrapDay, type BootstrapSort };
 

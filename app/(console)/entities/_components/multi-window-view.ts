@@ -7,12 +7,12 @@
  */
 import type { ProcessorName } from "@/lib/completeness/processors";
 import { ENTITY_PANEL_PAGE_SIZE, type EntityListPage, type EntityWindows, WINDOW_SORTS, type WindowSort } from "@/lib/monitoring/entity-lists";
-import type { PanelMeta } from "@/lib/monitoring/query";
+import { type PagedView, pagedView } from "@/lib/monitoring/query";
 import type { EntitiesSearch } from "@/lib/url-state";
 
 import { resolveSort } from "@/components/ui/table-view";
 
-import { type ListRequest, pageMeta } from "./entity-list-meta";
+import type { ListRequest } from "./entity-list-meta";
 
 export { type EntityWindows, WINDOW_SORTS, type WindowSort };
 export const WINDOW_PAGE_SIZE = ENTITY_PANEL_PAGE_SIZE["multi-window"];
@@ -36,17 +36,12 @@ export function windowRequest(state: WindowState): ListRequest {
   return { processor: state.processor, q: state.q, sort: state.sort, dir: state.desc ? "desc" : "asc", page: state.page, page_size: WINDOW_PAGE_SIZE };
 }
 
-export interface WindowView {
-  meta: PanelMeta;
+export interface WindowView extends PagedView {
   rows: EntityWindows[];
-  page: number;
-  pageSize: number;
-  /** Entities the filters select. */
-  total: number;
   /** Entities before the filters. */
   all: number;
 }
 
 export function windowViewOf(result: EntityListPage<"multi-window"> & { read_at?: string; stale?: boolean; error?: unknown }): WindowView {
-  return { meta: pageMeta(result), rows: result.rows, page: result.page, pageSize: result.page_size, total: result.total, all: result.all };
+  return { ...pagedView(result), rows: result.rows, all: result.all };
 }
