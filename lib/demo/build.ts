@@ -3,12 +3,12 @@ import "server-only";
 import type { BreakerKeyRef } from "@/lib/breakers/changes";
 import { applyBulkOverride, overrideBreaker, previewBulkOverride, readKeys, resetBreaker } from "@/lib/engine/breaker-writes";
 import { type EntityOutcome, type RunOptions, evaluateProcessorRun, readSharedWindowGames, runStatements } from "@/lib/engine/run-processor";
-import { type AttemptRow, BREAKER_COOLDOWN_DAYS } from "@/lib/completeness/breaker";
+import { type AttemptRow, BREAKER_COOLDOWN_DAYS, type BreakerRowInput } from "@/lib/completeness/breaker";
 import { type IsoDate, addDays, addDaysToInstant, daysBetween } from "@/lib/completeness/dates";
 import { CONSOLE_DEPLOYMENT, type Deployment } from "@/lib/completeness/deployment";
 import { type ProcessorName, getProcessor, resolveProcessorName } from "@/lib/completeness/processors";
 import type { Decision } from "@/lib/completeness/readiness";
-import { trippedKeys } from "@/lib/queries/breakers";
+import { keyRows, trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
 import { type InsertStatement, type Statement, isInsert } from "@/lib/warehouse/types";
@@ -142,6 +142,53 @@ export function retriedOn(date: IsoDate, tonight: IsoDate): boolean {
   return date !== tonight && daysBetween(date, tonight) <= RETRY_HORIZON_DAYS;
 }
 
+/**
+ * Every breaker row of the build's keys, by key: the rows its own runs appended, and the rows of
+ * a key an operator wrote (an override appends one, a reset deletes them) read back once after
+ * the operator's morning (`reread`). A retry decides on them instead of reading its keys again.
+ */
+class BreakerRowLog {
+  private rows = new Map<string, BreakerRowInput[]>();
+  /** Keys an operator wrote since the last `reread`. */
+  private written = new Map<string, BreakerKeyRef>();
+  private static key = (processor: ProcessorName, date: IsoDate, entity: string) => `${processor}|${date}|${entity}`;
+  note(processor: ProcessorName, date: IsoDate, row: AttemptRow): void {
+    const k = BreakerRowLog.key(processor, date, row.entity_id);
+    const list = this.rows.get(k);
+    if (list) list.push(row);
+    else this.rows.set(k, [row]);
+  }
+  operatorWrote(key: BreakerKeyRef): void {
+    const k = BreakerRowLog.key(key.processor, key.analysis_date, key.entity_id);
+    this.rows.delete(k);
+    this.written.set(k, key);
+  }
+  /** Reads the rows of the keys operators wrote: one read per processor. */
+  async reread(wh: Warehouse): Promise<number> {
+    const byProcessor = new Map<ProcessorName, BreakerKeyRef[]>();
+    for (const key of this.written.values()) byProcessor.set(key.processor, [...(byProcessor.get(key.processor) ?? []), key]);
+    this.written.clear();
+    for (const [processor, keys] of byProcessor) {
+      const def = getProcessor(processor);
+      const dates = keys.map((k) => k.analysis_date).sort();
+      const rows = await keyRows.run(wh, {
+        processor_names: [def.name, ...def.aliases],
+        date_from: dates[0]!,
+        date_to: dates.at(-1)!,
+        entity_ids: [...new Set(keys.map((k) => k.entity_id))],
+      });
+      const wanted = new Set(keys.map((k) => BreakerRowLog.key(processor, k.analysis_date, k.entity_id)));
+      for (const k of wanted) this.rows.set(k, []);
+      for (const r of rows) this.rows.get(BreakerRowLog.key(processor, r.analysis_date, r.entity_id))?.push(r);
+    }
+    return byProcessor.size;
+  }
+  /** The rows of a run's keys, by entity (a key without rows has an empty list). */
+  rowsOf(processor: ProcessorName, date: IsoDate, entities: readonly string[]): Map<string, BreakerRowInput[]> {
+    return new Map(entities.map((entity) => [entity, this.rows.get(BreakerRowLog.key(processor, date, entity)) ?? []]));
+  }
+}
+
 class RetryQueue {
   private items = new Map<string, Retry>();
   add(r: Retry) {
@@ -168,11 +215,23 @@ class RetryQueue {
 export async function retryPass<R extends RunRecord>(
   wh: Warehouse,
   run: (wh: Warehouse, opts: RunOptions) => Promise<R>,
-  pass: { processor: ProcessorName; due: ReadonlyMap<IsoDate, readonly string[]>; now: string; calendar: RunOptions["calendar"]; runId: string; deployment: Deployment },
+  pass: {
+    processor: ProcessorName;
+    due: ReadonlyMap<IsoDate, readonly string[]>;
+    now: string;
+    calendar: RunOptions["calendar"];
+    runId: string;
+    deployment: Deployment;
+    /** The breaker rows of a date's keys, when the caller holds them (else the run reads them). */
+    rowsOf?: (date: IsoDate, entities: readonly string[]) => RunOptions["breakerRows"];
+  },
 ): Promise<R[]> {
   const records: R[] = [];
   for (const [date, entities] of pass.due) {
-    const opts = { processor: pass.processor, date, entities, now: pass.now, calendar: pass.calendar, runId: `${pass.runId}-retry`, deployment: pass.deployment };
+    const opts = {
+      processor: pass.processor, date, entities, now: pass.now, calendar: pass.calendar, runId: `${pass.runId}-retry`, deployment: pass.deployment,
+      breakerRows: pass.rowsOf?.(date, entities),
+    };
     records.push(await run(wh, opts));
   }
   return records;
@@ -330,7 +389,12 @@ export async function buildDemoDatabase(
   const summary: BuildSummary = { nights: 0, runs: 0, reads: 0, outputRows: 0, attemptRows: 0, operatorActions: [], upstreamRows, failureCauses: [] };
   const registry = faultRegistry(season.faults);
   const queue = new RetryQueue();
-  const operator = operatorScript(season, plan);
+  // With the in-process engine every attempt's row is in its outcome: retries need not read them back.
+  const rowLog = engine ? new BreakerRowLog() : null;
+  const operator = operatorScript(season, plan, (key, dueAt) => {
+    queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt });
+    rowLog?.operatorWrote(key);
+  });
   const days = daysBetween(plan.seasonStart, plan.simulateThrough) + 1;
   const morning = morningRecorder(season, registry, plan.simulateThrough);
 
@@ -341,6 +405,7 @@ export async function buildDemoDatabase(
     for (const o of done.outcomes) {
       if (isEngineOutcome(o)) morning.observe(done, o);
       if (!o.attempt) continue;
+      if (rowLog && isEngineOutcome(o)) rowLog.note(done.processor, done.date, o.attempt);
       summary.attemptRows++;
       if (o.decision.countsAsFailure && isEngineOutcome(o)) summary.failureCauses.push(failureCause(done, o, registry));
       const dueAt = retryDueAfter({ at: now, failed: o.decision.countsAsFailure, tripped: o.attempt.circuit_breaker_tripped, until: o.attempt.circuit_breaker_until });
@@ -378,12 +443,14 @@ export async function buildDemoDatabase(
           };
           record(await run(wh, nightly), now);
           const due = queue.take(processor, now, date);
-          for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT })) record(done, now);
+          const rowsOf = rowLog ? (d: IsoDate, entities: readonly string[]) => rowLog.rowsOf(processor, d, entities) : undefined;
+          for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT, rowsOf })) record(done, now);
         }),
       );
       await engine?.flush(wh);
     }
-    const actions = await operator(wh, date, queue, buildNow);
+    const actions = await operator(wh, date, buildNow);
+    if (rowLog) summary.reads += await rowLog.reread(wh);
     summary.operatorActions.push(...actions);
     summary.nights++;
     onProgress({ day: day + 1, days, date });
@@ -522,7 +589,7 @@ function failureCause(run: RunRecord, o: EntityOutcome, registry: ReturnType<typ
  * ready) — and leaves every other recovered breaker for the morning. The night's runs process
  * those keys, so the morning holds cascade keys whose upstream processors have recovered.
  */
-function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
+function operatorScript(season: SimulatedSeason, plan: DemoPlan, retryNow: (key: BreakerKeyRef, dueAt: string) => void) {
   const recent = season.faults.outages.find((o) => o.kind === "recent");
   const cascadeDay = recent?.early ? addDays(season.simulateThrough, -1) : null;
   const december = season.faults.outages.find((o) => o.kind === "december");
@@ -530,7 +597,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
   const singleDay = bulkDay ? addDays(bulkDay, 7) : null;
   const resetDay = bulkDay ? addDays(bulkDay, 10) : null;
 
-  return async (wh: Warehouse, date: IsoDate, queue: RetryQueue, buildNow: string): Promise<string[]> => {
+  return async (wh: Warehouse, date: IsoDate, buildNow: string): Promise<string[]> => {
     const morning = `${addDays(date, 1)}T15:30:00.000Z`;
     const done: string[] = [];
     if (morning > buildNow) return done;
@@ -545,7 +612,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
       if (!key) return;
       const result = await write(wh, key, { ...operator, ...request, now: morning, deployment: CONSOLE_DEPLOYMENT });
       if (result.ok) {
-        queue.add({ processor: key.processor, date: key.analysis_date, entity: key.entity_id, dueAt: morning });
+        retryNow(key, morning);
         done.push(`${what} of ${key.processor}/${key.entity_id}/${key.analysis_date} by ${operator.actor}`);
       }
     };
@@ -562,7 +629,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
           deployment: CONSOLE_DEPLOYMENT,
         });
         if (result.ok) {
-          for (const c of result.data.changes) queue.add({ processor: c.processor, date: c.analysis_date, entity: c.entity_id, dueAt: morning });
+          for (const c of result.data.changes) retryNow(c, morning);
           done.push(`bulk override of ${result.data.changes.length} breakers by ${DEMO_OPERATORS.bulk.actor} on ${date}`);
         }
       }
@@ -590,7 +657,7 @@ function operatorScript(season: SimulatedSeason, plan: DemoPlan) {
           deployment: CONSOLE_DEPLOYMENT,
         });
         if (result.ok) {
-          for (const c of result.data.changes) queue.add({ processor: c.processor, date: c.analysis_date, entity: c.entity_id, dueAt: morning });
+          for (const c of result.data.changes) retryNow(c, morning);
           done.push(`bulk override of ${result.data.changes.length} recovered upstream breakers of ${first} by ${DEMO_OPERATORS.single.actor} on ${date}`);
         }
       }
