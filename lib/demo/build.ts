@@ -224,6 +224,9 @@ export async function retryPass<R extends RunRecord>(
     deployment: Deployment;
     /** The breaker rows of a date's keys, when the caller holds them (else the run reads them). */
     rowsOf?: (date: IsoDate, entities: readonly string[]) => RunOptions["breakerRows"];
+    /** The upstream snapshot the runs read (default: `now`), and a date's window games read from it, when the caller read them. */
+    observedAt?: string;
+    windowGamesOf?: (date: IsoDate) => RunOptions["windowGames"];
   },
 ): Promise<R[]> {
   const records: R[] = [];
@@ -231,6 +234,8 @@ export async function retryPass<R extends RunRecord>(
     const opts = {
       processor: pass.processor, date, entities, now: pass.now, calendar: pass.calendar, runId: `${pass.runId}-retry`, deployment: pass.deployment,
       breakerRows: pass.rowsOf?.(date, entities),
+      observedAt: pass.observedAt,
+      windowGames: pass.windowGamesOf?.(date),
     };
     records.push(await run(wh, opts));
   }
@@ -418,15 +423,23 @@ export async function buildDemoDatabase(
     const playing = teamsByDate.get(date) ?? [];
     // A night whose last run is not over by build time has not happened yet (nor anything after it).
     if (runTime(date, NIGHT_ORDER.length - 1) > buildNow) break;
-    // The night's runs read the upstream as it stood when the night began: one snapshot.
+    // The night's runs, its retries included, read the upstream as it stood when the night began.
     const observedAt = runTime(date, 0);
-    const shared = new Map<ProcessorName, RunOptions["windowGames"]>();
+    // Tonight's retries: the keys due by each processor's run time (a key the night's runs fail
+    // or trip is due tomorrow at the earliest).
+    const due = new Map(NIGHT_ORDER.map((p) => [p, queue.take(p, runTime(date, NIGHT_ORDER.indexOf(p)), date)]));
+    // Window games by processor and date: one read per group and date, for the nightly run's
+    // entities and the retried keys of every processor of the group.
+    const shared = new Map<string, RunOptions["windowGames"]>();
     if (engine) {
       for (const group of SHARED_WINDOW_READS) {
-        const entities = [...new Set(group.flatMap((p) => entitiesFor(season, p, date, playing)))];
-        const games = await readSharedWindowGames(wh, group, { date, entities, observedAt, calendar: plan.calendar });
-        summary.reads++;
-        for (const p of group) shared.set(p, games);
+        const byDate = new Map<IsoDate, Set<string>>([[date, new Set(group.flatMap((p) => entitiesFor(season, p, date, playing)))]]);
+        for (const p of group) for (const [d, entities] of due.get(p)!) byDate.set(d, new Set([...(byDate.get(d) ?? []), ...entities]));
+        for (const [d, entities] of byDate) {
+          const games = await readSharedWindowGames(wh, group, { date: d, entities: [...entities], observedAt, calendar: plan.calendar });
+          summary.reads++;
+          for (const p of group) shared.set(`${p}|${d}`, games);
+        }
       }
     }
     for (const stage of NIGHT_STAGES) {
@@ -439,12 +452,13 @@ export async function buildDemoDatabase(
           const teams = getProcessor(processor).entityKind === "player" ? teamsOf(season, entities, date) : undefined;
           const nightly = {
             processor, date, entities, now, observedAt, calendar: plan.calendar, runId, teams, deployment: CONSOLE_DEPLOYMENT,
-            breakerRows: NO_BREAKER_ROWS, windowGames: shared.get(processor),
+            breakerRows: NO_BREAKER_ROWS, windowGames: shared.get(`${processor}|${date}`),
           };
           record(await run(wh, nightly), now);
-          const due = queue.take(processor, now, date);
           const rowsOf = rowLog ? (d: IsoDate, entities: readonly string[]) => rowLog.rowsOf(processor, d, entities) : undefined;
-          for (const done of await retryPass(wh, run, { processor, due, now, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT, rowsOf })) record(done, now);
+          const windowGamesOf = (d: IsoDate) => shared.get(`${processor}|${d}`);
+          const pass = { processor, due: due.get(processor)!, now, observedAt, calendar: plan.calendar, runId, deployment: CONSOLE_DEPLOYMENT, rowsOf, windowGamesOf };
+          for (const done of await retryPass(wh, run, pass)) record(done, now);
         }),
       );
       await engine?.flush(wh);
