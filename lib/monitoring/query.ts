@@ -127,7 +127,7 @@ export function fetchMonitoring<N extends MonitoringQueryName>(name: N, params: 
  * page); when the warehouse was read, and whether an older cached result stands in for a failing
  * one, travel in headers.
  */
-async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead<T>> {
+export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<ListRead<T>> {
   const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
   let body: unknown = null;
   try {

@@ -12,7 +12,7 @@ import Link from "next/link";
 import { formatDate, formatPct } from "@/lib/format";
 import { entityHref } from "@/lib/links";
 import { type EntityListName, type EntityListPage, entityListUrl } from "@/lib/monitoring/entity-lists";
-import { MonitoringFetchError, type PanelMeta, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
+import { type ListRead, type PanelMeta, fetchJson, monitoringKeys, usePanelQuery } from "@/lib/monitoring/query";
 import { lastPage } from "@/lib/paging";
 
 import { CsvLink } from "@/components/ui/csv-button";
@@ -21,37 +21,17 @@ import { entityColumn, processorColumn } from "@/components/ui/key-columns";
 
 import type { ListRequest } from "./entity-list-meta";
 
-type PageRead<N extends EntityListName> = EntityListPage<N> & { read_at?: string; stale?: boolean; error?: string };
+type PageRead<N extends EntityListName> = ListRead<EntityListPage<N>>;
 
 /**
  * `GET /api/v1/monitoring/<name>` for one page of the list at `as_of`; a page past the last (the
  * list shrank since the link was made) is asked again for the last, as the server render shows it.
  */
 async function fetchListPage<N extends EntityListName>(name: N, as_of: string | undefined, request: ListRequest, signal: AbortSignal): Promise<PageRead<N>> {
-  const page = await fetchPage<N>(entityListUrl(name, { as_of, ...request }), signal);
+  const page = await fetchJson<EntityListPage<N>>(entityListUrl(name, { as_of, ...request }), signal);
   const last = lastPage(page.total, page.page_size);
   if (page.page <= last) return page;
-  return fetchPage<N>(entityListUrl(name, { as_of: page.as_of, ...request, page: last }), signal);
-}
-
-async function fetchPage<N extends EntityListName>(url: string, signal: AbortSignal): Promise<PageRead<N>> {
-  const response = await fetch(url, { signal, headers: { accept: "application/json" }, cache: "no-store" });
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // fall through: reported below
-  }
-  if (!response.ok || body === null || typeof body !== "object") {
-    const error = (body as { error?: unknown } | null)?.error;
-    throw new MonitoringFetchError(typeof error === "string" ? error : `the monitoring API answered ${response.status}`, response.status);
-  }
-  const stale = response.headers.get("x-data-stale") === "1";
-  return {
-    ...(body as EntityListPage<N>),
-    read_at: response.headers.get("x-data-read-at") ?? undefined,
-    ...(stale ? { stale: true, error: response.headers.get("x-data-error") ?? "the warehouse is failing" } : {}),
-  };
+  return fetchJson<EntityListPage<N>>(entityListUrl(name, { as_of: page.as_of, ...request, page: last }), signal);
 }
 
 /**
