@@ -107,31 +107,6 @@ describe("DuckDB warehouse", () => {
     expect(results.map((r) => r[0]!.v)).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
 
-  it("runs a text again with other values, past the statements a connection keeps prepared", async () => {
-    const texts = Array.from({ length: 80 }, (_, i) => `SELECT @v + ${i} AS v`);
-    for (const round of [1, 2]) {
-      const got = await Promise.all(texts.map((sql) => wh.query<{ v: number }>(sql, { params: { v: round * 1000 }, types: { v: "INT64" } })));
-      expect(got.map((r) => r[0]!.v)).toEqual(texts.map((_, i) => round * 1000 + i));
-    }
-  });
-
-  it("a prepared text sees the table as it is now: a column added, the table made again", async () => {
-    await wh.execute("CREATE TABLE prep (a INT64)");
-    await wh.execute("INSERT INTO prep VALUES (1)");
-    const read = () => wh.query("SELECT * FROM prep WHERE a >= @min", { params: { min: 0 }, types: { min: "INT64" } });
-    expect(await read()).toEqual([{ a: 1 }]);
-    await wh.execute("ALTER TABLE prep ADD COLUMN b STRING DEFAULT 'x'");
-    expect(await read()).toEqual([{ a: 1, b: "x" }]);
-    await wh.execute("DROP TABLE prep");
-    await wh.execute("CREATE TABLE prep (a INT64, c BOOL)");
-    await wh.execute("INSERT INTO prep VALUES (2, TRUE)");
-    expect(await read()).toEqual([{ a: 2, c: true }]);
-  });
-
-  it("runs a text of several statements, which cannot be prepared whole", async () => {
-    expect(await wh.query("SELECT 1 AS one; SELECT @v AS v", { params: { v: 7 }, types: { v: "INT64" } })).toEqual([{ v: 7 }]);
-  });
-
   it("wraps engine errors in a WarehouseError with a safe message", async () => {
     await expect(wh.query("SELECT * FROM no_such_table")).rejects.toMatchObject({
       name: "WarehouseError",

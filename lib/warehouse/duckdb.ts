@@ -12,7 +12,6 @@ import {
   DuckDBDecimalValue,
   DuckDBInstance,
   DuckDBListValue,
-  type DuckDBPreparedStatement,
   DuckDBStructValue,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
@@ -228,8 +227,6 @@ class Mutex {
   }
 }
 
-const PREPARED_PER_CONNECTION = 64;
-
 function wrapError(error: unknown): never {
   if (error instanceof WarehouseError) throw error;
   const message = error instanceof Error ? error.message : String(error);
@@ -341,40 +338,9 @@ export function createDuckDbWarehouse(options: DuckDbOptions): Warehouse {
     return { affectedRows: statement.rows.length };
   }
 
-  /**
-   * Each connection keeps its statements prepared, by text (the most recently used
-   * PREPARED_PER_CONNECTION): the same reads run again and again with other values — a season's
-   * build runs ~4,000 of a few dozen texts — and parsing and planning them again each time cost
-   * more than running the small ones. A text DuckDB cannot prepare alone (several statements)
-   * runs the plain way.
-   */
-  const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
-
-  async function preparedOn(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement | null> {
-    let cache = prepared.get(connection);
-    if (!cache) prepared.set(connection, (cache = new Map()));
-    let statement = cache.get(sql);
-    if (statement) cache.delete(sql); // re-inserted below: the map's order is the order of use
-    else {
-      statement = await connection.prepare(sql).catch(() => undefined);
-      if (!statement) return null;
-      if (cache.size >= PREPARED_PER_CONNECTION) {
-        const [oldest, evicted] = cache.entries().next().value!;
-        cache.delete(oldest);
-        evicted.destroySync();
-      }
-    }
-    cache.set(sql, statement);
-    return statement;
-  }
-
   async function run(connection: DuckDBConnection, sql: string, params?: QueryOptions["params"], types?: QueryOptions["types"]) {
     const bound = bindParams(sql, params, types);
-    const statement = await preparedOn(connection, bound.sql);
-    if (!statement) return connection.runAndReadAll(bound.sql, bound.values, bound.valueTypes);
-    statement.clearBindings();
-    statement.bind(bound.values, bound.valueTypes);
-    return statement.runAndReadAll();
+    return connection.runAndReadAll(bound.sql, bound.values, bound.valueTypes);
   }
 
   const api: Warehouse = {
