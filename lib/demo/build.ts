@@ -11,8 +11,7 @@ import type { Decision } from "@/lib/completeness/readiness";
 import { keyRows, trippedKeys } from "@/lib/queries/breakers";
 import { teamGameKey } from "@/lib/completeness/windows";
 import { appendBdlBoxscores, appendPlayerGameSummary, appendSchedule, appendTeamDefenseGameSummary } from "@/lib/queries/upstream";
-import { type InsertStatement, type Statement, isInsert } from "@/lib/warehouse/types";
-import type { Warehouse } from "@/lib/warehouse/types";
+import { type InsertStatement, type Statement, type Warehouse, isInsert } from "@/lib/warehouse/types";
 
 import { selectActiveKeys } from "@/lib/engine/bulk-selection";
 

@@ -32,16 +32,6 @@ SELECT
   LENGTH(keys_json) AS keys_chars,
   COUNT(*) OVER () AS total
 FROM nba_orchestration.breaker_audit_log
-WHERE created_at >= @created_from
-  AND created_at < @created_to
-  AND (@actor = '' OR actor = @actor)
-  AND (@action = '' OR action = @action)
-  AND (
-    @processor = ''
-    OR keys_json LIKE CONCAT('%"processor":"', @processor, '"%')
-    -- a pipeline record that changed no key names its processor in its request id
-    -- (check:|outcomes:<run_id>:<processor>:<date>; an operator's request id has no ':')
-    OR (action LIKE 'pipeline_%' AND request_id LIKE CONCAT('%:', @processor, ':____-__-__'))
-  )
+WHERE {{> audit_filters}}
 ORDER BY {{audit_order}}
 LIMIT @page_limit OFFSET @page_offset
