@@ -28,9 +28,13 @@ import { type RunningConsole, type TempDatabase, freePort, prepareDatabase, star
 const DOC = readFileSync("docs/pipeline.md", "utf8");
 const blocks = (info: string) => [...DOC.matchAll(/^```([^\n]*)\n([\s\S]*?)^```/gm)].filter((m) => m[1]!.trim() === info).map((m) => m[2]!);
 
-/** The server uses the real clock: the season ends yesterday, as the demo builder's does. */
+/**
+ * The server uses the real clock. The season ends on the last date whose nightly run (04:00–04:30
+ * UTC the day after) is over: yesterday from 05:00 UTC on, the day before between midnight and
+ * then — so its keys hold the night's failures whatever the hour the test runs at.
+ */
 const NOW = new Date().toISOString();
-const plan = shortDemoPlan(NOW, { days: 40, profile: "console" });
+const plan = shortDemoPlan(new Date(Date.parse(NOW) - 5 * 3_600_000).toISOString(), { days: 40, profile: "console" });
 const DATE = plan.simulateThrough;
 const ADMIN = generateToken();
 const PROCESSOR = "player_daily_cache";
